@@ -1,0 +1,11 @@
+//! What `update` asks the event loop to do. The loop hands each command to
+//! the engine that owns it; `update` itself never performs IO.
+
+use super::event::JobId;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Stop the job (a sync, a send, a listener) and let it report
+    /// `JobFinished`.
+    CancelJob(JobId),
+}

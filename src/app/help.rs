@@ -1,0 +1,55 @@
+//! The content of the help overlay, generated from the live keymap so that
+//! it always lists the keys that really work.
+
+use super::{Action, KeyContext, Keymap};
+
+/// One line of the help overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpLine {
+    /// A context heading ("Everywhere", "Inbox tab").
+    Heading(&'static str),
+    /// Keys (already formatted, e.g. "q, Ctrl-c") and what they do.
+    Binding {
+        keys: String,
+        description: &'static str,
+    },
+    Blank,
+}
+
+/// The help content: every context that has bindings, each action once with
+/// all its keys.
+pub fn help_lines(keymap: &Keymap) -> Vec<HelpLine> {
+    let mut lines = Vec::new();
+    for context in KeyContext::ALL {
+        let bindings = keymap.bindings(*context);
+        if bindings.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(HelpLine::Blank);
+        }
+        lines.push(HelpLine::Heading(context.title()));
+        let mut seen: Vec<Action> = Vec::new();
+        for (_, action) in bindings {
+            if seen.contains(action) {
+                continue;
+            }
+            seen.push(*action);
+            let keys: Vec<String> = keymap
+                .keys_for(*context, *action)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            lines.push(HelpLine::Binding {
+                keys: keys.join(", "),
+                description: action.description(),
+            });
+        }
+    }
+    lines
+}
+
+/// How many lines the help content has, to bound scrolling.
+pub fn help_line_count(keymap: &Keymap) -> u16 {
+    u16::try_from(help_lines(keymap).len()).unwrap_or(u16::MAX)
+}

@@ -1,0 +1,86 @@
+//! Application state and the one function that changes it.
+//!
+//! Input and engine reports arrive as [`Event`]s; [`App::update`] turns them
+//! into state changes plus [`Command`]s for the engines. Nothing here awaits
+//! or touches the terminal, so every behaviour is testable with plain calls.
+
+mod action;
+mod command;
+mod event;
+mod help;
+mod keymap;
+mod keyspec;
+mod status;
+mod tabs;
+mod update;
+
+pub use action::Action;
+pub use command::Command;
+pub use event::{EngineEvent, Event, JobId, Level};
+pub use help::{HelpLine, help_line_count, help_lines};
+pub use keymap::{KeyContext, Keymap};
+pub use keyspec::KeySpec;
+pub use status::{Job, Status, StatusMessage};
+pub use tabs::{TAB_BAR_BRAND, TAB_GAP, Tab, tab_at_column, tab_columns};
+
+use crate::config::{Config, ConfigOrigin, LoadedConfig};
+
+/// A window drawn over the current tab that takes the keys while open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// The key reference, scrolled by `scroll` lines.
+    Help { scroll: u16 },
+    /// "Quit while N jobs run?"
+    ConfirmQuit,
+}
+
+/// Everything the screen shows.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub tab: Tab,
+    pub overlay: Option<Overlay>,
+    pub status: Status,
+    pub keymap: Keymap,
+    pub config: Config,
+    pub config_origin: ConfigOrigin,
+    /// The terminal size, for mouse hit-testing and page sizes.
+    pub size: (u16, u16),
+    pub should_quit: bool,
+    /// Set when state changed since the last frame; the loop draws and clears it.
+    pub dirty: bool,
+}
+
+impl App {
+    pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
+        App {
+            tab: Tab::default(),
+            overlay: None,
+            status: Status::default(),
+            keymap,
+            config: loaded.config,
+            config_origin: loaded.origin,
+            size: (80, 24),
+            should_quit: false,
+            dirty: true,
+        }
+    }
+
+    /// The account named in the status line: the first configured one.
+    pub fn current_account(&self) -> Option<&str> {
+        self.config.accounts.first().map(|a| a.name.as_str())
+    }
+
+    /// Work that quitting would interrupt, described for the prompt.
+    pub fn work_in_progress(&self) -> Vec<String> {
+        self.status.jobs.iter().map(|j| j.label.clone()).collect()
+    }
+
+    /// Whether a text field has the keyboard, so plain keys type text
+    /// instead of triggering actions. Tabs with input fields report here.
+    pub fn text_input_active(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests;

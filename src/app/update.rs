@@ -1,0 +1,192 @@
+//! `App::update`: the only place state changes.
+
+use super::{
+    Action, App, Command, EngineEvent, Event, KeyContext, KeySpec, Level, Overlay, Tab,
+    tab_at_column,
+};
+use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
+
+impl App {
+    /// Applies one event. Marks the app dirty when the screen must change and
+    /// returns what the engines should do.
+    pub fn update(&mut self, event: Event) -> Vec<Command> {
+        match event {
+            Event::Key(key) => self.on_key(key),
+            Event::Mouse(mouse) => {
+                if let MouseEventKind::Down(MouseButton::Left) = mouse.kind
+                    && mouse.row == 0
+                    && self.overlay.is_none()
+                    && let Some(tab) = tab_at_column(mouse.column)
+                {
+                    self.show_tab(tab);
+                }
+                Vec::new()
+            }
+            Event::Paste(_) => Vec::new(),
+            Event::Resize { width, height } => {
+                self.size = (width, height);
+                self.dirty = true;
+                Vec::new()
+            }
+            Event::FocusGained => {
+                self.dirty = true;
+                Vec::new()
+            }
+            Event::Engine(report) => self.on_engine(report),
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        // Releases and repeats arrive as separate events on terminals with
+        // the kitty protocol; acting on them would double every key.
+        if key.kind != KeyEventKind::Press {
+            return Vec::new();
+        }
+        let spec = KeySpec::from_event(&key);
+        if self.overlay.is_some() {
+            let action = self.keymap.lookup(KeyContext::Overlay, spec).or_else(|| {
+                // Quit works from inside overlays too.
+                self.keymap
+                    .lookup(KeyContext::Global, spec)
+                    .filter(|a| *a == Action::Quit || *a == Action::ToggleHelp)
+            });
+            return action.map_or_else(Vec::new, |a| self.on_overlay_action(a));
+        }
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if self.text_input_active() && plain && !is_navigation_key(&key) {
+            return Vec::new();
+        }
+        let action = self
+            .keymap
+            .lookup(self.tab_context(), spec)
+            .or_else(|| self.keymap.lookup(KeyContext::Global, spec));
+        action.map_or_else(Vec::new, |a| self.apply(a))
+    }
+
+    fn tab_context(&self) -> KeyContext {
+        match self.tab {
+            Tab::Sockets => KeyContext::Sockets,
+            Tab::Compose => KeyContext::Compose,
+            Tab::Inbox => KeyContext::Inbox,
+        }
+    }
+
+    /// Performs an action in the main view (no overlay open).
+    pub fn apply(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::Quit => self.request_quit(),
+            Action::ToggleHelp => self.open(Overlay::Help { scroll: 0 }),
+            Action::NextTab => self.show_tab(self.tab.next()),
+            Action::PrevTab => self.show_tab(self.tab.prev()),
+            Action::ShowSockets => self.show_tab(Tab::Sockets),
+            Action::ShowCompose => self.show_tab(Tab::Compose),
+            Action::ShowInbox => self.show_tab(Tab::Inbox),
+            Action::Cancel
+            | Action::Confirm
+            | Action::ScrollUp
+            | Action::ScrollDown
+            | Action::PageUp
+            | Action::PageDown
+            | Action::ScrollTop
+            | Action::ScrollBottom => {}
+        }
+        Vec::new()
+    }
+
+    fn on_overlay_action(&mut self, action: Action) -> Vec<Command> {
+        let page = self.size.1.saturating_sub(6).max(1);
+        match (&mut self.overlay, action) {
+            (Some(Overlay::ConfirmQuit), Action::Confirm | Action::Quit) => {
+                self.should_quit = true;
+            }
+            (Some(Overlay::ConfirmQuit), Action::Cancel) => self.overlay = None,
+            (Some(Overlay::Help { .. }), Action::Cancel | Action::ToggleHelp) => {
+                self.overlay = None;
+            }
+            (Some(Overlay::Help { .. }), Action::Quit) => {
+                self.overlay = None;
+                self.request_quit();
+            }
+            (Some(Overlay::Help { scroll }), scrolling) => {
+                // The renderer clamps to the content; keep the stored value
+                // bounded so "up" after a long "down" responds at once.
+                let max = super::help_line_count(&self.keymap);
+                *scroll = match scrolling {
+                    Action::ScrollUp => scroll.saturating_sub(1),
+                    Action::ScrollDown => scroll.saturating_add(1),
+                    Action::PageUp => scroll.saturating_sub(page),
+                    Action::PageDown => scroll.saturating_add(page),
+                    Action::ScrollTop => 0,
+                    Action::ScrollBottom => max,
+                    _ => *scroll,
+                }
+                .min(max);
+            }
+            _ => return Vec::new(),
+        }
+        self.dirty = true;
+        Vec::new()
+    }
+
+    fn request_quit(&mut self) {
+        if self.work_in_progress().is_empty() {
+            self.should_quit = true;
+        } else {
+            self.open(Overlay::ConfirmQuit);
+        }
+    }
+
+    fn open(&mut self, overlay: Overlay) {
+        self.overlay = Some(overlay);
+        self.dirty = true;
+    }
+
+    fn show_tab(&mut self, tab: Tab) {
+        if self.tab != tab {
+            self.tab = tab;
+            self.dirty = true;
+        }
+    }
+
+    fn on_engine(&mut self, report: EngineEvent) -> Vec<Command> {
+        match report {
+            EngineEvent::JobStarted { job, label } => {
+                self.status.job_started(job, &label);
+                self.dirty = true;
+            }
+            EngineEvent::JobProgress { job, done, total } => {
+                self.dirty |= self.status.job_progress(job, done, total);
+            }
+            EngineEvent::JobFinished { job, outcome } => {
+                let finished = self.status.job_finished(job);
+                match (outcome, finished) {
+                    (Ok(summary), _) => self.status.set(Level::Info, &summary),
+                    (Err(error), Some(job)) => self
+                        .status
+                        .set(Level::Error, &format!("{}: {error}", job.label)),
+                    (Err(error), None) => self.status.set(Level::Error, &error),
+                }
+                if self.overlay == Some(Overlay::ConfirmQuit) && self.status.jobs.is_empty() {
+                    self.overlay = None;
+                }
+                self.dirty = true;
+            }
+            EngineEvent::Notice { level, text } => {
+                self.status.set(level, &text);
+                self.dirty = true;
+            }
+        }
+        Vec::new()
+    }
+}
+
+/// Keys that leave a text field rather than type into it.
+fn is_navigation_key(key: &KeyEvent) -> bool {
+    use crossterm::event::KeyCode;
+    matches!(
+        key.code,
+        KeyCode::Esc | KeyCode::Tab | KeyCode::BackTab | KeyCode::F(_)
+    )
+}

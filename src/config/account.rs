@@ -1,0 +1,187 @@
+use super::{ConfigError, SecretSource};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// One mail identity with the servers it uses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub name: String,
+    pub email: String,
+    pub display_name: Option<String>,
+    /// Appended to new messages, after a "-- " line.
+    pub signature: Option<String>,
+    pub imap: Option<Endpoint>,
+    pub pop3: Option<Endpoint>,
+    pub smtp: Option<Endpoint>,
+}
+
+/// How a connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// TLS from the first byte (IMAPS 993, POP3S 995, SMTPS 465).
+    #[default]
+    Tls,
+    /// Plain connect, then STARTTLS/STLS; refuses to continue without it.
+    Starttls,
+    /// No encryption at all. Only when written explicitly.
+    None,
+}
+
+impl Security {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Security::Tls => "tls",
+            Security::Starttls => "starttls",
+            Security::None => "none (UNENCRYPTED)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    Imap,
+    Pop3,
+    Smtp,
+}
+
+impl Protocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Imap => "imap",
+            Protocol::Pop3 => "pop3",
+            Protocol::Smtp => "smtp",
+        }
+    }
+
+    /// The well-known port for this protocol under this security.
+    pub fn default_port(self, security: Security) -> u16 {
+        match (self, security) {
+            (Protocol::Imap, Security::Tls) => 993,
+            (Protocol::Imap, _) => 143,
+            (Protocol::Pop3, Security::Tls) => 995,
+            (Protocol::Pop3, _) => 110,
+            (Protocol::Smtp, Security::Tls) => 465,
+            (Protocol::Smtp, Security::Starttls) => 587,
+            (Protocol::Smtp, Security::None) => 25,
+        }
+    }
+}
+
+/// A server an account talks to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    pub host: String,
+    /// Defaults to the protocol's well-known port for `security`.
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub security: Security,
+    /// Defaults to the account's email address.
+    pub username: Option<String>,
+    pub password_command: Option<String>,
+    pub password_env: Option<String>,
+    /// Present only so that a plaintext password gets a clear refusal.
+    password: Option<toml::Spanned<toml::Value>>,
+    /// Extra CA certificate (PEM) trusted for this server, for private CAs.
+    pub ca_file: Option<PathBuf>,
+    /// Skip certificate verification. Dangerous; shown as a warning.
+    #[serde(default)]
+    pub accept_invalid_certs: bool,
+}
+
+impl Endpoint {
+    pub fn port_for(&self, protocol: Protocol) -> u16 {
+        self.port
+            .unwrap_or_else(|| protocol.default_port(self.security))
+    }
+
+    /// Where the password comes from, if the server needs one.
+    pub fn password_source(&self) -> Option<SecretSource> {
+        match (&self.password_command, &self.password_env) {
+            (Some(cmd), _) => Some(SecretSource::Command(cmd.clone())),
+            (None, Some(var)) => Some(SecretSource::Env(var.clone())),
+            (None, None) => None,
+        }
+    }
+}
+
+impl Account {
+    /// The username for `endpoint`: its own, or the account's address.
+    pub fn username_for<'a>(&'a self, endpoint: &'a Endpoint) -> &'a str {
+        endpoint.username.as_deref().unwrap_or(&self.email)
+    }
+
+    /// The configured servers, in display order.
+    pub fn endpoints(&self) -> impl Iterator<Item = (Protocol, &Endpoint)> {
+        [
+            (Protocol::Imap, self.imap.as_ref()),
+            (Protocol::Pop3, self.pop3.as_ref()),
+            (Protocol::Smtp, self.smtp.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(p, e)| e.map(|e| (p, e)))
+    }
+
+    pub(super) fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        let here = |message: String| {
+            ConfigError::at_text(path, text, &format!("\"{}\"", self.name), message)
+        };
+        if self.name.trim().is_empty() {
+            return Err(here("an account name must not be empty".into()));
+        }
+        if !looks_like_address(&self.email) {
+            return Err(here(format!(
+                "account \"{}\": email \"{}\" is not an address like user@example.com",
+                self.name, self.email
+            )));
+        }
+        for (protocol, endpoint) in self.endpoints() {
+            if let Some(spanned) = &endpoint.password {
+                return Err(ConfigError::at_offset(
+                    path,
+                    text,
+                    spanned.span().start,
+                    format!(
+                        "account \"{}\" [{}]: plaintext `password` is not supported; \
+                         use password_command (e.g. \"pass show mail\") or password_env",
+                        self.name,
+                        protocol.name()
+                    ),
+                ));
+            }
+            if endpoint.password_command.is_some() && endpoint.password_env.is_some() {
+                return Err(here(format!(
+                    "account \"{}\" [{}]: set password_command or password_env, not both",
+                    self.name,
+                    protocol.name()
+                )));
+            }
+            if endpoint.host.trim().is_empty() {
+                return Err(here(format!(
+                    "account \"{}\" [{}]: host must not be empty",
+                    self.name,
+                    protocol.name()
+                )));
+            }
+            if endpoint.port == Some(0) {
+                return Err(here(format!(
+                    "account \"{}\" [{}]: port 0 is not a port",
+                    self.name,
+                    protocol.name()
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn looks_like_address(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && !domain.is_empty() && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,143 @@
+//! The user's configuration: where it is read from, what it may contain, and
+//! how a broken file is reported (file, line, column) before the terminal is
+//! touched.
+
+mod account;
+mod error;
+mod paths;
+mod secret;
+mod theme;
+
+pub use account::{Account, Endpoint, Protocol, Security};
+pub use error::ConfigError;
+pub use paths::Paths;
+pub use secret::{Secret, SecretSource};
+pub use theme::{ColorSpec, ThemeConfig};
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The whole configuration file, after validation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub store: StoreConfig,
+    #[serde(default, rename = "accounts")]
+    pub accounts: Vec<Account>,
+    /// Key overrides: context ("global", "sockets", "compose", "inbox") to
+    /// key spec to action name.
+    #[serde(default)]
+    pub keys: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    pub theme: ThemeConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// Where mail is kept; defaults to the XDG data dir.
+    pub path: Option<PathBuf>,
+}
+
+/// Where the configuration came from, for messages such as the Inbox's
+/// empty state ("reading ~/.config/wirepost/config.toml").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigOrigin {
+    /// A file that exists and was read.
+    File(PathBuf),
+    /// No file at this path: defaults are in use.
+    Missing(PathBuf),
+}
+
+impl ConfigOrigin {
+    pub fn path(&self) -> &Path {
+        match self {
+            ConfigOrigin::File(p) | ConfigOrigin::Missing(p) => p,
+        }
+    }
+}
+
+/// The configuration together with where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub config: Config,
+    pub origin: ConfigOrigin,
+}
+
+impl Config {
+    /// Parses and validates `text`; `path` only names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config =
+            toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
+        config.validate(path, text)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        let mut seen = std::collections::HashSet::new();
+        for account in &self.accounts {
+            if !seen.insert(account.name.as_str()) {
+                return Err(ConfigError::at_text(
+                    path,
+                    text,
+                    &format!("name = \"{}\"", account.name),
+                    format!("two accounts are named \"{}\"", account.name),
+                ));
+            }
+            account.validate(path, text)?;
+        }
+        for context in self.keys.keys() {
+            if !KEY_CONTEXTS.contains(&context.as_str()) {
+                return Err(ConfigError::at_text(
+                    path,
+                    text,
+                    &format!("[keys.{context}]"),
+                    format!(
+                        "unknown key context \"{context}\" (expected one of: {})",
+                        KEY_CONTEXTS.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the configuration from `explicit` or the default location. A
+    /// missing default file means defaults; a missing explicit file is an
+    /// error, since the user asked for that file by name.
+    pub fn load(explicit: Option<&Path>, paths: &Paths) -> Result<LoadedConfig, ConfigError> {
+        let path = explicit
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| paths.config_file.clone());
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(LoadedConfig {
+                config: Config::parse(&text, &path)?,
+                origin: ConfigOrigin::File(path),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
+                Ok(LoadedConfig {
+                    config: Config::default(),
+                    origin: ConfigOrigin::Missing(path),
+                })
+            }
+            Err(e) => Err(ConfigError::Io { path, source: e }),
+        }
+    }
+
+    /// The directory that holds the mail store.
+    pub fn store_dir(&self, paths: &Paths) -> PathBuf {
+        self.store
+            .path
+            .as_deref()
+            .map(paths::expand_tilde)
+            .unwrap_or_else(|| paths.data_dir.join("mail"))
+    }
+}
+
+/// The keymap contexts a config may override.
+pub const KEY_CONTEXTS: &[&str] = &["global", "overlay", "sockets", "compose", "inbox"];
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,75 @@
+//! Hands `Command`s from `update` to the engines and keeps the handles of
+//! running jobs so they can be cancelled. Engines report back on the event
+//! channel given to [`Engines::new`].
+
+use crate::app::{Command, EngineEvent, JobId};
+use std::collections::HashMap;
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+
+/// Capacity of the engine report channel. Bulk producers (socket reads)
+/// coalesce before sending, so this bounds memory without stalling them.
+pub const ENGINE_CHANNEL_CAPACITY: usize = 1024;
+
+pub struct Engines {
+    events: mpsc::Sender<EngineEvent>,
+    jobs: HashMap<JobId, AbortHandle>,
+    next_job: JobId,
+}
+
+impl Engines {
+    /// The engine hub and the receiver the event loop reads reports from.
+    pub fn new() -> (Engines, mpsc::Receiver<EngineEvent>) {
+        let (tx, rx) = mpsc::channel(ENGINE_CHANNEL_CAPACITY);
+        let engines = Engines {
+            events: tx,
+            jobs: HashMap::new(),
+            next_job: 1,
+        };
+        (engines, rx)
+    }
+
+    /// A sender for engine reports, for tasks spawned by engines.
+    pub fn reporter(&self) -> mpsc::Sender<EngineEvent> {
+        self.events.clone()
+    }
+
+    /// A fresh job id.
+    pub fn next_job_id(&mut self) -> JobId {
+        let id = self.next_job;
+        self.next_job += 1;
+        id
+    }
+
+    /// Remembers a spawned job so that `CancelJob` can stop it.
+    pub fn track(&mut self, job: JobId, handle: AbortHandle) {
+        self.jobs.retain(|_, h| !h.is_finished());
+        self.jobs.insert(job, handle);
+    }
+
+    pub fn dispatch(&mut self, command: Command) {
+        match command {
+            Command::CancelJob(job) => {
+                if let Some(handle) = self.jobs.remove(&job) {
+                    handle.abort();
+                    let events = self.events.clone();
+                    tokio::spawn(async move {
+                        let _ = events
+                            .send(EngineEvent::JobFinished {
+                                job,
+                                outcome: Err("cancelled".into()),
+                            })
+                            .await;
+                    });
+                }
+            }
+        }
+    }
+
+    /// Stops every job; called on the way out.
+    pub fn shutdown(&mut self) {
+        for (_, handle) in self.jobs.drain() {
+            handle.abort();
+        }
+    }
+}

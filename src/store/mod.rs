@@ -1,0 +1,3 @@
+//! Local mail storage.
+
+pub mod maildir;

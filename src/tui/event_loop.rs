@@ -1,0 +1,89 @@
+use super::{Screen, translate};
+use crate::app::{App, EngineEvent, Event};
+use crate::engines::Engines;
+use std::io;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// The shortest time between two frames; bursts of events within it are
+/// coalesced into one frame.
+pub const FRAME_INTERVAL_MS: u64 = 16;
+
+/// Events handled before a frame is drawn, at most: a flood of input must
+/// not starve the screen.
+const MAX_EVENTS_PER_FRAME: usize = 4096;
+
+/// Why the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopExit {
+    /// The user quit.
+    Quit,
+    /// The terminal input closed (the terminal went away).
+    InputClosed,
+    /// SIGTERM, SIGHUP or SIGINT.
+    Signal,
+}
+
+/// Runs until the user quits, the input ends or `shutdown` resolves.
+///
+/// Draws only when `update` marked the app dirty, at most once per
+/// `FRAME_INTERVAL_MS`, and only after every event that is already waiting
+/// has been handled. With nothing happening it sleeps in `select!`: no
+/// timer, no frames.
+pub async fn run<S: Screen>(
+    app: &mut App,
+    screen: &mut S,
+    mut input: mpsc::Receiver<io::Result<crossterm::event::Event>>,
+    mut engine_events: mpsc::Receiver<EngineEvent>,
+    engines: &mut Engines,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<LoopExit> {
+    let frame_interval = Duration::from_millis(FRAME_INTERVAL_MS);
+    let mut last_frame: Option<Instant> = None;
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        if app.should_quit {
+            return Ok(LoopExit::Quit);
+        }
+        let next_frame = last_frame.map_or_else(Instant::now, |t| t + frame_interval);
+        if app.dirty && Instant::now() >= next_frame {
+            screen.draw(app)?;
+            app.dirty = false;
+            last_frame = Some(Instant::now());
+        }
+        let wait_for_frame = app.dirty;
+        tokio::select! {
+            biased;
+            () = &mut shutdown => return Ok(LoopExit::Signal),
+            event = input.recv() => match event {
+                Some(event) => handle_terminal(app, engines, event?),
+                None => return Ok(LoopExit::InputClosed),
+            },
+            Some(report) = engine_events.recv() => handle(app, engines, Event::Engine(report)),
+            () = tokio::time::sleep_until(next_frame), if wait_for_frame => {}
+        }
+        // Drain what is already queued so a burst becomes one frame.
+        for _ in 0..MAX_EVENTS_PER_FRAME {
+            if let Ok(report) = engine_events.try_recv() {
+                handle(app, engines, Event::Engine(report));
+            } else if let Ok(event) = input.try_recv() {
+                handle_terminal(app, engines, event?);
+            } else {
+                break;
+            }
+        }
+    }
+}
+
+fn handle_terminal(app: &mut App, engines: &mut Engines, event: crossterm::event::Event) {
+    if let Some(event) = translate(event) {
+        handle(app, engines, event);
+    }
+}
+
+fn handle(app: &mut App, engines: &mut Engines, event: Event) {
+    for command in app.update(event) {
+        engines.dispatch(command);
+    }
+}

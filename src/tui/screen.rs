@@ -1,0 +1,51 @@
+use crate::app::App;
+use crate::ui;
+use crossterm::execute;
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use std::io::{self, Stdout};
+
+/// Something the loop draws frames on: the real terminal, or a test backend.
+pub trait Screen {
+    fn draw(&mut self, app: &App) -> io::Result<()>;
+}
+
+/// The real terminal. Each frame is wrapped in a synchronized update so the
+/// terminal shows it whole, never half-drawn.
+pub struct CrosstermScreen {
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl CrosstermScreen {
+    pub fn new() -> io::Result<CrosstermScreen> {
+        Ok(CrosstermScreen {
+            terminal: Terminal::new(CrosstermBackend::new(io::stdout()))?,
+        })
+    }
+
+    pub fn size(&self) -> io::Result<(u16, u16)> {
+        let size = self.terminal.size()?;
+        Ok((size.width, size.height))
+    }
+}
+
+impl Screen for CrosstermScreen {
+    fn draw(&mut self, app: &App) -> io::Result<()> {
+        execute!(io::stdout(), BeginSynchronizedUpdate)?;
+        let result = self.terminal.draw(|frame| ui::render(app, frame));
+        execute!(io::stdout(), EndSynchronizedUpdate)?;
+        result.map(|_| ())
+    }
+}
+
+impl<B: Backend> Screen for Terminal<B>
+where
+    B::Error: Into<io::Error>,
+{
+    fn draw(&mut self, app: &App) -> io::Result<()> {
+        Terminal::draw(self, |frame| ui::render(app, frame))
+            .map(|_| ())
+            .map_err(Into::into)
+    }
+}

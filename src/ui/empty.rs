@@ -1,0 +1,154 @@
+//! What each tab shows before it has anything to show: what the tab is for
+//! and the next step to take.
+
+use super::Theme;
+use crate::app::App;
+use crate::config::{ConfigOrigin, Protocol, Security};
+use crate::sanitize::clean_line;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
+
+pub fn sockets(_app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::from(Span::styled("No socket sessions yet", theme.title())),
+        Line::default(),
+        Line::from("Talk to any TCP or UDP endpoint by hand: connect as a client, listen"),
+        Line::from("for many clients, bind UDP and answer each sender — plain or TLS, with"),
+        Line::from("STARTTLS for mail servers, in text and hex views."),
+    ];
+    panel(frame, area, theme, " Sockets ", lines);
+}
+
+pub fn compose(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let senders: Vec<_> = app
+        .config
+        .accounts
+        .iter()
+        .filter(|a| a.smtp.is_some())
+        .collect();
+    let mut lines = Vec::new();
+    if senders.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No account can send mail yet",
+            theme.title(),
+        )));
+        lines.push(Line::default());
+        lines.push(Line::from(
+            "Add an [accounts.smtp] section to your account in",
+        ));
+        lines.extend(config_path_lines(app, theme));
+    } else {
+        lines.push(Line::from(Span::styled("Ready to write", theme.title())));
+        lines.push(Line::default());
+        lines.push(Line::from("Messages can be sent from:"));
+        for account in senders {
+            let from = match &account.display_name {
+                Some(name) => format!("{name} <{}>", account.email),
+                None => account.email.clone(),
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {} ", clean_line(&account.name)), theme.key()),
+                Span::raw(clean_line(&from)),
+            ]));
+        }
+    }
+    panel(frame, area, theme, " Compose ", lines);
+}
+
+pub fn inbox(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut lines = Vec::new();
+    if app.config.accounts.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No mail account yet",
+            theme.title(),
+        )));
+        lines.push(Line::default());
+        lines.push(Line::from("Add one to"));
+        lines.extend(config_path_lines(app, theme));
+        lines.push(Line::default());
+        for example in [
+            "[[accounts]]",
+            "name = \"personal\"",
+            "email = \"you@example.com\"",
+            "[accounts.imap]",
+            "host = \"imap.example.com\"",
+            "password_command = \"pass show mail\"",
+        ] {
+            lines.push(Line::from(Span::styled(
+                format!("  {example}"),
+                theme.dim(),
+            )));
+        }
+        lines.push(Line::default());
+        lines.push(Line::from(
+            "config.example.toml documents every key; `wirepost check-config` validates.",
+        ));
+    } else {
+        lines.push(Line::from(Span::styled("Accounts", theme.title())));
+        lines.push(Line::default());
+        for account in &app.config.accounts {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {} ", clean_line(&account.name)), theme.key()),
+                Span::raw(clean_line(&account.email)),
+            ]));
+            for (protocol, endpoint) in account.endpoints() {
+                let security = endpoint.security;
+                let style = if security == Security::None {
+                    Style::new().fg(theme.warning)
+                } else {
+                    theme.dim()
+                };
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "      {:<5} {}:{} ({})",
+                        protocol.name(),
+                        clean_line(&endpoint.host),
+                        endpoint.port_for(protocol),
+                        security.as_str()
+                    ),
+                    style,
+                )));
+            }
+            if account.imap.is_none() && account.pop3.is_none() {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "      no {} or {} section: nothing to read from",
+                        Protocol::Imap.name(),
+                        Protocol::Pop3.name()
+                    ),
+                    theme.dim(),
+                )));
+            }
+        }
+    }
+    panel(frame, area, theme, " Inbox ", lines);
+}
+
+/// "path/to/config.toml (not created yet)", styled.
+fn config_path_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let path = clean_line(&app.config_origin.path().display().to_string());
+    let note = match app.config_origin {
+        ConfigOrigin::File(_) => "",
+        ConfigOrigin::Missing(_) => " (not created yet)",
+    };
+    vec![Line::from(vec![
+        Span::styled(format!("  {path}"), theme.key()),
+        Span::styled(note, theme.dim()),
+    ])]
+}
+
+fn panel(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: Vec<Line>) {
+    let block = Block::bordered()
+        .title(Span::styled(title.to_string(), theme.title()))
+        .border_style(theme.dim())
+        .padding(Padding::horizontal(1));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}

@@ -1,0 +1,44 @@
+//! Drawing. Every function here reads state and draws; none changes state.
+
+mod empty;
+mod help;
+mod layout;
+mod prompt;
+mod status_line;
+mod tab_bar;
+mod theme;
+
+pub use layout::centered;
+pub use theme::Theme;
+
+use crate::app::{App, Overlay, Tab};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+
+/// Draws the whole screen for `app`.
+pub fn render(app: &App, frame: &mut Frame) {
+    let theme = Theme::from_config(&app.config.theme);
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+
+    tab_bar::render(app, &theme, frame, tabs);
+    match app.tab {
+        Tab::Sockets => empty::sockets(app, &theme, frame, body),
+        Tab::Compose => empty::compose(app, &theme, frame, body),
+        Tab::Inbox => empty::inbox(app, &theme, frame, body),
+    }
+    status_line::render(app, &theme, frame, status);
+
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => help::render(app, &theme, *scroll, frame, body),
+        Some(Overlay::ConfirmQuit) => prompt::confirm_quit(app, &theme, frame, body),
+        None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,37 @@
+use super::Theme;
+use crate::app::{App, Level};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+/// The bottom row: account, what is running, the last message, a help hint.
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let base = Style::new().fg(theme.status_fg).bg(theme.status_bg);
+    let account = app.current_account().unwrap_or("no account");
+    let activity = match app.status.jobs.as_slice() {
+        [] => "idle".to_string(),
+        [job] if job.total > 0 => format!("{} {}/{}", job.label, job.done, job.total),
+        [job] => job.label.clone(),
+        jobs => format!("{} jobs running", jobs.len()),
+    };
+    let mut left = vec![
+        Span::styled(format!(" {account} "), base.add_modifier(Modifier::BOLD)),
+        Span::styled("│ ", base),
+        Span::styled(activity, base),
+    ];
+    if let Some(message) = &app.status.message {
+        let color = match message.level {
+            Level::Info => theme.status_fg,
+            Level::Warning => theme.warning,
+            Level::Error => theme.error,
+        };
+        left.push(Span::styled(" │ ", base));
+        left.push(Span::styled(message.text.clone(), base.fg(color)));
+    }
+    let hint = " ? help ";
+    let [left_area, hint_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(hint.len() as u16)]).areas(area);
+    frame.render_widget(Line::from(left).style(base), left_area);
+    frame.render_widget(Line::from(Span::styled(hint, base)), hint_area);
+}

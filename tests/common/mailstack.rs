@@ -1,0 +1,71 @@
+//! The real Dovecot + Postfix stack that `scripts/mailstack` starts; tests
+//! find it through the environment the test command sets.
+
+use std::path::PathBuf;
+
+pub struct Mailstack {
+    pub host: String,
+    pub imap_port: u16,
+    pub imaps_port: u16,
+    pub pop3_port: u16,
+    pub pop3s_port: u16,
+    pub submission_port: u16,
+    pub smtps_port: u16,
+    pub smtp_port: u16,
+    pub ca: PathBuf,
+    pub user1: String,
+    pub pass1: String,
+    pub user2: String,
+    pub pass2: String,
+    pub state: PathBuf,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn port(name: &str) -> u16 {
+    var(name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{name} is not a port"))
+}
+
+impl Mailstack {
+    /// The running stack, or `None` (with a note on stderr) when the tests
+    /// run without one. `WIREPOST_REQUIRE_MAILSTACK=1`, which the test
+    /// command sets, turns a missing stack into a failure.
+    pub fn get() -> Option<Mailstack> {
+        let Some(host) = var("WIREPOST_TEST_HOST") else {
+            if var("WIREPOST_REQUIRE_MAILSTACK").as_deref() == Some("1") {
+                panic!("the mail servers are required but WIREPOST_TEST_HOST is not set");
+            }
+            eprintln!("skipped: no mail servers (run the tests with scripts/test)");
+            return None;
+        };
+        Some(Mailstack {
+            host,
+            imap_port: port("WIREPOST_TEST_IMAP_PORT"),
+            imaps_port: port("WIREPOST_TEST_IMAPS_PORT"),
+            pop3_port: port("WIREPOST_TEST_POP3_PORT"),
+            pop3s_port: port("WIREPOST_TEST_POP3S_PORT"),
+            submission_port: port("WIREPOST_TEST_SUBMISSION_PORT"),
+            smtps_port: port("WIREPOST_TEST_SMTPS_PORT"),
+            smtp_port: port("WIREPOST_TEST_SMTP_PORT"),
+            ca: PathBuf::from(var("WIREPOST_TEST_CA").expect("WIREPOST_TEST_CA")),
+            user1: var("WIREPOST_TEST_USER1").expect("WIREPOST_TEST_USER1"),
+            pass1: var("WIREPOST_TEST_PASS1").expect("WIREPOST_TEST_PASS1"),
+            user2: var("WIREPOST_TEST_USER2").expect("WIREPOST_TEST_USER2"),
+            pass2: var("WIREPOST_TEST_PASS2").expect("WIREPOST_TEST_PASS2"),
+            state: PathBuf::from(var("WIREPOST_TEST_STATE").expect("WIREPOST_TEST_STATE")),
+        })
+    }
+
+    /// A token unique to this test run, to find a test's own messages.
+    pub fn unique(tag: &str) -> String {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        format!("{tag}-{}-{nanos}", std::process::id())
+    }
+}
