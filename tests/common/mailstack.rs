@@ -18,6 +18,14 @@ pub struct Mailstack {
     pub user2: String,
     pub pass2: String,
     pub state: PathBuf,
+    pub pool: Vec<(String, String)>,
+}
+
+/// A test user with an empty mailbox, claimed by one test only.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub address: String,
+    pub password: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -57,6 +65,14 @@ impl Mailstack {
             user2: var("WIREPOST_TEST_USER2").expect("WIREPOST_TEST_USER2"),
             pass2: var("WIREPOST_TEST_PASS2").expect("WIREPOST_TEST_PASS2"),
             state: PathBuf::from(var("WIREPOST_TEST_STATE").expect("WIREPOST_TEST_STATE")),
+            pool: var("WIREPOST_TEST_POOL")
+                .expect("WIREPOST_TEST_POOL")
+                .split(',')
+                .map(|entry| {
+                    let (user, pass) = entry.split_once(':').expect("user:password");
+                    (user.to_string(), pass.to_string())
+                })
+                .collect(),
         })
     }
 
@@ -67,5 +83,49 @@ impl Mailstack {
             .unwrap()
             .as_nanos();
         format!("{tag}-{}-{nanos}", std::process::id())
+    }
+}
+
+impl Mailstack {
+    /// Claims a pool user no other test in this process has, with its
+    /// mailbox emptied first (test binaries run one after another, so a
+    /// user may have been used by an earlier binary).
+    pub fn claim_user(&self) -> TestUser {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let index = NEXT.fetch_add(1, Ordering::SeqCst);
+        let (address, password) = self
+            .pool
+            .get(index)
+            .unwrap_or_else(|| panic!("more than {} tests claimed a user", self.pool.len()))
+            .clone();
+        self.reset(&address);
+        TestUser { address, password }
+    }
+
+    /// Empties `user`'s mailbox on the server.
+    pub fn reset(&self, user: &str) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/mailstack");
+        let status = std::process::Command::new(script)
+            .arg("reset")
+            .arg(&self.state)
+            .arg(user)
+            .status()
+            .expect("scripts/mailstack reset");
+        assert!(status.success(), "mailstack reset {user} failed");
+    }
+
+    /// Writes `count` messages of about `size` bytes into `user`'s INBOX.
+    pub fn seed(&self, user: &str, count: usize, size: usize) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/mailstack");
+        let status = std::process::Command::new(script)
+            .arg("seed")
+            .arg(&self.state)
+            .arg(user)
+            .arg(count.to_string())
+            .arg(size.to_string())
+            .status()
+            .expect("scripts/mailstack seed");
+        assert!(status.success(), "mailstack seed {user} failed");
     }
 }
