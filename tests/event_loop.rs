@@ -1,0 +1,128 @@
+//! The event loop with a counting screen and virtual time: bursts become one
+//! frame, and an idle hour draws nothing.
+
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use wirepost::app::{App, EngineEvent, Keymap, Level, Tab};
+use wirepost::config::{Config, ConfigOrigin, LoadedConfig};
+use wirepost::engines::Engines;
+use wirepost::tui::{LoopExit, Screen, run};
+
+#[derive(Default)]
+struct CountingScreen {
+    frames: usize,
+    tabs_drawn: Vec<Tab>,
+}
+
+impl Screen for CountingScreen {
+    fn draw(&mut self, app: &App) -> io::Result<()> {
+        self.frames += 1;
+        self.tabs_drawn.push(app.tab);
+        Ok(())
+    }
+}
+
+fn app() -> App {
+    let loaded = LoadedConfig {
+        config: Config::default(),
+        origin: ConfigOrigin::Missing(PathBuf::from("/nowhere/config.toml")),
+    };
+    App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap())
+}
+
+fn key(c: char) -> io::Result<TermEvent> {
+    Ok(TermEvent::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+    )))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_burst_is_one_frame_and_an_idle_hour_is_none() {
+    let mut app = app();
+    let mut screen = CountingScreen::default();
+    let (input_tx, input_rx) = mpsc::channel(2048);
+    let (mut engines, reports) = Engines::new();
+    let reporter = engines.reporter();
+    // 1,000 keys and 500 engine reports, all waiting before the loop starts.
+    for i in 0..1000 {
+        input_tx
+            .send(key(if i % 2 == 0 { '2' } else { '3' }))
+            .await
+            .unwrap();
+    }
+    for i in 0..500 {
+        reporter
+            .send(EngineEvent::Notice {
+                level: Level::Info,
+                text: format!("report {i}"),
+            })
+            .await
+            .unwrap();
+    }
+    let exit = run(
+        &mut app,
+        &mut screen,
+        input_rx,
+        reports,
+        &mut engines,
+        tokio::time::sleep(Duration::from_secs(3600)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(exit, LoopExit::Signal);
+    // The first frame, then one frame for the whole burst; nothing in the
+    // idle hour that followed.
+    assert_eq!(screen.frames, 2, "tabs drawn: {:?}", screen.tabs_drawn);
+    assert_eq!(screen.tabs_drawn.last(), Some(&Tab::Inbox));
+    assert_eq!(
+        app.status.message.as_ref().map(|m| m.text.as_str()),
+        Some("report 499")
+    );
+    drop(input_tx);
+}
+
+#[tokio::test(start_paused = true)]
+async fn quit_key_ends_the_loop() {
+    let mut app = app();
+    let mut screen = CountingScreen::default();
+    let (input_tx, input_rx) = mpsc::channel(8);
+    let (mut engines, reports) = Engines::new();
+    input_tx.send(key('q')).await.unwrap();
+    let exit = run(
+        &mut app,
+        &mut screen,
+        input_rx,
+        reports,
+        &mut engines,
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(exit, LoopExit::Quit);
+}
+
+#[tokio::test(start_paused = true)]
+async fn closed_input_ends_the_loop() {
+    let mut app = app();
+    let mut screen = CountingScreen::default();
+    let (input_tx, input_rx) = mpsc::channel(8);
+    drop(input_tx);
+    let (mut engines, reports) = Engines::new();
+    let exit = run(
+        &mut app,
+        &mut screen,
+        input_rx,
+        reports,
+        &mut engines,
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(exit, LoopExit::InputClosed);
+    assert_eq!(screen.frames, 1);
+}
