@@ -5,6 +5,7 @@
 mod common;
 
 use common::mailstack::Mailstack;
+use common::peers::{HttpServer, free_port};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -115,49 +116,6 @@ fn connect(target: &str, tls: Option<TlsOptions>) -> OpenSpec {
         tls,
         sni: None,
         timeout: Duration::from_secs(10),
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A real HTTP server (Python's), stopped when dropped.
-struct HttpServer {
-    child: std::process::Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl HttpServer {
-    fn start() -> HttpServer {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("index.html"), "<h1>hello from python</h1>\n").unwrap();
-        let port = free_port();
-        let child = std::process::Command::new("python3")
-            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1"])
-            .current_dir(dir.path())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("python3 for the HTTP server");
-        let start = std::time::Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < WAIT, "HTTP server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        HttpServer { child, port, _dir: dir }
-    }
-}
-
-impl Drop for HttpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

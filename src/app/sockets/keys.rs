@@ -3,7 +3,7 @@
 
 use super::prompt::{self, PromptCommand};
 use super::{Focus, InputLine, SessionState, SocketSession};
-use crate::app::{Action, App, Command, Level};
+use crate::app::{Action, App, Command, KeyContext, KeySpec, Level};
 use crate::net::escape::{decode_escapes, parse_hex};
 use crate::net::pipe_buffer::DataPipe;
 use crate::net::session::{
@@ -40,7 +40,13 @@ impl App {
             self.dirty = true;
             return Some(Vec::new());
         }
-        if self.sockets.focus != Focus::Input || self.sockets.sessions.is_empty() || !plain {
+        if self.sockets.focus != Focus::Input || self.sockets.sessions.is_empty() {
+            return None;
+        }
+        if let Some(commands) = self.escape_then_key(key) {
+            return Some(commands);
+        }
+        if !plain {
             return None;
         }
         let page = self.transcript_page();
@@ -77,6 +83,32 @@ impl App {
         let _ = page;
         self.dirty = true;
         Some(Vec::new())
+    }
+
+    /// Esc followed quickly by a key reaches us as Alt+key (the terminal
+    /// cannot tell them apart). When Alt+key means nothing, treat it as
+    /// what the user typed: leave the input line, then the key.
+    fn escape_then_key(&mut self, key: &KeyEvent) -> Option<Vec<Command>> {
+        let KeyCode::Char(c) = key.code else {
+            return None;
+        };
+        if key.modifiers != KeyModifiers::ALT {
+            return None;
+        }
+        let alt = KeySpec::from_event(key);
+        if self.keymap.lookup(KeyContext::Sockets, alt).is_some()
+            || self.keymap.lookup(KeyContext::Global, alt).is_some()
+        {
+            return None;
+        }
+        self.sockets.focus = Focus::List;
+        self.dirty = true;
+        let plain = KeySpec::from_event(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        let action = self
+            .keymap
+            .lookup(KeyContext::Sockets, plain)
+            .or_else(|| self.keymap.lookup(KeyContext::Global, plain));
+        Some(action.map_or_else(Vec::new, |a| self.apply(a)))
     }
 
     /// Pasted text goes into whichever line has the keyboard; line breaks
