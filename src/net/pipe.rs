@@ -159,7 +159,10 @@ async fn drive(spec: PipeSpec) -> u8 {
                         if listening || udp_server {
                             eprintln!("wirepost: listening on {local}");
                         }
-                        start_stdin(&mut stdin_started, &stdin_tx, udp_lines);
+                        // A TCP server reads stdin once someone can receive it.
+                        if !listening {
+                            start_stdin(&mut stdin_started, &stdin_tx, udp_lines);
+                        }
                     }
                     SessionEvent::Tls { id: sid, info } if sid == id => {
                         eprintln!("wirepost: {}", describe_tls(&info));
@@ -173,6 +176,7 @@ async fn drive(spec: PipeSpec) -> u8 {
                         eprintln!("wirepost: connection from {peer}");
                         clients.insert(child, pipe.0);
                         served_any = true;
+                        start_stdin(&mut stdin_started, &stdin_tx, udp_lines);
                     }
                     SessionEvent::Data { id: sid } => {
                         let chunks = if sid == id {

@@ -3,6 +3,7 @@
 use super::escape::decode_escapes;
 use super::pipe::{PipeSpec, run};
 use super::session::{MailProtocol, Rules, ServerCert};
+use super::tcp::split_host_port;
 use super::tls::TlsOptions;
 use clap::Args;
 use std::path::PathBuf;
@@ -80,6 +81,7 @@ fn finish(spec: Result<PipeSpec, String>) -> ExitCode {
 
 pub fn tcp(args: TcpArgs) -> ExitCode {
     finish((|| {
+        split_host_port(&args.target)?;
         let starttls = args
             .starttls
             .as_deref()
@@ -103,6 +105,7 @@ pub fn tcp(args: TcpArgs) -> ExitCode {
 
 pub fn listen(args: ListenArgs) -> ExitCode {
     finish((|| {
+        split_host_port(&args.addr)?;
         let tls = match (&args.cert, &args.key) {
             (Some(cert), Some(key)) => Some(ServerCert::Files {
                 cert: cert.clone(),
@@ -130,6 +133,7 @@ pub fn listen(args: ListenArgs) -> ExitCode {
 
 pub fn udp(args: UdpArgs) -> ExitCode {
     finish((|| {
+        split_host_port(&args.target)?;
         Ok(PipeSpec::Udp {
             target: args.target.clone(),
             wait: seconds(args.wait, "wait")?,
