@@ -47,9 +47,17 @@ fn tcp_stdin_eof_half_closes_and_server_close_exits_zero() {
     let payload: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
     let out = wirepost(&["tcp", &format!("127.0.0.1:{port}")], &payload);
     server.join().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(&out.stdout[..10], b"you said: ");
-    assert!(out.stdout[10..] == payload[..], "every byte came back in order");
+    assert!(
+        out.stdout[10..] == payload[..],
+        "every byte came back in order"
+    );
 }
 
 #[test]
@@ -74,7 +82,12 @@ fn listen_pipes_to_the_client_and_exits_when_it_leaves() {
         .spawn()
         .unwrap();
     let mut client = connect_when_listening(port);
-    child.stdin.take().unwrap().write_all(b"hi from the server\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"hi from the server\n")
+        .unwrap();
     // stdin is closed now: the client sees the line, then FIN.
     let mut got = String::new();
     client.read_to_string(&mut got).unwrap();
@@ -94,7 +107,13 @@ fn udp_client_and_udp_server_with_a_reply_rule() {
         s.local_addr().unwrap().port()
     };
     let mut server = Command::new(env!("CARGO_BIN_EXE_wirepost"))
-        .args(["listen", "--udp", &format!("127.0.0.1:{port}"), "--reply", "Hello, {line}!"])
+        .args([
+            "listen",
+            "--udp",
+            &format!("127.0.0.1:{port}"),
+            "--reply",
+            "Hello, {line}!",
+        ])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -123,7 +142,9 @@ fn udp_client_and_udp_server_with_a_reply_rule() {
 
 #[test]
 fn tcp_starttls_smtp_against_postfix() {
-    let Some(stack) = Mailstack::get() else { return };
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
     let out = wirepost(
         &[
             "tcp",

@@ -69,7 +69,9 @@ impl Probe {
                 .await
                 .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
                 .expect("engine channel open");
-            let EngineEvent::Socket(event) = event else { continue };
+            let EngineEvent::Socket(event) = event else {
+                continue;
+            };
             match event {
                 SessionEvent::Accepted { id, pipe, .. } => {
                     self.pipes.insert(id, pipe.0);
@@ -127,7 +129,9 @@ async fn http_get_reads_until_the_server_closes() {
         .send("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         .await;
     let id = probe.id;
-    probe.until("the server to close", |p| p.closed.contains_key(&id)).await;
+    probe
+        .until("the server to close", |p| p.closed.contains_key(&id))
+        .await;
     assert_eq!(probe.closed[&id], None, "a clean close");
     let text = probe.text();
     assert!(text.starts_with("HTTP/1.0 200 OK\r\n"), "{text}");
@@ -140,15 +144,22 @@ async fn connection_errors_are_clear() {
     let port = free_port(); // nothing listens there any more
     let mut refused = Probe::open(connect(&format!("127.0.0.1:{port}"), None));
     let id = refused.id;
-    refused.until("refusal", |p| p.closed.contains_key(&id)).await;
+    refused
+        .until("refusal", |p| p.closed.contains_key(&id))
+        .await;
     let error = refused.closed[&id].clone().unwrap();
     assert!(error.contains("connection refused"), "{error}");
 
     let mut unknown = Probe::open(connect("no-such-host.invalid:80", None));
     let id = unknown.id;
-    unknown.until("DNS failure", |p| p.closed.contains_key(&id)).await;
+    unknown
+        .until("DNS failure", |p| p.closed.contains_key(&id))
+        .await;
     let error = unknown.closed[&id].clone().unwrap();
-    assert!(error.contains("cannot resolve no-such-host.invalid"), "{error}");
+    assert!(
+        error.contains("cannot resolve no-such-host.invalid"),
+        "{error}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -164,9 +175,15 @@ async fn half_close_sends_fin_and_keeps_reading() {
     });
     let mut probe = Probe::open(connect(&addr.to_string(), None));
     probe.send("ping").await;
-    probe.commands.send(SessionCommand::HalfClose).await.unwrap();
+    probe
+        .commands
+        .send(SessionCommand::HalfClose)
+        .await
+        .unwrap();
     let id = probe.id;
-    probe.until("the reply after FIN", |p| p.closed.contains_key(&id)).await;
+    probe
+        .until("the reply after FIN", |p| p.closed.contains_key(&id))
+        .await;
     assert_eq!(probe.text(), "you said: ping");
     server.await.unwrap();
 }
@@ -196,7 +213,9 @@ async fn listener_serves_hundreds_of_concurrent_clients_byte_exact() {
     for n in 0..CLIENTS {
         let barrier = barrier.clone();
         clients.push(tokio::spawn(async move {
-            let mut socket = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+            let mut socket = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .unwrap();
             // Every client is connected before any speaks: truly concurrent.
             barrier.wait().await;
             let payload = format!("client {n}\nline two of {n}\r\nexit\n");
@@ -232,11 +251,23 @@ async fn listener_serves_hundreds_of_concurrent_clients_byte_exact() {
             matched += 1;
         }
     }
-    assert_eq!(matched, CLIENTS, "{:?}", probe.received.values().take(3).map(|v| String::from_utf8_lossy(v).into_owned()).collect::<Vec<_>>());
+    assert_eq!(
+        matched,
+        CLIENTS,
+        "{:?}",
+        probe
+            .received
+            .values()
+            .take(3)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .collect::<Vec<_>>()
+    );
     // Stop listening: the listener session ends cleanly.
     probe.commands.send(SessionCommand::Close).await.unwrap();
     let id = probe.id;
-    probe.until("the listener to stop", |p| p.closed.contains_key(&id)).await;
+    probe
+        .until("the listener to stop", |p| p.closed.contains_key(&id))
+        .await;
     assert!(probe.registry.get(id).is_none());
 }
 
@@ -256,7 +287,10 @@ async fn udp_server_answers_each_sender_and_client_sees_replies() {
     // Wait for the bind report before sending.
     let mut bound = false;
     while !bound {
-        let event = tokio::time::timeout(WAIT, server.events.recv()).await.unwrap().unwrap();
+        let event = tokio::time::timeout(WAIT, server.events.recv())
+            .await
+            .unwrap()
+            .unwrap();
         bound = matches!(event, EngineEvent::Socket(SessionEvent::Bound { .. }));
     }
     let mut client = Probe::open(OpenSpec::UdpSend {
@@ -269,7 +303,9 @@ async fn udp_server_answers_each_sender_and_client_sees_replies() {
         .until("three replies", |p| p.text().matches('!').count() == 3)
         .await;
     assert_eq!(client.text(), "Hello, Michael!Hello, Tracy!Hello, Sarah!");
-    server.until("three datagrams", |p| p.text().len() == 17).await;
+    server
+        .until("three datagrams", |p| p.text().len() == 17)
+        .await;
     assert_eq!(server.text(), "MichaelTracySarah");
 }
 
@@ -284,7 +320,9 @@ async fn starttls(stack: &Mailstack, port: u16, protocol: MailProtocol) -> Probe
         .send(SessionCommand::StartTls { protocol, tls })
         .await
         .unwrap();
-    probe.until("TLS", |p| p.tls.is_some() || !p.closed.is_empty()).await;
+    probe
+        .until("TLS", |p| p.tls.is_some() || !p.closed.is_empty())
+        .await;
     assert!(probe.closed.is_empty(), "{:?}", probe.closed);
     let tls = probe.tls.clone().unwrap();
     assert!(tls.protocol.starts_with("TLS 1."), "{tls:?}");
@@ -295,41 +333,64 @@ async fn starttls(stack: &Mailstack, port: u16, protocol: MailProtocol) -> Probe
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn starttls_upgrades_smtp_imap_and_pop3_in_place() {
-    let Some(stack) = Mailstack::get() else { return };
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
     // SMTP: after the upgrade the server answers a fresh EHLO over TLS.
     let mut smtp = starttls(&stack, stack.submission_port, MailProtocol::Smtp).await;
     let before = smtp.text().len();
     smtp.send("EHLO again\r\n").await;
-    smtp.until("EHLO over TLS", |p| p.text()[before..].contains("250 ")).await;
-    assert!(smtp.text()[before..].contains("AUTH"), "AUTH is offered once encrypted");
-    assert!(smtp.text().starts_with("220 "), "the greeting is in the transcript");
+    smtp.until("EHLO over TLS", |p| p.text()[before..].contains("250 "))
+        .await;
+    assert!(
+        smtp.text()[before..].contains("AUTH"),
+        "AUTH is offered once encrypted"
+    );
+    assert!(
+        smtp.text().starts_with("220 "),
+        "the greeting is in the transcript"
+    );
 
     let mut imap = starttls(&stack, stack.imap_port, MailProtocol::Imap).await;
     let before = imap.text().len();
     imap.send("a1 CAPABILITY\r\n").await;
-    imap.until("CAPABILITY over TLS", |p| p.text()[before..].contains("a1 OK")).await;
-    assert!(!imap.text()[before..].contains("STARTTLS"), "no STARTTLS once encrypted");
+    imap.until("CAPABILITY over TLS", |p| {
+        p.text()[before..].contains("a1 OK")
+    })
+    .await;
+    assert!(
+        !imap.text()[before..].contains("STARTTLS"),
+        "no STARTTLS once encrypted"
+    );
 
     let mut pop3 = starttls(&stack, stack.pop3_port, MailProtocol::Pop3).await;
     let before = pop3.text().len();
     pop3.send("CAPA\r\n").await;
-    pop3.until("CAPA over TLS", |p| p.text()[before..].contains("\r\n.\r\n")).await;
+    pop3.until("CAPA over TLS", |p| {
+        p.text()[before..].contains("\r\n.\r\n")
+    })
+    .await;
     pop3.send("QUIT\r\n").await;
     let id = pop3.id;
-    pop3.until("POP3 to close", |p| p.closed.contains_key(&id)).await;
+    pop3.until("POP3 to close", |p| p.closed.contains_key(&id))
+        .await;
     assert_eq!(pop3.closed[&id], None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_verifies_with_the_ca_and_refuses_without_it() {
-    let Some(stack) = Mailstack::get() else { return };
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
     let target = format!("localhost:{}", stack.imaps_port);
     let verified = TlsOptions {
         extra_ca: Some(stack.ca.clone()),
         accept_invalid_certs: false,
     };
     let mut probe = Probe::open(connect(&target, Some(verified)));
-    probe.until("the IMAP greeting", |p| p.text().contains("* OK")).await;
+    probe
+        .until("the IMAP greeting", |p| p.text().contains("* OK"))
+        .await;
     let tls = probe.tls.clone().unwrap();
     assert!(tls.subject.contains("CN="), "{tls:?}");
     assert!(tls.not_after.ends_with("UTC"), "{tls:?}");
@@ -337,7 +398,9 @@ async fn tls_verifies_with_the_ca_and_refuses_without_it() {
 
     let mut untrusted = Probe::open(connect(&target, Some(TlsOptions::default())));
     let id = untrusted.id;
-    untrusted.until("the handshake to fail", |p| p.closed.contains_key(&id)).await;
+    untrusted
+        .until("the handshake to fail", |p| p.closed.contains_key(&id))
+        .await;
     let error = untrusted.closed[&id].clone().unwrap();
     assert!(error.contains("TLS handshake failed"), "{error}");
 
@@ -346,7 +409,9 @@ async fn tls_verifies_with_the_ca_and_refuses_without_it() {
         accept_invalid_certs: true,
     };
     let mut probe = Probe::open(connect(&target, Some(insecure)));
-    probe.until("the greeting without checks", |p| p.text().contains("* OK")).await;
+    probe
+        .until("the greeting without checks", |p| p.text().contains("* OK"))
+        .await;
     assert!(!probe.tls.clone().unwrap().verified);
 }
 
@@ -363,7 +428,10 @@ async fn tls_listener_with_a_generated_certificate() {
     });
     let mut bound = false;
     while !bound {
-        let event = tokio::time::timeout(WAIT, server.events.recv()).await.unwrap().unwrap();
+        let event = tokio::time::timeout(WAIT, server.events.recv())
+            .await
+            .unwrap()
+            .unwrap();
         bound = matches!(event, EngineEvent::Socket(SessionEvent::Bound { .. }));
     }
     let insecure = TlsOptions {
@@ -371,7 +439,9 @@ async fn tls_listener_with_a_generated_certificate() {
         accept_invalid_certs: true,
     };
     let mut client = Probe::open(connect(&format!("localhost:{port}"), Some(insecure)));
-    client.until("the greeting over TLS", |p| p.text() == "secret hello\n").await;
+    client
+        .until("the greeting over TLS", |p| p.text() == "secret hello\n")
+        .await;
     let tls = client.tls.clone().unwrap();
     assert!(tls.protocol.starts_with("TLS 1."), "{tls:?}");
 }

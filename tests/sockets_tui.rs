@@ -96,7 +96,9 @@ fn tcp_server_greets_and_answers_many_clients() {
         reader.read_to_string(&mut rest).unwrap();
         assert_eq!(rest, "", "closed after exit");
     }
-    tui.wait_for("three closed clients", |s| s.matches("closed ↓").count() == 3);
+    tui.wait_for("three closed clients", |s| {
+        s.matches("closed ↓").count() == 3
+    });
     // The first client's transcript, one session down.
     tui.send("\x1b");
     tui.send("j");
@@ -114,13 +116,20 @@ fn udp_server_answers_each_datagram() {
     let port = free_port();
     let mut tui = Tui::start(&[], WIDTH, HEIGHT);
     tui.wait_text("No socket sessions yet");
-    command(&mut tui, &format!("udp-bind 127.0.0.1:{port} reply=Hello, {{line}}!"));
+    command(
+        &mut tui,
+        &format!("udp-bind 127.0.0.1:{port} reply=Hello, {{line}}!"),
+    );
     tui.wait_text("listening  on 127.0.0.1");
     let client = UdpSocket::bind("127.0.0.1:0").unwrap();
-    client.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     let mut buf = [0u8; 100];
     for name in ["Michael", "Tracy"] {
-        client.send_to(name.as_bytes(), ("127.0.0.1", port)).unwrap();
+        client
+            .send_to(name.as_bytes(), ("127.0.0.1", port))
+            .unwrap();
         let (n, _) = client.recv_from(&mut buf).unwrap();
         assert_eq!(&buf[..n], format!("Hello, {name}!").as_bytes());
     }
@@ -186,7 +195,10 @@ fn escape_sequences_from_a_peer_are_shown_not_obeyed() {
     assert!(tui.screen().contains("Sessions (2)"));
     assert!(tui.titles().is_empty(), "title changed: {:?}", tui.titles());
     let raw = tui.raw();
-    assert!(!raw.windows(4).any(|w| w == b"\x1b]52"), "OSC 52 reached the terminal");
+    assert!(
+        !raw.windows(4).any(|w| w == b"\x1b]52"),
+        "OSC 52 reached the terminal"
+    );
     drop(client);
     tui.send("q");
     tui.send("y");

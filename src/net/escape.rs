@@ -41,7 +41,7 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
         .split_whitespace()
         .map(|w| w.trim_start_matches("0x"))
         .collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err("hex input needs an even number of digits".into());
     }
     (0..digits.len())
@@ -116,7 +116,10 @@ mod tests {
     #[test]
     fn escapes() {
         assert_eq!(decode_escapes(r"GET /\r\n").unwrap(), b"GET /\r\n");
-        assert_eq!(decode_escapes(r"a\tb\0c\\d\x1B\x7f").unwrap(), b"a\tb\0c\\d\x1b\x7f");
+        assert_eq!(
+            decode_escapes(r"a\tb\0c\\d\x1B\x7f").unwrap(),
+            b"a\tb\0c\\d\x1b\x7f"
+        );
         assert_eq!(decode_escapes("ü").unwrap(), "ü".as_bytes());
         assert!(decode_escapes(r"\x1").is_err());
         assert!(decode_escapes(r"\q").is_err());

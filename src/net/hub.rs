@@ -4,9 +4,7 @@
 use super::listener::{self, COMMAND_QUEUE};
 use super::pipe_buffer::{DataPipe, Sink};
 use super::rules::LineRules;
-use super::session::{
-    OpenSpec, SessionCommand, SessionEvent, SessionId, SocketCommand,
-};
+use super::session::{OpenSpec, SessionCommand, SessionEvent, SessionId, SocketCommand};
 use super::stream::Stream;
 use super::tcp::{self, SessionContext};
 use super::udp;
@@ -93,7 +91,9 @@ impl SocketHub {
                             Level::Info,
                             format!("saved {} and {}", path.display(), log_path.display()),
                         ),
-                        Ok(Err(e)) => (Level::Error, format!("cannot save {}: {e}", path.display())),
+                        Ok(Err(e)) => {
+                            (Level::Error, format!("cannot save {}: {e}", path.display()))
+                        }
                         Err(e) => (Level::Error, format!("cannot save: {e}")),
                     };
                     let _ = events.send(EngineEvent::Notice { level, text }).await;
@@ -169,7 +169,8 @@ async fn open_and_run(
                     stream
                 }
             };
-            sink.report(SessionEvent::Connected { id, local, peer }).await;
+            sink.report(SessionEvent::Connected { id, local, peer })
+                .await;
             let context = SessionContext {
                 host: Some(sni.unwrap_or(host)),
                 rules: LineRules::default(),

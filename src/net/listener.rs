@@ -139,7 +139,11 @@ async fn serve(
 ) {
     let id = sink.id;
     let (Ok(local), Ok(peer)) = (tcp.local_addr(), tcp.peer_addr()) else {
-        sink.report(SessionEvent::Closed { id, error: Some("client vanished".into()) }).await;
+        sink.report(SessionEvent::Closed {
+            id,
+            error: Some("client vanished".into()),
+        })
+        .await;
         registry.remove(id);
         return;
     };
@@ -150,7 +154,8 @@ async fn serve(
                 let conn = tls.get_ref().1;
                 let info = tls_info(
                     conn.protocol_version().map(|v| format!("{v:?}")),
-                    conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())),
+                    conn.negotiated_cipher_suite()
+                        .map(|s| format!("{:?}", s.suite())),
                     None,
                     true,
                 );
@@ -165,7 +170,8 @@ async fn serve(
             }
         },
     };
-    sink.report(SessionEvent::Connected { id, local, peer }).await;
+    sink.report(SessionEvent::Connected { id, local, peer })
+        .await;
     let context = SessionContext {
         host: None,
         rules: LineRules::new(rules),
@@ -177,7 +183,9 @@ async fn serve(
 /// The session id of a listener's child, for tests and the headless pipe.
 pub fn is_child_of(event: &SessionEvent, listener: SessionId) -> Option<SessionId> {
     match event {
-        SessionEvent::Accepted { id, listener: l, .. } if *l == listener => Some(*id),
+        SessionEvent::Accepted {
+            id, listener: l, ..
+        } if *l == listener => Some(*id),
         _ => None,
     }
 }

@@ -85,7 +85,10 @@ pub fn tcp(args: TcpArgs) -> ExitCode {
         let starttls = args
             .starttls
             .as_deref()
-            .map(|p| MailProtocol::parse(p).ok_or_else(|| format!("--starttls {p}: say smtp, imap or pop3")))
+            .map(|p| {
+                MailProtocol::parse(p)
+                    .ok_or_else(|| format!("--starttls {p}: say smtp, imap or pop3"))
+            })
             .transpose()?;
         let options = TlsOptions {
             extra_ca: args.ca.clone(),

@@ -122,6 +122,9 @@ mod tests {
     #[test]
     fn datagrams_are_whole_lines() {
         let r = rules();
-        assert_eq!(r.datagram(b"Tracy").replies, vec![b"Hello, Tracy!".to_vec()]);
+        assert_eq!(
+            r.datagram(b"Tracy").replies,
+            vec![b"Hello, Tracy!".to_vec()]
+        );
     }
 }

@@ -95,7 +95,10 @@ impl MailProtocol {
 pub enum ServerCert {
     /// A self-signed certificate made on the spot for localhost.
     Generated,
-    Files { cert: PathBuf, key: PathBuf },
+    Files {
+        cert: PathBuf,
+        key: PathBuf,
+    },
 }
 
 /// What a listener or UDP socket does on its own, so that simple servers

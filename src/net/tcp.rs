@@ -5,9 +5,7 @@
 use super::cert;
 use super::pipe_buffer::Sink;
 use super::rules::LineRules;
-use super::session::{
-    Direction, READ_CHUNK_BYTES, SessionCommand, SessionEvent, TlsInfo,
-};
+use super::session::{Direction, READ_CHUNK_BYTES, SessionCommand, SessionEvent, TlsInfo};
 use super::starttls;
 use super::stream::Stream;
 use super::tls::{TlsOptions, client_config, server_name};
@@ -159,7 +157,8 @@ pub async fn run_session(
         .await
         .err();
     let _ = stream.shutdown().await;
-    sink.report(SessionEvent::Closed { id: sink.id, error }).await;
+    sink.report(SessionEvent::Closed { id: sink.id, error })
+        .await;
 }
 
 async fn session_loop(
@@ -273,11 +272,7 @@ async fn write(stream: &mut Stream, sink: &Sink, data: Vec<u8>) -> Result<(), St
     Ok(())
 }
 
-async fn send_file(
-    stream: &mut Stream,
-    sink: &Sink,
-    path: &std::path::Path,
-) -> Result<(), String> {
+async fn send_file(stream: &mut Stream, sink: &Sink, path: &std::path::Path) -> Result<(), String> {
     let mut file = tokio::fs::File::open(path)
         .await
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
@@ -316,7 +311,10 @@ mod tests {
 
     #[test]
     fn host_port_forms() {
-        assert_eq!(split_host_port("example.com:80").unwrap(), ("example.com".into(), 80));
+        assert_eq!(
+            split_host_port("example.com:80").unwrap(),
+            ("example.com".into(), 80)
+        );
         assert_eq!(split_host_port("[::1]:9999").unwrap(), ("::1".into(), 9999));
         assert!(split_host_port("example.com").is_err());
         assert!(split_host_port(":80").is_err());

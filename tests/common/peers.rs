@@ -20,10 +20,20 @@ pub struct HttpServer {
 impl HttpServer {
     pub fn start() -> HttpServer {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("index.html"), "<h1>hello from python</h1>\n").unwrap();
+        std::fs::write(
+            dir.path().join("index.html"),
+            "<h1>hello from python</h1>\n",
+        )
+        .unwrap();
         let port = free_port();
         let child = std::process::Command::new("python3")
-            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1"])
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
             .current_dir(dir.path())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -31,10 +41,17 @@ impl HttpServer {
             .expect("python3 for the HTTP server");
         let start = std::time::Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(30), "HTTP server did not start");
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "HTTP server did not start"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
-        HttpServer { child, port, _dir: dir }
+        HttpServer {
+            child,
+            port,
+            _dir: dir,
+        }
     }
 }
 
@@ -44,4 +61,3 @@ impl Drop for HttpServer {
         let _ = self.child.wait();
     }
 }
-

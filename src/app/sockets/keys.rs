@@ -148,7 +148,8 @@ impl App {
             }
             Action::SocketFocusList => sockets.focus = Focus::List,
             Action::SocketNext => {
-                sockets.selected = (sockets.selected + 1).min(sockets.sessions.len().saturating_sub(1));
+                sockets.selected =
+                    (sockets.selected + 1).min(sockets.sessions.len().saturating_sub(1));
             }
             Action::SocketPrev => sockets.selected = sockets.selected.saturating_sub(1),
             Action::SocketView => sockets.cycle_view(),
@@ -245,12 +246,22 @@ impl App {
                     }
                     session.selected_peer = session.peers.iter().position(|p| *p == peer);
                 }
-                Err(_) => return self.fail("peer: give an IP address and port, e.g. 127.0.0.1:9999"),
+                Err(_) => {
+                    return self.fail("peer: give an IP address and port, e.g. 127.0.0.1:9999");
+                }
             },
             PromptCommand::Save(path) => {
                 let raw = session.transcript.raw_received();
                 let log = session.transcript.readable_log();
                 return vec![Command::Socket(SocketCommand::Save { path, raw, log })];
+            }
+            PromptCommand::Reconnect => return self.reconnect(),
+            PromptCommand::Close if !open => {
+                // Closing a closed session clears it from the list.
+                let index = self.sockets.selected;
+                self.sockets.sessions.remove(index);
+                self.sockets.selected = index.min(self.sockets.sessions.len().saturating_sub(1));
+                self.dirty = true;
             }
             _ if !open => return self.fail("the session is closed: r (or F5) reconnects"),
             PromptCommand::SendFile(path) => {
@@ -276,7 +287,6 @@ impl App {
                 return vec![to(id, SessionCommand::StartTls { protocol, tls })];
             }
             PromptCommand::Close => return vec![to(id, SessionCommand::Close)],
-            PromptCommand::Reconnect => return self.reconnect(),
         }
         Vec::new()
     }
@@ -284,9 +294,12 @@ impl App {
     fn open_session(&mut self, spec: OpenSpec, tls: crate::net::tls::TlsOptions) -> Vec<Command> {
         let id = fresh_session_id();
         let pipe = PipeHandle(DataPipe::new());
-        let mut session = SocketSession::new(id, spec.kind(), spec.address().to_string(), pipe.clone());
+        let mut session =
+            SocketSession::new(id, spec.kind(), spec.address().to_string(), pipe.clone());
         session.tls_options = match &spec {
-            OpenSpec::Connect { tls: Some(options), .. } => options.clone(),
+            OpenSpec::Connect {
+                tls: Some(options), ..
+            } => options.clone(),
             _ => tls,
         };
         session.spec = Some(spec.clone());
@@ -357,7 +370,9 @@ impl App {
             }
             SessionKind::UdpBound => match session.selected_peer() {
                 Some(peer) => vec![to(session.id, SessionCommand::SendTo(peer, bytes))],
-                None => return self.fail("no peer yet: wait for a datagram or use :peer HOST:PORT"),
+                None => {
+                    return self.fail("no peer yet: wait for a datagram or use :peer HOST:PORT");
+                }
             },
             SessionKind::UdpClient => match session.selected_peer() {
                 Some(peer) => vec![to(session.id, SessionCommand::SendTo(peer, bytes))],

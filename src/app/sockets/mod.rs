@@ -266,3 +266,6 @@ impl Sockets {
         };
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,9 +2,7 @@
 //! parsing, with help text for hints and completion.
 
 use crate::net::escape::decode_escapes;
-use crate::net::session::{
-    DEFAULT_CONNECT_TIMEOUT, MailProtocol, OpenSpec, Rules, ServerCert,
-};
+use crate::net::session::{DEFAULT_CONNECT_TIMEOUT, MailProtocol, OpenSpec, Rules, ServerCert};
 use crate::net::tls::TlsOptions;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -12,18 +10,38 @@ use std::time::Duration;
 
 /// Every command with its syntax and what it does, for hints and `?`.
 pub const COMMANDS: &[(&str, &str, &str)] = &[
-    ("connect", "connect HOST:PORT [timeout=S] [ca=PEM] [insecure]", "TCP client"),
-    ("tls", "tls HOST:PORT [sni=NAME] [ca=PEM] [insecure] [timeout=S]", "TLS client"),
+    (
+        "connect",
+        "connect HOST:PORT [timeout=S] [ca=PEM] [insecure]",
+        "TCP client",
+    ),
+    (
+        "tls",
+        "tls HOST:PORT [sni=NAME] [ca=PEM] [insecure] [timeout=S]",
+        "TLS client",
+    ),
     (
         "listen",
         "listen ADDR:PORT [tls] [cert=PEM key=PEM] [greet=TEXT] [reply=TEXT {line}] [bye=WORD]",
         "TCP server",
     ),
     ("udp", "udp HOST:PORT", "UDP client (unconnected)"),
-    ("udp-bind", "udp-bind ADDR:PORT [reply=TEXT {line}]", "UDP server"),
-    ("starttls", "starttls [smtp|imap|pop3] [ca=PEM] [insecure]", "upgrade to TLS"),
+    (
+        "udp-bind",
+        "udp-bind ADDR:PORT [reply=TEXT {line}]",
+        "UDP server",
+    ),
+    (
+        "starttls",
+        "starttls [smtp|imap|pop3] [ca=PEM] [insecure]",
+        "upgrade to TLS",
+    ),
     ("send-file", "send-file PATH", "send a file's bytes"),
-    ("save", "save PATH", "write PATH (raw received) and PATH.log"),
+    (
+        "save",
+        "save PATH",
+        "write PATH (raw received) and PATH.log",
+    ),
     ("eol", "eol none|lf|crlf", "line ending added on Enter"),
     ("peer", "peer HOST:PORT", "UDP: send to this peer"),
     ("half-close", "half-close", "send FIN, keep reading"),
@@ -60,7 +78,10 @@ pub enum PromptCommand {
 
 /// Commands whose name starts with `word`, for hints and Tab.
 pub fn matching(word: &str) -> Vec<&'static (&'static str, &'static str, &'static str)> {
-    COMMANDS.iter().filter(|(name, _, _)| name.starts_with(word)).collect()
+    COMMANDS
+        .iter()
+        .filter(|(name, _, _)| name.starts_with(word))
+        .collect()
 }
 
 struct Args {
@@ -99,7 +120,7 @@ fn split_args(rest: &str) -> Args {
 impl Args {
     fn address(&self, syntax: &str) -> Result<String, String> {
         match self.positional.as_slice() {
-            [one] => Ok(one.clone()),
+            [one] => crate::net::tcp::split_host_port(one).map(|_| one.clone()),
             [] => Err(format!("usage: {syntax}")),
             [_, extra, ..] => Err(format!("unexpected \"{extra}\"; usage: {syntax}")),
         }
@@ -130,7 +151,11 @@ impl Args {
     }
 
     fn rules(&self) -> Result<Rules, String> {
-        let greeting = self.values.get("greet").map(|g| decode_escapes(g)).transpose()?;
+        let greeting = self
+            .values
+            .get("greet")
+            .map(|g| decode_escapes(g))
+            .transpose()?;
         let reply = self
             .values
             .get("reply")
@@ -259,8 +284,8 @@ mod tests {
 
     #[test]
     fn listen_with_rules_that_contain_spaces() {
-        let cmd = parse("listen 127.0.0.1:9999 greet=Welcome! reply=Hello, {line}! bye=exit")
-            .unwrap();
+        let cmd =
+            parse("listen 127.0.0.1:9999 greet=Welcome! reply=Hello, {line}! bye=exit").unwrap();
         let PromptCommand::Open {
             spec: OpenSpec::Listen { addr, tls, rules },
             ..
@@ -279,7 +304,9 @@ mod tests {
     fn tls_options() {
         let cmd = parse("tls [::1]:443 insecure sni=example.org").unwrap();
         let PromptCommand::Open {
-            spec: OpenSpec::Connect { target, tls, sni, .. },
+            spec: OpenSpec::Connect {
+                target, tls, sni, ..
+            },
             ..
         } = cmd
         else {
@@ -292,14 +319,21 @@ mod tests {
 
     #[test]
     fn errors_are_explained() {
-        assert!(parse("connect").unwrap_err().starts_with("usage: connect HOST:PORT"));
+        assert!(
+            parse("connect")
+                .unwrap_err()
+                .starts_with("usage: connect HOST:PORT")
+        );
         assert_eq!(parse("frob x").unwrap_err(), "unknown command \"frob\"");
         assert!(parse("connect h:1 timeout=abc").is_err());
         assert!(parse("listen :1 cert=a").is_err());
         assert!(parse("starttls ftp").is_err());
         assert_eq!(
             parse("starttls imap").unwrap(),
-            PromptCommand::StartTls { protocol: Some(MailProtocol::Imap), tls: None }
+            PromptCommand::StartTls {
+                protocol: Some(MailProtocol::Imap),
+                tls: None
+            }
         );
     }
 

@@ -30,11 +30,23 @@ fn header(chunk: &Chunk) -> String {
 
 /// The last `rows + skip` rows of the text view, minus the `skip` newest;
 /// returns at most `rows` rows, oldest first.
-pub fn text_rows(transcript: &Transcript, width: u16, rows: usize, skip: usize) -> Vec<Line<'static>> {
-    tail(transcript, rows, skip, |chunk| text_chunk(chunk, width as usize))
+pub fn text_rows(
+    transcript: &Transcript,
+    width: u16,
+    rows: usize,
+    skip: usize,
+) -> Vec<Line<'static>> {
+    tail(transcript, rows, skip, |chunk| {
+        text_chunk(chunk, width as usize)
+    })
 }
 
-pub fn hex_rows(transcript: &Transcript, width: u16, rows: usize, skip: usize) -> Vec<Line<'static>> {
+pub fn hex_rows(
+    transcript: &Transcript,
+    width: u16,
+    rows: usize,
+    skip: usize,
+) -> Vec<Line<'static>> {
     let per_row = if width >= 78 { 16 } else { 8 };
     tail(transcript, rows, skip, |chunk| hex_chunk(chunk, per_row))
 }
@@ -120,11 +132,20 @@ fn hex_chunk(chunk: &Chunk, per_row: usize) -> Vec<Line<'static>> {
         }
         let ascii: String = row
             .iter()
-            .map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' })
+            .map(|&b| {
+                if (0x20..0x7f).contains(&b) {
+                    b as char
+                } else {
+                    '.'
+                }
+            })
             .collect();
         let pad = per_row * 3 + usize::from(per_row > 8);
         rows.push(Line::from(vec![
-            Span::styled(format!("{:08x}  ", n * per_row), Style::new().fg(Color::DarkGray)),
+            Span::styled(
+                format!("{:08x}  ", n * per_row),
+                Style::new().fg(Color::DarkGray),
+            ),
             Span::styled(format!("{hex:<pad$} "), style),
             Span::raw(format!("|{ascii}|")),
         ]));
@@ -173,7 +194,11 @@ mod tests {
         let t = transcript(&[(Direction::In, b"Hello, world!\x00\xff")]);
         let rows = plain(&hex_rows(&t, 80, 10, 0));
         assert_eq!(rows[0], "00:00:00.000 ← 15 bytes");
-        assert!(rows[1].starts_with("00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 00 ff"), "{}", rows[1]);
+        assert!(
+            rows[1].starts_with("00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 00 ff"),
+            "{}",
+            rows[1]
+        );
         assert!(rows[1].ends_with("|Hello, world!..|"), "{}", rows[1]);
     }
 }

@@ -8,7 +8,6 @@ use super::Theme;
 use crate::app::App;
 use crate::app::sockets::{Focus, SessionState, SocketSession, Sockets, ViewMode, prompt};
 use crate::net::escape::human_bytes;
-use crate::net::pipe::describe_tls;
 use crate::sanitize::clean_line;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -32,9 +31,11 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     if sockets.sessions.is_empty() {
         empty(theme, frame, main);
     } else {
-        let [list, detail] =
-            Layout::horizontal([Constraint::Length(LIST_WIDTH.min(area.width / 3)), Constraint::Min(0)])
-                .areas(main);
+        let [list, detail] = Layout::horizontal([
+            Constraint::Length(LIST_WIDTH.min(area.width / 3)),
+            Constraint::Min(0),
+        ])
+        .areas(main);
         session_list(sockets, theme, frame, list);
         if let Some(session) = sockets.current() {
             session_view(sockets, session, theme, frame, detail);
@@ -69,7 +70,10 @@ fn empty(theme: &Theme, frame: &mut Frame, area: Rect) {
         ]),
         example("connect example.com:80", "TCP client"),
         example("tls example.com:443", "TLS client"),
-        example("listen 127.0.0.1:9999 greet=Welcome! reply=Hello, {line}!", "TCP server"),
+        example(
+            "listen 127.0.0.1:9999 greet=Welcome! reply=Hello, {line}!",
+            "TCP server",
+        ),
         example("udp-bind 127.0.0.1:9999 reply=Hello, {line}!", "UDP server"),
         example("udp 127.0.0.1:9999", "UDP client"),
     ];
@@ -78,7 +82,9 @@ fn empty(theme: &Theme, frame: &mut Frame, area: Rect) {
         .border_style(theme.dim())
         .padding(Padding::horizontal(1));
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
         area,
     );
 }
@@ -104,7 +110,10 @@ fn age(session: &SocketSession) -> String {
 fn session_list(sockets: &Sockets, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = sockets.focus == Focus::List && sockets.prompt.is_none();
     let block = Block::bordered()
-        .title(Span::styled(format!(" Sessions ({}) ", sockets.sessions.len()), theme.title()))
+        .title(Span::styled(
+            format!(" Sessions ({}) ", sockets.sessions.len()),
+            theme.title(),
+        ))
         .border_style(if focused { theme.border() } else { theme.dim() });
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -112,16 +121,27 @@ fn session_list(sockets: &Sockets, theme: &Theme, frame: &mut Frame, area: Rect)
     let visible = (inner.height as usize / per_row).max(1);
     let first = sockets.selected.saturating_sub(visible - 1);
     let mut lines = Vec::new();
-    for (i, s) in sockets.sessions.iter().enumerate().skip(first).take(visible) {
+    for (i, s) in sockets
+        .sessions
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+    {
         let indent = if s.parent.is_some() { "  " } else { "" };
         let selected = i == sockets.selected;
         let base = if selected {
-            Style::new().bg(theme.selection_bg).add_modifier(Modifier::BOLD)
+            Style::new()
+                .bg(theme.selection_bg)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new()
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{indent}{} ", s.kind.label()), base.fg(theme.accent)),
+            Span::styled(
+                format!("{indent}{} ", s.kind.label()),
+                base.fg(theme.accent),
+            ),
             Span::styled(clean_line(&s.address), base),
         ]));
         lines.push(Line::from(vec![
@@ -141,7 +161,13 @@ fn session_list(sockets: &Sockets, theme: &Theme, frame: &mut Frame, area: Rect)
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn session_view(sockets: &Sockets, s: &SocketSession, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn session_view(
+    sockets: &Sockets,
+    s: &SocketSession,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let info = info_lines(s, theme, sockets.view);
     let [info_area, transcript_area, input_area] = Layout::vertical([
         Constraint::Length(info.len() as u16),
@@ -151,14 +177,16 @@ fn session_view(sockets: &Sockets, s: &SocketSession, theme: &Theme, frame: &mut
     .areas(area);
     frame.render_widget(Paragraph::new(info), info_area);
 
-    let block = Block::bordered().border_style(theme.dim()).title(Span::styled(
-        if s.scroll > 0 {
-            format!(" Transcript (scrolled, End follows) ")
-        } else {
-            " Transcript ".to_string()
-        },
-        theme.dim(),
-    ));
+    let block = Block::bordered()
+        .border_style(theme.dim())
+        .title(Span::styled(
+            if s.scroll > 0 {
+                " Transcript (scrolled; PgDn to the end follows) ".to_string()
+            } else {
+                " Transcript ".to_string()
+            },
+            theme.dim(),
+        ));
     let inner = block.inner(transcript_area);
     frame.render_widget(block, transcript_area);
     let rows = inner.height as usize;
@@ -194,22 +222,37 @@ fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Vec<Line<'sta
         Span::styled(s.state.label().to_string(), state_style(&s.state, theme)),
     ];
     match (s.local, s.peer) {
-        (Some(local), Some(peer)) => first.push(Span::styled(format!("  {local} → {peer}"), theme.dim())),
+        (Some(local), Some(peer)) => {
+            first.push(Span::styled(format!("  {local} → {peer}"), theme.dim()))
+        }
         (Some(local), None) => first.push(Span::styled(format!("  on {local}"), theme.dim())),
         _ => {}
     }
     lines.push(Line::from(first));
     if let SessionState::Failed(error) = &s.state {
-        lines.push(Line::from(Span::styled(clean_line(error), Style::new().fg(theme.error))));
+        lines.push(Line::from(Span::styled(
+            clean_line(error),
+            Style::new().fg(theme.error),
+        )));
     }
     if let Some(tls) = &s.tls {
-        lines.push(Line::from(Span::styled(describe_tls(tls), theme.dim())));
+        lines.push(Line::from(Span::styled(
+            clean_line(&format!(
+                "{} · {} · expires {}",
+                tls.protocol, tls.cipher, tls.not_after
+            )),
+            theme.dim(),
+        )));
+        lines.push(Line::from(Span::styled(
+            clean_line(&format!("subject {} · issuer {}", tls.subject, tls.issuer)),
+            theme.dim(),
+        )));
     }
     let insecure = s.tls_options.accept_invalid_certs
         && (s.tls.is_some() || matches!(s.kind, crate::net::session::SessionKind::Tls));
     if insecure {
         lines.push(Line::from(Span::styled(
-            "⚠ certificate checks are OFF for this session: anyone in between can read and change it",
+            "⚠ certificate NOT verified (insecure)",
             Style::new().fg(theme.warning).add_modifier(Modifier::BOLD),
         )));
     }
@@ -237,9 +280,18 @@ fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Vec<Line<'sta
             .peers
             .iter()
             .enumerate()
-            .map(|(i, p)| if Some(i) == s.selected_peer { format!("[{p}]") } else { p.to_string() })
+            .map(|(i, p)| {
+                if Some(i) == s.selected_peer {
+                    format!("[{p}]")
+                } else {
+                    p.to_string()
+                }
+            })
             .collect();
-        settings.push(Span::styled(format!(" · peers {}", peers.join(" ")), theme.dim()));
+        settings.push(Span::styled(
+            format!(" · peers {}", peers.join(" ")),
+            theme.dim(),
+        ));
     }
     if s.transcript.dropped_chunks > 0 {
         settings.push(Span::styled(
@@ -262,7 +314,7 @@ fn input_line(sockets: &Sockets, s: &SocketSession, theme: &Theme, frame: &mut F
     } else if let Some(peer) = s.selected_peer() {
         format!(" to {peer} ")
     } else {
-        String::new()
+        " ".to_string()
     };
     let title = if focused {
         format!(" Send{target}· Enter sends, Esc leaves, : commands ")
@@ -270,14 +322,22 @@ fn input_line(sockets: &Sockets, s: &SocketSession, theme: &Theme, frame: &mut F
         format!(" Send{target}· Enter or i to type, : commands, ? keys ")
     };
     let block = Block::bordered()
-        .title(Span::styled(title, if focused { theme.title() } else { theme.dim() }))
+        .title(Span::styled(
+            title,
+            if focused { theme.title() } else { theme.dim() },
+        ))
         .border_style(if focused { theme.border() } else { theme.dim() });
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let text = clean_line(&sockets.input.text);
     frame.render_widget(Paragraph::new(text), inner);
     if focused {
-        let cursor: usize = sockets.input.text.chars().take(sockets.input.cursor).count();
+        let cursor: usize = sockets
+            .input
+            .text
+            .chars()
+            .take(sockets.input.cursor)
+            .count();
         let x = inner.x + (cursor as u16).min(inner.width.saturating_sub(1));
         frame.set_cursor_position((x, inner.y));
     }
@@ -287,7 +347,10 @@ fn command_line(sockets: &Sockets, theme: &Theme, frame: &mut Frame, area: Rect)
     let Some(line) = &sockets.prompt else { return };
     let text = clean_line(&line.text);
     frame.render_widget(
-        Paragraph::new(Line::from(vec![Span::styled(":", theme.key()), Span::raw(text)])),
+        Paragraph::new(Line::from(vec![
+            Span::styled(":", theme.key()),
+            Span::raw(text),
+        ])),
         area,
     );
     frame.set_cursor_position((area.x + 1 + line.cursor as u16, area.y));
@@ -315,11 +378,12 @@ fn command_line(sockets: &Sockets, theme: &Theme, frame: &mut Frame, area: Rect)
         .collect();
     frame.render_widget(Clear, hint_area);
     frame.render_widget(
-        Paragraph::new(rows).block(
-            Block::bordered()
-                .border_style(theme.dim())
-                .title(Span::styled(" Tab completes · Enter runs · Esc cancels ", theme.dim())),
-        ),
+        Paragraph::new(rows).block(Block::bordered().border_style(theme.dim()).title(
+            Span::styled(" Tab completes · Enter runs · Esc cancels ", theme.dim()),
+        )),
         hint_area,
     );
 }
+
+#[cfg(test)]
+mod tests;
