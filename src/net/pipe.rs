@@ -135,6 +135,7 @@ async fn drive(spec: PipeSpec) -> u8 {
     let mut served_any = false;
     let mut last_peer: Option<SocketAddr> = None;
     let mut out = std::io::stdout();
+    let mut plaintext_phase = starttls.is_some();
     loop {
         let linger = async {
             match wait {
@@ -169,6 +170,7 @@ async fn drive(spec: PipeSpec) -> u8 {
                         if starttls.is_some() {
                             // The plaintext dialogue is not part of the stream.
                             pipe.drain();
+                            plaintext_phase = false;
                             start_stdin(&mut stdin_started, &stdin_tx, udp_lines);
                         }
                     }
@@ -186,6 +188,10 @@ async fn drive(spec: PipeSpec) -> u8 {
                         };
                         if let Some(peer) = chunks.iter().rev().find_map(|c| c.peer) {
                             last_peer = Some(peer);
+                        }
+                        if plaintext_phase {
+                            // Before a STARTTLS upgrade: the dialogue is not output.
+                            continue;
                         }
                         if write_out(&mut out, &chunks).is_err() {
                             return 0; // stdout closed: like nc, stop quietly

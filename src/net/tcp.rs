@@ -176,7 +176,15 @@ async fn session_loop(
     loop {
         tokio::select! {
             read = stream.read(&mut buf) => {
-                let n = read.map_err(|e| read_reason(&e))?;
+                let n = match read {
+                    Ok(n) => n,
+                    // Servers often close without a TLS close_notify, and a
+                    // reset after our own FIN just means the peer is gone:
+                    // neither loses data we were still waiting for.
+                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => 0,
+                    Err(e) if e.kind() == io::ErrorKind::ConnectionReset && !write_open => 0,
+                    Err(e) => return Err(read_reason(&e)),
+                };
                 if n == 0 {
                     // The peer is done: like nc, the session ends here.
                     return Ok(());
