@@ -204,3 +204,40 @@ fn escape_sequences_from_a_peer_are_shown_not_obeyed() {
     tui.send("y");
     tui.wait_exit();
 }
+
+#[test]
+fn hex_view_send_file_and_save_transcript() {
+    let port = free_port();
+    let mut tui = Tui::start(&[], WIDTH, HEIGHT);
+    tui.wait_text("No socket sessions yet");
+    command(&mut tui, &format!("listen 127.0.0.1:{port}"));
+    tui.wait_text("listening on");
+    let mut client = connect_when_listening(port);
+    client.write_all(b"Hello, hex!\n").unwrap();
+    tui.wait_text("Sessions (2)");
+    tui.send("\x1b");
+    tui.send("j");
+    tui.wait_text("← Hello, hex!␊");
+    // Hex view: offset, bytes, ASCII.
+    tui.send("v");
+    tui.wait_text("00000000  48 65 6c 6c 6f 2c 20 68  65 78 21 0a");
+    tui.wait_text("|Hello, hex!.|");
+    // Send a file to the selected client.
+    let file = tui.home.path().join("payload.bin");
+    std::fs::write(&file, b"file bytes\x00\x01").unwrap();
+    command(&mut tui, &format!("send-file {}", file.display()));
+    let mut got = [0u8; 12];
+    client.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"file bytes\x00\x01");
+    // Save: raw received bytes, and a readable log of both directions.
+    let saved = tui.home.path().join("capture.raw");
+    command(&mut tui, &format!("save {}", saved.display()));
+    tui.wait_text("saved");
+    assert_eq!(std::fs::read(&saved).unwrap(), b"Hello, hex!\n");
+    let log = std::fs::read_to_string(tui.home.path().join("capture.raw.log")).unwrap();
+    assert!(log.contains("< Hello, hex!␊"), "{log}");
+    assert!(log.contains("> file bytes␀␁"), "{log}");
+    tui.send("q");
+    tui.send("y");
+    tui.wait_exit();
+}
