@@ -45,8 +45,9 @@ pub enum PipeSpec {
 
 /// Runs the pipe to the end; returns the process exit status.
 pub fn run(spec: PipeSpec) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread runs the engine and stdout; stdin has its own. Fewer
+    // threads than a pool means fewer hand-offs per chunk.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
@@ -129,6 +130,9 @@ async fn drive(spec: PipeSpec) -> u8 {
     tokio::spawn(hub::open(open_spec, commands_rx, sink, registry.clone()));
 
     let (stdin_tx, mut stdin) = mpsc::channel::<Option<Vec<u8>>>(4);
+    // A TCP client's stdin goes straight to its engine: one hop less per
+    // chunk, which is what bulk throughput is made of.
+    let direct = (!listening && !udp_lines).then(|| commands_tx.clone());
     let mut stdin_started = false;
     let mut stdin_open = true;
     let mut clients: HashMap<SessionId, Arc<DataPipe>> = HashMap::new();
@@ -153,7 +157,7 @@ async fn drive(spec: PipeSpec) -> u8 {
                             Some((protocol, tls)) => {
                                 let _ = commands_tx.send(SessionCommand::StartTls { protocol, tls }).await;
                             }
-                            None => start_stdin(&mut stdin_started, &stdin_tx, udp_lines),
+                            None => start_stdin(&mut stdin_started, &stdin_tx, udp_lines, direct.as_ref()),
                         }
                     }
                     SessionEvent::Bound { local, .. } => {
@@ -162,7 +166,7 @@ async fn drive(spec: PipeSpec) -> u8 {
                         }
                         // A TCP server reads stdin once someone can receive it.
                         if !listening {
-                            start_stdin(&mut stdin_started, &stdin_tx, udp_lines);
+                            start_stdin(&mut stdin_started, &stdin_tx, udp_lines, direct.as_ref());
                         }
                     }
                     SessionEvent::Tls { id: sid, info } if sid == id => {
@@ -171,14 +175,14 @@ async fn drive(spec: PipeSpec) -> u8 {
                             // The plaintext dialogue is not part of the stream.
                             pipe.drain();
                             plaintext_phase = false;
-                            start_stdin(&mut stdin_started, &stdin_tx, udp_lines);
+                            start_stdin(&mut stdin_started, &stdin_tx, udp_lines, direct.as_ref());
                         }
                     }
                     SessionEvent::Accepted { id: child, peer, pipe, .. } => {
                         eprintln!("wirepost: connection from {peer}");
                         clients.insert(child, pipe.0);
                         served_any = true;
-                        start_stdin(&mut stdin_started, &stdin_tx, udp_lines);
+                        start_stdin(&mut stdin_started, &stdin_tx, udp_lines, direct.as_ref());
                     }
                     SessionEvent::Data { id: sid } => {
                         let chunks = if sid == id {
@@ -253,11 +257,36 @@ async fn drive(spec: PipeSpec) -> u8 {
 
 /// Starts the stdin reader once. A plain thread with blocking reads: it
 /// costs nothing while idle and reads in large chunks.
-fn start_stdin(started: &mut bool, tx: &mpsc::Sender<Option<Vec<u8>>>, lines: bool) {
+fn start_stdin(
+    started: &mut bool,
+    tx: &mpsc::Sender<Option<Vec<u8>>>,
+    lines: bool,
+    direct: Option<&mpsc::Sender<SessionCommand>>,
+) {
     if std::mem::replace(started, true) {
         return;
     }
     let tx = tx.clone();
+    if let Some(engine) = direct {
+        let engine = engine.clone();
+        std::thread::spawn(move || {
+            let mut stdin = std::io::stdin().lock();
+            loop {
+                let mut buf = vec![0u8; STDIN_CHUNK_BYTES];
+                match stdin.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        buf.truncate(n);
+                        if engine.blocking_send(SessionCommand::Send(buf)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+            let _ = engine.blocking_send(SessionCommand::HalfClose);
+        });
+        return;
+    }
     std::thread::spawn(move || {
         let stdin = std::io::stdin();
         let mut stdin = stdin.lock();
@@ -298,13 +327,13 @@ fn write_out(out: &mut std::io::Stdout, chunks: &[Chunk]) -> std::io::Result<()>
     if chunks.is_empty() {
         return Ok(());
     }
-    tokio::task::block_in_place(|| {
-        let mut out = out.lock();
-        for chunk in chunks.iter().filter(|c| c.dir == Direction::In) {
-            out.write_all(&chunk.data)?;
-        }
-        out.flush()
-    })
+    // A blocking write: while stdout is full the engine waits too, which
+    // is the back-pressure a pipe should have.
+    let mut out = out.lock();
+    for chunk in chunks.iter().filter(|c| c.dir == Direction::In) {
+        out.write_all(&chunk.data)?;
+    }
+    out.flush()
 }
 
 pub fn describe_tls(info: &TlsInfo) -> String {
