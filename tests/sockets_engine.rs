@@ -445,3 +445,36 @@ async fn tls_listener_with_a_generated_certificate() {
     let tls = client.tls.clone().unwrap();
     assert!(tls.protocol.starts_with("TLS 1."), "{tls:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ipv6_listener_and_client() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        return; // no IPv6 loopback here
+    }
+    let port = std::net::TcpListener::bind("[::1]:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Probe::open(OpenSpec::Listen {
+        addr: format!("[::1]:{port}"),
+        tls: None,
+        rules: Rules {
+            reply: Some("v6 says {line}".into()),
+            ..Rules::default()
+        },
+    });
+    let mut bound = false;
+    while !bound {
+        let event = tokio::time::timeout(WAIT, server.events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        bound = matches!(event, EngineEvent::Socket(SessionEvent::Bound { .. }));
+    }
+    let mut client = Probe::open(connect(&format!("[::1]:{port}"), None));
+    client.send("hi\n").await;
+    client
+        .until("the reply over IPv6", |p| p.text() == "v6 says hi\n")
+        .await;
+}

@@ -161,7 +161,7 @@ fn udp_client_sends_names_and_shows_the_replies() {
     let mut tui = Tui::start(&[], WIDTH, HEIGHT);
     tui.wait_text("No socket sessions yet");
     command(&mut tui, &format!("udp {addr}"));
-    tui.wait_text("listening  on 0.0.0.0:");
+    tui.wait_text("ready  on 0.0.0.0:");
     for name in ["Michael", "Tracy", "Sarah"] {
         tui.send(name);
         tui.send("\r");

@@ -19,6 +19,8 @@ impl App {
                     && let Some(tab) = tab_at_column(mouse.column)
                 {
                     self.show_tab(tab);
+                } else if self.tab == Tab::Sockets && self.overlay.is_none() {
+                    self.sockets_mouse(&mouse);
                 }
                 Vec::new()
             }

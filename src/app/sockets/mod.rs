@@ -51,6 +51,18 @@ impl SessionState {
     }
 }
 
+/// Width of the session list, at most a third of the screen. Shared by the
+/// renderer and mouse hit-testing.
+pub const LIST_WIDTH: u16 = 34;
+
+/// Screen rows per session in the list.
+pub const LIST_ROWS_PER_SESSION: usize = 2;
+
+/// The first session shown when `visible` fit and `selected` must show.
+pub fn list_first(selected: usize, visible: usize) -> usize {
+    selected.saturating_sub(visible.max(1) - 1)
+}
+
 /// What Enter appends to a typed line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineEnding {
@@ -199,6 +211,15 @@ impl SocketSession {
                 self.scroll += chunk.data.iter().filter(|&&b| b == b'\n').count() + 1;
             }
             self.transcript.push(chunk);
+        }
+    }
+
+    /// The state as the list shows it: an unconnected UDP sender is
+    /// "ready" rather than "listening".
+    pub fn state_label(&self) -> &str {
+        match (&self.state, self.kind) {
+            (SessionState::Listening, SessionKind::UdpClient) => "ready",
+            (state, _) => state.label(),
         }
     }
 

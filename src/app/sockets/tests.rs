@@ -355,3 +355,26 @@ fn closing_a_closed_session_removes_it() {
     assert!(app.sockets.sessions.is_empty());
     assert!(!app.text_input_active());
 }
+
+#[test]
+fn clicking_a_session_in_the_list_selects_it() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut app = app();
+    app.size = (120, 30);
+    open(&mut app, "connect a:1");
+    open(&mut app, "connect b:2");
+    let click = |row| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 5,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    app.update(click(3)); // second row of the first session
+    assert_eq!(app.sockets.selected, 0);
+    app.update(click(4));
+    assert_eq!(app.sockets.selected, 1);
+    app.update(click(20)); // below the last session: nothing
+    assert_eq!(app.sockets.selected, 1);
+}

@@ -6,7 +6,10 @@ mod lines;
 
 use super::Theme;
 use crate::app::App;
-use crate::app::sockets::{Focus, SessionState, SocketSession, Sockets, ViewMode, prompt};
+use crate::app::sockets::{
+    Focus, LIST_ROWS_PER_SESSION, LIST_WIDTH, SessionState, SocketSession, Sockets, ViewMode,
+    list_first, prompt,
+};
 use crate::net::escape::human_bytes;
 use crate::sanitize::clean_line;
 use ratatui::Frame;
@@ -14,9 +17,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
-
-/// Width of the session list.
-const LIST_WIDTH: u16 = 34;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let sockets = &app.sockets;
@@ -117,9 +117,8 @@ fn session_list(sockets: &Sockets, theme: &Theme, frame: &mut Frame, area: Rect)
         .border_style(if focused { theme.border() } else { theme.dim() });
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let per_row = 2usize;
-    let visible = (inner.height as usize / per_row).max(1);
-    let first = sockets.selected.saturating_sub(visible - 1);
+    let visible = (inner.height as usize / LIST_ROWS_PER_SESSION).max(1);
+    let first = list_first(sockets.selected, visible);
     let mut lines = Vec::new();
     for (i, s) in sockets
         .sessions
@@ -146,7 +145,7 @@ fn session_list(sockets: &Sockets, theme: &Theme, frame: &mut Frame, area: Rect)
         ]));
         lines.push(Line::from(vec![
             Span::raw(format!("{indent}  ")),
-            Span::styled(s.state.label().to_string(), state_style(&s.state, theme)),
+            Span::styled(s.state_label().to_string(), state_style(&s.state, theme)),
             Span::styled(
                 format!(
                     " ↓{} ↑{} {}",
@@ -219,7 +218,7 @@ fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Vec<Line<'sta
         Span::styled(format!("{} ", s.kind.label()), theme.title()),
         Span::raw(clean_line(&s.address)),
         Span::raw("  "),
-        Span::styled(s.state.label().to_string(), state_style(&s.state, theme)),
+        Span::styled(s.state_label().to_string(), state_style(&s.state, theme)),
     ];
     match (s.local, s.peer) {
         (Some(local), Some(peer)) => {
