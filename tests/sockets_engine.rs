@@ -478,3 +478,79 @@ async fn ipv6_listener_and_client() {
         .until("the reply over IPv6", |p| p.text() == "v6 says hi\n")
         .await;
 }
+
+/// A fake SMTP server that smuggles bytes after its STARTTLS go-ahead, then
+/// really speaks TLS: the smuggled bytes must be shown and warned about,
+/// never fed to TLS, and the encrypted session must work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starttls_shows_bytes_smuggled_after_the_go_ahead() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let acceptor =
+        wirepost::net::listener::acceptor(&wirepost::net::session::ServerCert::Generated).unwrap();
+    let server = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        let mut socket = BufReader::new(socket);
+        socket
+            .get_mut()
+            .write_all(b"220 fake ESMTP\r\n")
+            .await
+            .unwrap();
+        let mut line = String::new();
+        socket.read_line(&mut line).await.unwrap();
+        assert_eq!(line, "EHLO wirepost\r\n");
+        socket
+            .get_mut()
+            .write_all(b"250-fake\r\n250 STARTTLS\r\n")
+            .await
+            .unwrap();
+        line.clear();
+        socket.read_line(&mut line).await.unwrap();
+        assert_eq!(line, "STARTTLS\r\n");
+        socket
+            .get_mut()
+            .write_all(b"220 go ahead\r\nINJECTED\r\n")
+            .await
+            .unwrap();
+        let mut tls = acceptor.accept(socket.into_inner()).await.unwrap();
+        let mut buf = [0u8; 15];
+        tls.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf, b"hello over tls\n");
+        tls.write_all(b"tls echo\n").await.unwrap();
+        tls.shutdown().await.unwrap();
+    });
+    let mut probe = Probe::open(connect(&addr.to_string(), None));
+    let tls = TlsOptions {
+        extra_ca: None,
+        accept_invalid_certs: true,
+    };
+    probe
+        .commands
+        .send(SessionCommand::StartTls {
+            protocol: MailProtocol::Smtp,
+            tls,
+        })
+        .await
+        .unwrap();
+    probe
+        .until("TLS", |p| p.tls.is_some() || !p.closed.is_empty())
+        .await;
+    assert!(probe.closed.is_empty(), "{:?}", probe.closed);
+    assert_eq!(probe.warnings.len(), 1, "{:?}", probe.warnings);
+    assert!(probe.warnings[0].contains("10 bytes after its STARTTLS go-ahead"));
+    probe.send("hello over tls\n").await;
+    let id = probe.id;
+    probe
+        .until("the server to close", |p| p.closed.contains_key(&id))
+        .await;
+    assert_eq!(
+        probe.text(),
+        "220 fake ESMTP\r\n250-fake\r\n250 STARTTLS\r\n220 go ahead\r\nINJECTED\r\ntls echo\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&probe.sent[&id]),
+        "EHLO wirepost\r\nSTARTTLS\r\nhello over tls\n"
+    );
+    server.await.unwrap();
+}
