@@ -126,7 +126,7 @@ pub fn tls_info(
 ) -> TlsInfo {
     let (subject, issuer, not_after) = der
         .and_then(cert::describe)
-        .unwrap_or_else(|| ("?".into(), "?".into(), "?".into()));
+        .unwrap_or_else(|| ("(no certificate)".into(), "-".into(), "-".into()));
     TlsInfo {
         protocol: protocol
             .unwrap_or_else(|| "?".into())
