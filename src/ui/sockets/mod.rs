@@ -11,6 +11,7 @@ use crate::app::sockets::{
     list_first, prompt,
 };
 use crate::net::escape::human_bytes;
+use crate::net::session::SessionKind;
 use crate::sanitize::clean_line;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -234,21 +235,31 @@ fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Vec<Line<'sta
             Style::new().fg(theme.error),
         )));
     }
-    if let Some(tls) = &s.tls {
-        lines.push(Line::from(Span::styled(
-            clean_line(&format!(
-                "{} · {} · expires {}",
-                tls.protocol, tls.cipher, tls.not_after
-            )),
-            theme.dim(),
-        )));
-        lines.push(Line::from(Span::styled(
-            clean_line(&format!("subject {} · issuer {}", tls.subject, tls.issuer)),
-            theme.dim(),
-        )));
+    match &s.tls {
+        // Our side of a TLS listener: the client shows no certificate.
+        Some(tls) if s.kind == SessionKind::Accepted => {
+            lines.push(Line::from(Span::styled(
+                clean_line(&format!("{} · {} · server side", tls.protocol, tls.cipher)),
+                theme.dim(),
+            )));
+        }
+        Some(tls) => {
+            lines.push(Line::from(Span::styled(
+                clean_line(&format!(
+                    "{} · {} · expires {}",
+                    tls.protocol, tls.cipher, tls.not_after
+                )),
+                theme.dim(),
+            )));
+            lines.push(Line::from(Span::styled(
+                clean_line(&format!("subject {} · issuer {}", tls.subject, tls.issuer)),
+                theme.dim(),
+            )));
+        }
+        None => {}
     }
     let insecure = s.tls_options.accept_invalid_certs
-        && (s.tls.is_some() || matches!(s.kind, crate::net::session::SessionKind::Tls));
+        && (s.tls.is_some() || matches!(s.kind, SessionKind::Tls));
     if insecure {
         lines.push(Line::from(Span::styled(
             "⚠ certificate NOT verified (insecure)",
