@@ -34,6 +34,12 @@ pub enum CliCommand {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Connect to HOST:PORT and pipe stdin/stdout through it, like nc.
+    Tcp(crate::net::pipe_cli::TcpArgs),
+    /// Listen on ADDR:PORT (TCP or UDP) and pipe stdin/stdout, like nc -l.
+    Listen(crate::net::pipe_cli::ListenArgs),
+    /// Send stdin lines as UDP datagrams to HOST:PORT and print the replies.
+    Udp(crate::net::pipe_cli::UdpArgs),
 }
 
 /// The `check-config` report for a configuration that parsed.

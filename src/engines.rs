@@ -3,6 +3,7 @@
 //! channel given to [`Engines::new`].
 
 use crate::app::{Command, EngineEvent, JobId};
+use crate::net::hub::SocketHub;
 use std::collections::HashMap;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
@@ -15,6 +16,7 @@ pub struct Engines {
     events: mpsc::Sender<EngineEvent>,
     jobs: HashMap<JobId, AbortHandle>,
     next_job: JobId,
+    sockets: SocketHub,
 }
 
 impl Engines {
@@ -22,6 +24,7 @@ impl Engines {
     pub fn new() -> (Engines, mpsc::Receiver<EngineEvent>) {
         let (tx, rx) = mpsc::channel(ENGINE_CHANNEL_CAPACITY);
         let engines = Engines {
+            sockets: SocketHub::new(tx.clone()),
             events: tx,
             jobs: HashMap::new(),
             next_job: 1,
@@ -63,6 +66,7 @@ impl Engines {
                     });
                 }
             }
+            Command::Socket(command) => self.sockets.dispatch(command),
         }
     }
 
@@ -71,5 +75,6 @@ impl Engines {
         for (_, handle) in self.jobs.drain() {
             handle.abort();
         }
+        self.sockets.shutdown();
     }
 }

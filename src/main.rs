@@ -41,6 +41,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
+        Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),
+        Some(CliCommand::Listen(args)) => wirepost::net::pipe_cli::listen(args),
+        Some(CliCommand::Udp(args)) => wirepost::net::pipe_cli::udp(args),
         None => run_tui(loaded, keymap, &paths, &cli.log_level),
     }
 }

@@ -8,4 +8,6 @@ pub enum Command {
     /// Stop the job (a sync, a send, a listener) and let it report
     /// `JobFinished`.
     CancelJob(JobId),
+    /// Open, drive or save a socket session.
+    Socket(crate::net::session::SocketCommand),
 }

@@ -36,6 +36,8 @@ pub enum EngineEvent {
     },
     /// A message for the status line that belongs to no job.
     Notice { level: Level, text: String },
+    /// A socket session's report.
+    Socket(crate::net::session::SessionEvent),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

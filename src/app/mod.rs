@@ -10,6 +10,7 @@ mod event;
 mod help;
 mod keymap;
 mod keyspec;
+pub mod sockets;
 mod status;
 mod tabs;
 mod update;
@@ -48,6 +49,8 @@ pub struct App {
     pub should_quit: bool,
     /// Set when state changed since the last frame; the loop draws and clears it.
     pub dirty: bool,
+    /// The Sockets tab.
+    pub sockets: sockets::Sockets,
 }
 
 impl App {
@@ -62,6 +65,7 @@ impl App {
             size: (80, 24),
             should_quit: false,
             dirty: true,
+            sockets: sockets::Sockets::default(),
         }
     }
 
@@ -78,7 +82,10 @@ impl App {
     /// Whether a text field has the keyboard, so plain keys type text
     /// instead of triggering actions. Tabs with input fields report here.
     pub fn text_input_active(&self) -> bool {
-        false
+        self.tab == Tab::Sockets
+            && (self.sockets.prompt.is_some()
+                || (self.sockets.focus == sockets::Focus::Input
+                    && !self.sockets.sessions.is_empty()))
     }
 }
 

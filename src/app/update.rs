@@ -19,10 +19,17 @@ impl App {
                     && let Some(tab) = tab_at_column(mouse.column)
                 {
                     self.show_tab(tab);
+                } else if self.tab == Tab::Sockets && self.overlay.is_none() {
+                    self.sockets_mouse(&mouse);
                 }
                 Vec::new()
             }
-            Event::Paste(_) => Vec::new(),
+            Event::Paste(text) => {
+                if self.tab == Tab::Sockets && self.overlay.is_none() {
+                    self.sockets_paste(&text);
+                }
+                Vec::new()
+            }
             Event::Resize { width, height } => {
                 self.size = (width, height);
                 self.dirty = true;
@@ -51,6 +58,11 @@ impl App {
                     .filter(|a| *a == Action::Quit || *a == Action::ToggleHelp)
             });
             return action.map_or_else(Vec::new, |a| self.on_overlay_action(a));
+        }
+        if self.tab == Tab::Sockets
+            && let Some(commands) = self.sockets_key(&key)
+        {
+            return commands;
         }
         let plain = !key
             .modifiers
@@ -91,6 +103,7 @@ impl App {
             | Action::PageDown
             | Action::ScrollTop
             | Action::ScrollBottom => {}
+            socket => return self.sockets_action(socket),
         }
         Vec::new()
     }
@@ -177,6 +190,7 @@ impl App {
                 self.status.set(level, &text);
                 self.dirty = true;
             }
+            EngineEvent::Socket(event) => return self.on_socket_event(event),
         }
         Vec::new()
     }

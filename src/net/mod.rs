@@ -1,4 +1,18 @@
 //! Network building blocks shared by the socket sessions and the mail
 //! protocols.
 
+pub mod cert;
+pub mod escape;
+pub mod hub;
+pub mod listener;
+pub mod pipe;
+pub mod pipe_buffer;
+pub mod pipe_cli;
+pub mod rules;
+pub mod session;
+pub mod starttls;
+pub mod stream;
+pub mod tcp;
 pub mod tls;
+pub mod transcript;
+pub mod udp;

@@ -11,17 +11,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-pub fn sockets(_app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let lines = vec![
-        Line::from(Span::styled("No socket sessions yet", theme.title())),
-        Line::default(),
-        Line::from("Talk to any TCP or UDP endpoint by hand: connect as a client, listen"),
-        Line::from("for many clients, bind UDP and answer each sender — plain or TLS, with"),
-        Line::from("STARTTLS for mail servers, in text and hex views."),
-    ];
-    panel(frame, area, theme, " Sockets ", lines);
-}
-
 pub fn compose(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let senders: Vec<_> = app
         .config

@@ -4,6 +4,7 @@ mod empty;
 mod help;
 mod layout;
 mod prompt;
+mod sockets;
 mod status_line;
 mod tab_bar;
 mod theme;
@@ -27,7 +28,7 @@ pub fn render(app: &App, frame: &mut Frame) {
 
     tab_bar::render(app, &theme, frame, tabs);
     match app.tab {
-        Tab::Sockets => empty::sockets(app, &theme, frame, body),
+        Tab::Sockets => sockets::render(app, &theme, frame, body),
         Tab::Compose => empty::compose(app, &theme, frame, body),
         Tab::Inbox => empty::inbox(app, &theme, frame, body),
     }

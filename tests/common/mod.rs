@@ -2,4 +2,5 @@
 #![allow(dead_code)]
 
 pub mod mailstack;
+pub mod peers;
 pub mod pty;

@@ -1,0 +1,153 @@
+//! Typing bytes and seeing bytes: escapes in the input line (`\r \n \t \0
+//! \\ \xHH`), hex input, and the visible form of received bytes in which
+//! every control byte shows as a symbol and nothing reaches the terminal.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Decodes `\r \n \t \0 \\ \xHH` in typed text; anything else is literal.
+pub fn decode_escapes(text: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            continue;
+        }
+        match chars.next() {
+            Some('r') => out.push(b'\r'),
+            Some('n') => out.push(b'\n'),
+            Some('t') => out.push(b'\t'),
+            Some('0') => out.push(0),
+            Some('\\') => out.push(b'\\'),
+            Some('x') => {
+                let hex: String = chars.by_ref().take(2).collect();
+                let byte = u8::from_str_radix(&hex, 16)
+                    .ok()
+                    .filter(|_| hex.len() == 2)
+                    .ok_or_else(|| format!("\\x{hex} needs two hex digits"))?;
+                out.push(byte);
+            }
+            Some(other) => return Err(format!("unknown escape \\{other}")),
+            None => return Err("a lone \\ at the end (type \\\\ for a backslash)".into()),
+        }
+    }
+    Ok(out)
+}
+
+/// Parses hex input: pairs of digits, spaces and `0x` prefixes ignored.
+pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
+    let digits: String = text
+        .split_whitespace()
+        .map(|w| w.trim_start_matches("0x"))
+        .collect();
+    if !digits.len().is_multiple_of(2) {
+        return Err("hex input needs an even number of digits".into());
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| {
+            u8::from_str_radix(&digits[i..i + 2], 16)
+                .map_err(|_| format!("\"{}\" is not hex", &digits[i..i + 2]))
+        })
+        .collect()
+}
+
+/// The visible form of received bytes. Control bytes become Control
+/// Pictures (`␍ ␊ ␛`…), a line feed also ends the line (`\n` follows its
+/// symbol), invalid UTF-8 shows as `\xHH`, and characters that reorder or
+/// control text become `<U+XXXX>`.
+pub fn visible(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    for piece in bytes.utf8_chunks() {
+        for c in piece.valid().chars() {
+            match c {
+                '\n' => out.push_str("␊\n"),
+                '\0'..='\x1f' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
+                '\x7f' => out.push('␡'),
+                c if crate::sanitize::is_dangerous(c) => {
+                    out.push_str(&format!("<U+{:04X}>", c as u32));
+                }
+                c => out.push(c),
+            }
+        }
+        for b in piece.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// "HH:MM:SS.mmm" in UTC.
+pub fn clock(at: SystemTime) -> String {
+    let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = since.as_secs() % 86_400;
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60,
+        since.subsec_millis()
+    )
+}
+
+/// A byte count for people: 999, 1.2K, 3.4M, 1.0G.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["K", "M", "G", "T"];
+    if n < 1000 {
+        return n.to_string();
+    }
+    let mut value = n as f64;
+    let mut unit = "";
+    for u in UNITS {
+        value /= 1024.0;
+        unit = u;
+        if value < 1000.0 {
+            break;
+        }
+    }
+    format!("{value:.1}{unit}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(decode_escapes(r"GET /\r\n").unwrap(), b"GET /\r\n");
+        assert_eq!(
+            decode_escapes(r"a\tb\0c\\d\x1B\x7f").unwrap(),
+            b"a\tb\0c\\d\x1b\x7f"
+        );
+        assert_eq!(decode_escapes("ü").unwrap(), "ü".as_bytes());
+        assert!(decode_escapes(r"\x1").is_err());
+        assert!(decode_escapes(r"\q").is_err());
+        assert!(decode_escapes("\\").is_err());
+    }
+
+    #[test]
+    fn hex() {
+        assert_eq!(parse_hex("48 65 6c6c 0x6f").unwrap(), b"Hello");
+        assert!(parse_hex("4").is_err());
+        assert!(parse_hex("zz").is_err());
+    }
+
+    #[test]
+    fn control_bytes_are_visible() {
+        assert_eq!(visible(b"a\r\nb"), "a␍␊\nb");
+        assert_eq!(visible(b"\x1b[2J\x1b]52;c;aGk=\x07"), "␛[2J␛]52;c;aGk=␇");
+        assert_eq!(visible(b"\xff\x00ok"), "\\xff␀ok");
+        assert_eq!(visible("\u{202e}x\u{9b}".as_bytes()), "<U+202E>x<U+009B>");
+        assert_eq!(visible("grüß".as_bytes()), "grüß");
+    }
+
+    #[test]
+    fn clock_and_sizes() {
+        let t = UNIX_EPOCH + std::time::Duration::from_millis(3_723_045);
+        assert_eq!(clock(t), "01:02:03.045");
+        assert_eq!(human_bytes(999), "999");
+        assert_eq!(human_bytes(1536), "1.5K");
+        assert_eq!(human_bytes(3 << 30), "3.0G");
+    }
+}

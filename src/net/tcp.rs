@@ -1,0 +1,331 @@
+//! TCP client sessions: connecting (with timeout and clear errors), TLS,
+//! and the loop every TCP session runs — client or accepted — that moves
+//! bytes between the socket, the transcript pipe and the app's commands.
+
+use super::cert;
+use super::pipe_buffer::Sink;
+use super::rules::LineRules;
+use super::session::{Direction, READ_CHUNK_BYTES, SessionCommand, SessionEvent, TlsInfo};
+use super::starttls;
+use super::stream::Stream;
+use super::tls::{TlsOptions, client_config, server_name};
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+/// Splits "host:port", "[v6]:port" or "v6-without-brackets" forms.
+pub fn split_host_port(target: &str) -> Result<(String, u16), String> {
+    let (host, port) = target
+        .rsplit_once(':')
+        .ok_or_else(|| format!("\"{target}\" needs a port, e.g. {target}:80"))?;
+    let port: u16 = port
+        .parse()
+        .map_err(|_| format!("\"{port}\" is not a port number"))?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() {
+        return Err(format!("\"{target}\" has no host"));
+    }
+    Ok((host.to_string(), port))
+}
+
+/// Resolves `target`; DNS failures say which name failed.
+pub async fn resolve(target: &str) -> Result<Vec<SocketAddr>, String> {
+    let (host, port) = split_host_port(target)?;
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|e| format!("cannot resolve {host}: {}", dns_reason(&e)))?
+        .collect();
+    if addrs.is_empty() {
+        return Err(format!("cannot resolve {host}: no addresses"));
+    }
+    Ok(addrs)
+}
+
+fn dns_reason(e: &io::Error) -> String {
+    let text = e.to_string();
+    if text.contains("failed to lookup address") || text.contains("Name or service not known") {
+        "unknown host".into()
+    } else {
+        text
+    }
+}
+
+/// Connects to the first address of `target` that answers, within `timeout`
+/// overall.
+pub async fn connect(target: &str, timeout: Duration) -> Result<TcpStream, String> {
+    let attempt = async {
+        let mut last = String::from("no address to try");
+        for addr in resolve(target).await? {
+            match TcpStream::connect(addr).await {
+                Ok(stream) => return Ok(stream),
+                Err(e) => last = connect_reason(addr, &e),
+            }
+        }
+        Err(last)
+    };
+    match tokio::time::timeout(timeout, attempt).await {
+        Ok(Ok(stream)) => {
+            let _ = stream.set_nodelay(true);
+            Ok(stream)
+        }
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(format!(
+            "connecting to {target} timed out after {}s",
+            timeout.as_secs_f32()
+        )),
+    }
+}
+
+fn connect_reason(addr: SocketAddr, e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => format!("connection refused by {addr}"),
+        io::ErrorKind::HostUnreachable => format!("host {addr} unreachable"),
+        io::ErrorKind::NetworkUnreachable => format!("network unreachable for {addr}"),
+        _ => format!("cannot connect to {addr}: {e}"),
+    }
+}
+
+/// Runs the TLS handshake as a client on `tcp`.
+pub async fn tls_client(
+    tcp: TcpStream,
+    host: &str,
+    options: &TlsOptions,
+) -> Result<(Stream, TlsInfo), String> {
+    let config = client_config(options).map_err(|e| e.to_string())?;
+    let name = server_name(host)?;
+    let connector = tokio_rustls::TlsConnector::from(config);
+    let tls = connector
+        .connect(name, tcp)
+        .await
+        .map_err(|e| format!("TLS handshake failed: {e}"))?;
+    let info = {
+        let conn = tls.get_ref().1;
+        let der = conn
+            .peer_certificates()
+            .and_then(|c| c.first())
+            .map(|c| c.as_ref().to_vec());
+        tls_info(
+            conn.protocol_version().map(|v| format!("{v:?}")),
+            conn.negotiated_cipher_suite()
+                .map(|s| format!("{:?}", s.suite())),
+            der.as_deref(),
+            !options.accept_invalid_certs,
+        )
+    };
+    Ok((Stream::Client(Box::new(tls)), info))
+}
+
+pub fn tls_info(
+    protocol: Option<String>,
+    cipher: Option<String>,
+    der: Option<&[u8]>,
+    verified: bool,
+) -> TlsInfo {
+    let (subject, issuer, not_after) = der
+        .and_then(cert::describe)
+        .unwrap_or_else(|| ("(no certificate)".into(), "-".into(), "-".into()));
+    TlsInfo {
+        protocol: protocol
+            .unwrap_or_else(|| "?".into())
+            .replace("TLSv1_", "TLS 1."),
+        cipher: cipher.unwrap_or_else(|| "?".into()),
+        subject,
+        issuer,
+        not_after,
+        verified,
+    }
+}
+
+/// Where a TCP session came from, for what it may do later.
+pub struct SessionContext {
+    /// The host name, for STARTTLS's SNI; None for accepted clients.
+    pub host: Option<String>,
+    pub rules: LineRules,
+}
+
+/// Moves bytes until either side closes. Reports `Closed` at the end.
+pub async fn run_session(
+    mut stream: Stream,
+    mut commands: mpsc::Receiver<SessionCommand>,
+    sink: Sink,
+    mut context: SessionContext,
+) {
+    let error = session_loop(&mut stream, &mut commands, &sink, &mut context)
+        .await
+        .err();
+    let _ = stream.shutdown().await;
+    sink.report(SessionEvent::Closed { id: sink.id, error })
+        .await;
+}
+
+async fn session_loop(
+    stream: &mut Stream,
+    commands: &mut mpsc::Receiver<SessionCommand>,
+    sink: &Sink,
+    context: &mut SessionContext,
+) -> Result<(), String> {
+    let mut buf = vec![0u8; READ_CHUNK_BYTES];
+    let mut received_any = false;
+    let mut write_open = true;
+    if let Some(greeting) = context.rules.greeting() {
+        write(stream, sink, greeting).await?;
+    }
+    loop {
+        tokio::select! {
+            read = stream.read(&mut buf) => {
+                let n = match read {
+                    Ok(n) => n,
+                    // Servers often close without a TLS close_notify, and a
+                    // reset after our own FIN just means the peer is gone:
+                    // neither loses data we were still waiting for.
+                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => 0,
+                    Err(e) if e.kind() == io::ErrorKind::ConnectionReset && !write_open => 0,
+                    Err(e) => return Err(read_reason(&e)),
+                };
+                if n == 0 {
+                    // The peer is done: like nc, the session ends here.
+                    return Ok(());
+                }
+                received_any = true;
+                let data = buf[..n].to_vec();
+                let reaction = context.rules.feed(&data);
+                sink.bytes(Direction::In, None, data).await;
+                for reply in reaction.replies {
+                    write(stream, sink, reply).await?;
+                }
+                if reaction.close {
+                    return Ok(());
+                }
+            }
+            command = commands.recv() => match command {
+                None | Some(SessionCommand::Close) => return Ok(()),
+                Some(SessionCommand::Send(data)) | Some(SessionCommand::SendTo(_, data)) => {
+                    if !write_open {
+                        return Err("cannot send after half-close".into());
+                    }
+                    write(stream, sink, data).await?;
+                }
+                Some(SessionCommand::SendFile { path, .. }) => {
+                    send_file(stream, sink, &path).await?;
+                }
+                Some(SessionCommand::HalfClose) => {
+                    if write_open {
+                        stream.shutdown().await.map_err(|e| format!("half-close failed: {e}"))?;
+                        write_open = false;
+                        sink.report(SessionEvent::HalfClosed { id: sink.id }).await;
+                    }
+                }
+                Some(SessionCommand::StartTls { protocol, tls }) => {
+                    upgrade(stream, sink, context, protocol, &tls, received_any).await?;
+                    received_any = true;
+                }
+            }
+        }
+    }
+}
+
+async fn upgrade(
+    stream: &mut Stream,
+    sink: &Sink,
+    context: &SessionContext,
+    protocol: super::session::MailProtocol,
+    tls: &TlsOptions,
+    greeted: bool,
+) -> Result<(), String> {
+    let Some(host) = context.host.clone() else {
+        return Err("STARTTLS works on client connections only".into());
+    };
+    // Take the plain socket out for the dialogue and the handshake; on
+    // failure the session ends, so `Gone` is never read from.
+    let plain = match std::mem::replace(stream, Stream::Gone) {
+        Stream::Plain(tcp) => tcp,
+        other => {
+            *stream = other;
+            sink.report(SessionEvent::Warning {
+                id: sink.id,
+                text: "the connection is already encrypted".into(),
+            })
+            .await;
+            return Ok(());
+        }
+    };
+    let mut plain = plain;
+    let leftover = starttls::negotiate(&mut plain, protocol, sink, greeted).await?;
+    if !leftover.is_empty() {
+        sink.report(SessionEvent::Warning {
+            id: sink.id,
+            text: format!(
+                "the server sent {} bytes after its STARTTLS go-ahead; they are shown but not trusted",
+                leftover.len()
+            ),
+        })
+        .await;
+    }
+    let (upgraded, info) = tls_client(plain, &host, tls).await?;
+    *stream = upgraded;
+    sink.report(SessionEvent::Tls { id: sink.id, info }).await;
+    Ok(())
+}
+
+async fn write(stream: &mut Stream, sink: &Sink, data: Vec<u8>) -> Result<(), String> {
+    stream
+        .write_all(&data)
+        .await
+        .map_err(|e| write_reason(&e))?;
+    stream.flush().await.map_err(|e| write_reason(&e))?;
+    sink.bytes(Direction::Out, None, data).await;
+    Ok(())
+}
+
+async fn send_file(stream: &mut Stream, sink: &Sink, path: &std::path::Path) -> Result<(), String> {
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let mut buf = vec![0u8; READ_CHUNK_BYTES];
+    loop {
+        let n = file
+            .read(&mut buf)
+            .await
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if n == 0 {
+            return Ok(());
+        }
+        write(stream, sink, buf[..n].to_vec()).await?;
+    }
+}
+
+fn read_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::ConnectionReset => "connection reset by peer".into(),
+        _ => format!("read failed: {e}"),
+    }
+}
+
+fn write_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset => {
+            "the peer closed the connection".into()
+        }
+        _ => format!("write failed: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_port_forms() {
+        assert_eq!(
+            split_host_port("example.com:80").unwrap(),
+            ("example.com".into(), 80)
+        );
+        assert_eq!(split_host_port("[::1]:9999").unwrap(), ("::1".into(), 9999));
+        assert!(split_host_port("example.com").is_err());
+        assert!(split_host_port(":80").is_err());
+        assert!(split_host_port("h:99999").is_err());
+    }
+}

@@ -1,0 +1,399 @@
+//! The Sockets tab: the session list on the left; the selected session's
+//! details, transcript and input line on the right; the command line with
+//! hints at the bottom while it is open.
+
+mod lines;
+
+use super::Theme;
+use crate::app::App;
+use crate::app::sockets::{
+    Focus, LIST_ROWS_PER_SESSION, LIST_WIDTH, SessionState, SocketSession, Sockets, ViewMode,
+    list_first, prompt,
+};
+use crate::net::escape::human_bytes;
+use crate::net::session::SessionKind;
+use crate::sanitize::clean_line;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let sockets = &app.sockets;
+    let (main, prompt_area) = match sockets.prompt {
+        Some(_) => {
+            let [main, prompt] =
+                Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+            (main, Some(prompt))
+        }
+        None => (area, None),
+    };
+    if sockets.sessions.is_empty() {
+        empty(theme, frame, main);
+    } else {
+        let [list, detail] = Layout::horizontal([
+            Constraint::Length(LIST_WIDTH.min(area.width / 3)),
+            Constraint::Min(0),
+        ])
+        .areas(main);
+        session_list(sockets, theme, frame, list);
+        if let Some(session) = sockets.current() {
+            session_view(sockets, session, theme, frame, detail);
+        }
+    }
+    if let Some(area) = prompt_area {
+        command_line(sockets, theme, frame, area);
+    }
+}
+
+fn empty(theme: &Theme, frame: &mut Frame, area: Rect) {
+    let key = |k: &str| Span::styled(k.to_string(), theme.key());
+    let example = |cmd: &str, what: &str| {
+        Line::from(vec![
+            Span::styled(format!("  {what:<12} "), theme.dim()),
+            Span::styled(format!(":{cmd}"), theme.key()),
+        ])
+    };
+    let lines = vec![
+        Line::from(Span::styled("No socket sessions yet", theme.title())),
+        Line::default(),
+        Line::from("Talk to any TCP or UDP endpoint by hand: connect as a client, listen"),
+        Line::from("for many clients, bind UDP and answer each sender — plain or TLS, with"),
+        Line::from("STARTTLS for mail servers, in text and hex views."),
+        Line::default(),
+        Line::from(vec![
+            Span::raw("Press "),
+            key(":"),
+            Span::raw(" (or "),
+            key("Enter"),
+            Span::raw(") and type a command, for example:"),
+        ]),
+        example("connect example.com:80", "TCP client"),
+        example("tls example.com:443", "TLS client"),
+        example(
+            "listen 127.0.0.1:9999 greet=Welcome! reply=Hello, {line}!",
+            "TCP server",
+        ),
+        example("udp-bind 127.0.0.1:9999 reply=Hello, {line}!", "UDP server"),
+        example("udp 127.0.0.1:9999", "UDP client"),
+    ];
+    let block = Block::bordered()
+        .title(Span::styled(" Sockets ", theme.title()))
+        .border_style(theme.dim())
+        .padding(Padding::horizontal(1));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}
+
+fn state_style(state: &SessionState, theme: &Theme) -> Style {
+    match state {
+        SessionState::Connected | SessionState::Listening => Style::new().fg(theme.accent),
+        SessionState::Failed(_) => Style::new().fg(theme.error),
+        SessionState::HalfClosed | SessionState::Connecting => Style::new().fg(theme.warning),
+        SessionState::Closed => theme.dim(),
+    }
+}
+
+fn age(session: &SocketSession) -> String {
+    let secs = session.opened.elapsed().as_secs();
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m", secs / 60),
+        _ => format!("{}h", secs / 3600),
+    }
+}
+
+fn session_list(sockets: &Sockets, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = sockets.focus == Focus::List && sockets.prompt.is_none();
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" Sessions ({}) ", sockets.sessions.len()),
+            theme.title(),
+        ))
+        .border_style(if focused { theme.border() } else { theme.dim() });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let visible = (inner.height as usize / LIST_ROWS_PER_SESSION).max(1);
+    let first = list_first(sockets.selected, visible);
+    let mut lines = Vec::new();
+    for (i, s) in sockets
+        .sessions
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+    {
+        let indent = if s.parent.is_some() { "  " } else { "" };
+        let selected = i == sockets.selected;
+        let base = if selected {
+            Style::new()
+                .bg(theme.selection_bg)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{indent}{} ", s.kind.label()),
+                base.fg(theme.accent),
+            ),
+            Span::styled(clean_line(&s.address), base),
+        ]));
+        lines.push(Line::from(vec![
+            Span::raw(format!("{indent}  ")),
+            Span::styled(s.state_label().to_string(), state_style(&s.state, theme)),
+            Span::styled(
+                format!(
+                    " ↓{} ↑{} {}",
+                    human_bytes(s.bytes_in),
+                    human_bytes(s.bytes_out),
+                    age(s)
+                ),
+                theme.dim(),
+            ),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn session_view(
+    sockets: &Sockets,
+    s: &SocketSession,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let info = info_lines(s, theme, sockets.view);
+    let [info_area, transcript_area, input_area] = Layout::vertical([
+        Constraint::Length(info.len() as u16),
+        Constraint::Min(1),
+        Constraint::Length(3),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(info), info_area);
+
+    let block = Block::bordered()
+        .border_style(theme.dim())
+        .title(Span::styled(
+            if s.scroll > 0 {
+                " Transcript (scrolled; PgDn to the end follows) ".to_string()
+            } else {
+                " Transcript ".to_string()
+            },
+            theme.dim(),
+        ));
+    let inner = block.inner(transcript_area);
+    frame.render_widget(block, transcript_area);
+    let rows = inner.height as usize;
+    match sockets.view {
+        ViewMode::Text => {
+            let text = lines::text_rows(&s.transcript, inner.width, rows, s.scroll);
+            frame.render_widget(Paragraph::new(text), inner);
+        }
+        ViewMode::Hex => {
+            let hex = lines::hex_rows(&s.transcript, inner.width, rows, s.scroll);
+            frame.render_widget(Paragraph::new(hex), inner);
+        }
+        ViewMode::Split => {
+            let [left, right] =
+                Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                    .spacing(1)
+                    .areas(inner);
+            let text = lines::text_rows(&s.transcript, left.width, rows, s.scroll);
+            let hex = lines::hex_rows(&s.transcript, right.width, rows, s.scroll);
+            frame.render_widget(Paragraph::new(text), left);
+            frame.render_widget(Paragraph::new(hex), right);
+        }
+    }
+    input_line(sockets, s, theme, frame, input_area);
+}
+
+fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut first = vec![
+        Span::styled(format!("{} ", s.kind.label()), theme.title()),
+        Span::raw(clean_line(&s.address)),
+        Span::raw("  "),
+        Span::styled(s.state_label().to_string(), state_style(&s.state, theme)),
+    ];
+    match (s.local, s.peer) {
+        (Some(local), Some(peer)) => {
+            first.push(Span::styled(format!("  {local} → {peer}"), theme.dim()))
+        }
+        (Some(local), None) => first.push(Span::styled(format!("  on {local}"), theme.dim())),
+        _ => {}
+    }
+    lines.push(Line::from(first));
+    if let SessionState::Failed(error) = &s.state {
+        lines.push(Line::from(Span::styled(
+            clean_line(error),
+            Style::new().fg(theme.error),
+        )));
+    }
+    match &s.tls {
+        // Our side of a TLS listener: the client shows no certificate.
+        Some(tls) if s.kind == SessionKind::Accepted => {
+            lines.push(Line::from(Span::styled(
+                clean_line(&format!("{} · {} · server side", tls.protocol, tls.cipher)),
+                theme.dim(),
+            )));
+        }
+        Some(tls) => {
+            lines.push(Line::from(Span::styled(
+                clean_line(&format!(
+                    "{} · {} · expires {}",
+                    tls.protocol, tls.cipher, tls.not_after
+                )),
+                theme.dim(),
+            )));
+            lines.push(Line::from(Span::styled(
+                clean_line(&format!("subject {} · issuer {}", tls.subject, tls.issuer)),
+                theme.dim(),
+            )));
+        }
+        None => {}
+    }
+    let insecure = s.tls_options.accept_invalid_certs
+        && (s.tls.is_some() || matches!(s.kind, SessionKind::Tls));
+    if insecure {
+        lines.push(Line::from(Span::styled(
+            "⚠ certificate NOT verified (insecure)",
+            Style::new().fg(theme.warning).add_modifier(Modifier::BOLD),
+        )));
+    }
+    if let Some(warning) = &s.warning {
+        lines.push(Line::from(Span::styled(
+            format!("⚠ {}", clean_line(warning)),
+            Style::new().fg(theme.warning),
+        )));
+    }
+    let mut settings = vec![Span::styled(
+        format!(
+            "view {} · Enter adds {} · input {}",
+            match view {
+                ViewMode::Text => "text",
+                ViewMode::Hex => "hex",
+                ViewMode::Split => "text+hex",
+            },
+            s.line_ending.label(),
+            if s.hex_input { "hex" } else { "text" },
+        ),
+        theme.dim(),
+    )];
+    if !s.peers.is_empty() {
+        let peers: Vec<String> = s
+            .peers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if Some(i) == s.selected_peer {
+                    format!("[{p}]")
+                } else {
+                    p.to_string()
+                }
+            })
+            .collect();
+        settings.push(Span::styled(
+            format!(" · peers {}", peers.join(" ")),
+            theme.dim(),
+        ));
+    }
+    if s.transcript.dropped_chunks > 0 {
+        settings.push(Span::styled(
+            format!(
+                " · {} older chunks ({}B) dropped",
+                s.transcript.dropped_chunks,
+                human_bytes(s.transcript.dropped_bytes)
+            ),
+            Style::new().fg(theme.warning),
+        ));
+    }
+    lines.push(Line::from(settings));
+    lines
+}
+
+fn input_line(sockets: &Sockets, s: &SocketSession, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = sockets.focus == Focus::Input && sockets.prompt.is_none();
+    let target = if s.kind.is_listener() {
+        format!(" to all {} clients ", sockets.open_children(s.id).len())
+    } else if let Some(peer) = s.selected_peer() {
+        format!(" to {peer} ")
+    } else {
+        " ".to_string()
+    };
+    let title = if focused {
+        format!(" Send{target}· Enter sends, Esc leaves, : commands ")
+    } else {
+        format!(" Send{target}· Enter or i to type, : commands, ? keys ")
+    };
+    let block = Block::bordered()
+        .title(Span::styled(
+            title,
+            if focused { theme.title() } else { theme.dim() },
+        ))
+        .border_style(if focused { theme.border() } else { theme.dim() });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let text = clean_line(&sockets.input.text);
+    frame.render_widget(Paragraph::new(text), inner);
+    if focused {
+        let cursor: usize = sockets
+            .input
+            .text
+            .chars()
+            .take(sockets.input.cursor)
+            .count();
+        let x = inner.x + (cursor as u16).min(inner.width.saturating_sub(1));
+        frame.set_cursor_position((x, inner.y));
+    }
+}
+
+fn command_line(sockets: &Sockets, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(line) = &sockets.prompt else { return };
+    let text = clean_line(&line.text);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(":", theme.key()),
+            Span::raw(text),
+        ])),
+        area,
+    );
+    frame.set_cursor_position((area.x + 1 + line.cursor as u16, area.y));
+    // Hints: the commands that match what is typed so far.
+    let word = line.text.split(' ').next().unwrap_or("");
+    let hints = prompt::matching(word);
+    if hints.is_empty() || area.y < 2 {
+        return;
+    }
+    let height = (hints.len() as u16 + 2).min(area.y);
+    let hint_area = Rect {
+        x: area.x,
+        y: area.y - height,
+        width: area.width,
+        height,
+    };
+    let rows: Vec<Line> = hints
+        .iter()
+        .map(|(_, syntax, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {syntax}"), theme.key()),
+                Span::styled(format!("  {what}"), theme.dim()),
+            ])
+        })
+        .collect();
+    frame.render_widget(Clear, hint_area);
+    frame.render_widget(
+        Paragraph::new(rows).block(Block::bordered().border_style(theme.dim()).title(
+            Span::styled(" Tab completes · Enter runs · Esc cancels ", theme.dim()),
+        )),
+        hint_area,
+    );
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,167 @@
+//! The headless pipes (`wirepost tcp|listen|udp`) as a script would use
+//! them: stdin to the socket, the socket to stdout, clean EOF semantics.
+
+mod common;
+
+use common::mailstack::Mailstack;
+use common::peers::free_port;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn wirepost(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wirepost"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn connect_when_listening(port: u16) -> TcpStream {
+    let start = std::time::Instant::now();
+    loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(s) => return s,
+            Err(e) if start.elapsed() > Duration::from_secs(20) => panic!("{e}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+#[test]
+fn tcp_stdin_eof_half_closes_and_server_close_exits_zero() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        let mut got = Vec::new();
+        socket.read_to_end(&mut got).unwrap(); // ends with our FIN
+        socket.write_all(b"you said: ").unwrap();
+        socket.write_all(&got).unwrap();
+    });
+    let payload: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
+    let out = wirepost(&["tcp", &format!("127.0.0.1:{port}")], &payload);
+    server.join().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(&out.stdout[..10], b"you said: ");
+    assert!(
+        out.stdout[10..] == payload[..],
+        "every byte came back in order"
+    );
+}
+
+#[test]
+fn tcp_errors_exit_nonzero_with_a_message() {
+    let port = free_port();
+    let out = wirepost(&["tcp", &format!("127.0.0.1:{port}")], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("connection refused"));
+    let out = wirepost(&["tcp", "example.com"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a port"));
+}
+
+#[test]
+fn listen_pipes_to_the_client_and_exits_when_it_leaves() {
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wirepost"))
+        .args(["listen", &format!("127.0.0.1:{port}")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut client = connect_when_listening(port);
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"hi from the server\n")
+        .unwrap();
+    // stdin is closed now: the client sees the line, then FIN.
+    let mut got = String::new();
+    client.read_to_string(&mut got).unwrap();
+    assert_eq!(got, "hi from the server\n");
+    client.write_all(b"bye\n").unwrap();
+    drop(client);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, b"bye\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("connection from 127.0.0.1:"));
+}
+
+#[test]
+fn udp_client_and_udp_server_with_a_reply_rule() {
+    let port = {
+        let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        s.local_addr().unwrap().port()
+    };
+    let mut server = Command::new(env!("CARGO_BIN_EXE_wirepost"))
+        .args([
+            "listen",
+            "--udp",
+            &format!("127.0.0.1:{port}"),
+            "--reply",
+            "Hello, {line}!",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the server reports it is bound.
+    let mut stderr = server.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains("listening on") {
+        assert_eq!(stderr.read(&mut byte).unwrap(), 1, "server ended early");
+        seen.push(byte[0]);
+    }
+    let out = wirepost(
+        &["udp", &format!("127.0.0.1:{port}"), "--wait", "2"],
+        b"Michael\nTracy\nSarah\n",
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Hello, Michael!\nHello, Tracy!\nHello, Sarah!\n"
+    );
+}
+
+#[test]
+fn tcp_starttls_smtp_against_postfix() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let out = wirepost(
+        &[
+            "tcp",
+            &format!("localhost:{}", stack.submission_port),
+            "--starttls",
+            "smtp",
+            "--ca",
+            stack.ca.to_str().unwrap(),
+        ],
+        b"EHLO pipe.test\r\nQUIT\r\n",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // Only the encrypted part reaches stdout, starting with our EHLO's answer.
+    assert!(stdout.starts_with("250-"), "{stdout}");
+    assert!(stdout.contains("AUTH"), "{stdout}");
+    assert!(stdout.contains("221 "), "{stdout}");
+    assert!(stderr.contains("TLS 1."), "{stderr}");
+}
