@@ -81,6 +81,11 @@ fn name(mut input: &[u8]) -> String {
 /// "YYYY-MM-DD hh:mm UTC".
 fn time(tag: u8, value: &[u8]) -> String {
     let text = String::from_utf8_lossy(value);
+    // Anything but ASCII is not a time; shown as it is (sanitized when
+    // drawn) rather than sliced, which could split a character.
+    if !text.is_ascii() {
+        return text.into_owned();
+    }
     let digits = match tag {
         0x17 if text.len() >= 12 => {
             let year: u32 = text[..2].parse().unwrap_or(0);
@@ -120,6 +125,15 @@ mod tests {
         assert_eq!(subject, "CN=wirepost test");
         assert_eq!(issuer, "CN=wirepost test");
         assert_eq!(expiry, "2031-06-15 00:00 UTC");
+    }
+
+    #[test]
+    fn a_time_that_is_not_ascii_is_shown_not_sliced() {
+        // Found by fuzzing: lossy decoding made the first two bytes part
+        // of one replacement character.
+        let value = b"\xd9\xfc3\xd9z#\x19\x9d\xac/-\xf1i";
+        assert_eq!(time(0x17, value), String::from_utf8_lossy(value));
+        assert_eq!(time(0x18, "2031061500000é".as_bytes()), "2031061500000é");
     }
 
     #[test]

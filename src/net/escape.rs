@@ -22,11 +22,7 @@ pub fn decode_escapes(text: &str) -> Result<Vec<u8>, String> {
             Some('\\') => out.push(b'\\'),
             Some('x') => {
                 let hex: String = chars.by_ref().take(2).collect();
-                let byte = u8::from_str_radix(&hex, 16)
-                    .ok()
-                    .filter(|_| hex.len() == 2)
-                    .ok_or_else(|| format!("\\x{hex} needs two hex digits"))?;
-                out.push(byte);
+                out.push(hex_byte(&hex).ok_or_else(|| format!("\\x{hex} needs two hex digits"))?);
             }
             Some(other) => return Err(format!("unknown escape \\{other}")),
             None => return Err("a lone \\ at the end (type \\\\ for a backslash)".into()),
@@ -41,16 +37,26 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
         .split_whitespace()
         .map(|w| w.trim_start_matches("0x"))
         .collect();
+    if let Some(bad) = digits.chars().find(|c| !c.is_ascii_hexdigit()) {
+        return Err(format!("\"{bad}\" is not hex"));
+    }
     if !digits.len().is_multiple_of(2) {
         return Err("hex input needs an even number of digits".into());
     }
+    // All ASCII now, so byte offsets are character boundaries.
     (0..digits.len())
         .step_by(2)
-        .map(|i| {
-            u8::from_str_radix(&digits[i..i + 2], 16)
-                .map_err(|_| format!("\"{}\" is not hex", &digits[i..i + 2]))
-        })
+        .map(|i| hex_byte(&digits[i..i + 2]).ok_or_else(|| "not hex".to_string()))
         .collect()
+}
+
+/// Exactly two hex digits; `from_str_radix` alone would take "+1".
+fn hex_byte(pair: &str) -> Option<u8> {
+    if pair.len() == 2 && pair.bytes().all(|b| b.is_ascii_hexdigit()) {
+        u8::from_str_radix(pair, 16).ok()
+    } else {
+        None
+    }
 }
 
 /// The visible form of received bytes. Control bytes become Control
@@ -131,6 +137,16 @@ mod tests {
         assert_eq!(parse_hex("48 65 6c6c 0x6f").unwrap(), b"Hello");
         assert!(parse_hex("4").is_err());
         assert!(parse_hex("zz").is_err());
+    }
+
+    #[test]
+    fn hex_with_multibyte_or_signed_input_is_an_error_not_a_panic() {
+        // Found by fuzzing: an even byte count whose pairs split a character.
+        assert!(parse_hex("4\u{fffd}\u{fffd}\u{fffd}-\"").is_err());
+        assert!(parse_hex("aéb").is_err());
+        assert!(parse_hex("+1").is_err());
+        assert!(decode_escapes(r"\x+1").is_err());
+        assert!(decode_escapes("\\xé").is_err());
     }
 
     #[test]

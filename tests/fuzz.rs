@@ -1,0 +1,238 @@
+//! Fuzzing of everything that reads bytes wirepost did not write: the
+//! visible rendering of socket bytes, the text sanitizer, typed escapes and
+//! hex, the certificate reader, config files, the Sockets command line,
+//! and the whole Sockets screen drawn from a hostile transcript.
+//!
+//! Quick by default (part of the suite); `scripts/fuzz` runs the same
+//! targets for as long as asked. See docs/RELIABILITY.md.
+
+mod common;
+
+use common::fuzz::fuzz;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+use wirepost::app::sockets::prompt;
+use wirepost::app::sockets::{SessionState, SocketSession, ViewMode};
+use wirepost::app::{App, Keymap};
+use wirepost::config::{Config, ConfigOrigin, LoadedConfig};
+use wirepost::net::escape::{decode_escapes, parse_hex, visible};
+use wirepost::net::pipe_buffer::DataPipe;
+use wirepost::net::session::{Chunk, Direction, PipeHandle, SessionKind};
+use wirepost::net::transcript::Transcript;
+use wirepost::sanitize::{clean_line, clean_text, is_dangerous};
+
+const QUICK: u64 = 20_000;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn seeds(items: &[&[u8]]) -> Vec<Vec<u8>> {
+    items.iter().map(|s| s.to_vec()).collect()
+}
+
+/// Nothing a terminal would act on, apart from the line feeds allowed.
+fn assert_inert(out: &str, allow_newline: bool) {
+    for c in out.chars() {
+        if c == '\n' && allow_newline {
+            continue;
+        }
+        assert!(!is_dangerous(c), "{c:?} reached the output: {out:?}");
+    }
+}
+
+#[test]
+fn fuzz_sanitize() {
+    let seeds = seeds(&[
+        b"Re: hello \x1b]0;pwned\x07 world",
+        "evil\u{202e}gpj.exe".as_bytes(),
+        b"a\r\nb\tc\x7f\x00",
+        "Grüße, 你好 — ok".as_bytes(),
+    ]);
+    fuzz("sanitize", QUICK, &seeds, &[], |data| {
+        let s = text(data);
+        assert_inert(&clean_line(&s), false);
+        assert_inert(&clean_text(&s), true);
+        assert_eq!(
+            clean_text(&s).matches('\n').count(),
+            s.matches('\n').count()
+        );
+    });
+}
+
+#[test]
+fn fuzz_visible_bytes() {
+    let seeds = seeds(&[
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi",
+        b"\x1b[2J\x1b]52;c;aGk=\x07\xff\x00ok\n",
+        "grüß \u{202e}x\u{9b}".as_bytes(),
+        b"* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot ready.\r\n",
+    ]);
+    fuzz("visible", QUICK, &seeds, &[], |data| {
+        let out = visible(data);
+        assert_inert(&out, true);
+        // One row break per line feed: no more, no less.
+        assert_eq!(
+            out.matches('\n').count(),
+            data.iter().filter(|b| **b == b'\n').count()
+        );
+    });
+}
+
+#[test]
+fn fuzz_typed_escapes_and_hex() {
+    let seeds = seeds(&[
+        br"GET /\r\n",
+        br"a\tb\0c\\d\x1B\x7f",
+        b"48 65 6c6c 0x6f",
+        b"de ad be ef",
+    ]);
+    let tokens: &[&[u8]] = &[b"\\x", b"\\r", b"0x", b" ", b"ff", b"+1", b"-1"];
+    fuzz("escapes_hex", QUICK, &seeds, tokens, |data| {
+        let s = text(data);
+        if let Ok(bytes) = decode_escapes(&s) {
+            assert!(bytes.len() <= s.len());
+        }
+        if let Ok(bytes) = parse_hex(&s) {
+            let digits = s.chars().filter(|c| c.is_ascii_hexdigit()).count();
+            assert!(bytes.len() * 2 <= digits, "{s:?} gave {bytes:?}");
+        }
+    });
+}
+
+fn certificate(name: &str, year: i32) -> Vec<u8> {
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, name);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, "wirepost");
+    params.not_after = rcgen::date_time_ymd(year, 6, 15);
+    let key = rcgen::KeyPair::generate().unwrap();
+    params.self_signed(&key).unwrap().der().to_vec()
+}
+
+#[test]
+fn fuzz_certificate_reader() {
+    let seeds = vec![
+        certificate("wirepost test", 2031),
+        certificate("\u{1b}]0;x\u{7}", 2049),
+        certificate("long name ".repeat(40).as_str(), 2051),
+    ];
+    fuzz("cert_der", QUICK, &seeds, &[], |data| {
+        let _ = wirepost::net::cert::describe(data);
+    });
+}
+
+#[test]
+fn fuzz_config_parse() {
+    let example =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")).unwrap();
+    let seeds = vec![
+        example,
+        b"[[accounts]]\nname = \"work\"\nemail = \"me@example.com\"\n".to_vec(),
+        b"[keys.global]\nquit = \"ctrl-q\"\n".to_vec(),
+        b"[theme]\naccent = \"#ff8800\"\n".to_vec(),
+    ];
+    let tokens: &[&[u8]] = &[
+        b"[[accounts]]\n",
+        b"name = \"x\"\n",
+        b"password_command = \"echo hi\"\n",
+        b"password_env = \"X\"\n",
+        b"port = 99999\n",
+        b"\"\"\"",
+        b"'''",
+        b"[keys.nowhere]\n",
+        b" = ",
+        b"true",
+        b"1e400",
+    ];
+    let path = PathBuf::from("/fuzz/config.toml");
+    fuzz("config_parse", QUICK / 4, &seeds, tokens, |data| {
+        if let Err(e) = Config::parse(&text(data), &path) {
+            let _ = e.to_string();
+        }
+    });
+}
+
+#[test]
+fn fuzz_socket_command_line() {
+    let seeds = seeds(&[
+        b"connect example.com:80 timeout=5",
+        b"tls localhost:993 sni=imap.example.com ca=/tmp/ca.pem insecure",
+        b"listen 127.0.0.1:9000 tls greet=Hi\\r\\n reply=Hello, {line}! bye=exit",
+        b"listen [::1]:9000 cert=a.pem key=b.pem",
+        b"udp-bind 0.0.0.0:5353 reply=\\x00\\xff",
+        b"starttls imap ca=ca.pem",
+        b"save ~/out.bin",
+        b"eol crlf",
+        b"peer 10.0.0.1:53",
+    ]);
+    let tokens: &[&[u8]] = &[b" timeout=", b" reply=", b"{line}", b"~/", b":", b"[::]"];
+    fuzz("socket_command", QUICK, &seeds, tokens, |data| {
+        let s = text(data);
+        let _ = prompt::parse(&s);
+        let word = s.split(' ').next().unwrap_or("");
+        let _ = prompt::matching(word);
+    });
+}
+
+fn app() -> App {
+    let loaded = LoadedConfig {
+        config: Config::default(),
+        origin: ConfigOrigin::Missing(PathBuf::from("/fuzz/config.toml")),
+    };
+    App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap())
+}
+
+/// Splits fuzz bytes into chunks of both directions, draws the Sockets
+/// tab in each view at a size taken from the input, and checks that no
+/// drawn cell holds anything a terminal would act on.
+#[test]
+fn fuzz_socket_screen() {
+    let seeds = seeds(&[
+        b"\x50\x18GET / HTTP/1.1\r\nHost: x\r\n\r\n\x00HTTP/1.1 200 OK\r\n\r\n\x1b[2Jhi\xff\tthere\n",
+        "\x28\x0c\u{202e}evil\x00\x1b]52;c;aGk=\x07\n\n\n漢字漢字漢字漢字漢字".as_bytes(),
+        b"\x10\x05\xf0\x9f\x98\x00\xe2\x80\x00\xc3",
+    ]);
+    fuzz("socket_screen", QUICK / 40, &seeds, &[], |data| {
+        let (size, body) = data.split_at(data.len().min(2));
+        let width = 1 + size.first().copied().unwrap_or(80) as u16 % 160;
+        let height = 1 + size.get(1).copied().unwrap_or(24) as u16 % 50;
+        let mut session = SocketSession::new(
+            1,
+            SessionKind::Tcp,
+            text(body.get(..20.min(body.len())).unwrap_or(b"")),
+            PipeHandle(DataPipe::new()),
+        );
+        session.state = SessionState::Connected;
+        session.transcript = Transcript::with_cap(512);
+        for (n, piece) in body.split(|b| *b == 0).enumerate() {
+            session.transcript.push(Chunk {
+                dir: if n % 2 == 0 {
+                    Direction::Out
+                } else {
+                    Direction::In
+                },
+                at: SystemTime::UNIX_EPOCH + Duration::from_millis(n as u64),
+                peer: None,
+                data: piece.to_vec(),
+            });
+        }
+        assert_inert(&session.transcript.readable_log(), true);
+        let mut app = app();
+        app.sockets.sessions = vec![session];
+        for view in [ViewMode::Text, ViewMode::Hex, ViewMode::Split] {
+            app.sockets.view = view;
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+            terminal.draw(|f| wirepost::ui::render(&app, f)).unwrap();
+            for cell in terminal.backend().buffer().content() {
+                assert_inert(cell.symbol(), false);
+            }
+        }
+    });
+}
