@@ -36,10 +36,10 @@ fn connect_when_listening(port: u16) -> TcpStream {
 }
 
 /// A listener with one connected client whose session is selected.
-fn listener_with_client(tui: &mut Tui) -> TcpStream {
+fn listener_with_client(tui: &mut Tui, options: &str) -> TcpStream {
     let port = free_port();
     tui.wait_text("No socket sessions yet");
-    command(tui, &format!("listen 127.0.0.1:{port}"));
+    command(tui, &format!("listen 127.0.0.1:{port} {options}"));
     tui.wait_text("listening on");
     let client = connect_when_listening(port);
     tui.wait_text("Sessions (2)");
@@ -74,7 +74,7 @@ fn status_kb(pid: u32, field: &str) -> u64 {
 #[test]
 fn every_kind_of_terminal_sequence_from_a_peer_changes_nothing() {
     let mut tui = Tui::start(&[], WIDTH, HEIGHT);
-    let mut client = listener_with_client(&mut tui);
+    let mut client = listener_with_client(&mut tui, "");
     let hostile: &[&[u8]] = &[
         b"S1\x1bP1$qm\x1b\\",                   // DCS request, ST-terminated
         b"S2\x1b]52;c;cHdu\x1b\\",              // OSC 52 clipboard, ST-terminated
@@ -150,7 +150,8 @@ fn a_flood_without_line_breaks_keeps_memory_bounded_and_keys_answered() {
     let total = megabytes << 20;
     let mut tui = Tui::start(&[], WIDTH, HEIGHT);
     let pid = tui.pid();
-    let client = listener_with_client(&mut tui);
+    // A reply rule makes the listener collect lines: that must be capped too.
+    let client = listener_with_client(&mut tui, "reply=ok {line}");
     let baseline_kb = status_kb(pid, "VmRSS:");
     let start = Instant::now();
     let writer = std::thread::spawn(move || {

@@ -3,6 +3,10 @@
 
 use super::session::Rules;
 
+/// The longest line the rules look at; a longer line is answered with its
+/// first `MAX_LINE` bytes (the transcript still has all of it).
+pub const MAX_LINE: usize = 64 * 1024;
+
 /// What to do after some bytes arrived.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Reaction {
@@ -44,16 +48,31 @@ impl LineRules {
         if !self.is_active() {
             return reaction;
         }
-        self.partial.extend_from_slice(data);
-        while let Some(end) = self.partial.iter().position(|&b| b == b'\n') {
-            let line: Vec<u8> = self.partial.drain(..=end).collect();
+        for piece in data.split_inclusive(|&b| b == b'\n') {
+            let Some(body) = piece.strip_suffix(b"\n") else {
+                self.keep(piece);
+                break;
+            };
+            self.keep(body);
+            if body.ends_with(b"\r") && !self.partial.ends_with(b"\r") {
+                self.partial.push(b'\r');
+            }
+            self.partial.push(b'\n');
+            let line = std::mem::take(&mut self.partial);
             if self.answer(&line, &mut reaction) {
                 reaction.close = true;
-                self.partial.clear();
                 break;
             }
         }
         reaction
+    }
+
+    /// Adds to the line being collected, up to `MAX_LINE`: a peer that
+    /// never sends a line break must not grow memory without end.
+    fn keep(&mut self, bytes: &[u8]) {
+        let room = MAX_LINE.saturating_sub(self.partial.len());
+        self.partial
+            .extend_from_slice(&bytes[..bytes.len().min(room)]);
     }
 
     /// Answers one datagram as a whole line.
@@ -117,6 +136,23 @@ mod tests {
         );
         assert!(!reaction.close);
         assert!(r.feed(b"exit\r\n").close);
+    }
+
+    #[test]
+    fn a_line_without_end_is_capped_not_collected() {
+        // Found by flooding a listener with a reply rule: the partial line
+        // grew with every byte (and was rescanned on every read).
+        let mut r = rules();
+        for _ in 0..160 {
+            assert!(r.feed(&[b'x'; 64 * 1024]).replies.is_empty());
+        }
+        assert!(r.partial.capacity() <= 2 * MAX_LINE);
+        let reaction = r.feed(b"yy\r\nnext\n");
+        assert_eq!(reaction.replies.len(), 2);
+        let first = &reaction.replies[0];
+        assert_eq!(first.len(), "Hello, !".len() + MAX_LINE + 2);
+        assert!(first.ends_with(b"x!\r\n"));
+        assert_eq!(reaction.replies[1], b"Hello, next!\n");
     }
 
     #[test]
