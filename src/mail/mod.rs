@@ -1,0 +1,10 @@
+//! Mail: composing, sending over SMTP, and the local folders that keep what
+//! is being sent. Engines here never touch the terminal.
+
+pub mod address;
+pub mod draft;
+pub mod folders;
+pub mod imap_append;
+pub mod reply;
+pub mod send;
+pub mod smtp;

@@ -1,0 +1,164 @@
+//! The socket under lettre's SMTP connection: TCP with Nagle off, TLS done
+//! by wirepost (so STARTTLS can happen under a live lettre connection), and
+//! a trace of the plaintext in both directions.
+
+use super::trace::TraceRecorder;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+
+enum Inner {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+    /// Briefly, while the TLS handshake owns the socket.
+    Upgrading,
+}
+
+struct Shared {
+    inner: Inner,
+    trace: TraceRecorder,
+}
+
+/// A cloneable handle to one connection: lettre reads and writes through
+/// one clone, the engine keeps another to upgrade it to TLS.
+#[derive(Clone)]
+pub struct SmtpStream(Arc<Mutex<Shared>>);
+
+impl std::fmt::Debug for SmtpStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SmtpStream")
+    }
+}
+
+fn upgrading() -> io::Error {
+    io::Error::new(io::ErrorKind::NotConnected, "connection is switching to TLS")
+}
+
+impl SmtpStream {
+    pub fn new(tcp: TcpStream, trace: TraceRecorder) -> SmtpStream {
+        SmtpStream(Arc::new(Mutex::new(Shared {
+            inner: Inner::Plain(tcp),
+            trace,
+        })))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        // A poisoned lock only means a panic elsewhere; the stream is
+        // still consistent because every operation is a single poll.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn note(&self, text: impl Into<String>) {
+        self.lock().trace.note(text);
+    }
+
+    /// Runs the TLS handshake on the plain socket (implicit TLS, or after
+    /// the server accepted STARTTLS).
+    pub async fn upgrade(
+        &self,
+        connector: tokio_rustls::TlsConnector,
+        name: rustls_pki_types::ServerName<'static>,
+    ) -> io::Result<()> {
+        let tcp = {
+            let mut shared = self.lock();
+            match std::mem::replace(&mut shared.inner, Inner::Upgrading) {
+                Inner::Plain(tcp) => tcp,
+                other => {
+                    shared.inner = other;
+                    return Err(io::Error::other("connection is already encrypted"));
+                }
+            }
+        };
+        let tls = connector.connect(name, tcp).await?;
+        let (_, session) = tls.get_ref();
+        let version = session
+            .protocol_version()
+            .and_then(|v| v.as_str())
+            .unwrap_or("TLS");
+        let suite = session
+            .negotiated_cipher_suite()
+            .and_then(|s| s.suite().as_str())
+            .unwrap_or("");
+        let mut shared = self.lock();
+        shared.trace.note(format!("TLS established: {version} {suite}"));
+        shared.inner = Inner::Tls(Box::new(tls));
+        Ok(())
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        matches!(self.lock().inner, Inner::Tls(_))
+    }
+}
+
+impl AsyncRead for SmtpStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let mut shared = self.lock();
+        let before = buf.filled().len();
+        let result = match &mut shared.inner {
+            Inner::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Inner::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            Inner::Upgrading => return Poll::Ready(Err(upgrading())),
+        };
+        if let Poll::Ready(Ok(())) = result {
+            let new = buf.filled()[before..].to_vec();
+            shared.trace.received(&new);
+        }
+        result
+    }
+}
+
+impl AsyncWrite for SmtpStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let mut shared = self.lock();
+        let result = match &mut shared.inner {
+            Inner::Plain(s) => Pin::new(s).poll_write(cx, data),
+            Inner::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
+            Inner::Upgrading => return Poll::Ready(Err(upgrading())),
+        };
+        if let Poll::Ready(Ok(n)) = result {
+            shared.trace.sent(&data[..n]);
+        }
+        result
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let mut shared = self.lock();
+        match &mut shared.inner {
+            Inner::Plain(s) => Pin::new(s).poll_flush(cx),
+            Inner::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            Inner::Upgrading => Poll::Ready(Err(upgrading())),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let mut shared = self.lock();
+        match &mut shared.inner {
+            Inner::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Inner::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            Inner::Upgrading => Poll::Ready(Ok(())),
+        }
+    }
+}
+
+impl lettre::transport::smtp::client::AsyncTokioStream for SmtpStream {
+    fn peer_addr(&self) -> io::Result<SocketAddr> {
+        match &self.lock().inner {
+            Inner::Plain(s) => s.peer_addr(),
+            Inner::Tls(s) => s.get_ref().0.peer_addr(),
+            Inner::Upgrading => Err(upgrading()),
+        }
+    }
+}
