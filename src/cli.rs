@@ -9,6 +9,7 @@ use std::path::PathBuf;
 #[command(
     name = "wirepost",
     version,
+    args_conflicts_with_subcommands = true,
     about = "Mail (IMAP, POP3, SMTP) and raw TCP/UDP sockets in one terminal UI"
 )]
 pub struct Cli {
@@ -21,6 +22,10 @@ pub struct Cli {
     #[arg(long, value_name = "LEVEL", default_value = "info", global = true)]
     pub log_level: String,
 
+    /// A mailto: link to open in the composer (as a browser would pass it).
+    #[arg(value_name = "MAILTO")]
+    pub mailto: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<CliCommand>,
 }
@@ -29,6 +34,9 @@ pub struct Cli {
 pub enum CliCommand {
     /// Validate the configuration and print the resolved accounts (never secrets).
     CheckConfig,
+    /// Send a message without the interface: body from stdin, or a whole
+    /// message with --eml. It goes through the Outbox like any other.
+    Send(crate::mail::headless::SendArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

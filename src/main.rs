@@ -41,6 +41,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
+        Some(CliCommand::Send(args)) => {
+            ExitCode::from(wirepost::mail::headless::run(&loaded.config, &paths, args) as u8)
+        }
         None => run_tui(loaded, keymap, &paths, &cli.log_level),
     }
 }

@@ -97,12 +97,21 @@ mod tests {
 
     #[test]
     fn completes_the_last_entry() {
-        let known = vec!["Ann <ann@example.test>".to_string(), "bob@example.test".into()];
-        assert_eq!(suggestions("x@y, an", &known, 5), vec!["Ann <ann@example.test>"]);
+        let known = vec![
+            "Ann <ann@example.test>".to_string(),
+            "bob@example.test".into(),
+        ];
+        assert_eq!(
+            suggestions("x@y, an", &known, 5),
+            vec!["Ann <ann@example.test>"]
+        );
         assert_eq!(
             complete_last("x@y, an", "Ann <ann@example.test>"),
             "x@y, Ann <ann@example.test>, "
         );
-        assert_eq!(complete_last("bo", "bob@example.test"), "bob@example.test, ");
+        assert_eq!(
+            complete_last("bo", "bob@example.test"),
+            "bob@example.test, "
+        );
     }
 }

@@ -134,7 +134,10 @@ impl Draft {
             .message_id(Some(new_message_id(from.email.domain())))
             .user_agent(format!("wirepost {}", env!("CARGO_PKG_VERSION")));
         for (field, add) in [
-            (&self.to, lettre::message::MessageBuilder::to as fn(_, _) -> _),
+            (
+                &self.to,
+                lettre::message::MessageBuilder::to as fn(_, _) -> _,
+            ),
             (&self.cc, lettre::message::MessageBuilder::cc),
             (&self.bcc, lettre::message::MessageBuilder::bcc),
         ] {
@@ -148,11 +151,9 @@ impl Draft {
             }
             // lettre needs an envelope; a draft without recipients gets
             // the sender as its only envelope recipient (never sent).
-            let envelope = lettre::address::Envelope::new(
-                Some(from.email.clone()),
-                vec![from.email.clone()],
-            )
-            .map_err(|e| e.to_string())?;
+            let envelope =
+                lettre::address::Envelope::new(Some(from.email.clone()), vec![from.email.clone()])
+                    .map_err(|e| e.to_string())?;
             builder = builder.envelope(envelope);
         }
         if options.keep_bcc {
@@ -186,10 +187,13 @@ fn mime_part(attachment: &Attachment) -> Result<SinglePart, String> {
         .unwrap_or_else(|_| ContentType::parse("application/octet-stream").expect("valid"));
     // A forwarded message (message/rfc822) must not be base64-encoded
     // (RFC 2046 5.2.1); everything else lets lettre choose.
-    let body = if attachment.content_type.eq_ignore_ascii_case("message/rfc822") {
+    let body = if attachment
+        .content_type
+        .eq_ignore_ascii_case("message/rfc822")
+    {
         Body::new_with_encoding(data.to_vec(), ContentTransferEncoding::EightBit)
             .or_else(|data| Body::new_with_encoding(data, ContentTransferEncoding::Binary))
-            .unwrap_or_else(|data| Body::new(data))
+            .unwrap_or_else(Body::new)
     } else {
         Body::new(data.to_vec())
     };

@@ -4,6 +4,7 @@
 pub mod address;
 pub mod draft;
 pub mod folders;
+pub mod headless;
 pub mod imap_append;
 pub mod reply;
 pub mod send;

@@ -139,7 +139,14 @@ pub fn forward(raw: &[u8], me: &Identity, mode: ForwardMode) -> Result<Draft, St
     match mode {
         ForwardMode::Attached => {
             draft.body = me.signature_block();
-            let name = format!("{}.eml", file_safe(if subject.is_empty() { "message" } else { &subject }));
+            let name = format!(
+                "{}.eml",
+                file_safe(if subject.is_empty() {
+                    "message"
+                } else {
+                    &subject
+                })
+            );
             draft
                 .attachments
                 .push(Attachment::from_data(&name, "message/rfc822", raw.to_vec()));
@@ -148,7 +155,10 @@ pub fn forward(raw: &[u8], me: &Identity, mode: ForwardMode) -> Result<Draft, St
             let mut body = String::from("\n\n---------- Forwarded message ----------\n");
             for (label, value) in [
                 ("From", mailboxes(message.from()).join(", ")),
-                ("Date", message.date().map(|d| d.to_rfc822()).unwrap_or_default()),
+                (
+                    "Date",
+                    message.date().map(|d| d.to_rfc822()).unwrap_or_default(),
+                ),
                 ("Subject", subject.clone()),
                 ("To", mailboxes(message.to()).join(", ")),
                 ("Cc", mailboxes(message.cc()).join(", ")),
@@ -179,16 +189,27 @@ pub fn reopen(raw: &[u8], account: &str) -> Result<Draft, String> {
         cc: mailboxes(message.cc()).join(", "),
         bcc: mailboxes(message.bcc()).join(", "),
         subject: message.subject().unwrap_or_default().to_string(),
-        body: message
-            .text_bodies()
-            .next()
-            .and_then(|p| p.text_contents())
-            .unwrap_or_default()
-            .replace("\r\n", "\n"),
+        body: reopened_body(&message),
         attachments: attachments_of(&message),
         in_reply_to,
         references: ids(message.references()),
     })
+}
+
+/// The text as the user wrote it: a single-part message gains one line
+/// break when formatted (the part ends with CRLF), so drop it again, or
+/// every save would add one.
+fn reopened_body(message: &mail_parser::Message<'_>) -> String {
+    let mut body = message
+        .text_bodies()
+        .next()
+        .and_then(|p| p.text_contents())
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
+    if message.parts.len() == 1 && body.ends_with('\n') {
+        body.pop();
+    }
+    body
 }
 
 fn attachments_of(message: &mail_parser::Message<'_>) -> Vec<Attachment> {
@@ -287,7 +308,13 @@ pub fn quote(text: &str) -> String {
 
 fn file_safe(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_alphanumeric() || " -_.".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || " -_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(60)
         .collect()
 }

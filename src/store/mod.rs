@@ -10,6 +10,7 @@
 //! task, never from the event loop.
 
 mod envelope;
+mod folder_list;
 pub mod maildir;
 mod names;
 mod ops;
@@ -18,6 +19,7 @@ mod types;
 mod write;
 
 pub use envelope::Envelope;
+pub use folder_list::FolderEntry;
 pub use names::{dir_name, folder_dir_name, undo_dir_name};
 pub use schema::SCHEMA_VERSION;
 pub use types::{

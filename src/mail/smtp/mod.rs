@@ -15,7 +15,9 @@ use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::commands::{Auth, Data, Ehlo, Mail, Quit, Rcpt, Starttls};
-use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter, ServerInfo};
+use lettre::transport::smtp::extension::{
+    ClientId, Extension, MailBodyParameter, MailParameter, ServerInfo,
+};
 use std::time::Duration;
 use tokio::net::TcpStream;
 
@@ -26,9 +28,15 @@ pub const SMTP_STEP_TIMEOUT_SECS: u64 = 60;
 #[derive(Clone, Debug)]
 pub enum Login {
     None,
-    Password { username: String, password: Secret },
+    Password {
+        username: String,
+        password: Secret,
+    },
     /// XOAUTH2 with an access token from a command.
-    OAuth2 { username: String, token: Secret },
+    OAuth2 {
+        username: String,
+        token: Secret,
+    },
 }
 
 /// Everything needed to reach one submission server.
@@ -153,9 +161,12 @@ pub async fn submit(
     message: &[u8],
     sink: TraceSink,
 ) -> Result<Delivery, SendFailure> {
-    let mut trace = TraceRecorder::new(sink);
+    let trace = TraceRecorder::new(sink);
     let address = format!("{}:{}", settings.host, settings.port);
-    trace.note(format!("connecting to {address} ({})", settings.security.as_str()));
+    trace.note(format!(
+        "connecting to {address} ({})",
+        settings.security.as_str()
+    ));
     let tcp = match tokio::time::timeout(
         Duration::from_secs(SMTP_STEP_TIMEOUT_SECS),
         TcpStream::connect((settings.host.as_str(), settings.port)),
@@ -163,15 +174,26 @@ pub async fn submit(
     .await
     {
         Ok(Ok(tcp)) => tcp,
-        Ok(Err(e)) => return Err(SendFailure::new(format!("cannot connect to {address}: {e}"), true)),
-        Err(_) => return Err(SendFailure::new(format!("cannot connect to {address}: timed out"), true)),
+        Ok(Err(e)) => {
+            return Err(SendFailure::new(
+                format!("cannot connect to {address}: {e}"),
+                true,
+            ));
+        }
+        Err(_) => {
+            return Err(SendFailure::new(
+                format!("cannot connect to {address}: timed out"),
+                true,
+            ));
+        }
     };
     // lettre writes the message and the final "." separately; with Nagle
     // on, the second write waits for the server's delayed ACK.
     let _ = tcp.set_nodelay(true);
     trace.note(format!("connected to {address}"));
     let stream = SmtpStream::new(tcp, trace);
-    let config = client_config(&settings.tls).map_err(|e| SendFailure::new(e.to_string(), false))?;
+    let config =
+        client_config(&settings.tls).map_err(|e| SendFailure::new(e.to_string(), false))?;
     let connector = tokio_rustls::TlsConnector::from(config);
     let name = server_name(&settings.host).map_err(|e| SendFailure::new(e, false))?;
     if settings.security == Security::Tls {
@@ -222,7 +244,10 @@ async fn tls_upgrade(
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => {
             stream.note(format!("TLS failed: {e}"));
-            Err(SendFailure::new(format!("TLS handshake failed: {e}"), false))
+            Err(SendFailure::new(
+                format!("TLS handshake failed: {e}"),
+                false,
+            ))
         }
         Err(_) => Err(SendFailure::new("TLS handshake timed out", true)),
     }
@@ -257,10 +282,19 @@ async fn login_and_send(
     if !message.is_ascii() && info.supports_feature(Extension::EightBitMime) {
         parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
     }
-    if envelope.has_non_ascii_addresses() && info.supports_feature(Extension::SmtpUtfEight) {
+    let non_ascii = envelope
+        .to()
+        .iter()
+        .chain(envelope.from())
+        .any(|a| !AsRef::<str>::as_ref(a).is_ascii());
+    if non_ascii && info.supports_feature(Extension::SmtpUtfEight) {
         parameters.push(MailParameter::SmtpUtfEight);
     }
-    step("MAIL FROM", conn.command(Mail::new(envelope.from().cloned(), parameters))).await?;
+    step(
+        "MAIL FROM",
+        conn.command(Mail::new(envelope.from().cloned(), parameters)),
+    )
+    .await?;
     let mut accepted = Vec::new();
     let mut refused = Vec::new();
     for recipient in envelope.to() {
@@ -295,7 +329,11 @@ async fn login_and_send(
     Ok(Delivery {
         accepted,
         refused,
-        reply: format!("{} {}", reply.code(), reply.message().collect::<Vec<_>>().join(" ")),
+        reply: format!(
+            "{} {}",
+            reply.code(),
+            reply.message().collect::<Vec<_>>().join(" ")
+        ),
     })
 }
 
@@ -317,7 +355,10 @@ async fn authenticate(
             .map_err(|e| SendFailure::smtp("AUTH", &e))?;
         reply = step("login", conn.command(next)).await?;
     }
-    Err(SendFailure::new("login: too many challenges from the server", false))
+    Err(SendFailure::new(
+        "login: too many challenges from the server",
+        false,
+    ))
 }
 
 /// The envelope of a formatted message: From, and every To/Cc/Bcc.
@@ -325,14 +366,20 @@ pub fn envelope_of(raw: &[u8]) -> Result<Envelope, String> {
     let message = mail_parser::MessageParser::default()
         .parse_headers(raw)
         .ok_or("the message has no readable header")?;
-    let parse = |a: &str| a.parse::<Address>().map_err(|_| format!("\"{a}\" is not a valid address"));
+    let parse = |a: &str| {
+        a.parse::<Address>()
+            .map_err(|_| format!("\"{a}\" is not a valid address"))
+    };
     let from = message
         .from()
         .and_then(|f| f.first())
         .and_then(|a| a.address())
         .ok_or("the message has no From address")?;
     let mut to = Vec::new();
-    for list in [message.to(), message.cc(), message.bcc()].into_iter().flatten() {
+    for list in [message.to(), message.cc(), message.bcc()]
+        .into_iter()
+        .flatten()
+    {
         for addr in list.iter() {
             if let Some(a) = addr.address() {
                 let a = parse(a)?;

@@ -36,7 +36,10 @@ impl std::fmt::Debug for SmtpStream {
 }
 
 fn upgrading() -> io::Error {
-    io::Error::new(io::ErrorKind::NotConnected, "connection is switching to TLS")
+    io::Error::new(
+        io::ErrorKind::NotConnected,
+        "connection is switching to TLS",
+    )
 }
 
 impl SmtpStream {
@@ -85,7 +88,9 @@ impl SmtpStream {
             .and_then(|s| s.suite().as_str())
             .unwrap_or("");
         let mut shared = self.lock();
-        shared.trace.note(format!("TLS established: {version} {suite}"));
+        shared
+            .trace
+            .note(format!("TLS established: {version} {suite}"));
         shared.inner = Inner::Tls(Box::new(tls));
         Ok(())
     }

@@ -189,7 +189,10 @@ mod tests {
         r.sent(b"MAIL FROM:<a@b>\r\n");
         let all = lines.lock().unwrap().join("\n");
         assert!(!all.contains("AHVzZXIAc2VjcmV0"), "{all}");
-        assert!(!all.contains("c2VjcmV0") && !all.contains("dXNlcg=="), "{all}");
+        assert!(
+            !all.contains("c2VjcmV0") && !all.contains("dXNlcg=="),
+            "{all}"
+        );
         assert!(all.contains("C: AUTH PLAIN ****"));
         assert!(all.contains("C: AUTH LOGIN\n"));
         assert!(all.contains("C: MAIL FROM:<a@b>"));
