@@ -13,6 +13,7 @@ pub const ENGINE_CHANNEL_CAPACITY: usize = 1024;
 
 pub struct Engines {
     events: mpsc::Sender<EngineEvent>,
+    compose: crate::mail::compose_engine::ComposeEngine,
     jobs: HashMap<JobId, AbortHandle>,
     next_job: JobId,
 }
@@ -23,6 +24,7 @@ impl Engines {
         let (tx, rx) = mpsc::channel(ENGINE_CHANNEL_CAPACITY);
         let engines = Engines {
             events: tx,
+            compose: Default::default(),
             jobs: HashMap::new(),
             next_job: 1,
         };
@@ -32,6 +34,11 @@ impl Engines {
     /// A sender for engine reports, for tasks spawned by engines.
     pub fn reporter(&self) -> mpsc::Sender<EngineEvent> {
         self.events.clone()
+    }
+
+    /// Where the mail store lives (Outbox, Sent, Drafts).
+    pub fn set_store_dir(&mut self, dir: std::path::PathBuf) {
+        self.compose = crate::mail::compose_engine::ComposeEngine::new(dir);
     }
 
     /// A fresh job id.
@@ -49,6 +56,11 @@ impl Engines {
 
     pub fn dispatch(&mut self, command: Command) {
         match command {
+            Command::Compose(command) => {
+                let job = self.next_job_id();
+                let handle = self.compose.dispatch(command, job, self.events.clone());
+                self.track(job, handle.abort_handle());
+            }
             Command::CancelJob(job) => {
                 if let Some(handle) = self.jobs.remove(&job) {
                     handle.abort();

@@ -8,4 +8,6 @@ pub enum Command {
     /// Stop the job (a sync, a send, a listener) and let it report
     /// `JobFinished`.
     CancelJob(JobId),
+    /// Work for the composer (send, save a draft, list the Outbox, ...).
+    Compose(crate::mail::compose_engine::ComposeCommand),
 }

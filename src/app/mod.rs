@@ -6,6 +6,7 @@
 
 mod action;
 mod command;
+pub mod compose;
 mod event;
 mod help;
 mod keymap;
@@ -48,10 +49,15 @@ pub struct App {
     pub should_quit: bool,
     /// Set when state changed since the last frame; the loop draws and clears it.
     pub dirty: bool,
+    /// The Compose tab.
+    pub compose: compose::ComposeState,
+    /// Text the event loop should open in $EDITOR (it owns the terminal).
+    pub editor_request: Option<String>,
 }
 
 impl App {
     pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
+        let compose = compose::ComposeState::fresh(&loaded.config, 0);
         App {
             tab: Tab::default(),
             overlay: None,
@@ -62,6 +68,8 @@ impl App {
             size: (80, 24),
             should_quit: false,
             dirty: true,
+            compose,
+            editor_request: None,
         }
     }
 
@@ -78,7 +86,7 @@ impl App {
     /// Whether a text field has the keyboard, so plain keys type text
     /// instead of triggering actions. Tabs with input fields report here.
     pub fn text_input_active(&self) -> bool {
-        false
+        self.overlay.is_none() && self.compose_typing()
     }
 }
 

@@ -22,6 +22,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Event::Paste(text) if self.text_input_active() => self.on_text_paste(&text),
             Event::Paste(_) => Vec::new(),
             Event::Resize { width, height } => {
                 self.size = (width, height);
@@ -56,13 +57,18 @@ impl App {
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         if self.text_input_active() && plain && !is_navigation_key(&key) {
-            return Vec::new();
+            return self.on_text_key(key);
         }
         let action = self
             .keymap
             .lookup(self.tab_context(), spec)
             .or_else(|| self.keymap.lookup(KeyContext::Global, spec));
-        action.map_or_else(Vec::new, |a| self.apply(a))
+        match action {
+            Some(a) => self.apply(a),
+            // Unbound Ctrl/Alt keys are editing keys (undo, word moves).
+            None if self.text_input_active() => self.on_text_key(key),
+            None => Vec::new(),
+        }
     }
 
     fn tab_context(&self) -> KeyContext {
@@ -75,6 +81,11 @@ impl App {
 
     /// Performs an action in the main view (no overlay open).
     pub fn apply(&mut self, action: Action) -> Vec<Command> {
+        if self.tab == Tab::Compose
+            && let Some(commands) = self.compose_action(action)
+        {
+            return commands;
+        }
         match action {
             Action::Quit => self.request_quit(),
             Action::ToggleHelp => self.open(Overlay::Help { scroll: 0 }),
@@ -91,8 +102,31 @@ impl App {
             | Action::PageDown
             | Action::ScrollTop
             | Action::ScrollBottom => {}
+            Action::Reply | Action::ReplyAll | Action::Forward | Action::ForwardAttached => {
+                // The Inbox viewer answers these for the message it shows
+                // (App::respond_to); elsewhere there is nothing to answer.
+                self.status
+                    .set(Level::Info, "open a message in the Inbox to answer it");
+                self.dirty = true;
+            }
+            _ => {}
         }
         Vec::new()
+    }
+
+    /// A key for the text field that has focus.
+    fn on_text_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        match self.tab {
+            Tab::Compose => self.compose_text_key(key),
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_text_paste(&mut self, text: &str) -> Vec<Command> {
+        match self.tab {
+            Tab::Compose => self.compose_paste(text),
+            _ => Vec::new(),
+        }
     }
 
     fn on_overlay_action(&mut self, action: Action) -> Vec<Command> {
@@ -177,6 +211,7 @@ impl App {
                 self.status.set(level, &text);
                 self.dirty = true;
             }
+            EngineEvent::Compose(event) => return self.on_compose_event(event),
         }
         Vec::new()
     }

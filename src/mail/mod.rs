@@ -2,10 +2,12 @@
 //! is being sent. Engines here never touch the terminal.
 
 pub mod address;
+pub mod compose_engine;
 pub mod draft;
 pub mod folders;
 pub mod headless;
 pub mod imap_append;
+pub mod mailto;
 pub mod reply;
 pub mod send;
 pub mod smtp;

@@ -54,6 +54,23 @@ fn needs_quotes(name: &str) -> bool {
     name.chars().any(|c| ",;:<>@\"()[]\\.".contains(c))
 }
 
+/// How to answer a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Respond {
+    Reply,
+    ReplyAll,
+    Forward(ForwardMode),
+}
+
+/// The draft that answers `raw` the way `how` says.
+pub fn respond(raw: &[u8], me: &Identity, how: Respond) -> Result<Draft, String> {
+    match how {
+        Respond::Reply => reply(raw, me),
+        Respond::ReplyAll => reply_all(raw, me),
+        Respond::Forward(mode) => forward(raw, me, mode),
+    }
+}
+
 /// How a forward carries the original.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ForwardMode {

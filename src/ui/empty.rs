@@ -22,7 +22,7 @@ pub fn sockets(_app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     panel(frame, area, theme, " Sockets ", lines);
 }
 
-pub fn compose(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn compose(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let senders: Vec<_> = app
         .config
         .accounts

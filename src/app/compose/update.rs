@@ -1,0 +1,500 @@
+//! How the Compose tab reacts to actions, typed keys and engine reports.
+
+use super::{ComposeState, Field, FolderKind, LastSend, View, senders, set_text};
+use crate::app::{Action, App, Command, Level, Tab};
+use crate::mail::address;
+use crate::mail::compose_engine::{AccountConfig, ComposeCommand, ComposeEvent};
+pub use crate::mail::reply::Respond;
+use crate::store::MessageId;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn compose(command: ComposeCommand) -> Vec<Command> {
+    vec![Command::Compose(command)]
+}
+
+impl App {
+    /// Whether the composer has the keyboard (a field is being edited).
+    pub fn compose_typing(&self) -> bool {
+        self.tab == Tab::Compose
+            && self.compose.view == View::Form
+            && self.compose.editing
+            && !super::senders(&self.config).is_empty()
+    }
+
+    /// The Compose tab's share of `apply`; `None` leaves the action to the
+    /// global handler.
+    pub(crate) fn compose_action(&mut self, action: Action) -> Option<Vec<Command>> {
+        if senders(&self.config).is_empty() {
+            return None;
+        }
+        let commands = match (self.compose.view, action) {
+            (_, Action::ComposeOutbox) => self.show_folder(FolderKind::Outbox),
+            (_, Action::ComposeDrafts) => self.show_folder(FolderKind::Drafts),
+            (_, Action::ComposeToggleTrace) => {
+                self.compose.show_trace = !self.compose.show_trace;
+                Vec::new()
+            }
+            (View::Folder(kind), action) => self.folder_action(kind, action)?,
+            (View::Form, action) => self.form_action(action)?,
+        };
+        self.dirty = true;
+        Some(commands)
+    }
+
+    fn form_action(&mut self, action: Action) -> Option<Vec<Command>> {
+        let state = &mut self.compose;
+        match action {
+            Action::ComposeNextField | Action::ComposePrevField => {
+                if action == Action::ComposeNextField && self.accept_suggestion() {
+                    return Some(Vec::new());
+                }
+                let state = &mut self.compose;
+                state.focus = state.focus.step(action == Action::ComposeNextField);
+                state.suggestions.clear();
+                state.editing = state.editing && state.focus != Field::From;
+                return Some(self.after_focus_change());
+            }
+            Action::ScrollDown | Action::ScrollUp => {
+                state.focus = state.focus.step(action == Action::ScrollDown);
+                state.suggestions.clear();
+            }
+            Action::Confirm => match state.focus {
+                Field::From => state.identity = (state.identity + 1) % senders(&self.config).len(),
+                _ => {
+                    state.editing = true;
+                    return Some(self.after_focus_change());
+                }
+            },
+            Action::Cancel => {
+                if state.editing {
+                    state.editing = false;
+                    state.suggestions.clear();
+                } else {
+                    return None;
+                }
+            }
+            Action::ComposeNextFrom => {
+                state.identity = (state.identity + 1) % senders(&self.config).len();
+                state.modified = true;
+            }
+            Action::ComposeAttach => {
+                state.focus = Field::Attachments;
+                state.editing = true;
+            }
+            Action::ComposeRemoveAttachment if !state.attachments.is_empty() => {
+                let i = state.attachment_selected.min(state.attachments.len() - 1);
+                let removed = state.attachments.remove(i);
+                state.attachment_selected = i.saturating_sub(1);
+                state.modified = true;
+                self.status
+                    .set(Level::Info, &format!("removed {}", removed.name));
+            }
+            Action::ComposeNextAttachment | Action::ComposePrevAttachment => {
+                let n = state.attachments.len().max(1);
+                state.attachment_selected = if action == Action::ComposeNextAttachment {
+                    (state.attachment_selected + 1) % n
+                } else {
+                    (state.attachment_selected + n - 1) % n
+                };
+            }
+            Action::ComposeEditor => {
+                // The event loop owns the terminal; it runs the editor and
+                // reports back with EditorFinished.
+                self.editor_request = Some(state.text(Field::Body));
+            }
+            Action::ComposeSend => return Some(self.send_form()),
+            Action::ComposeSaveDraft => return Some(self.save_draft()),
+            Action::ComposeNew => {
+                if self.compose.sending.is_some() {
+                    self.status
+                        .set(Level::Warning, "wait for the current send to finish");
+                } else {
+                    self.new_message();
+                }
+            }
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+
+    fn folder_action(&mut self, kind: FolderKind, action: Action) -> Option<Vec<Command>> {
+        let state = &mut self.compose;
+        let selected = state
+            .folder_entries
+            .get(state.folder_selected)
+            .map(|e| e.id);
+        let account = state.account(&self.config)?.clone();
+        match action {
+            Action::Cancel => state.view = View::Form,
+            Action::ScrollDown => {
+                state.folder_selected =
+                    (state.folder_selected + 1).min(state.folder_entries.len().saturating_sub(1));
+            }
+            Action::ScrollUp => state.folder_selected = state.folder_selected.saturating_sub(1),
+            Action::Confirm => {
+                let id = selected?;
+                if state.modified && state.has_content() {
+                    self.status.set(
+                        Level::Warning,
+                        "save (ctrl-p) or send the message in the form first",
+                    );
+                    return Some(Vec::new());
+                }
+                return Some(compose(ComposeCommand::Open {
+                    id,
+                    folder: kind.name().to_string(),
+                    account: account.name,
+                }));
+            }
+            Action::ComposeRetry if kind == FolderKind::Outbox => {
+                let id = selected?;
+                self.compose.last_send = Some(LastSend::Running {
+                    stage: "starting".into(),
+                });
+                self.compose.trace.clear();
+                return Some(compose(ComposeCommand::Retry {
+                    account: AccountConfig(account),
+                    id,
+                }));
+            }
+            Action::ComposeRemoveAttachment => {
+                let id = selected?;
+                return Some(compose(ComposeCommand::Delete { id }));
+            }
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+
+    fn show_folder(&mut self, kind: FolderKind) -> Vec<Command> {
+        let Some(account) = self.compose.account(&self.config) else {
+            return Vec::new();
+        };
+        let account = account.name.clone();
+        self.compose.view = View::Folder(kind);
+        self.compose.editing = false;
+        self.compose.folder_selected = 0;
+        self.compose.folder_entries.clear();
+        compose(ComposeCommand::ListFolder {
+            account,
+            folder: kind.name().into(),
+        })
+    }
+
+    fn new_message(&mut self) {
+        let identity = self.compose.identity;
+        let keep = std::mem::take(&mut self.compose);
+        self.compose = ComposeState::fresh(&self.config, identity);
+        self.compose.known_addresses = keep.known_addresses;
+        self.compose.addresses_requested = keep.addresses_requested;
+        self.compose.trace = keep.trace;
+        self.compose.show_trace = keep.show_trace;
+        self.compose.outbox_errors = keep.outbox_errors;
+        self.compose.editing = true;
+    }
+
+    fn send_form(&mut self) -> Vec<Command> {
+        let Some(account) = self.compose.account(&self.config).cloned() else {
+            return Vec::new();
+        };
+        if self.compose.sending.is_some() {
+            self.status
+                .set(Level::Warning, "a message is being sent already");
+            return Vec::new();
+        }
+        let draft = self.compose.draft(&account);
+        if let Err(e) = draft.validate() {
+            self.status.set(Level::Error, &e);
+            return Vec::new();
+        }
+        self.compose.editing = false;
+        self.compose.trace.clear();
+        self.compose.last_send = Some(LastSend::Running {
+            stage: "saving to the Outbox".into(),
+        });
+        // The form's message leaves Drafts/Outbox once the new copy is
+        // queued (the engine removes it after the Outbox write).
+        let replaces = self.compose.stored_as.take();
+        compose(ComposeCommand::Send {
+            account: AccountConfig(account),
+            draft,
+            replaces,
+        })
+    }
+
+    fn save_draft(&mut self) -> Vec<Command> {
+        let Some(account) = self.compose.account(&self.config).cloned() else {
+            return Vec::new();
+        };
+        let draft = self.compose.draft(&account);
+        self.status.set(Level::Info, "saving the draft…");
+        compose(ComposeCommand::SaveDraft {
+            account: AccountConfig(account),
+            draft,
+            previous: self.compose.stored_as,
+        })
+    }
+
+    /// Loads what completion needs for the newly focused field.
+    fn after_focus_change(&mut self) -> Vec<Command> {
+        let state = &mut self.compose;
+        if state.focus.is_address() && state.editing && !state.addresses_requested {
+            state.addresses_requested = true;
+            return compose(ComposeCommand::LoadAddresses);
+        }
+        Vec::new()
+    }
+
+    /// Tab on a field with suggestions takes the first one.
+    fn accept_suggestion(&mut self) -> bool {
+        let state = &mut self.compose;
+        let Some(choice) = state.suggestions.first().cloned() else {
+            return false;
+        };
+        if !state.editing {
+            return false;
+        }
+        let field = state.focus;
+        let current = state.text(field);
+        let completed = if field == Field::Attachments {
+            choice
+        } else {
+            address::complete_last(&current, &choice)
+        };
+        if let Some(area) = state.area_mut(field) {
+            set_text(area, &completed);
+            area.move_cursor(ratatui_textarea::CursorMove::End);
+        }
+        state.suggestions.clear();
+        true
+    }
+
+    /// A key typed while a field is being edited.
+    pub(crate) fn compose_text_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let state = &mut self.compose;
+        let field = state.focus;
+        let single_line = field != Field::Body;
+        if single_line && key.code == KeyCode::Enter {
+            if field == Field::Attachments {
+                let path = state.text(Field::Attachments).trim().to_string();
+                if path.is_empty() {
+                    return Vec::new();
+                }
+                set_text(&mut state.attach_path, "");
+                state.suggestions.clear();
+                self.dirty = true;
+                return compose(ComposeCommand::Attach { path });
+            }
+            state.focus = field.step(true);
+            state.suggestions.clear();
+            self.dirty = true;
+            return self.after_focus_change();
+        }
+        let Some(area) = state.area_mut(field) else {
+            return Vec::new();
+        };
+        let ctrl_m =
+            key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('m');
+        if single_line && ctrl_m {
+            return Vec::new();
+        }
+        if area.input(key) {
+            state.modified = true;
+        }
+        self.dirty = true;
+        self.refresh_suggestions()
+    }
+
+    /// Pasted text goes into the field being edited (one line in the
+    /// one-line fields).
+    pub(crate) fn compose_paste(&mut self, text: &str) -> Vec<Command> {
+        let state = &mut self.compose;
+        let field = state.focus;
+        let text = if field == Field::Body {
+            text.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            text.replace(['\r', '\n'], " ")
+        };
+        if let Some(area) = state.area_mut(field) {
+            area.insert_str(text);
+            state.modified = true;
+            self.dirty = true;
+        }
+        self.refresh_suggestions()
+    }
+
+    fn refresh_suggestions(&mut self) -> Vec<Command> {
+        let state = &mut self.compose;
+        let field = state.focus;
+        let typed = state.text(field);
+        if field.is_address() {
+            state.suggestions = address::suggestions(&typed, &state.known_addresses, 5)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+        } else if field == Field::Attachments && !typed.trim().is_empty() {
+            return compose(ComposeCommand::CompletePath { typed });
+        } else {
+            state.suggestions.clear();
+        }
+        Vec::new()
+    }
+
+    /// Opens the composer on a `mailto:` link's fields.
+    pub fn open_mailto(&mut self, mut draft: crate::mail::draft::Draft) {
+        let Some(account) = self.compose.account(&self.config) else {
+            self.status.set(
+                Level::Error,
+                "no account can send: add an [accounts.smtp] section",
+            );
+            self.tab = Tab::Compose;
+            return;
+        };
+        let me = crate::mail::reply::Identity::from_account(account);
+        draft.account = me.account.clone();
+        draft.from = me.from.clone();
+        draft.body = format!("{}{}", draft.body, me.signature_block());
+        let config = self.config.clone();
+        self.compose.load(&config, &draft);
+        self.compose.modified = true;
+        self.tab = Tab::Compose;
+        self.dirty = true;
+    }
+
+    /// Starts a reply or forward of stored message `id` (the Inbox viewer
+    /// calls this with the message it shows): the draft is built from the
+    /// raw message off the loop and lands in the form.
+    pub fn respond_to(&mut self, account: &str, id: MessageId, how: Respond) -> Vec<Command> {
+        let accounts = senders(&self.config);
+        let Some(sender) = accounts
+            .iter()
+            .find(|a| a.name == account)
+            .or_else(|| accounts.first())
+        else {
+            self.status.set(
+                Level::Error,
+                "no account can send: add an [accounts.smtp] section",
+            );
+            self.dirty = true;
+            return Vec::new();
+        };
+        compose(ComposeCommand::Respond {
+            id,
+            identity: crate::mail::reply::Identity::from_account(sender),
+            how,
+        })
+    }
+
+    pub(crate) fn on_compose_event(&mut self, event: ComposeEvent) -> Vec<Command> {
+        let state = &mut self.compose;
+        match event {
+            ComposeEvent::Trace { lines, .. } => state.push_trace(lines),
+            ComposeEvent::Stage { text, .. } => {
+                state.last_send = Some(LastSend::Running { stage: text });
+            }
+            ComposeEvent::Queued { job, id } => {
+                state.sending = Some(job);
+                if state.view == View::Form {
+                    // Queued safely: the form is free for the next message.
+                    let keep_trace = state.show_trace;
+                    self.new_message();
+                    self.compose.show_trace = keep_trace;
+                    self.compose.editing = false;
+                    self.compose.sending = Some(job);
+                }
+                self.compose.outbox_errors.remove(&id);
+                self.compose.last_send = Some(LastSend::Running {
+                    stage: "queued in the Outbox".into(),
+                });
+            }
+            ComposeEvent::SendFinished { id, outcome, .. } => {
+                state.sending = None;
+                state.last_send = Some(match outcome {
+                    Ok(summary) => {
+                        if let Some(id) = id {
+                            state.outbox_errors.remove(&id);
+                        }
+                        LastSend::Sent { summary }
+                    }
+                    Err((error, refused)) => {
+                        if let Some(id) = id {
+                            state.outbox_errors.insert(id, error.clone());
+                        }
+                        LastSend::Failed { error, refused }
+                    }
+                });
+                if let View::Folder(kind) = state.view {
+                    self.dirty = true;
+                    return self.show_folder(kind);
+                }
+            }
+            ComposeEvent::DraftSaved { id, warning } => {
+                state.stored_as = Some(id);
+                state.modified = false;
+                match warning {
+                    Some(w) => self.status.set(Level::Warning, &w),
+                    None => self.status.set(Level::Info, "draft saved"),
+                }
+            }
+            ComposeEvent::Folder { entries, .. } => {
+                state.folder_selected = state.folder_selected.min(entries.len().saturating_sub(1));
+                state.folder_entries = entries;
+            }
+            ComposeEvent::Opened { id, draft, .. } => {
+                let config = self.config.clone();
+                state.load(&config, &draft);
+                state.stored_as = Some(id);
+                state.modified = false;
+            }
+            ComposeEvent::Drafted(draft) => {
+                let config = self.config.clone();
+                state.load(&config, &draft);
+                state.stored_as = None;
+                state.modified = true;
+                self.tab = Tab::Compose;
+            }
+            ComposeEvent::Deleted { id } => {
+                state.folder_entries.retain(|e| e.id != id);
+                state.outbox_errors.remove(&id);
+                if state.stored_as == Some(id) {
+                    state.stored_as = None;
+                }
+                state.folder_selected = state
+                    .folder_selected
+                    .min(state.folder_entries.len().saturating_sub(1));
+            }
+            ComposeEvent::Addresses(known) => {
+                state.known_addresses = known;
+                self.dirty = true;
+                return self.refresh_suggestions();
+            }
+            ComposeEvent::PathCompletions { typed, options } => {
+                if state.focus == Field::Attachments && state.text(Field::Attachments) == typed {
+                    state.suggestions = options;
+                }
+            }
+            ComposeEvent::Attached(attachment) => {
+                self.status.set(
+                    Level::Info,
+                    &format!("attached {} ({})", attachment.name, attachment.content_type),
+                );
+                let state = &mut self.compose;
+                state.attachments.push(attachment);
+                state.attachment_selected = state.attachments.len() - 1;
+                state.modified = true;
+            }
+            ComposeEvent::EditorFinished(Ok(text)) => {
+                if text != state.text(Field::Body) {
+                    set_text(&mut state.body, &text);
+                    state.modified = true;
+                }
+                state.focus = Field::Body;
+            }
+            ComposeEvent::EditorFinished(Err(e)) | ComposeEvent::Failed(e) => {
+                self.status.set(Level::Error, &e);
+            }
+        }
+        self.dirty = true;
+        Vec::new()
+    }
+}
