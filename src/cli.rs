@@ -9,7 +9,6 @@ use std::path::PathBuf;
 #[command(
     name = "wirepost",
     version,
-    args_conflicts_with_subcommands = true,
     about = "Mail (IMAP, POP3, SMTP) and raw TCP/UDP sockets in one terminal UI"
 )]
 pub struct Cli {

@@ -58,7 +58,7 @@ impl Engines {
         match command {
             Command::Compose(command) => {
                 let job = self.next_job_id();
-                let handle = self.compose.dispatch(command, job, self.events.clone());
+                let handle = self.compose.dispatch(*command, job, self.events.clone());
                 self.track(job, handle.abort_handle());
             }
             Command::CancelJob(job) => {

@@ -9,5 +9,5 @@ pub enum Command {
     /// `JobFinished`.
     CancelJob(JobId),
     /// Work for the composer (send, save a draft, list the Outbox, ...).
-    Compose(crate::mail::compose_engine::ComposeCommand),
+    Compose(Box<crate::mail::compose_engine::ComposeCommand>),
 }

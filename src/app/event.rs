@@ -37,7 +37,7 @@ pub enum EngineEvent {
     /// A message for the status line that belongs to no job.
     Notice { level: Level, text: String },
     /// A report from the composer's background work.
-    Compose(crate::mail::compose_engine::ComposeEvent),
+    Compose(Box<crate::mail::compose_engine::ComposeEvent>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -211,7 +211,7 @@ impl App {
                 self.status.set(level, &text);
                 self.dirty = true;
             }
-            EngineEvent::Compose(event) => return self.on_compose_event(event),
+            EngineEvent::Compose(event) => return self.on_compose_event(*event),
         }
         Vec::new()
     }

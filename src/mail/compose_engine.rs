@@ -182,7 +182,7 @@ impl ComposeEngine {
             let report = |event: ComposeEvent| {
                 let events = events.clone();
                 async move {
-                    let _ = events.send(EngineEvent::Compose(event)).await;
+                    let _ = events.send(EngineEvent::Compose(Box::new(event))).await;
                 }
             };
             match this.run(command, job, events.clone()).await {
@@ -201,7 +201,7 @@ impl ComposeEngine {
         let send = |event: ComposeEvent| {
             let events = events.clone();
             async move {
-                let _ = events.send(EngineEvent::Compose(event)).await;
+                let _ = events.send(EngineEvent::Compose(Box::new(event))).await;
             }
         };
         match command {
@@ -350,14 +350,20 @@ impl ComposeEngine {
                         Progress::Trace(line) => lines.push(line),
                         Progress::Stage(text) => {
                             let _ = forward_events
-                                .send(EngineEvent::Compose(ComposeEvent::Stage { job, text }))
+                                .send(EngineEvent::Compose(Box::new(ComposeEvent::Stage {
+                                    job,
+                                    text,
+                                })))
                                 .await;
                         }
                     }
                 }
                 if !lines.is_empty() {
                     let _ = forward_events
-                        .send(EngineEvent::Compose(ComposeEvent::Trace { job, lines }))
+                        .send(EngineEvent::Compose(Box::new(ComposeEvent::Trace {
+                            job,
+                            lines,
+                        })))
                         .await;
                 }
             }
@@ -386,11 +392,11 @@ impl ComposeEngine {
             }
         };
         let _ = events
-            .send(EngineEvent::Compose(ComposeEvent::SendFinished {
+            .send(EngineEvent::Compose(Box::new(ComposeEvent::SendFinished {
                 job,
                 id: Some(id),
                 outcome,
-            }))
+            })))
             .await;
         let _ = events
             .send(EngineEvent::JobFinished {

@@ -82,7 +82,9 @@ pub async fn run<S: Screen>(
             handle(
                 app,
                 engines,
-                Event::Engine(EngineEvent::Compose(ComposeEvent::EditorFinished(result))),
+                Event::Engine(EngineEvent::Compose(Box::new(
+                    ComposeEvent::EditorFinished(result),
+                ))),
             );
         }
     }

@@ -45,7 +45,15 @@ impl Screen for CrosstermScreen {
     }
 
     fn reset(&mut self) -> io::Result<()> {
-        self.terminal.clear()
+        // A fresh Terminal has blank buffers, so the next frame is drawn
+        // whole. (`Terminal::clear` asks the terminal for the cursor
+        // position first and stalls when nothing answers.)
+        execute!(
+            io::stdout(),
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+        )?;
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(())
     }
 }
 

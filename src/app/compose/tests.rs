@@ -42,6 +42,14 @@ fn ctrl(c: char) -> Event {
     Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
+fn engine(event: ComposeEvent) -> Event {
+    Event::Engine(EngineEvent::Compose(Box::new(event)))
+}
+
+fn command(c: ComposeCommand) -> Command {
+    Command::Compose(Box::new(c))
+}
+
 fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         app.update(key(KeyCode::Char(c)));
@@ -90,9 +98,11 @@ fn send_validates_then_queues_the_draft() {
     app.update(key(KeyCode::Enter)); // Subject
     typed(&mut app, "件名");
     let commands = app.update(ctrl('s'));
-    let [Command::Compose(ComposeCommand::Send { draft, account, .. })] = commands.as_slice()
-    else {
+    let [Command::Compose(command)] = commands.as_slice() else {
         panic!("{commands:?}");
+    };
+    let ComposeCommand::Send { draft, account, .. } = command.as_ref() else {
+        panic!("{command:?}");
     };
     assert_eq!(account.0.name, "work");
     assert_eq!(draft.to, "bob@example.test");
@@ -100,36 +110,29 @@ fn send_validates_then_queues_the_draft() {
     assert_eq!(draft.from, "Me <me@example.test>");
 
     // Once queued the form is free again; the result is shown when done.
-    app.update(Event::Engine(EngineEvent::Compose(ComposeEvent::Queued {
-        job: 7,
-        id: 1,
-    })));
+    app.update(engine(ComposeEvent::Queued { job: 7, id: 1 }));
     assert_eq!(app.compose.text(Field::To), "");
     assert_eq!(app.compose.sending, Some(7));
-    app.update(Event::Engine(EngineEvent::Compose(
-        ComposeEvent::SendFinished {
-            job: 7,
-            id: Some(1),
-            outcome: Err(("535 5.7.8 bad password".into(), Vec::new())),
-        },
-    )));
+    app.update(engine(ComposeEvent::SendFinished {
+        job: 7,
+        id: Some(1),
+        outcome: Err(("535 5.7.8 bad password".into(), Vec::new())),
+    }));
     assert_eq!(app.compose.sending, None);
     assert_eq!(
         app.compose.outbox_errors.get(&1).map(String::as_str),
         Some("535 5.7.8 bad password")
     );
-    app.update(Event::Engine(EngineEvent::Compose(
-        ComposeEvent::SendFinished {
-            job: 8,
-            id: Some(1),
-            outcome: Ok(SendSummary {
-                accepted: vec!["bob@example.test".into()],
-                refused: vec![],
-                reply: "250 ok".into(),
-                warnings: vec![],
-            }),
-        },
-    )));
+    app.update(engine(ComposeEvent::SendFinished {
+        job: 8,
+        id: Some(1),
+        outcome: Ok(SendSummary {
+            accepted: vec!["bob@example.test".into()],
+            refused: vec![],
+            reply: "250 ok".into(),
+            warnings: vec![],
+        }),
+    }));
     assert!(app.compose.outbox_errors.is_empty());
 }
 
@@ -146,16 +149,11 @@ fn from_cycles_through_sending_accounts() {
 fn address_completion_from_known_addresses() {
     let mut app = app();
     let commands = app.update(key(KeyCode::Enter));
-    assert_eq!(
-        commands,
-        vec![Command::Compose(ComposeCommand::LoadAddresses)]
-    );
-    app.update(Event::Engine(EngineEvent::Compose(
-        ComposeEvent::Addresses(vec![
-            "Ann Lee <ann@example.test>".into(),
-            "bob@example.test".into(),
-        ]),
-    )));
+    assert_eq!(commands, vec![command(ComposeCommand::LoadAddresses)]);
+    app.update(engine(ComposeEvent::Addresses(vec![
+        "Ann Lee <ann@example.test>".into(),
+        "bob@example.test".into(),
+    ])));
     typed(&mut app, "x@example.test, ann");
     assert_eq!(app.compose.suggestions, vec!["Ann Lee <ann@example.test>"]);
     app.update(key(KeyCode::Tab));
@@ -179,15 +177,13 @@ fn attaching_by_path_and_removing() {
     let commands = app.update(key(KeyCode::Enter));
     assert_eq!(
         commands,
-        vec![Command::Compose(ComposeCommand::Attach {
+        vec![command(ComposeCommand::Attach {
             path: "/tmp/re".into()
         })]
     );
     let attachment =
         crate::mail::draft::Attachment::from_data("r.pdf", "application/pdf", vec![1, 2]);
-    app.update(Event::Engine(EngineEvent::Compose(ComposeEvent::Attached(
-        attachment,
-    ))));
+    app.update(engine(ComposeEvent::Attached(attachment)));
     assert_eq!(app.compose.attachments.len(), 1);
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::Char('x')));
@@ -203,9 +199,9 @@ fn editor_request_and_result() {
         Some("\n\n-- \nMe\nExample\n")
     );
     app.editor_request = None;
-    app.update(Event::Engine(EngineEvent::Compose(
-        ComposeEvent::EditorFinished(Ok("written in vim\n".into())),
-    )));
+    app.update(engine(ComposeEvent::EditorFinished(Ok(
+        "written in vim\n".into()
+    ))));
     assert_eq!(app.compose.text(Field::Body), "written in vim\n");
     assert!(app.compose.modified);
     assert!(app.compose.unsaved_draft(&app.config).is_some());
@@ -228,12 +224,12 @@ fn outbox_lists_and_retries() {
     let commands = app.update(key(KeyCode::Char('o')));
     assert_eq!(
         commands,
-        vec![Command::Compose(ComposeCommand::ListFolder {
+        vec![command(ComposeCommand::ListFolder {
             account: "work".into(),
             folder: "Outbox".into()
         })]
     );
-    app.update(Event::Engine(EngineEvent::Compose(ComposeEvent::Folder {
+    app.update(engine(ComposeEvent::Folder {
         folder: "Outbox".into(),
         entries: vec![crate::store::FolderEntry {
             id: 4,
@@ -242,11 +238,11 @@ fn outbox_lists_and_retries() {
             subject: "s".into(),
             size: 10,
         }],
-    })));
+    }));
     let commands = app.update(key(KeyCode::Char('r')));
     assert!(matches!(
         commands.as_slice(),
-        [Command::Compose(ComposeCommand::Retry { id: 4, .. })]
+        [Command::Compose(c)] if matches!(**c, ComposeCommand::Retry { id: 4, .. })
     ));
     app.update(key(KeyCode::Esc));
     assert_eq!(app.compose.view, View::Form);
@@ -259,7 +255,7 @@ fn replies_land_in_the_form() {
     let commands = app.respond_to("work", 9, crate::mail::reply::Respond::ReplyAll);
     assert!(matches!(
         commands.as_slice(),
-        [Command::Compose(ComposeCommand::Respond { id: 9, .. })]
+        [Command::Compose(c)] if matches!(**c, ComposeCommand::Respond { id: 9, .. })
     ));
     let draft = crate::mail::draft::Draft {
         account: "work".into(),
@@ -267,9 +263,7 @@ fn replies_land_in_the_form() {
         subject: "Re: \u{1b}[31mhi".into(),
         ..Default::default()
     };
-    app.update(Event::Engine(EngineEvent::Compose(ComposeEvent::Drafted(
-        draft,
-    ))));
+    app.update(engine(ComposeEvent::Drafted(draft)));
     assert_eq!(app.tab, Tab::Compose);
     assert_eq!(app.compose.text(Field::To), "carol@example.test");
     assert!(

@@ -9,7 +9,7 @@ use crate::store::MessageId;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn compose(command: ComposeCommand) -> Vec<Command> {
-    vec![Command::Compose(command)]
+    vec![Command::Compose(Box::new(command))]
 }
 
 impl App {
@@ -65,13 +65,9 @@ impl App {
                     return Some(self.after_focus_change());
                 }
             },
-            Action::Cancel => {
-                if state.editing {
-                    state.editing = false;
-                    state.suggestions.clear();
-                } else {
-                    return None;
-                }
+            Action::Cancel if state.editing => {
+                state.editing = false;
+                state.suggestions.clear();
             }
             Action::ComposeNextFrom => {
                 state.identity = (state.identity + 1) % senders(&self.config).len();

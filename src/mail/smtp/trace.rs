@@ -141,8 +141,8 @@ impl TraceRecorder {
             self.data_tail[4] = b;
         }
         if &self.data_tail == b"\r\n.\r\n" {
-            // The terminating ".\r\n" is not part of the message.
-            let size = count.saturating_sub(3);
+            // The terminating "\r\n.\r\n" is not part of the message.
+            let size = count.saturating_sub(5);
             self.data_bytes = None;
             self.data_tail = [0; 5];
             self.emit(Direction::Client, format!("<message, {size} bytes>"));
@@ -212,7 +212,7 @@ mod tests {
             vec![
                 "C: DATA",
                 "S: 354 go ahead",
-                "C: <message, 33 bytes>",
+                "C: <message, 31 bytes>",
                 "C: .",
                 "S: 250 2.0.0 Ok: queued as 1234"
             ]

@@ -75,7 +75,7 @@ pub fn render(
     };
     let mut spans = Vec::new();
     for (key, what) in keys {
-        spans.push(Span::styled(format!("{key}"), theme.key()));
+        spans.push(Span::styled(key.to_string(), theme.key()));
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
     frame.render_widget(Line::from(spans), hints);
