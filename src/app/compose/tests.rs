@@ -284,3 +284,16 @@ fn mailto_prefills_with_signature() {
     assert_eq!(app.compose.text(Field::To), "z@example.test");
     assert_eq!(app.compose.text(Field::Body), "yo\n\n-- \nMe\nExample\n");
 }
+
+#[test]
+fn path_completion_takes_the_common_part_first() {
+    let mut app = app();
+    app.update(key(KeyCode::Char('a')));
+    typed(&mut app, "/d/re");
+    app.update(engine(ComposeEvent::PathCompletions {
+        typed: "/d/re".into(),
+        options: vec!["/d/report-1.pdf".into(), "/d/report-2.pdf".into()],
+    }));
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.compose.text(Field::Attachments), "/d/report-");
+}

@@ -46,7 +46,8 @@ impl App {
         match action {
             Action::ComposeNextField | Action::ComposePrevField => {
                 if action == Action::ComposeNextField && self.accept_suggestion() {
-                    return Some(Vec::new());
+                    // A completed directory gets its own candidates.
+                    return Some(self.refresh_suggestions());
                 }
                 let state = &mut self.compose;
                 state.focus = state.focus.step(action == Action::ComposeNextField);
@@ -253,7 +254,10 @@ impl App {
         let field = state.focus;
         let current = state.text(field);
         let completed = if field == Field::Attachments {
-            choice
+            // Like a shell: the common part of all candidates first, the
+            // first candidate once nothing more is common.
+            let common = common_prefix(&state.suggestions);
+            if common.len() > current.len() { common } else { choice }
         } else {
             address::complete_last(&current, &choice)
         };
@@ -493,4 +497,22 @@ impl App {
         self.dirty = true;
         Vec::new()
     }
+}
+
+fn common_prefix(options: &[String]) -> String {
+    let Some(first) = options.first() else {
+        return String::new();
+    };
+    let mut end = first.len();
+    for other in &options[1..] {
+        end = first
+            .char_indices()
+            .zip(other.chars())
+            .take_while(|((_, a), b)| a == b)
+            .map(|((i, a), _)| i + a.len_utf8())
+            .last()
+            .unwrap_or(0)
+            .min(end);
+    }
+    first[..end].to_string()
 }
