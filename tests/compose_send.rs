@@ -465,7 +465,8 @@ async fn connection_dropped_mid_data_keeps_the_message_and_a_retry_delivers_once
         .expect("retry");
     let got = fetch_matching(&stack, &them, "INBOX", &token, 1).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let again = fetch_matching(&stack, &them, "INBOX", &token, 2).await;
+    // Postfix delivers in well under a second; a duplicate would show by now.
+    let again = fetch_matching(&stack, &them, "INBOX", &token, 1).await;
     assert_eq!((got.len(), again.len()), (1, 1));
     let message = mail_parser::MessageParser::default()
         .parse(&got[0])
@@ -522,4 +523,36 @@ async fn replies_carry_threading_headers_end_to_end() {
     assert_eq!(parsed.in_reply_to().as_text(), Some(id));
     assert_eq!(parsed.subject().unwrap(), format!("Re: question {token}"));
     assert!(parsed.body_text(0).unwrap().contains("> What time is it?"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_are_saved_locally_and_replaced_on_the_server() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let me = stack.claim_user();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let account = account(&stack, &me, stack.submission_port, "starttls", &me.password);
+    let token = Mailstack::unique("draft");
+    let mut draft = Identity::from_account(&account).new_draft();
+    draft.subject = format!("draft {token}");
+    draft.bcc = "hidden@example.test".into();
+    let (first, warning) = send::save_draft(store.clone(), account.clone(), draft.clone(), None)
+        .await
+        .unwrap();
+    assert_eq!(warning, None);
+    draft.body = format!("second version\n{}", draft.body);
+    let (second, warning) = send::save_draft(store.clone(), account.clone(), draft, Some(first))
+        .await
+        .unwrap();
+    assert_eq!(warning, None);
+    let local = folders::list(&store, &account.name, folders::DRAFTS).unwrap();
+    assert_eq!(local.iter().map(|e| e.id).collect::<Vec<_>>(), vec![second]);
+    let reopened = reply::reopen(&folders::read(&store, second).unwrap(), "test").unwrap();
+    assert_eq!(reopened.bcc, "hidden@example.test");
+    assert!(reopened.body.starts_with("second version\n"));
+    let on_server = fetch_matching(&stack, &me, "Drafts", &token, 1).await;
+    assert_eq!(on_server.len(), 1, "old draft left on the server");
+    assert!(String::from_utf8_lossy(&on_server[0]).contains("second version"));
 }

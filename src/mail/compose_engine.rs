@@ -218,9 +218,19 @@ impl ComposeEngine {
                     let id =
                         send::queue(store.clone(), account.name.clone(), Arc::new(raw)).await?;
                     if let Some(old) = replaces {
+                        // The reopened draft (or Outbox copy) is superseded
+                        // now that the new version is safely queued.
                         let store = store.clone();
-                        let _ =
-                            tokio::task::spawn_blocking(move || folders::remove(&store, old)).await;
+                        let old_id = blocking(move || {
+                            let message_id = folders::message_id_of(&store, old);
+                            folders::remove(&store, old)?;
+                            Ok(message_id)
+                        })
+                        .await
+                        .unwrap_or_default();
+                        if let Some(message_id) = old_id {
+                            tokio::spawn(send::forget_server_draft(account.clone(), message_id));
+                        }
                     }
                     Ok::<_, String>((store, id))
                 }

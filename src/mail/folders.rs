@@ -72,3 +72,13 @@ pub fn list(store: &Store, account: &str, folder: &str) -> Result<Vec<FolderEntr
         .folder_messages(account, folder)
         .map_err(|e| format!("cannot list {folder}: {e}"))
 }
+
+/// The Message-ID (without angle brackets) of a stored message, if it has
+/// one and can be read.
+pub fn message_id_of(store: &Store, id: MessageId) -> Option<String> {
+    let raw = read(store, id).ok()?;
+    mail_parser::MessageParser::default()
+        .parse_headers(&raw)?
+        .message_id()
+        .map(str::to_string)
+}

@@ -20,6 +20,34 @@ pub async fn append(
     raw: &[u8],
     flags: &[&str],
 ) -> Result<(), String> {
+    run(account, folder, Some(raw), flags, None).await
+}
+
+/// Like [`append`], but first deletes the copies of an earlier version
+/// (found by its Message-ID), so re-saving a draft does not pile up copies.
+pub async fn replace(
+    account: &Account,
+    folder: &str,
+    raw: &[u8],
+    flags: &[&str],
+    old_message_id: Option<&str>,
+) -> Result<(), String> {
+    run(account, folder, Some(raw), flags, old_message_id).await
+}
+
+/// Deletes the messages with `message_id` from `folder` (a draft that was
+/// sent).
+pub async fn delete(account: &Account, folder: &str, message_id: &str) -> Result<(), String> {
+    run(account, folder, None, &[], Some(message_id)).await
+}
+
+async fn run(
+    account: &Account,
+    folder: &str,
+    raw: Option<&[u8]>,
+    flags: &[&str],
+    old_message_id: Option<&str>,
+) -> Result<(), String> {
     let endpoint = account
         .imap
         .as_ref()
@@ -55,7 +83,16 @@ pub async fn append(
                     .map_err(|e| format!("TLS: {e}"))?;
                 let mut client = Client::new(stream);
                 greeting(&mut client).await?;
-                login_append(client, &username, password.expose(), folder, raw, &flags).await
+                session_work(
+                    client,
+                    &username,
+                    password.expose(),
+                    folder,
+                    raw,
+                    &flags,
+                    old_message_id,
+                )
+                .await
             }
             Security::Starttls => {
                 let mut client = Client::new(tcp);
@@ -68,20 +105,30 @@ pub async fn append(
                     .connect(name, client.into_inner())
                     .await
                     .map_err(|e| format!("TLS: {e}"))?;
-                login_append(
+                session_work(
                     Client::new(stream),
                     &username,
                     password.expose(),
                     folder,
                     raw,
                     &flags,
+                    old_message_id,
                 )
                 .await
             }
             Security::None => {
                 let mut client = Client::new(tcp);
                 greeting(&mut client).await?;
-                login_append(client, &username, password.expose(), folder, raw, &flags).await
+                session_work(
+                    client,
+                    &username,
+                    password.expose(),
+                    folder,
+                    raw,
+                    &flags,
+                    old_message_id,
+                )
+                .await
             }
         }
     };
@@ -102,13 +149,14 @@ where
     Ok(())
 }
 
-async fn login_append<S>(
+async fn session_work<S>(
     client: Client<S>,
     username: &str,
     password: &str,
     folder: &str,
-    raw: &[u8],
+    raw: Option<&[u8]>,
     flags: &str,
+    old_message_id: Option<&str>,
 ) -> Result<(), String>
 where
     S: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send,
@@ -117,16 +165,48 @@ where
         .login(username, password)
         .await
         .map_err(|(e, _)| format!("IMAP login failed: {e}"))?;
-    let first = session.append(folder, Some(flags), None, raw).await;
-    if first.is_err() {
-        // Most servers answer [TRYCREATE] for a missing folder; creating it
-        // and trying once more covers them all.
-        let _ = session.create(folder).await;
-        session
-            .append(folder, Some(flags), None, raw)
+    if let Some(id) = old_message_id.filter(|id| is_searchable(id))
+        && session.select(folder).await.is_ok()
+    {
+        let uids = session
+            .uid_search(format!("HEADER Message-ID \"{id}\""))
             .await
-            .map_err(|e| format!("IMAP APPEND to {folder} failed: {e}"))?;
+            .map_err(|e| format!("IMAP SEARCH in {folder} failed: {e}"))?;
+        if !uids.is_empty() {
+            let set: Vec<String> = uids.iter().map(u32::to_string).collect();
+            let set = set.join(",");
+            use futures::TryStreamExt;
+            let _: Vec<_> = session
+                .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
+                .await
+                .map_err(|e| format!("IMAP STORE failed: {e}"))?
+                .try_collect()
+                .await
+                .map_err(|e| format!("IMAP STORE failed: {e}"))?;
+            let expunged = session
+                .expunge()
+                .await
+                .map_err(|e| format!("IMAP EXPUNGE failed: {e}"))?;
+            let _: Vec<_> = expunged.try_collect().await.unwrap_or_default();
+        }
+    }
+    if let Some(raw) = raw {
+        let first = session.append(folder, Some(flags), None, raw).await;
+        if first.is_err() {
+            // Most servers answer [TRYCREATE] for a missing folder; creating
+            // it and trying once more covers them all.
+            let _ = session.create(folder).await;
+            session
+                .append(folder, Some(flags), None, raw)
+                .await
+                .map_err(|e| format!("IMAP APPEND to {folder} failed: {e}"))?;
+        }
     }
     let _ = session.logout().await;
     Ok(())
+}
+
+/// A Message-ID that can go inside a quoted IMAP search string.
+fn is_searchable(id: &str) -> bool {
+    !id.is_empty() && !id.contains(['"', '\\', '\r', '\n'])
 }

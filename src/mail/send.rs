@@ -146,6 +146,15 @@ pub async fn save_draft(
     })
     .await?;
     let raw = Arc::new(raw);
+    let old_message_id = match previous {
+        Some(old) => {
+            let store = store.clone();
+            blocking(move || Ok(folders::message_id_of(&store, old)))
+                .await
+                .unwrap_or_default()
+        }
+        None => None,
+    };
     let id = {
         let (store, name, raw) = (store.clone(), account.name.clone(), raw.clone());
         blocking(move || {
@@ -168,11 +177,26 @@ pub async fn save_draft(
             .drafts_folder
             .clone()
             .unwrap_or_else(|| "Drafts".into());
-        if let Err(e) =
-            super::imap_append::append(&account, &folder, &raw, &["\\Draft", "\\Seen"]).await
-        {
+        let flags = ["\\Draft", "\\Seen"];
+        let old = old_message_id.as_deref();
+        if let Err(e) = super::imap_append::replace(&account, &folder, &raw, &flags, old).await {
             warning = Some(format!("draft saved locally, not on the server: {e}"));
         }
     }
     Ok((id, warning))
+}
+
+/// Removes a draft that was just sent from the server's Drafts folder.
+/// Best effort: a failure only leaves a stale draft on the server.
+pub async fn forget_server_draft(account: Account, message_id: String) {
+    if account.imap.is_none() {
+        return;
+    }
+    let folder = account
+        .drafts_folder
+        .clone()
+        .unwrap_or_else(|| "Drafts".into());
+    if let Err(e) = super::imap_append::delete(&account, &folder, &message_id).await {
+        tracing::warn!("sent draft not removed from the server's {folder}: {e}");
+    }
 }

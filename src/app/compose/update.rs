@@ -257,7 +257,11 @@ impl App {
             // Like a shell: the common part of all candidates first, the
             // first candidate once nothing more is common.
             let common = common_prefix(&state.suggestions);
-            if common.len() > current.len() { common } else { choice }
+            if common.len() > current.len() {
+                common
+            } else {
+                choice
+            }
         } else {
             address::complete_last(&current, &choice)
         };
