@@ -194,6 +194,7 @@ impl App {
                 self.dirty |= self.status.job_progress(job, done, total);
             }
             EngineEvent::JobFinished { job, outcome } => {
+                self.compose.job_finished(job, &outcome);
                 let finished = self.status.job_finished(job);
                 match (outcome, finished) {
                     (Ok(summary), _) => self.status.set(Level::Info, &summary),

@@ -318,6 +318,20 @@ impl ComposeState {
         }
     }
 
+    /// A send that ends without its own report (cancelled, or the task
+    /// died) must not leave the form waiting forever.
+    pub fn job_finished(&mut self, job: crate::app::JobId, outcome: &Result<String, String>) {
+        if self.sending == Some(job) {
+            self.sending = None;
+            if let (Some(LastSend::Running { .. }), Err(error)) = (&self.last_send, outcome) {
+                self.last_send = Some(LastSend::Failed {
+                    error: format!("{error}; the message is still in the Outbox"),
+                    refused: Vec::new(),
+                });
+            }
+        }
+    }
+
     /// The unsaved draft to keep when the program quits, if any.
     pub fn unsaved_draft(&self, config: &Config) -> Option<(Account, Draft, Option<MessageId>)> {
         if !self.modified || !self.has_content() || self.sending.is_some() {

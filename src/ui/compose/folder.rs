@@ -44,11 +44,14 @@ pub fn render(
         } else {
             &entry.subject
         };
+        let width = list.width as usize;
+        let to_cols = (width / 3).min(30);
+        let subject_cols = width.saturating_sub(to_cols + 9 + 4);
         lines.push(Line::from(Span::styled(
             format!(
-                "{:<28.28}  {:<40.40}  {:>8}",
-                clean_line(&entry.to),
-                clean_line(subject),
+                "{}  {}  {:>9}",
+                fit(&clean_line(&entry.to), to_cols),
+                fit(&clean_line(subject), subject_cols),
                 human_size(entry.size)
             ),
             style,
@@ -79,4 +82,22 @@ pub fn render(
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
     frame.render_widget(Line::from(spans), hints);
+}
+
+/// `text` cut or padded to `cols` terminal columns (wide characters count
+/// two), so the columns line up with CJK subjects too.
+fn fit(text: &str, cols: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > cols {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(&" ".repeat(cols - used));
+    out
 }

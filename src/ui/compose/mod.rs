@@ -58,10 +58,21 @@ fn form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|a| format!("{}  ({})", Identity::from_account(a).from, a.name))
         .unwrap_or_default();
     let others = senders(&app.config).len() > 1;
-    let from_line = Line::from(vec![
+    let mut from_spans = vec![
         Span::raw(clean_line(&from)),
         Span::styled(if others { "   f: other account" } else { "" }, theme.dim()),
-    ]);
+    ];
+    if let Some(smtp) = state.account(&app.config).and_then(|a| a.smtp.as_ref()) {
+        let warning = match (smtp.security, smtp.accept_invalid_certs) {
+            (crate::config::Security::None, _) => Some("   UNENCRYPTED (security = \"none\")"),
+            (_, true) => Some("   certificate NOT verified"),
+            _ => None,
+        };
+        if let Some(warning) = warning {
+            from_spans.push(Span::styled(warning, Style::new().fg(theme.warning)));
+        }
+    }
+    let from_line = Line::from(from_spans);
     label(state, theme, frame, rows[0], Field::From);
     frame.render_widget(from_line, value_area(rows[0]));
     for (row, field) in rows[1..]
@@ -313,3 +324,6 @@ fn suggestions(
         popup,
     );
 }
+
+#[cfg(test)]
+mod tests;
