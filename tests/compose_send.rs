@@ -556,3 +556,40 @@ async fn drafts_are_saved_locally_and_replaced_on_the_server() {
     assert_eq!(on_server.len(), 1, "old draft left on the server");
     assert!(String::from_utf8_lossy(&on_server[0]).contains("second version"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plaintext_injected_after_starttls_is_refused() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let me = stack.claim_user();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let inject: fn(Vec<u8>) -> Vec<u8> = |bytes| {
+        String::from_utf8_lossy(&bytes)
+            .replace(
+                "Ready to start TLS\r\n",
+                "Ready to start TLS\r\n250 injected\r\n",
+            )
+            .into_bytes()
+    };
+    let (port, seen) = proxy(
+        (stack.host.clone(), stack.submission_port),
+        |_| true,
+        inject,
+    )
+    .await;
+    let account = account(&stack, &me, port, "starttls", &me.password);
+    let mut draft = Identity::from_account(&account).new_draft();
+    draft.to = me.address.clone();
+    draft.subject = "injected".into();
+    let (_, result, _) = send_draft(&store, &account, draft).await;
+    let failure = result.expect_err("injection must stop the send");
+    assert!(failure.summary.contains("injection"), "{}", failure.summary);
+    let client = String::from_utf8_lossy(&seen.lock().unwrap()).to_string();
+    assert!(
+        !client.contains("AUTH") && !client.contains("MAIL FROM"),
+        "{client}"
+    );
+    assert_eq!(outbox_len(&store, &account), 1);
+}

@@ -22,6 +22,15 @@ enum Inner {
 struct Shared {
     inner: Inner,
     trace: TraceRecorder,
+    /// STARTTLS was sent on the plain socket: the server's reply must be
+    /// the last plaintext it sends.
+    starttls_sent: bool,
+    /// The reply line to STARTTLS has been read completely.
+    starttls_replied: bool,
+    /// Plaintext arrived after the reply to STARTTLS: someone is injecting
+    /// commands' answers before the handshake (the classic STARTTLS
+    /// injection); the upgrade is refused.
+    injected: bool,
 }
 
 /// A cloneable handle to one connection: lettre reads and writes through
@@ -47,6 +56,9 @@ impl SmtpStream {
         SmtpStream(Arc::new(Mutex::new(Shared {
             inner: Inner::Plain(tcp),
             trace,
+            starttls_sent: false,
+            starttls_replied: false,
+            injected: false,
         })))
     }
 
@@ -69,6 +81,11 @@ impl SmtpStream {
     ) -> io::Result<()> {
         let tcp = {
             let mut shared = self.lock();
+            if shared.injected {
+                return Err(io::Error::other(
+                    "the server sent data right after accepting STARTTLS (possible injection); refusing to continue",
+                ));
+            }
             match std::mem::replace(&mut shared.inner, Inner::Upgrading) {
                 Inner::Plain(tcp) => tcp,
                 other => {
@@ -115,6 +132,16 @@ impl AsyncRead for SmtpStream {
         };
         if let Poll::Ready(Ok(())) = result {
             let new = buf.filled()[before..].to_vec();
+            if shared.starttls_sent && matches!(shared.inner, Inner::Plain(_)) {
+                // Anything after the first line (the 220 reply) is injected.
+                for &byte in &new {
+                    if shared.starttls_replied {
+                        shared.injected = true;
+                        break;
+                    }
+                    shared.starttls_replied = byte == b'\n';
+                }
+            }
             shared.trace.received(&new);
         }
         result
@@ -134,6 +161,11 @@ impl AsyncWrite for SmtpStream {
             Inner::Upgrading => return Poll::Ready(Err(upgrading())),
         };
         if let Poll::Ready(Ok(n)) = result {
+            if matches!(shared.inner, Inner::Plain(_))
+                && data[..n].to_ascii_uppercase().starts_with(b"STARTTLS")
+            {
+                shared.starttls_sent = true;
+            }
             shared.trace.sent(&data[..n]);
         }
         result
