@@ -83,7 +83,7 @@ fn main() {
                 .unwrap();
         }
     });
-    report("wirepost (lettre connection, NODELAY)", start.elapsed());
+    report("wirepost (NODELAY, QUICKACK)", start.elapsed());
 
     let pem = std::fs::read(&ca).unwrap();
     let tls = TlsParameters::builder(host.clone())

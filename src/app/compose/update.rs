@@ -210,8 +210,9 @@ impl App {
             stage: "saving to the Outbox".into(),
         });
         // The form's message leaves Drafts/Outbox once the new copy is
-        // queued (the engine removes it after the Outbox write).
-        let replaces = self.compose.stored_as.take();
+        // queued (the engine removes it after the Outbox write; the form
+        // is reset then). If formatting fails, the form keeps its link.
+        let replaces = self.compose.stored_as;
         compose(ComposeCommand::Send {
             account: AccountConfig(account),
             draft,

@@ -127,7 +127,12 @@ impl AsyncRead for SmtpStream {
         let before = buf.filled().len();
         let result = match &mut shared.inner {
             Inner::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            Inner::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            Inner::Tls(s) => {
+                // Each wait for the server is a moment a delayed ACK of
+                // its earlier segments (TLS session tickets) can stall it.
+                quick_ack(s.get_ref().0);
+                Pin::new(s.as_mut()).poll_read(cx, buf)
+            }
             Inner::Upgrading => return Poll::Ready(Err(upgrading())),
         };
         if let Poll::Ready(Ok(())) = result {
@@ -198,4 +203,28 @@ impl lettre::transport::smtp::client::AsyncTokioStream for SmtpStream {
             Inner::Upgrading => Err(upgrading()),
         }
     }
+}
+
+/// Asks the kernel to acknowledge the next segments at once instead of
+/// after the ~40 ms delayed-ACK timer. Right after a TLS 1.3 handshake the
+/// server sends session tickets; if their ACK is delayed, the server's
+/// Nagle algorithm holds its reply to our next command until it comes.
+fn quick_ack(tcp: &TcpStream) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let on: libc::c_int = 1;
+        // SAFETY: a valid socket fd and a c_int option value of the right size.
+        let _ = unsafe {
+            libc::setsockopt(
+                tcp.as_raw_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_QUICKACK,
+                (&on as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = tcp;
 }

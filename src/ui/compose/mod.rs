@@ -123,7 +123,14 @@ fn value_area(row: Rect) -> Rect {
 }
 
 fn label(state: &ComposeState, theme: &Theme, frame: &mut Frame, row: Rect, field: Field) {
-    let style = if state.focus == field {
+    // A recipient field that does not parse is flagged as soon as the
+    // user leaves it, not only when sending.
+    let invalid = field.is_address()
+        && crate::mail::address::parse_list(&state.text(field)).is_err()
+        && !(state.focus == field && state.editing);
+    let style = if invalid {
+        Style::new().fg(theme.error).add_modifier(Modifier::BOLD)
+    } else if state.focus == field {
         theme
             .key()
             .add_modifier(Modifier::BOLD | Modifier::REVERSED)
