@@ -44,11 +44,17 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let state = &app.compose;
     let result_lines = last_send_lines(state, theme);
+    // Server replies can be long: give each line the rows it wraps to.
+    let width = usize::from(area.width.max(1));
+    let result_rows: usize = result_lines
+        .iter()
+        .map(|l| l.width().div_ceil(width).max(1))
+        .sum();
     let [header, attachments, body, result, hints] = Layout::vertical([
         Constraint::Length(5),
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(result_lines.len() as u16),
+        Constraint::Length(result_rows.min(8) as u16),
         Constraint::Length(1),
     ])
     .areas(area);
