@@ -43,6 +43,8 @@ pub enum ComposeCommand {
         account: AccountConfig,
         draft: Draft,
         previous: Option<MessageId>,
+        /// The form's own message (false: one set aside to make room).
+        for_form: bool,
     },
     ListFolder {
         account: String,
@@ -106,6 +108,7 @@ pub enum ComposeEvent {
     DraftSaved {
         id: MessageId,
         warning: Option<String>,
+        for_form: bool,
     },
     Folder {
         folder: String,
@@ -276,10 +279,16 @@ impl ComposeEngine {
                 account: AccountConfig(account),
                 draft,
                 previous,
+                for_form,
             } => {
                 let store = self.store_async().await?;
                 let (id, warning) = send::save_draft(store, account, draft, previous).await?;
-                send(ComposeEvent::DraftSaved { id, warning }).await;
+                send(ComposeEvent::DraftSaved {
+                    id,
+                    warning,
+                    for_form,
+                })
+                .await;
             }
             ComposeCommand::ListFolder { account, folder } => {
                 let store = self.store_async().await?;

@@ -297,3 +297,37 @@ fn path_completion_takes_the_common_part_first() {
     app.update(key(KeyCode::Tab));
     assert_eq!(app.compose.text(Field::Attachments), "/d/report-");
 }
+
+#[test]
+fn replacing_the_form_sets_unsent_work_aside_in_drafts() {
+    let mut app = app();
+    app.update(key(KeyCode::Enter));
+    typed(&mut app, "half@example.test");
+    app.update(key(KeyCode::Esc));
+    let commands = app.update(key(KeyCode::Char('n')));
+    let [Command::Compose(command)] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    let ComposeCommand::SaveDraft {
+        draft, for_form, ..
+    } = command.as_ref()
+    else {
+        panic!("{command:?}");
+    };
+    assert!(!for_form);
+    assert_eq!(draft.to, "half@example.test");
+    assert_eq!(app.compose.text(Field::To), "");
+    app.update(engine(ComposeEvent::DraftSaved {
+        id: 5,
+        warning: None,
+        for_form: false,
+    }));
+    assert_eq!(
+        app.compose.stored_as, None,
+        "the new form is not that draft"
+    );
+    // A fresh form with only the signature is not worth a draft.
+    assert!(app.text_input_active(), "a new message starts in To");
+    app.update(key(KeyCode::Esc));
+    assert!(app.update(key(KeyCode::Char('n'))).is_empty());
+}

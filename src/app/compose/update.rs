@@ -100,14 +100,11 @@ impl App {
                 self.editor_request = Some(state.text(Field::Body));
             }
             Action::ComposeSend => return Some(self.send_form()),
-            Action::ComposeSaveDraft => return Some(self.save_draft()),
+            Action::ComposeSaveDraft => return Some(self.save_draft(true)),
             Action::ComposeNew => {
-                if self.compose.sending.is_some() {
-                    self.status
-                        .set(Level::Warning, "wait for the current send to finish");
-                } else {
-                    self.new_message();
-                }
+                let commands = self.set_aside();
+                self.new_message();
+                return Some(commands);
             }
             _ => return None,
         }
@@ -187,6 +184,8 @@ impl App {
         self.compose.trace = keep.trace;
         self.compose.show_trace = keep.show_trace;
         self.compose.outbox_errors = keep.outbox_errors;
+        self.compose.sending = keep.sending;
+        self.compose.last_send = keep.last_send;
         self.compose.editing = true;
     }
 
@@ -220,7 +219,7 @@ impl App {
         })
     }
 
-    fn save_draft(&mut self) -> Vec<Command> {
+    fn save_draft(&mut self, for_form: bool) -> Vec<Command> {
         let Some(account) = self.compose.account(&self.config).cloned() else {
             return Vec::new();
         };
@@ -230,7 +229,20 @@ impl App {
             account: AccountConfig(account),
             draft,
             previous: self.compose.stored_as,
+            for_form,
         })
+    }
+
+    /// Before the form is replaced (new message, reply, reopened draft):
+    /// an unsaved message goes to Drafts instead of being lost.
+    fn set_aside(&mut self) -> Vec<Command> {
+        if !(self.compose.modified && self.compose.has_content()) {
+            return Vec::new();
+        }
+        let commands = self.save_draft(false);
+        self.status
+            .set(Level::Info, "the unsent message was saved to Drafts");
+        commands
     }
 
     /// Loads what completion needs for the newly focused field.
@@ -433,12 +445,19 @@ impl App {
                     return self.show_folder(kind);
                 }
             }
-            ComposeEvent::DraftSaved { id, warning } => {
-                state.stored_as = Some(id);
-                state.modified = false;
+            ComposeEvent::DraftSaved {
+                id,
+                warning,
+                for_form,
+            } => {
+                if for_form {
+                    state.stored_as = Some(id);
+                    state.modified = false;
+                }
                 match warning {
                     Some(w) => self.status.set(Level::Warning, &w),
-                    None => self.status.set(Level::Info, "draft saved"),
+                    None if for_form => self.status.set(Level::Info, "draft saved"),
+                    None => {}
                 }
             }
             ComposeEvent::Folder { entries, .. } => {
@@ -452,11 +471,15 @@ impl App {
                 state.modified = false;
             }
             ComposeEvent::Drafted(draft) => {
+                let commands = self.set_aside();
                 let config = self.config.clone();
+                let state = &mut self.compose;
                 state.load(&config, &draft);
                 state.stored_as = None;
                 state.modified = true;
                 self.tab = Tab::Compose;
+                self.dirty = true;
+                return commands;
             }
             ComposeEvent::Deleted { id } => {
                 state.folder_entries.retain(|e| e.id != id);
