@@ -130,6 +130,8 @@ pub struct ComposeState {
     pub last_send: Option<LastSend>,
     pub show_trace: bool,
     pub trace: VecDeque<TraceLine>,
+    /// Lines scrolled up from the newest trace line.
+    pub trace_scroll: usize,
     /// Addresses seen in the store, for completion (loaded once).
     pub known_addresses: Vec<String>,
     pub addresses_requested: bool,
@@ -186,6 +188,7 @@ impl Default for ComposeState {
             last_send: None,
             show_trace: false,
             trace: VecDeque::new(),
+            trace_scroll: 0,
             known_addresses: Vec::new(),
             addresses_requested: false,
             suggestions: Vec::new(),

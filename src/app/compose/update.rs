@@ -34,6 +34,17 @@ impl App {
                 self.compose.show_trace = !self.compose.show_trace;
                 Vec::new()
             }
+            (_, Action::PageUp | Action::PageDown) if self.compose.show_trace => {
+                let page = usize::from(self.size.1 / 3).max(1);
+                let state = &mut self.compose;
+                let max = state.trace.len().saturating_sub(1);
+                state.trace_scroll = if action == Action::PageUp {
+                    (state.trace_scroll + page).min(max)
+                } else {
+                    state.trace_scroll.saturating_sub(page)
+                };
+                Vec::new()
+            }
             (View::Folder(kind), action) => self.folder_action(kind, action)?,
             (View::Form, action) => self.form_action(action)?,
         };

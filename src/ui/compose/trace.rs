@@ -13,17 +13,22 @@ use ratatui::widgets::{Block, Paragraph};
 pub fn render(state: &ComposeState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(Span::styled(
-            " SMTP conversation (AUTH masked, message elided) ",
+            " SMTP conversation (AUTH masked, message elided; PgUp/PgDn scroll) ",
             theme.title(),
         ))
         .border_style(theme.dim());
     let inner = block.inner(area);
     let visible = inner.height as usize;
-    let skip = state.trace.len().saturating_sub(visible);
+    let skip = state
+        .trace
+        .len()
+        .saturating_sub(visible)
+        .saturating_sub(state.trace_scroll);
     let lines: Vec<Line> = state
         .trace
         .iter()
         .skip(skip)
+        .take(visible)
         .map(|line| {
             let (prefix, style) = match line.direction {
                 Direction::Client => ("C: ", theme.key()),
