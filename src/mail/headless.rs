@@ -85,6 +85,10 @@ fn try_run(config: &Config, paths: &Paths, args: SendArgs) -> Result<SendStatus,
         Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
         None => {
             let mut body = String::new();
+            use std::io::IsTerminal;
+            if std::io::stdin().is_terminal() {
+                eprintln!("wirepost: type the body, then Ctrl-D on a line of its own");
+            }
             std::io::stdin()
                 .read_to_string(&mut body)
                 .map_err(|e| format!("cannot read the body from stdin: {e}"))?;

@@ -81,3 +81,26 @@ fn guesses_types_from_names() {
     assert_eq!(guess_type("photo.JPG"), "image/jpeg");
     assert_eq!(guess_type("noext"), "application/octet-stream");
 }
+
+#[test]
+fn non_ascii_display_names_are_encoded() {
+    let mut d = draft();
+    d.from = "Jürgen 山田 <j@example.test>".into();
+    d.to = "\"Doe, Ann\" <ann@example.test>, Zoë <z@example.test>".into();
+    d.validate().unwrap();
+    let raw = d.to_message(BuildOptions::default()).unwrap().formatted();
+    let header_end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    assert!(raw[..header_end].is_ascii(), "header not RFC 2047 encoded");
+    let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(
+        parsed.from().unwrap().first().unwrap().name(),
+        Some("Jürgen 山田")
+    );
+    let to: Vec<_> = parsed
+        .to()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.name())
+        .collect();
+    assert_eq!(to, vec!["Doe, Ann", "Zoë"]);
+}
