@@ -593,3 +593,99 @@ async fn plaintext_injected_after_starttls_is_refused() {
     );
     assert_eq!(outbox_len(&store, &account), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sending_a_reopened_draft_removes_it_locally_and_on_the_server() {
+    use wirepost::app::EngineEvent;
+    use wirepost::mail::compose_engine::{
+        AccountConfig, ComposeCommand, ComposeEngine, ComposeEvent,
+    };
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let (me, them) = (stack.claim_user(), stack.claim_user());
+    let dir = tempfile::tempdir().unwrap();
+    let engine = ComposeEngine::new(dir.path().to_path_buf());
+    let account = account(&stack, &me, stack.submission_port, "starttls", &me.password);
+    let token = Mailstack::unique("redraft");
+    let mut draft = Identity::from_account(&account).new_draft();
+    draft.to = them.address.clone();
+    draft.subject = format!("draft then send {token}");
+    let (tx, mut rx) = tokio::sync::mpsc::channel(256);
+    let mut next = async move || loop {
+        if let EngineEvent::Compose(event) = rx.recv().await.expect("event") {
+            return *event;
+        }
+    };
+    engine.dispatch(
+        ComposeCommand::SaveDraft {
+            account: AccountConfig(account.clone()),
+            draft: draft.clone(),
+            previous: None,
+            for_form: true,
+        },
+        1,
+        tx.clone(),
+    );
+    let ComposeEvent::DraftSaved {
+        id, warning: None, ..
+    } = next().await
+    else {
+        panic!("draft not saved");
+    };
+    assert_eq!(
+        fetch_matching(&stack, &me, "Drafts", &token, 1).await.len(),
+        1
+    );
+
+    engine.dispatch(
+        ComposeCommand::Send {
+            account: AccountConfig(account.clone()),
+            draft,
+            replaces: Some(id),
+        },
+        2,
+        tx,
+    );
+    loop {
+        match next().await {
+            ComposeEvent::SendFinished { outcome, .. } => {
+                outcome.expect("sent");
+                break;
+            }
+            ComposeEvent::Failed(e) => panic!("{e}"),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        fetch_matching(&stack, &them, "INBOX", &token, 1)
+            .await
+            .len(),
+        1
+    );
+    let store = Store::open(dir.path()).unwrap();
+    assert!(
+        folders::list(&store, "test", folders::DRAFTS)
+            .unwrap()
+            .is_empty()
+    );
+    // The server copy is removed in the background: wait for it to go.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut session = imap_session(&stack, &me).await;
+        session.select("Drafts").await.unwrap();
+        let left = session
+            .uid_search(format!("SUBJECT \"{token}\""))
+            .await
+            .unwrap();
+        let _ = session.logout().await;
+        if left.is_empty() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "draft still on the server"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
