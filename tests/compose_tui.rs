@@ -152,3 +152,46 @@ fn fetch(stack: &Mailstack, user: &common::mailstack::TestUser, token: &str) -> 
         }
     })
 }
+
+#[test]
+fn mailto_opens_the_composer_and_quitting_keeps_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let config = temp_config(
+        dir.path(),
+        &format!(
+            r#"
+[store]
+path = "{}"
+[[accounts]]
+name = "me"
+email = "me@example.test"
+[accounts.smtp]
+host = "127.0.0.1"
+"#,
+            store.display()
+        ),
+    );
+    let config = config.display().to_string();
+    let mut tui = Tui::start(
+        &[
+            "-c",
+            &config,
+            "mailto:ann@example.test?subject=Hello%20%E4%BD%A0%E5%A5%BD&body=Dear%20Ann",
+        ],
+        100,
+        30,
+    );
+    tui.wait_text("To  ann@example.test");
+    tui.wait_text("Subject  Hello 你好");
+    tui.wait_text("Dear Ann");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+    let drafts = store.join("me").join("Drafts").join("cur");
+    let saved: Vec<_> = std::fs::read_dir(&drafts).unwrap().flatten().collect();
+    assert_eq!(saved.len(), 1, "no draft in {}", drafts.display());
+    let raw = std::fs::read(saved[0].path()).unwrap();
+    let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+    assert_eq!(message.subject(), Some("Hello 你好"));
+    assert!(message.body_text(0).unwrap().contains("Dear Ann"));
+}
