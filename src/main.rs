@@ -153,10 +153,14 @@ async fn save_unsent(app: &App, store_dir: &std::path::Path) {
             return;
         }
     };
-    match wirepost::mail::send::save_draft(store, account, draft, previous).await {
-        Ok((_, None)) => eprintln!("wirepost: draft saved"),
-        Ok((_, Some(warning))) => eprintln!("wirepost: {warning}"),
-        Err(e) => eprintln!("wirepost: cannot save the draft: {e}"),
+    // The local copy is written first and fast; do not keep the user
+    // waiting long for a slow IMAP server on the way out.
+    let save = wirepost::mail::send::save_draft(store, account, draft, previous);
+    match tokio::time::timeout(std::time::Duration::from_secs(15), save).await {
+        Ok(Ok((_, None))) => eprintln!("wirepost: draft saved"),
+        Ok(Ok((_, Some(warning)))) => eprintln!("wirepost: {warning}"),
+        Ok(Err(e)) => eprintln!("wirepost: cannot save the draft: {e}"),
+        Err(_) => eprintln!("wirepost: draft saved locally; the server copy took too long"),
     }
 }
 
