@@ -322,11 +322,11 @@ impl ComposeEngine {
             }
             ComposeCommand::CompletePath { typed } => {
                 let t = typed.clone();
-                let options = blocking(move || Ok(complete_path(&t))).await?;
+                let options = blocking(move || Ok(super::path_complete::complete_path(&t))).await?;
                 send(ComposeEvent::PathCompletions { typed, options }).await;
             }
             ComposeCommand::Attach { path } => {
-                let path = expand_home(&path);
+                let path = super::path_complete::expand_home(&path);
                 let attachment = blocking(move || Attachment::from_path(&path)).await?;
                 send(ComposeEvent::Attached(attachment)).await;
             }
@@ -437,135 +437,5 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| e.to_string())?
 }
 
-fn expand_home(path: &str) -> PathBuf {
-    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
-        _ => PathBuf::from(path),
-    }
-}
-
-/// Up to 50 entries of the directory being typed whose names start with
-/// the typed file name, sorted, directories with a trailing "/".
-pub fn complete_path(typed: &str) -> Vec<String> {
-    let (dir_part, name_part) = match typed.rfind('/') {
-        Some(i) => (&typed[..=i], &typed[i + 1..]),
-        None => ("", typed),
-    };
-    let dir = if dir_part.is_empty() {
-        PathBuf::from(".")
-    } else {
-        expand_home(dir_part)
-    };
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !name.starts_with(name_part)
-                || (name.starts_with('.') && !name_part.starts_with('.'))
-            {
-                return None;
-            }
-            let slash = if e.file_type().is_ok_and(|t| t.is_dir()) {
-                "/"
-            } else {
-                ""
-            };
-            Some(format!("{dir_part}{name}{slash}"))
-        })
-        .collect();
-    out.sort();
-    out.truncate(50);
-    out
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    async fn next_compose_event(rx: &mut mpsc::Receiver<EngineEvent>) -> ComposeEvent {
-        loop {
-            match rx.recv().await.expect("an event") {
-                EngineEvent::Compose(event) => return *event,
-                _ => continue,
-            }
-        }
-    }
-
-    #[tokio::test]
-    async fn replies_lists_and_deletes_stored_messages() {
-        let dir = tempfile::tempdir().unwrap();
-        let engine = ComposeEngine::new(dir.path().to_path_buf());
-        let store = engine.store().unwrap();
-        let raw = b"From: Carol <carol@example.test>\r\nTo: me@example.test\r\n\
-Subject: lunch?\r\nMessage-ID: <l1@example.test>\r\n\r\nNoon?\r\n";
-        let id =
-            folders::put(&store, "work", "INBOX", raw, crate::store::Flags::default()).unwrap();
-        let (tx, mut rx) = mpsc::channel(16);
-        let identity = super::super::reply::Identity {
-            account: "work".into(),
-            from: "me@example.test".into(),
-            email: "me@example.test".into(),
-            signature: None,
-        };
-        engine.dispatch(
-            ComposeCommand::Respond {
-                id,
-                identity,
-                how: super::super::reply::Respond::Reply,
-            },
-            1,
-            tx.clone(),
-        );
-        let ComposeEvent::Drafted(draft) = next_compose_event(&mut rx).await else {
-            panic!("no draft");
-        };
-        assert_eq!(draft.subject, "Re: lunch?");
-        assert_eq!(draft.in_reply_to.as_deref(), Some("<l1@example.test>"));
-
-        engine.dispatch(
-            ComposeCommand::ListFolder {
-                account: "work".into(),
-                folder: "INBOX".into(),
-            },
-            2,
-            tx.clone(),
-        );
-        let ComposeEvent::Folder { entries, .. } = next_compose_event(&mut rx).await else {
-            panic!("no listing");
-        };
-        assert_eq!(entries.len(), 1);
-        assert_eq!(entries[0].subject, "lunch?");
-        engine.dispatch(ComposeCommand::Delete { id }, 3, tx);
-        assert_eq!(
-            next_compose_event(&mut rx).await,
-            ComposeEvent::Deleted { id }
-        );
-    }
-
-    #[test]
-    fn completes_paths_in_a_directory() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("report.pdf"), b"x").unwrap();
-        std::fs::write(dir.path().join("readme.txt"), b"x").unwrap();
-        std::fs::create_dir(dir.path().join("res")).unwrap();
-        std::fs::write(dir.path().join(".hidden"), b"x").unwrap();
-        let base = format!("{}/", dir.path().display());
-        let got = complete_path(&format!("{base}re"));
-        assert_eq!(
-            got,
-            vec![
-                format!("{base}readme.txt"),
-                format!("{base}report.pdf"),
-                format!("{base}res/")
-            ]
-        );
-        assert_eq!(
-            complete_path(&format!("{base}rep")),
-            vec![format!("{base}report.pdf")]
-        );
-        assert!(complete_path(&format!("{base}zzz")).is_empty());
-    }
-}
+mod tests;

@@ -8,6 +8,7 @@ pub mod folders;
 pub mod headless;
 pub mod imap_append;
 pub mod mailto;
+pub mod path_complete;
 pub mod reply;
 pub mod send;
 pub mod smtp;

@@ -2,6 +2,7 @@
 //! attachments, body), the Outbox and Drafts lists, the last send's result
 //! and the live SMTP trace.
 
+mod events;
 mod update;
 
 use crate::config::{Account, Config};

@@ -3,9 +3,7 @@
 use super::{ComposeState, Field, FolderKind, LastSend, View, senders, set_text};
 use crate::app::{Action, App, Command, Level, Tab};
 use crate::mail::address;
-use crate::mail::compose_engine::{AccountConfig, ComposeCommand, ComposeEvent};
-pub use crate::mail::reply::Respond;
-use crate::store::MessageId;
+use crate::mail::compose_engine::{AccountConfig, ComposeCommand};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn compose(command: ComposeCommand) -> Vec<Command> {
@@ -171,7 +169,7 @@ impl App {
         Some(Vec::new())
     }
 
-    fn show_folder(&mut self, kind: FolderKind) -> Vec<Command> {
+    pub(super) fn show_folder(&mut self, kind: FolderKind) -> Vec<Command> {
         let Some(account) = self.compose.account(&self.config) else {
             return Vec::new();
         };
@@ -186,7 +184,7 @@ impl App {
         })
     }
 
-    fn new_message(&mut self) {
+    pub(super) fn new_message(&mut self) {
         let identity = self.compose.identity;
         let keep = std::mem::take(&mut self.compose);
         self.compose = ComposeState::fresh(&self.config, identity);
@@ -246,7 +244,7 @@ impl App {
 
     /// Before the form is replaced (new message, reply, reopened draft):
     /// an unsaved message goes to Drafts instead of being lost.
-    fn set_aside(&mut self) -> Vec<Command> {
+    pub(super) fn set_aside(&mut self) -> Vec<Command> {
         if !(self.compose.modified && self.compose.has_content()) {
             return Vec::new();
         }
@@ -351,7 +349,7 @@ impl App {
         self.refresh_suggestions()
     }
 
-    fn refresh_suggestions(&mut self) -> Vec<Command> {
+    pub(super) fn refresh_suggestions(&mut self) -> Vec<Command> {
         let state = &mut self.compose;
         let field = state.focus;
         let typed = state.text(field);
@@ -365,175 +363,6 @@ impl App {
         } else {
             state.suggestions.clear();
         }
-        Vec::new()
-    }
-
-    /// Opens the composer on a `mailto:` link's fields.
-    pub fn open_mailto(&mut self, mut draft: crate::mail::draft::Draft) {
-        let Some(account) = self.compose.account(&self.config) else {
-            self.status.set(
-                Level::Error,
-                "no account can send: add an [accounts.smtp] section",
-            );
-            self.tab = Tab::Compose;
-            return;
-        };
-        let me = crate::mail::reply::Identity::from_account(account);
-        draft.account = me.account.clone();
-        draft.from = me.from.clone();
-        draft.body = format!("{}{}", draft.body, me.signature_block());
-        let config = self.config.clone();
-        self.compose.load(&config, &draft);
-        self.compose.modified = true;
-        self.tab = Tab::Compose;
-        self.dirty = true;
-    }
-
-    /// Starts a reply or forward of stored message `id` (the Inbox viewer
-    /// calls this with the message it shows): the draft is built from the
-    /// raw message off the loop and lands in the form.
-    pub fn respond_to(&mut self, account: &str, id: MessageId, how: Respond) -> Vec<Command> {
-        let accounts = senders(&self.config);
-        let Some(sender) = accounts
-            .iter()
-            .find(|a| a.name == account)
-            .or_else(|| accounts.first())
-        else {
-            self.status.set(
-                Level::Error,
-                "no account can send: add an [accounts.smtp] section",
-            );
-            self.dirty = true;
-            return Vec::new();
-        };
-        compose(ComposeCommand::Respond {
-            id,
-            identity: crate::mail::reply::Identity::from_account(sender),
-            how,
-        })
-    }
-
-    pub(crate) fn on_compose_event(&mut self, event: ComposeEvent) -> Vec<Command> {
-        let state = &mut self.compose;
-        match event {
-            ComposeEvent::Trace { lines, .. } => state.push_trace(lines),
-            ComposeEvent::Stage { text, .. } => {
-                state.last_send = Some(LastSend::Running { stage: text });
-            }
-            ComposeEvent::Queued { job, id } => {
-                state.sending = Some(job);
-                if state.view == View::Form {
-                    // Queued safely: the form is free for the next message.
-                    let keep_trace = state.show_trace;
-                    self.new_message();
-                    self.compose.show_trace = keep_trace;
-                    self.compose.editing = false;
-                    self.compose.sending = Some(job);
-                }
-                self.compose.outbox_errors.remove(&id);
-                self.compose.last_send = Some(LastSend::Running {
-                    stage: "queued in the Outbox".into(),
-                });
-            }
-            ComposeEvent::SendFinished { id, outcome, .. } => {
-                state.sending = None;
-                state.last_send = Some(match outcome {
-                    Ok(summary) => {
-                        if let Some(id) = id {
-                            state.outbox_errors.remove(&id);
-                        }
-                        LastSend::Sent { summary }
-                    }
-                    Err((error, refused)) => {
-                        if let Some(id) = id {
-                            state.outbox_errors.insert(id, error.clone());
-                        }
-                        LastSend::Failed { error, refused }
-                    }
-                });
-                if let View::Folder(kind) = state.view {
-                    self.dirty = true;
-                    return self.show_folder(kind);
-                }
-            }
-            ComposeEvent::DraftSaved {
-                id,
-                warning,
-                for_form,
-            } => {
-                if for_form {
-                    state.stored_as = Some(id);
-                    state.modified = false;
-                }
-                match warning {
-                    Some(w) => self.status.set(Level::Warning, &w),
-                    None if for_form => self.status.set(Level::Info, "draft saved"),
-                    None => {}
-                }
-            }
-            ComposeEvent::Folder { entries, .. } => {
-                state.folder_selected = state.folder_selected.min(entries.len().saturating_sub(1));
-                state.folder_entries = entries;
-            }
-            ComposeEvent::Opened { id, draft, .. } => {
-                let config = self.config.clone();
-                state.load(&config, &draft);
-                state.stored_as = Some(id);
-                state.modified = false;
-            }
-            ComposeEvent::Drafted(draft) => {
-                let commands = self.set_aside();
-                let config = self.config.clone();
-                let state = &mut self.compose;
-                state.load(&config, &draft);
-                state.stored_as = None;
-                state.modified = true;
-                self.tab = Tab::Compose;
-                self.dirty = true;
-                return commands;
-            }
-            ComposeEvent::Deleted { id } => {
-                state.folder_entries.retain(|e| e.id != id);
-                state.outbox_errors.remove(&id);
-                if state.stored_as == Some(id) {
-                    state.stored_as = None;
-                }
-                state.folder_selected = state
-                    .folder_selected
-                    .min(state.folder_entries.len().saturating_sub(1));
-            }
-            ComposeEvent::Addresses(known) => {
-                state.known_addresses = known;
-                self.dirty = true;
-                return self.refresh_suggestions();
-            }
-            ComposeEvent::PathCompletions { typed, options } => {
-                if state.focus == Field::Attachments && state.text(Field::Attachments) == typed {
-                    state.suggestions = options;
-                }
-            }
-            ComposeEvent::Attached(attachment) => {
-                self.status.set(
-                    Level::Info,
-                    &format!("attached {} ({})", attachment.name, attachment.content_type),
-                );
-                let state = &mut self.compose;
-                state.attachments.push(attachment);
-                state.attachment_selected = state.attachments.len() - 1;
-                state.modified = true;
-            }
-            ComposeEvent::EditorFinished(Ok(text)) => {
-                if text != state.text(Field::Body) {
-                    set_text(&mut state.body, &text);
-                    state.modified = true;
-                }
-                state.focus = Field::Body;
-            }
-            ComposeEvent::EditorFinished(Err(e)) | ComposeEvent::Failed(e) => {
-                self.status.set(Level::Error, &e);
-            }
-        }
-        self.dirty = true;
         Vec::new()
     }
 }

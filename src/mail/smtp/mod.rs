@@ -3,15 +3,17 @@
 //! message on delayed ACKs), TLS verified with wirepost's rustls config,
 //! STARTTLS required when configured, and a redacted live trace.
 
+mod envelope;
 mod stream;
 pub mod trace;
 
+pub use envelope::{envelope_of, without_bcc};
 pub use stream::SmtpStream;
 pub use trace::{Direction, TraceLine, TraceRecorder, TraceSink};
 
 use crate::config::{Account, Protocol, Secret, Security};
 use crate::net::tls::{TlsOptions, client_config, server_name};
-use lettre::address::{Address, Envelope};
+use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::commands::{Auth, Data, Ehlo, Mail, Quit, Rcpt, Starttls};
@@ -359,64 +361,6 @@ async fn authenticate(
         "login: too many challenges from the server",
         false,
     ))
-}
-
-/// The envelope of a formatted message: From, and every To/Cc/Bcc.
-pub fn envelope_of(raw: &[u8]) -> Result<Envelope, String> {
-    let message = mail_parser::MessageParser::default()
-        .parse_headers(raw)
-        .ok_or("the message has no readable header")?;
-    let parse = |a: &str| {
-        a.parse::<Address>()
-            .map_err(|_| format!("\"{a}\" is not a valid address"))
-    };
-    let from = message
-        .from()
-        .and_then(|f| f.first())
-        .and_then(|a| a.address())
-        .ok_or("the message has no From address")?;
-    let mut to = Vec::new();
-    for list in [message.to(), message.cc(), message.bcc()]
-        .into_iter()
-        .flatten()
-    {
-        for addr in list.iter() {
-            if let Some(a) = addr.address() {
-                let a = parse(a)?;
-                if !to.contains(&a) {
-                    to.push(a);
-                }
-            }
-        }
-    }
-    Envelope::new(Some(parse(from)?), to).map_err(|_| "the message has no recipient".to_string())
-}
-
-/// The message as recipients get it: the header without Bcc lines (the
-/// Outbox and Sent copies keep them, as mutt's do).
-pub fn without_bcc(raw: &[u8]) -> Vec<u8> {
-    let header_end = find(raw, b"\r\n\r\n")
-        .map(|i| i + 2)
-        .or_else(|| find(raw, b"\n\n").map(|i| i + 1))
-        .unwrap_or(raw.len());
-    let (header, body) = raw.split_at(header_end);
-    let mut out = Vec::with_capacity(raw.len());
-    let mut skipping = false;
-    for line in header.split_inclusive(|&b| b == b'\n') {
-        let continuation = line.first().is_some_and(|b| *b == b' ' || *b == b'\t');
-        if !continuation {
-            skipping = line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"bcc:");
-        }
-        if !skipping {
-            out.extend_from_slice(line);
-        }
-    }
-    out.extend_from_slice(body);
-    out
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]
