@@ -21,6 +21,10 @@ pub struct Cli {
     #[arg(long, value_name = "LEVEL", default_value = "info", global = true)]
     pub log_level: String,
 
+    /// A mailto: link to open in the composer (as a browser would pass it).
+    #[arg(value_name = "MAILTO")]
+    pub mailto: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<CliCommand>,
 }
@@ -29,6 +33,9 @@ pub struct Cli {
 pub enum CliCommand {
     /// Validate the configuration and print the resolved accounts (never secrets).
     CheckConfig,
+    /// Send a message without the interface: body from stdin, or a whole
+    /// message with --eml. It goes through the Outbox like any other.
+    Send(crate::mail::headless::SendArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

@@ -14,6 +14,7 @@ pub const ENGINE_CHANNEL_CAPACITY: usize = 1024;
 
 pub struct Engines {
     events: mpsc::Sender<EngineEvent>,
+    compose: crate::mail::compose_engine::ComposeEngine,
     jobs: HashMap<JobId, AbortHandle>,
     next_job: JobId,
     sockets: SocketHub,
@@ -26,6 +27,7 @@ impl Engines {
         let engines = Engines {
             sockets: SocketHub::new(tx.clone()),
             events: tx,
+            compose: Default::default(),
             jobs: HashMap::new(),
             next_job: 1,
         };
@@ -35,6 +37,11 @@ impl Engines {
     /// A sender for engine reports, for tasks spawned by engines.
     pub fn reporter(&self) -> mpsc::Sender<EngineEvent> {
         self.events.clone()
+    }
+
+    /// Where the mail store lives (Outbox, Sent, Drafts).
+    pub fn set_store_dir(&mut self, dir: std::path::PathBuf) {
+        self.compose = crate::mail::compose_engine::ComposeEngine::new(dir);
     }
 
     /// A fresh job id.
@@ -52,6 +59,11 @@ impl Engines {
 
     pub fn dispatch(&mut self, command: Command) {
         match command {
+            Command::Compose(command) => {
+                let job = self.next_job_id();
+                let handle = self.compose.dispatch(*command, job, self.events.clone());
+                self.track(job, handle.abort_handle());
+            }
             Command::CancelJob(job) => {
                 if let Some(handle) = self.jobs.remove(&job) {
                     handle.abort();

@@ -44,11 +44,30 @@ fn main() -> ExitCode {
         Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),
         Some(CliCommand::Listen(args)) => wirepost::net::pipe_cli::listen(args),
         Some(CliCommand::Udp(args)) => wirepost::net::pipe_cli::udp(args),
-        None => run_tui(loaded, keymap, &paths, &cli.log_level),
+        Some(CliCommand::Send(args)) => {
+            ExitCode::from(wirepost::mail::headless::run(&loaded.config, &paths, args) as u8)
+        }
+        None => {
+            let mailto = match cli.mailto.as_deref().map(wirepost::mail::mailto::parse) {
+                Some(Err(e)) => {
+                    eprintln!("wirepost: {e}");
+                    return ExitCode::from(2);
+                }
+                Some(Ok(draft)) => Some(draft),
+                None => None,
+            };
+            run_tui(loaded, keymap, &paths, &cli.log_level, mailto)
+        }
     }
 }
 
-fn run_tui(loaded: LoadedConfig, keymap: Keymap, paths: &Paths, log_level: &str) -> ExitCode {
+fn run_tui(
+    loaded: LoadedConfig,
+    keymap: Keymap,
+    paths: &Paths,
+    log_level: &str,
+    mailto: Option<wirepost::mail::draft::Draft>,
+) -> ExitCode {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!("wirepost: the interface needs a terminal (stdin and stdout must be a tty)");
         return ExitCode::from(2);
@@ -78,10 +97,16 @@ fn run_tui(loaded: LoadedConfig, keymap: Keymap, paths: &Paths, log_level: &str)
         let mut app = App::new(loaded, keymap);
         app.size = screen.size()?;
         let (mut engines, reports) = Engines::new();
-        let (_reader, input) = InputReader::start();
+        let store_dir = app.config.store_dir(paths);
+        engines.set_store_dir(store_dir.clone());
+        if let Some(draft) = mailto {
+            app.open_mailto(draft);
+        }
+        let (mut reader, input) = InputReader::start();
         let exit = tui::run(
             &mut app,
             &mut screen,
+            &mut reader,
             input,
             reports,
             &mut engines,
@@ -89,6 +114,8 @@ fn run_tui(loaded: LoadedConfig, keymap: Keymap, paths: &Paths, log_level: &str)
         )
         .await;
         engines.shutdown();
+        reader.pause();
+        save_unsent(&app, &store_dir).await;
         exit
     });
     tui::restore_terminal();
@@ -105,6 +132,38 @@ fn run_tui(loaded: LoadedConfig, keymap: Keymap, paths: &Paths, log_level: &str)
             eprintln!("wirepost: terminal error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Keeps a message that was being written when the program quits: it goes
+/// to Drafts (locally, and on the IMAP server when the account has one).
+async fn save_unsent(app: &App, store_dir: &std::path::Path) {
+    let Some((account, draft, previous)) = app.compose.unsaved_draft(&app.config) else {
+        return;
+    };
+    tui::restore_terminal();
+    eprintln!("wirepost: saving the unsent message to Drafts…");
+    let dir = store_dir.to_path_buf();
+    let store = match tokio::task::spawn_blocking(move || wirepost::store::Store::open(&dir)).await
+    {
+        Ok(Ok(store)) => store,
+        Ok(Err(e)) => {
+            eprintln!("wirepost: cannot open the mail store, the draft is lost: {e}");
+            return;
+        }
+        Err(e) => {
+            eprintln!("wirepost: {e}");
+            return;
+        }
+    };
+    // The local copy is written first and fast; do not keep the user
+    // waiting long for a slow IMAP server on the way out.
+    let save = wirepost::mail::send::save_draft(store, account, draft, previous);
+    match tokio::time::timeout(std::time::Duration::from_secs(15), save).await {
+        Ok(Ok((_, None))) => eprintln!("wirepost: draft saved"),
+        Ok(Ok((_, Some(warning)))) => eprintln!("wirepost: {warning}"),
+        Ok(Err(e)) => eprintln!("wirepost: cannot save the draft: {e}"),
+        Err(_) => eprintln!("wirepost: draft saved locally; the server copy took too long"),
     }
 }
 

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use wirepost::app::{App, EngineEvent, Keymap, Level, Tab};
 use wirepost::config::{Config, ConfigOrigin, LoadedConfig};
 use wirepost::engines::Engines;
-use wirepost::tui::{LoopExit, Screen, run};
+use wirepost::tui::{InputReader, LoopExit, Screen, run};
 
 #[derive(Default)]
 struct CountingScreen {
@@ -67,6 +67,7 @@ async fn a_burst_is_one_frame_and_an_idle_hour_is_none() {
     let exit = run(
         &mut app,
         &mut screen,
+        &mut InputReader::detached(),
         input_rx,
         reports,
         &mut engines,
@@ -96,6 +97,7 @@ async fn quit_key_ends_the_loop() {
     let exit = run(
         &mut app,
         &mut screen,
+        &mut InputReader::detached(),
         input_rx,
         reports,
         &mut engines,
@@ -116,6 +118,7 @@ async fn closed_input_ends_the_loop() {
     let exit = run(
         &mut app,
         &mut screen,
+        &mut InputReader::detached(),
         input_rx,
         reports,
         &mut engines,

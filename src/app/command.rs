@@ -10,4 +10,6 @@ pub enum Command {
     CancelJob(JobId),
     /// Open, drive or save a socket session.
     Socket(crate::net::session::SocketCommand),
+    /// Work for the composer (send, save a draft, list the Outbox, ...).
+    Compose(Box<crate::mail::compose_engine::ComposeCommand>),
 }

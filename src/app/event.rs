@@ -38,6 +38,8 @@ pub enum EngineEvent {
     Notice { level: Level, text: String },
     /// A socket session's report.
     Socket(crate::net::session::SessionEvent),
+    /// A report from the composer's background work.
+    Compose(Box<crate::mail::compose_engine::ComposeEvent>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

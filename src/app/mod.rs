@@ -6,6 +6,7 @@
 
 mod action;
 mod command;
+pub mod compose;
 mod event;
 mod help;
 mod keymap;
@@ -51,10 +52,15 @@ pub struct App {
     pub dirty: bool,
     /// The Sockets tab.
     pub sockets: sockets::Sockets,
+    /// The Compose tab.
+    pub compose: compose::ComposeState,
+    /// Text the event loop should open in $EDITOR (it owns the terminal).
+    pub editor_request: Option<String>,
 }
 
 impl App {
     pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
+        let compose = compose::ComposeState::fresh(&loaded.config, 0);
         App {
             tab: Tab::default(),
             overlay: None,
@@ -66,6 +72,8 @@ impl App {
             should_quit: false,
             dirty: true,
             sockets: sockets::Sockets::default(),
+            compose,
+            editor_request: None,
         }
     }
 
@@ -82,10 +90,11 @@ impl App {
     /// Whether a text field has the keyboard, so plain keys type text
     /// instead of triggering actions. Tabs with input fields report here.
     pub fn text_input_active(&self) -> bool {
-        self.tab == Tab::Sockets
+        let sockets_typing = self.tab == Tab::Sockets
             && (self.sockets.prompt.is_some()
                 || (self.sockets.focus == sockets::Focus::Input
-                    && !self.sockets.sessions.is_empty()))
+                    && !self.sockets.sessions.is_empty()));
+        sockets_typing || (self.overlay.is_none() && self.compose_typing())
     }
 }
 

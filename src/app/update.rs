@@ -24,12 +24,12 @@ impl App {
                 }
                 Vec::new()
             }
-            Event::Paste(text) => {
-                if self.tab == Tab::Sockets && self.overlay.is_none() {
-                    self.sockets_paste(&text);
-                }
+            Event::Paste(text) if self.tab == Tab::Sockets && self.overlay.is_none() => {
+                self.sockets_paste(&text);
                 Vec::new()
             }
+            Event::Paste(text) if self.text_input_active() => self.on_text_paste(&text),
+            Event::Paste(_) => Vec::new(),
             Event::Resize { width, height } => {
                 self.size = (width, height);
                 self.dirty = true;
@@ -68,13 +68,18 @@ impl App {
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         if self.text_input_active() && plain && !is_navigation_key(&key) {
-            return Vec::new();
+            return self.on_text_key(key);
         }
         let action = self
             .keymap
             .lookup(self.tab_context(), spec)
             .or_else(|| self.keymap.lookup(KeyContext::Global, spec));
-        action.map_or_else(Vec::new, |a| self.apply(a))
+        match action {
+            Some(a) => self.apply(a),
+            // Unbound Ctrl/Alt keys are editing keys (undo, word moves).
+            None if self.text_input_active() => self.on_text_key(key),
+            None => Vec::new(),
+        }
     }
 
     fn tab_context(&self) -> KeyContext {
@@ -87,6 +92,11 @@ impl App {
 
     /// Performs an action in the main view (no overlay open).
     pub fn apply(&mut self, action: Action) -> Vec<Command> {
+        if self.tab == Tab::Compose
+            && let Some(commands) = self.compose_action(action)
+        {
+            return commands;
+        }
         match action {
             Action::Quit => self.request_quit(),
             Action::ToggleHelp => self.open(Overlay::Help { scroll: 0 }),
@@ -103,9 +113,31 @@ impl App {
             | Action::PageDown
             | Action::ScrollTop
             | Action::ScrollBottom => {}
+            Action::Reply | Action::ReplyAll | Action::Forward | Action::ForwardAttached => {
+                // The Inbox viewer answers these for the message it shows
+                // (App::respond_to); elsewhere there is nothing to answer.
+                self.status
+                    .set(Level::Info, "open a message in the Inbox to answer it");
+                self.dirty = true;
+            }
             socket => return self.sockets_action(socket),
         }
         Vec::new()
+    }
+
+    /// A key for the text field that has focus.
+    fn on_text_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        match self.tab {
+            Tab::Compose => self.compose_text_key(key),
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_text_paste(&mut self, text: &str) -> Vec<Command> {
+        match self.tab {
+            Tab::Compose => self.compose_paste(text),
+            _ => Vec::new(),
+        }
     }
 
     fn on_overlay_action(&mut self, action: Action) -> Vec<Command> {
@@ -173,6 +205,7 @@ impl App {
                 self.dirty |= self.status.job_progress(job, done, total);
             }
             EngineEvent::JobFinished { job, outcome } => {
+                self.compose.job_finished(job, &outcome);
                 let finished = self.status.job_finished(job);
                 match (outcome, finished) {
                     (Ok(summary), _) => self.status.set(Level::Info, &summary),
@@ -191,6 +224,7 @@ impl App {
                 self.dirty = true;
             }
             EngineEvent::Socket(event) => return self.on_socket_event(event),
+            EngineEvent::Compose(event) => return self.on_compose_event(*event),
         }
         Vec::new()
     }

@@ -14,6 +14,13 @@ pub struct Account {
     pub imap: Option<Endpoint>,
     pub pop3: Option<Endpoint>,
     pub smtp: Option<Endpoint>,
+    /// The server folder a copy of sent mail is appended to over IMAP.
+    pub sent_folder: Option<String>,
+    /// The server folder drafts are appended to over IMAP.
+    pub drafts_folder: Option<String>,
+    /// The SMTP server files sent mail itself (Gmail does): skip the APPEND.
+    #[serde(default)]
+    pub server_saves_sent: bool,
 }
 
 /// How a connection is protected.
@@ -82,6 +89,8 @@ pub struct Endpoint {
     pub username: Option<String>,
     pub password_command: Option<String>,
     pub password_env: Option<String>,
+    /// A command printing an OAuth2 access token; login then uses XOAUTH2.
+    pub oauth_token_command: Option<String>,
     /// Present only so that a plaintext password gets a clear refusal.
     password: Option<toml::Spanned<toml::Value>>,
     /// Extra CA certificate (PEM) trusted for this server, for private CAs.

@@ -1,6 +1,7 @@
-use super::{Screen, translate};
+use super::{InputReader, Screen, translate};
 use crate::app::{App, EngineEvent, Event};
 use crate::engines::Engines;
+use crate::mail::compose_engine::ComposeEvent;
 use std::io;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -34,6 +35,7 @@ pub enum LoopExit {
 pub async fn run<S: Screen>(
     app: &mut App,
     screen: &mut S,
+    reader: &mut InputReader,
     mut input: mpsc::Receiver<io::Result<crossterm::event::Event>>,
     mut engine_events: mpsc::Receiver<EngineEvent>,
     engines: &mut Engines,
@@ -72,6 +74,18 @@ pub async fn run<S: Screen>(
             } else {
                 break;
             }
+        }
+        // The one command that needs the terminal itself: $EDITOR.
+        while let Some(text) = app.editor_request.take() {
+            let result = super::editor::suspend_and_edit(reader, screen, text).await;
+            app.dirty = true;
+            handle(
+                app,
+                engines,
+                Event::Engine(EngineEvent::Compose(Box::new(
+                    ComposeEvent::EditorFinished(result),
+                ))),
+            );
         }
     }
 }

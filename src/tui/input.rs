@@ -14,7 +14,8 @@ const INPUT_QUEUE_CAPACITY: usize = 1024;
 /// while an external program (an `$EDITOR`) owns the terminal, so that two
 /// readers never compete for the same keys.
 pub struct InputReader {
-    sender: mpsc::Sender<io::Result<TermEvent>>,
+    /// `None` for a detached reader that never touches the terminal.
+    sender: Option<mpsc::Sender<io::Result<TermEvent>>>,
     task: Option<JoinHandle<()>>,
 }
 
@@ -22,9 +23,21 @@ impl InputReader {
     /// Starts reading; events arrive on the returned receiver.
     pub fn start() -> (InputReader, mpsc::Receiver<io::Result<TermEvent>>) {
         let (sender, receiver) = mpsc::channel(INPUT_QUEUE_CAPACITY);
-        let mut reader = InputReader { sender, task: None };
+        let mut reader = InputReader {
+            sender: Some(sender),
+            task: None,
+        };
         reader.resume();
         (reader, receiver)
+    }
+
+    /// A reader that never reads the terminal, for driving the loop from a
+    /// channel of its own (tests, benchmarks); pause and resume do nothing.
+    pub fn detached() -> InputReader {
+        InputReader {
+            sender: None,
+            task: None,
+        }
     }
 
     /// Stops reading the terminal (drops the event stream).
@@ -39,7 +52,9 @@ impl InputReader {
         if self.task.is_some() {
             return;
         }
-        let sender = self.sender.clone();
+        let Some(sender) = self.sender.clone() else {
+            return;
+        };
         self.task = Some(tokio::spawn(async move {
             let mut stream = EventStream::new();
             while let Some(event) = stream.next().await {

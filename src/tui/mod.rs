@@ -1,6 +1,7 @@
 //! The terminal: taking it over and giving it back on every exit path, and
 //! the loop that feeds input and engine reports to `App::update`.
 
+pub mod editor;
 mod event_loop;
 mod input;
 mod screen;

@@ -9,6 +9,12 @@ use std::io::{self, Stdout};
 /// Something the loop draws frames on: the real terminal, or a test backend.
 pub trait Screen {
     fn draw(&mut self, app: &App) -> io::Result<()>;
+
+    /// Forgets what is on the screen so the next frame is drawn whole
+    /// (after another program, such as an editor, used the terminal).
+    fn reset(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The real terminal. Each frame is wrapped in a synchronized update so the
@@ -36,6 +42,18 @@ impl Screen for CrosstermScreen {
         let result = self.terminal.draw(|frame| ui::render(app, frame));
         execute!(io::stdout(), EndSynchronizedUpdate)?;
         result.map(|_| ())
+    }
+
+    fn reset(&mut self) -> io::Result<()> {
+        // A fresh Terminal has blank buffers, so the next frame is drawn
+        // whole. (`Terminal::clear` asks the terminal for the cursor
+        // position first and stalls when nothing answers.)
+        execute!(
+            io::stdout(),
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+        )?;
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(())
     }
 }
 

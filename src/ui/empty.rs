@@ -11,39 +11,31 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-pub fn compose(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let senders: Vec<_> = app
-        .config
-        .accounts
-        .iter()
-        .filter(|a| a.smtp.is_some())
-        .collect();
-    let mut lines = Vec::new();
-    if senders.is_empty() {
+/// The Compose tab when no account has an SMTP server (otherwise the tab
+/// shows the composer).
+pub(super) fn compose(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut lines = vec![
+        Line::from(Span::styled("No account can send mail yet", theme.title())),
+        Line::default(),
+        Line::from("Add an [accounts.smtp] section to your account in"),
+    ];
+    lines.extend(config_path_lines(app, theme));
+    lines.push(Line::default());
+    for example in [
+        "[accounts.smtp]",
+        "host = \"smtp.example.com\"",
+        "security = \"starttls\"",
+        "password_command = \"pass show mail\"",
+    ] {
         lines.push(Line::from(Span::styled(
-            "No account can send mail yet",
-            theme.title(),
+            format!("  {example}"),
+            theme.dim(),
         )));
-        lines.push(Line::default());
-        lines.push(Line::from(
-            "Add an [accounts.smtp] section to your account in",
-        ));
-        lines.extend(config_path_lines(app, theme));
-    } else {
-        lines.push(Line::from(Span::styled("Ready to write", theme.title())));
-        lines.push(Line::default());
-        lines.push(Line::from("Messages can be sent from:"));
-        for account in senders {
-            let from = match &account.display_name {
-                Some(name) => format!("{name} <{}>", account.email),
-                None => account.email.clone(),
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {} ", clean_line(&account.name)), theme.key()),
-                Span::raw(clean_line(&from)),
-            ]));
-        }
     }
+    lines.push(Line::default());
+    lines.push(Line::from(
+        "Then write here, or from a shell: echo body | wirepost send --to ... --subject ...",
+    ));
     panel(frame, area, theme, " Compose ", lines);
 }
 

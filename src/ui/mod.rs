@@ -1,5 +1,6 @@
 //! Drawing. Every function here reads state and draws; none changes state.
 
+mod compose;
 mod empty;
 mod help;
 mod layout;
@@ -29,7 +30,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     tab_bar::render(app, &theme, frame, tabs);
     match app.tab {
         Tab::Sockets => sockets::render(app, &theme, frame, body),
-        Tab::Compose => empty::compose(app, &theme, frame, body),
+        Tab::Compose => compose::render(app, &theme, frame, body),
         Tab::Inbox => empty::inbox(app, &theme, frame, body),
     }
     status_line::render(app, &theme, frame, status);

@@ -13,6 +13,12 @@ const SCREEN_WAIT: Duration = Duration::from_secs(20);
 
 /// Start of a synchronized update: wirepost wraps every frame in one.
 pub const FRAME_START: &[u8] = b"\x1b[?2026h";
+/// End of a synchronized update.
+pub const FRAME_END: &[u8] = b"\x1b[?2026l";
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
 
 pub struct Tui {
     master: Box<dyn MasterPty + Send>,
@@ -20,6 +26,8 @@ pub struct Tui {
     child: Box<dyn Child + Send + Sync>,
     parser: Arc<Mutex<vt100::Parser<TitleWatch>>>,
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Set once the reader has seen the end of the output.
+    eof: Arc<std::sync::atomic::AtomicBool>,
     pub home: tempfile::TempDir,
 }
 
@@ -64,18 +72,35 @@ impl Tui {
             TitleWatch::default(),
         )));
         let raw = Arc::new(Mutex::new(Vec::new()));
+        let eof = Arc::new(std::sync::atomic::AtomicBool::new(false));
         {
             let parser = parser.clone();
             let raw = raw.clone();
+            let eof = eof.clone();
             std::thread::spawn(move || {
                 let mut buf = [0u8; 8192];
+                // The screen shows whole frames only, as a terminal that
+                // honours synchronized output does: a frame split across
+                // reads is held back until its end marker arrives.
+                let mut pending = Vec::new();
                 while let Ok(n) = reader.read(&mut buf) {
                     if n == 0 {
                         break;
                     }
-                    parser.lock().unwrap().process(&buf[..n]);
                     raw.lock().unwrap().extend_from_slice(&buf[..n]);
+                    pending.extend_from_slice(&buf[..n]);
+                    let start = rfind(&pending, FRAME_START);
+                    let end = rfind(&pending, FRAME_END);
+                    let ready = match (start, end) {
+                        (Some(s), Some(e)) if e > s => pending.len(),
+                        (Some(s), _) => s,
+                        (None, _) => pending.len(),
+                    };
+                    parser.lock().unwrap().process(&pending[..ready]);
+                    pending.drain(..ready);
                 }
+                parser.lock().unwrap().process(&pending);
+                eof.store(true, std::sync::atomic::Ordering::SeqCst);
             });
         }
         Tui {
@@ -84,6 +109,7 @@ impl Tui {
             child,
             parser,
             raw,
+            eof,
             home,
         }
     }
@@ -186,8 +212,14 @@ impl Tui {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the reader thread take the last bytes.
-                std::thread::sleep(Duration::from_millis(100));
+                // Let the reader thread take the last bytes (it sees the
+                // end of output once the child's side of the pty closes).
+                let drained = Instant::now();
+                while !self.eof.load(std::sync::atomic::Ordering::SeqCst)
+                    && drained.elapsed() < Duration::from_secs(2)
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 return status.exit_code();
             }
             if start.elapsed() > SCREEN_WAIT {

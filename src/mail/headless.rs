@@ -1,0 +1,164 @@
+//! `wirepost send`: the same Outbox → SMTP → Sent path as the interface,
+//! for scripts. The body comes from stdin, or a whole message from a file.
+
+use super::draft::{Attachment, Draft};
+use super::reply::Identity;
+use super::send::{self, Progress, ProgressSink};
+use crate::config::{Account, Config, Paths};
+use crate::store::Store;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What `wirepost send` was asked to do.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SendArgs {
+    /// The account to send from (default: the first account with [smtp]).
+    #[arg(long, short = 'a')]
+    pub account: Option<String>,
+    /// Recipients (repeatable, or comma-separated).
+    #[arg(long)]
+    pub to: Vec<String>,
+    #[arg(long)]
+    pub cc: Vec<String>,
+    #[arg(long)]
+    pub bcc: Vec<String>,
+    #[arg(long, short = 's', default_value = "")]
+    pub subject: String,
+    /// A file to attach (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+    /// Send this complete RFC 5322 message instead (recipients from its
+    /// To/Cc/Bcc headers).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["to", "cc", "bcc", "subject", "attach"])]
+    pub eml: Option<PathBuf>,
+    /// Print the SMTP conversation to stderr (credentials masked).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+/// How `wirepost send` ended, as an exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendStatus {
+    Sent = 0,
+    Failed = 1,
+    /// Sent, but some recipients were refused.
+    Partial = 3,
+}
+
+/// The account to send from: the named one, or the first that can send.
+pub fn sending_account<'a>(config: &'a Config, name: Option<&str>) -> Result<&'a Account, String> {
+    match name {
+        Some(name) => {
+            let account = config
+                .accounts
+                .iter()
+                .find(|a| a.name == name)
+                .ok_or_else(|| format!("no account named \"{name}\""))?;
+            if account.smtp.is_none() {
+                return Err(format!("account \"{name}\" has no [smtp] server"));
+            }
+            Ok(account)
+        }
+        None => config
+            .accounts
+            .iter()
+            .find(|a| a.smtp.is_some())
+            .ok_or_else(|| "no account has an [smtp] server".to_string()),
+    }
+}
+
+/// Runs `wirepost send`; messages go to stderr, the result line to stdout.
+pub fn run(config: &Config, paths: &Paths, args: SendArgs) -> SendStatus {
+    match try_run(config, paths, args) {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("wirepost: {e}");
+            SendStatus::Failed
+        }
+    }
+}
+
+fn try_run(config: &Config, paths: &Paths, args: SendArgs) -> Result<SendStatus, String> {
+    let account = sending_account(config, args.account.as_deref())?.clone();
+    let raw = match &args.eml {
+        Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        None => {
+            let mut body = String::new();
+            use std::io::IsTerminal;
+            if std::io::stdin().is_terminal() {
+                eprintln!("wirepost: type the body, then Ctrl-D on a line of its own");
+            }
+            std::io::stdin()
+                .read_to_string(&mut body)
+                .map_err(|e| format!("cannot read the body from stdin: {e}"))?;
+            let mut draft = Identity::from_account(&account).new_draft();
+            draft.to = args.to.join(", ");
+            draft.cc = args.cc.join(", ");
+            draft.bcc = args.bcc.join(", ");
+            draft.subject = args.subject.clone();
+            draft.body = format!("{body}{}", draft.body);
+            for path in &args.attach {
+                draft.attachments.push(Attachment::from_path(path)?);
+            }
+            build(draft)?
+        }
+    };
+    let store_dir = config.store_dir(paths);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async move {
+        let store = Store::open(&store_dir).map_err(|e| format!("cannot open the store: {e}"))?;
+        let id = send::queue(store.clone(), account.name.clone(), Arc::new(raw)).await?;
+        let verbose = args.verbose;
+        let progress: ProgressSink = Arc::new(move |p| match p {
+            Progress::Trace(line) if verbose => {
+                eprintln!("{}", crate::sanitize::clean_line(&line.display()))
+            }
+            Progress::Stage(stage) if verbose => eprintln!("wirepost: {stage}"),
+            _ => {}
+        });
+        match send::send_queued(store, account, id, progress).await {
+            Ok(sent) => {
+                for warning in &sent.warnings {
+                    eprintln!("wirepost: warning: {warning}");
+                }
+                for refusal in &sent.delivery.refused {
+                    eprintln!("wirepost: refused {}: {}", refusal.recipient, refusal.reply);
+                }
+                println!(
+                    "sent to {}: {}",
+                    sent.delivery.accepted.join(", "),
+                    sent.delivery.reply
+                );
+                Ok(if sent.delivery.refused.is_empty() {
+                    SendStatus::Sent
+                } else {
+                    SendStatus::Partial
+                })
+            }
+            Err(failure) => {
+                for refusal in &failure.refused {
+                    eprintln!("wirepost: refused {}: {}", refusal.recipient, refusal.reply);
+                }
+                Err(format!(
+                    "not sent (kept in the Outbox): {}",
+                    failure.summary
+                ))
+            }
+        }
+    })
+}
+
+fn build(draft: Draft) -> Result<Vec<u8>, String> {
+    draft.validate()?;
+    Ok(draft
+        .to_message(super::draft::BuildOptions {
+            keep_bcc: true,
+            allow_no_recipient: false,
+        })?
+        .formatted())
+}

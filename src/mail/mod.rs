@@ -1,0 +1,14 @@
+//! Mail: composing, sending over SMTP, and the local folders that keep what
+//! is being sent. Engines here never touch the terminal.
+
+pub mod address;
+pub mod compose_engine;
+pub mod draft;
+pub mod folders;
+pub mod headless;
+pub mod imap_append;
+pub mod mailto;
+pub mod path_complete;
+pub mod reply;
+pub mod send;
+pub mod smtp;

@@ -1,0 +1,230 @@
+//! The SMTP conversation as a user would want to watch it (what Python's
+//! `smtplib.set_debuglevel(1)` prints), made safe to show: AUTH arguments
+//! are masked and the message itself is reduced to its size.
+
+use std::sync::Arc;
+
+/// Who said it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Client,
+    Server,
+    /// wirepost's own note (connected, TLS established, refused).
+    Info,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceLine {
+    pub direction: Direction,
+    pub text: String,
+}
+
+impl TraceLine {
+    pub fn info(text: impl Into<String>) -> TraceLine {
+        TraceLine {
+            direction: Direction::Info,
+            text: text.into(),
+        }
+    }
+
+    /// "C: ", "S: " or "* " followed by the text, as the headless
+    /// `--verbose` output prints it.
+    pub fn display(&self) -> String {
+        let prefix = match self.direction {
+            Direction::Client => "C: ",
+            Direction::Server => "S: ",
+            Direction::Info => "* ",
+        };
+        format!("{prefix}{}", self.text)
+    }
+}
+
+/// Where trace lines go (the engine forwards them to the UI, the headless
+/// command prints them).
+pub type TraceSink = Arc<dyn Fn(TraceLine) + Send + Sync>;
+
+/// Longest line kept; a server flooding one line cannot grow memory.
+const MAX_LINE_BYTES: usize = 4096;
+
+/// Turns the bytes of both directions into redacted lines.
+pub struct TraceRecorder {
+    sink: TraceSink,
+    client: Vec<u8>,
+    server: Vec<u8>,
+    /// After "AUTH": client lines are credentials until a non-334 reply.
+    in_auth: bool,
+    /// "DATA" was sent; a 354 reply starts the message.
+    data_requested: bool,
+    /// Between 354 and the final ".": count, never show.
+    data_bytes: Option<u64>,
+    data_tail: [u8; 5],
+}
+
+impl TraceRecorder {
+    pub fn new(sink: TraceSink) -> TraceRecorder {
+        TraceRecorder {
+            sink,
+            client: Vec::new(),
+            server: Vec::new(),
+            in_auth: false,
+            data_requested: false,
+            data_bytes: None,
+            data_tail: [0; 5],
+        }
+    }
+
+    pub fn note(&self, text: impl Into<String>) {
+        (self.sink)(TraceLine::info(text));
+    }
+
+    /// Bytes the client wrote.
+    pub fn sent(&mut self, bytes: &[u8]) {
+        if self.data_bytes.is_some() {
+            self.data(bytes);
+            return;
+        }
+        self.client.extend_from_slice(bytes);
+        while let Some(line) = take_line(&mut self.client) {
+            let shown = self.redact_client(&line);
+            self.emit(Direction::Client, shown);
+        }
+        self.client.truncate(MAX_LINE_BYTES);
+    }
+
+    /// Bytes the server sent.
+    pub fn received(&mut self, bytes: &[u8]) {
+        self.server.extend_from_slice(bytes);
+        while let Some(line) = take_line(&mut self.server) {
+            let code = line.get(..3).unwrap_or_default().to_string();
+            let last = line.as_bytes().get(3) != Some(&b'-');
+            if last {
+                if self.in_auth && code != "334" {
+                    self.in_auth = false;
+                }
+                if self.data_requested {
+                    self.data_requested = false;
+                    if code == "354" {
+                        self.data_bytes = Some(0);
+                    }
+                }
+            }
+            self.emit(Direction::Server, line);
+        }
+        self.server.truncate(MAX_LINE_BYTES);
+    }
+
+    fn redact_client(&mut self, line: &str) -> String {
+        if self.in_auth {
+            return "****".into();
+        }
+        let upper = line.to_ascii_uppercase();
+        if upper.starts_with("AUTH ") {
+            self.in_auth = true;
+            let mut words = line.split_whitespace();
+            let (verb, mechanism) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+            return match words.next() {
+                Some(_) => format!("{verb} {mechanism} ****"),
+                None => format!("{verb} {mechanism}"),
+            };
+        }
+        if upper == "DATA" {
+            self.data_requested = true;
+        }
+        line.to_string()
+    }
+
+    fn data(&mut self, bytes: &[u8]) {
+        let count = self.data_bytes.get_or_insert(0);
+        *count += bytes.len() as u64;
+        for &b in bytes {
+            self.data_tail.rotate_left(1);
+            self.data_tail[4] = b;
+        }
+        if &self.data_tail == b"\r\n.\r\n" {
+            // The terminating "\r\n.\r\n" is not part of the message.
+            let size = count.saturating_sub(5);
+            self.data_bytes = None;
+            self.data_tail = [0; 5];
+            self.emit(Direction::Client, format!("<message, {size} bytes>"));
+            self.emit(Direction::Client, ".".into());
+        }
+    }
+
+    fn emit(&self, direction: Direction, text: String) {
+        (self.sink)(TraceLine { direction, text });
+    }
+}
+
+/// Removes and returns the first complete line (without CRLF).
+fn take_line(buffer: &mut Vec<u8>) -> Option<String> {
+    let end = buffer.iter().position(|&b| b == b'\n')?;
+    let line: Vec<u8> = buffer.drain(..=end).collect();
+    let text = String::from_utf8_lossy(&line);
+    Some(text.trim_end_matches(['\r', '\n']).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn recorder() -> (TraceRecorder, Arc<Mutex<Vec<String>>>) {
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let out = lines.clone();
+        let sink: TraceSink = Arc::new(move |l: TraceLine| out.lock().unwrap().push(l.display()));
+        (TraceRecorder::new(sink), lines)
+    }
+
+    #[test]
+    fn masks_auth_plain_and_login() {
+        let (mut r, lines) = recorder();
+        r.sent(b"AUTH PLAIN AHVzZXIAc2VjcmV0\r\n");
+        r.received(b"235 2.7.0 Authentication successful\r\n");
+        r.sent(b"AUTH LOGIN\r\n");
+        r.received(b"334 VXNlcm5hbWU6\r\n");
+        r.sent(b"dXNlcg==\r\n");
+        r.received(b"334 UGFzc3dvcmQ6\r\n");
+        r.sent(b"c2VjcmV0\r\n");
+        r.received(b"235 ok\r\n");
+        r.sent(b"MAIL FROM:<a@b>\r\n");
+        let all = lines.lock().unwrap().join("\n");
+        assert!(!all.contains("AHVzZXIAc2VjcmV0"), "{all}");
+        assert!(
+            !all.contains("c2VjcmV0") && !all.contains("dXNlcg=="),
+            "{all}"
+        );
+        assert!(all.contains("C: AUTH PLAIN ****"));
+        assert!(all.contains("C: AUTH LOGIN\n"));
+        assert!(all.contains("C: MAIL FROM:<a@b>"));
+    }
+
+    #[test]
+    fn elides_data_to_its_size() {
+        let (mut r, lines) = recorder();
+        r.sent(b"DATA\r\n");
+        r.received(b"354 go ahead\r\n");
+        r.sent(b"Subject: secret plans\r\n\r\nbody\r\n");
+        r.sent(b"\r\n.\r\n");
+        r.received(b"250 2.0.0 Ok: queued as 1234\r\n");
+        let all = lines.lock().unwrap().clone();
+        assert_eq!(
+            all,
+            vec![
+                "C: DATA",
+                "S: 354 go ahead",
+                "C: <message, 31 bytes>",
+                "C: .",
+                "S: 250 2.0.0 Ok: queued as 1234"
+            ]
+        );
+    }
+
+    #[test]
+    fn refused_data_does_not_swallow_commands() {
+        let (mut r, lines) = recorder();
+        r.sent(b"DATA\r\n");
+        r.received(b"554 5.5.1 no valid recipients\r\n");
+        r.sent(b"QUIT\r\n");
+        assert!(lines.lock().unwrap().contains(&"C: QUIT".to_string()));
+    }
+}
