@@ -38,7 +38,13 @@ impl Transcript {
     pub fn push(&mut self, chunk: Chunk) {
         self.bytes += chunk.data.len();
         self.chunks.push_back(chunk);
-        while self.bytes > self.cap && self.chunks.len() > 1 {
+        self.trim_to(self.cap);
+    }
+
+    /// Drops the oldest chunks (counting them) until at most `cap` bytes
+    /// remain; the newest chunk always stays.
+    pub fn trim_to(&mut self, cap: usize) {
+        while self.bytes > cap && self.chunks.len() > 1 {
             if let Some(old) = self.chunks.pop_front() {
                 self.bytes -= old.data.len();
                 self.dropped_chunks += 1;

@@ -45,7 +45,8 @@ impl App {
             SessionEvent::Data { id } => {
                 if let Some(s) = self.sockets.find_mut(id) {
                     let chunks = s.pipe.0.drain();
-                    s.absorb(chunks);
+                    let taken = s.absorb(chunks);
+                    self.sockets.took(taken);
                     self.dirty |= visible;
                 }
             }
@@ -66,7 +67,7 @@ impl App {
             SessionEvent::Closed { id, error } => {
                 if let Some(s) = self.sockets.find_mut(id) {
                     let chunks = s.pipe.0.drain();
-                    s.absorb(chunks);
+                    let taken = s.absorb(chunks);
                     let (level, text) = match &error {
                         Some(e) => (Level::Error, format!("{}: {e}", s.address)),
                         None => (Level::Info, format!("{} closed", s.address)),
@@ -81,6 +82,7 @@ impl App {
                         self.status.set(level, &text);
                     }
                     self.dirty = true;
+                    self.sockets.took(taken);
                 }
             }
         }

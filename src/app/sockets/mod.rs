@@ -1,6 +1,7 @@
 //! The Sockets tab's state: the open sessions (listener clients grouped
 //! under their listener), the selection, the input line and the view.
 
+mod budget;
 mod events;
 mod input;
 mod keys;
@@ -192,8 +193,10 @@ impl SocketSession {
     }
 
     /// Takes new chunks into the transcript and counters.
-    fn absorb(&mut self, chunks: Vec<Chunk>) {
+    fn absorb(&mut self, chunks: Vec<Chunk>) -> usize {
+        let mut taken = 0;
         for chunk in chunks {
+            taken += chunk.data.len();
             match chunk.dir {
                 Direction::In => self.bytes_in += chunk.data.len() as u64,
                 Direction::Out => self.bytes_out += chunk.data.len() as u64,
@@ -212,6 +215,7 @@ impl SocketSession {
             }
             self.transcript.push(chunk);
         }
+        taken
     }
 
     /// The state as the list shows it: an unconnected UDP sender is
@@ -238,6 +242,8 @@ pub struct Sockets {
     pub prompt: Option<InputLine>,
     pub history: History,
     pub view: ViewMode,
+    /// Transcript bytes taken in since the budget was last checked.
+    pub(crate) unchecked_bytes: usize,
 }
 
 impl Sockets {
