@@ -52,7 +52,7 @@ fn fuzz_sanitize() {
         b"a\r\nb\tc\x7f\x00",
         "Grüße, 你好 — ok".as_bytes(),
     ]);
-    fuzz("sanitize", QUICK, &seeds, &[], |data| {
+    fuzz("stable sanitize", QUICK, &seeds, &[], |data| {
         let s = text(data);
         assert_inert(&clean_line(&s), false);
         assert_inert(&clean_text(&s), true);
@@ -71,7 +71,7 @@ fn fuzz_visible_bytes() {
         "grüß \u{202e}x\u{9b}".as_bytes(),
         b"* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot ready.\r\n",
     ]);
-    fuzz("visible", QUICK, &seeds, &[], |data| {
+    fuzz("stable visible_bytes", QUICK, &seeds, &[], |data| {
         let out = visible(data);
         assert_inert(&out, true);
         // One row break per line feed: no more, no less.
@@ -91,7 +91,7 @@ fn fuzz_typed_escapes_and_hex() {
         b"de ad be ef",
     ]);
     let tokens: &[&[u8]] = &[b"\\x", b"\\r", b"0x", b" ", b"ff", b"+1", b"-1"];
-    fuzz("escapes_hex", QUICK, &seeds, tokens, |data| {
+    fuzz("stable escapes_hex", QUICK, &seeds, tokens, |data| {
         let s = text(data);
         if let Ok(bytes) = decode_escapes(&s) {
             assert!(bytes.len() <= s.len());
@@ -123,7 +123,7 @@ fn fuzz_certificate_reader() {
         certificate("\u{1b}]0;x\u{7}", 2049),
         certificate("long name ".repeat(40).as_str(), 2051),
     ];
-    fuzz("cert_der", QUICK, &seeds, &[], |data| {
+    fuzz("stable cert_der", QUICK, &seeds, &[], |data| {
         let _ = wirepost::net::cert::describe(data);
     });
 }
@@ -152,7 +152,7 @@ fn fuzz_config_parse() {
         b"1e400",
     ];
     let path = PathBuf::from("/fuzz/config.toml");
-    fuzz("config_parse", QUICK / 4, &seeds, tokens, |data| {
+    fuzz("stable config_parse", QUICK / 4, &seeds, tokens, |data| {
         if let Err(e) = Config::parse(&text(data), &path) {
             let _ = e.to_string();
         }
@@ -173,7 +173,7 @@ fn fuzz_socket_command_line() {
         b"peer 10.0.0.1:53",
     ]);
     let tokens: &[&[u8]] = &[b" timeout=", b" reply=", b"{line}", b"~/", b":", b"[::]"];
-    fuzz("socket_command", QUICK, &seeds, tokens, |data| {
+    fuzz("stable socket_command", QUICK, &seeds, tokens, |data| {
         let s = text(data);
         let _ = prompt::parse(&s);
         let word = s.split(' ').next().unwrap_or("");
@@ -199,7 +199,7 @@ fn fuzz_socket_screen() {
         "\x28\x0c\u{202e}evil\x00\x1b]52;c;aGk=\x07\n\n\n漢字漢字漢字漢字漢字".as_bytes(),
         b"\x10\x05\xf0\x9f\x98\x00\xe2\x80\x00\xc3",
     ]);
-    fuzz("socket_screen", QUICK / 40, &seeds, &[], |data| {
+    fuzz("stable socket_screen", QUICK / 40, &seeds, &[], |data| {
         let (size, body) = data.split_at(data.len().min(2));
         let width = 1 + size.first().copied().unwrap_or(80) as u16 % 160;
         let height = 1 + size.get(1).copied().unwrap_or(24) as u16 % 50;

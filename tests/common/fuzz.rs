@@ -247,7 +247,11 @@ fn hex(bytes: &[u8]) -> String {
 fn save_crash(name: &str, input: &[u8]) -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-crashes");
     let _ = std::fs::create_dir_all(&dir);
-    let path = dir.join(format!("{name}-{:016x}.bin", hash(&hex(input))));
+    let path = dir.join(format!(
+        "{}-{:016x}.bin",
+        name.replace(' ', "_"),
+        hash(&hex(input))
+    ));
     let _ = std::fs::write(&path, input);
     path
 }
