@@ -1,0 +1,3 @@
+//! Mail protocols.
+
+pub mod pop3;

@@ -1,0 +1,23 @@
+//! POP3: a small client written for wirepost (no crate fits: see
+//! docs/ARCHITECTURE.md) and the engine that downloads an account's mail
+//! into the local store.
+//!
+//! - `reply`: pure parsers for status lines, listings and dot-unstuffing.
+//! - `command`: typed commands with their wire and masked forms.
+//! - `client`: the protocol over any `AsyncRead + AsyncWrite`.
+//! - `connect`: TCP, implicit TLS or STLS, and the login.
+//! - `trace`: the conversation as the trace pane shows it.
+
+pub mod client;
+pub mod command;
+pub mod connect;
+pub mod error;
+mod md5;
+pub mod reply;
+pub mod trace;
+
+pub use client::Client;
+pub use command::Command;
+pub use connect::{AuthMethod, Opened, ServerSpec, Session, open, open_over};
+pub use error::Pop3Error;
+pub use trace::{Trace, TraceDir, TraceLine};
