@@ -29,6 +29,15 @@ pub struct Cli {
 pub enum CliCommand {
     /// Validate the configuration and print the resolved accounts (never secrets).
     CheckConfig,
+    /// Download new mail for the named accounts (all by default) without the
+    /// interface; prints one summary line per account.
+    Sync {
+        /// Account names; every account with a mail server when omitted.
+        accounts: Vec<String>,
+        /// Print the protocol conversation to stderr (passwords masked).
+        #[arg(long)]
+        trace: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

@@ -7,15 +7,21 @@
 //! - `client`: the protocol over any `AsyncRead + AsyncWrite`.
 //! - `connect`: TCP, implicit TLS or STLS, and the login.
 //! - `trace`: the conversation as the trace pane shows it.
+//! - `plan`, `sync`: what to download and delete, and doing it safely.
 
+mod account;
 pub mod client;
 pub mod command;
 pub mod connect;
 pub mod error;
+mod first_stored;
 mod md5;
+pub mod plan;
 pub mod reply;
+pub mod sync;
 pub mod trace;
 
+pub use account::{server_spec, sync_account};
 pub use client::Client;
 pub use command::Command;
 pub use connect::{AuthMethod, Opened, ServerSpec, Session, open, open_over};
