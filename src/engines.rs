@@ -49,6 +49,18 @@ impl Engines {
 
     pub fn dispatch(&mut self, command: Command) {
         match command {
+            Command::Pop3Sync(request) => {
+                let job = self.next_job_id();
+                let store_dir = request.store_dir();
+                let task = tokio::spawn(crate::mail::pop3::engine::run_sync(
+                    job,
+                    request.account,
+                    store_dir,
+                    self.events.clone(),
+                    EngineEvent::Pop3,
+                ));
+                self.track(job, task.abort_handle());
+            }
             Command::CancelJob(job) => {
                 if let Some(handle) = self.jobs.remove(&job) {
                     handle.abort();

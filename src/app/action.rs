@@ -21,6 +21,9 @@ pub enum Action {
     PageDown,
     ScrollTop,
     ScrollBottom,
+    Pop3Sync,
+    Pop3Cancel,
+    Pop3ToggleTrace,
 }
 
 impl Action {
@@ -40,6 +43,9 @@ impl Action {
         Action::PageDown,
         Action::ScrollTop,
         Action::ScrollBottom,
+        Action::Pop3Sync,
+        Action::Pop3Cancel,
+        Action::Pop3ToggleTrace,
     ];
 
     /// The name used in the keymap file and in config overrides.
@@ -60,6 +66,9 @@ impl Action {
             Action::PageDown => "page_down",
             Action::ScrollTop => "scroll_top",
             Action::ScrollBottom => "scroll_bottom",
+            Action::Pop3Sync => "pop3_sync",
+            Action::Pop3Cancel => "pop3_cancel",
+            Action::Pop3ToggleTrace => "pop3_toggle_trace",
         }
     }
 
@@ -81,6 +90,9 @@ impl Action {
             Action::PageDown => "Page down",
             Action::ScrollTop => "Go to the top",
             Action::ScrollBottom => "Go to the bottom",
+            Action::Pop3Sync => "Get new mail from the POP3 accounts",
+            Action::Pop3Cancel => "Stop the POP3 sync (deletes nothing)",
+            Action::Pop3ToggleTrace => "Show or hide the POP3 protocol trace",
         }
     }
 

@@ -8,4 +8,6 @@ pub enum Command {
     /// Stop the job (a sync, a send, a listener) and let it report
     /// `JobFinished`.
     CancelJob(JobId),
+    /// Download new mail from one POP3 account into the store.
+    Pop3Sync(crate::mail::pop3::engine::Pop3SyncRequest),
 }

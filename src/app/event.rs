@@ -36,6 +36,8 @@ pub enum EngineEvent {
     },
     /// A message for the status line that belongs to no job.
     Notice { level: Level, text: String },
+    /// A POP3 sync's start, progress (with trace lines) and end.
+    Pop3(crate::mail::pop3::engine::Pop3Event),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@ mod event;
 mod help;
 mod keymap;
 mod keyspec;
+mod pop3;
 mod status;
 mod tabs;
 mod update;
@@ -20,6 +21,7 @@ pub use event::{EngineEvent, Event, JobId, Level};
 pub use help::{HelpLine, help_line_count, help_lines};
 pub use keymap::{KeyContext, Keymap};
 pub use keyspec::KeySpec;
+pub use pop3::{POP3_TRACE_CAP_LINES, Pop3AccountState, Pop3Gauge, Pop3Ui};
 pub use status::{Job, Status, StatusMessage};
 pub use tabs::{TAB_BAR_BRAND, TAB_GAP, Tab, tab_at_column, tab_columns};
 
@@ -48,6 +50,8 @@ pub struct App {
     pub should_quit: bool,
     /// Set when state changed since the last frame; the loop draws and clears it.
     pub dirty: bool,
+    /// POP3 accounts' sync state and the protocol trace.
+    pub pop3: Pop3Ui,
 }
 
 impl App {
@@ -62,6 +66,7 @@ impl App {
             size: (80, 24),
             should_quit: false,
             dirty: true,
+            pop3: Pop3Ui::default(),
         }
     }
 

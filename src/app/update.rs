@@ -83,6 +83,9 @@ impl App {
             Action::ShowSockets => self.show_tab(Tab::Sockets),
             Action::ShowCompose => self.show_tab(Tab::Compose),
             Action::ShowInbox => self.show_tab(Tab::Inbox),
+            Action::Pop3Sync => return self.pop3_sync_all(),
+            Action::Pop3Cancel => return self.pop3_cancel(),
+            Action::Pop3ToggleTrace => self.pop3_toggle_trace(),
             Action::Cancel
             | Action::Confirm
             | Action::ScrollUp
@@ -150,7 +153,7 @@ impl App {
         }
     }
 
-    fn on_engine(&mut self, report: EngineEvent) -> Vec<Command> {
+    pub(super) fn on_engine(&mut self, report: EngineEvent) -> Vec<Command> {
         match report {
             EngineEvent::JobStarted { job, label } => {
                 self.status.job_started(job, &label);
@@ -160,6 +163,7 @@ impl App {
                 self.dirty |= self.status.job_progress(job, done, total);
             }
             EngineEvent::JobFinished { job, outcome } => {
+                self.pop3.job_ended(job, &outcome);
                 let finished = self.status.job_finished(job);
                 match (outcome, finished) {
                     (Ok(summary), _) => self.status.set(Level::Info, &summary),
@@ -177,6 +181,7 @@ impl App {
                 self.status.set(level, &text);
                 self.dirty = true;
             }
+            EngineEvent::Pop3(event) => return self.on_pop3(event),
         }
         Vec::new()
     }

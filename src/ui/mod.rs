@@ -3,6 +3,7 @@
 mod empty;
 mod help;
 mod layout;
+mod pop3;
 mod prompt;
 mod status_line;
 mod tab_bar;
@@ -29,6 +30,12 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.tab {
         Tab::Sockets => empty::sockets(app, &theme, frame, body),
         Tab::Compose => empty::compose(app, &theme, frame, body),
+        Tab::Inbox if app.pop3.show_trace => {
+            let [top, trace] =
+                Layout::vertical([Constraint::Percentage(45), Constraint::Min(5)]).areas(body);
+            empty::inbox(app, &theme, frame, top);
+            pop3::trace_pane(app, &theme, frame, trace);
+        }
         Tab::Inbox => empty::inbox(app, &theme, frame, body),
     }
     status_line::render(app, &theme, frame, status);

@@ -13,6 +13,7 @@ mod account;
 pub mod client;
 pub mod command;
 pub mod connect;
+pub mod engine;
 pub mod error;
 mod first_stored;
 mod md5;
