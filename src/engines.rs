@@ -54,7 +54,7 @@ impl Engines {
                 let store_dir = request.store_dir();
                 let task = tokio::spawn(crate::mail::pop3::engine::run_sync(
                     job,
-                    request.account,
+                    request.account.clone(),
                     store_dir,
                     self.events.clone(),
                     EngineEvent::Pop3,

@@ -9,5 +9,5 @@ pub enum Command {
     /// `JobFinished`.
     CancelJob(JobId),
     /// Download new mail from one POP3 account into the store.
-    Pop3Sync(crate::mail::pop3::engine::Pop3SyncRequest),
+    Pop3Sync(Box<crate::mail::pop3::engine::Pop3SyncRequest>),
 }

@@ -72,10 +72,10 @@ impl App {
         for account in self.config.accounts.iter().filter(|a| a.pop3.is_some()) {
             let state = self.pop3.accounts.entry(account.name.clone()).or_default();
             if state.job.is_none() {
-                commands.push(Command::Pop3Sync(Pop3SyncRequest {
+                commands.push(Command::Pop3Sync(Box::new(Pop3SyncRequest {
                     account: account.clone(),
                     store_path: self.config.store.path.clone(),
-                }));
+                })));
             }
         }
         if commands.is_empty() {
