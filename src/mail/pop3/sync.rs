@@ -182,7 +182,9 @@ pub async fn sync(
 
     let mut storing: Option<JoinHandle<StoreResult>> = None;
     for batch in batches(&plan.fetch) {
+        let started = std::time::Instant::now();
         let fetched = fetch_batch(&mut session, batch, pipelining, &mut report).await?;
+        let fetched_at = started.elapsed();
         gauge.done_messages += batch.len() as u64;
         gauge.done_bytes += batch.iter().map(|(m, _)| m.size).sum::<u64>();
         if let Some(handle) = storing.take() {
@@ -197,6 +199,12 @@ pub async fn sync(
             .await?;
             report.deleted += send_deletions(&mut session, &mut deletions, pipelining).await?;
         }
+        tracing::debug!(
+            messages = batch.len(),
+            fetch_ms = fetched_at.as_millis() as u64,
+            wait_for_store_ms = (started.elapsed() - fetched_at).as_millis() as u64,
+            "pop3 batch"
+        );
         storing = Some(spawn_store(req.store.clone(), req.account.clone(), fetched));
         report_progress(&mut progress, &mut gauge, &mut session.trace);
     }
