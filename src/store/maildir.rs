@@ -216,12 +216,16 @@ pub fn unique_name() -> String {
     )
 }
 
-fn hostname() -> String {
-    let raw = fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| fs::read_to_string("/etc/hostname"))
-        .unwrap_or_else(|_| "localhost".into());
-    // '/' and ':' would break the file name or the flags suffix.
-    raw.trim().replace('/', "\\057").replace(':', "\\072")
+/// Read once per process: a sync names thousands of files.
+fn hostname() -> &'static str {
+    static HOST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HOST.get_or_init(|| {
+        let raw = fs::read_to_string("/proc/sys/kernel/hostname")
+            .or_else(|_| fs::read_to_string("/etc/hostname"))
+            .unwrap_or_else(|_| "localhost".into());
+        // '/' and ':' would break the file name or the flags suffix.
+        raw.trim().replace('/', "\\057").replace(':', "\\072")
+    })
 }
 
 #[cfg(test)]
