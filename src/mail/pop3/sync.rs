@@ -130,14 +130,7 @@ pub async fn sync(
         .uidl()
         .await?
         .map(|v| v.into_iter().collect::<HashMap<_, _>>());
-    let listing: Vec<ServerMessage> = sizes
-        .iter()
-        .map(|&(msg, size)| ServerMessage {
-            msg,
-            size,
-            uidl: uidls.as_ref().and_then(|u| u.get(&msg).cloned()),
-        })
-        .collect();
+    let listing = merge_listings(&sizes, uidls.as_ref());
 
     let now = unix_now();
     let record_first_stored = req.options.delete_after_days.is_some();
@@ -233,6 +226,30 @@ pub async fn sync(
     session.trace.note("session closed");
     report_progress(&mut progress, &mut gauge, &mut session.trace);
     Ok(report)
+}
+
+/// LIST sizes with their UIDLs. A UIDL the server gives to two messages
+/// identifies neither: both fall back to their content hash, so that
+/// deleting "the stored one" can never hit a different message.
+pub fn merge_listings(
+    sizes: &[(u32, u64)],
+    uidls: Option<&HashMap<u32, String>>,
+) -> Vec<ServerMessage> {
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for uidl in uidls.into_iter().flat_map(|u| u.values()) {
+        *uses.entry(uidl.as_str()).or_default() += 1;
+    }
+    sizes
+        .iter()
+        .map(|&(msg, size)| ServerMessage {
+            msg,
+            size,
+            uidl: uidls
+                .and_then(|u| u.get(&msg))
+                .filter(|uidl| uses.get(uidl.as_str()) == Some(&1))
+                .cloned(),
+        })
+        .collect()
 }
 
 fn report_progress(
@@ -432,4 +449,47 @@ pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_uidls_fall_back_to_content_hash() {
+        let uidls: HashMap<u32, String> =
+            [(1, "a".into()), (2, "dup".into()), (3, "dup".into())].into();
+        let merged = merge_listings(&[(1, 10), (2, 20), (3, 30), (4, 40)], Some(&uidls));
+        let got: Vec<_> = merged.iter().map(|m| m.uidl.as_deref()).collect();
+        assert_eq!(got, vec![Some("a"), None, None, None]);
+        assert!(merge_listings(&[(1, 10)], None)[0].uidl.is_none());
+    }
+
+    #[test]
+    fn batches_respect_count_and_bytes() {
+        let item = |size| {
+            (
+                ServerMessage {
+                    msg: 1,
+                    size,
+                    uidl: None,
+                },
+                Fetch::Full,
+            )
+        };
+        let many: Vec<_> = (0..450).map(|_| item(10)).collect();
+        let sizes: Vec<usize> = batches(&many).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, vec![200, 200, 50]);
+        let big = vec![item(BATCH_MAX_BYTES + 1), item(1), item(BATCH_MAX_BYTES)];
+        let sizes: Vec<usize> = batches(&big).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, vec![1, 1, 1]);
+    }
+
+    #[test]
+    fn content_identity_is_sha256() {
+        assert_eq!(
+            content_identity(b"abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }
