@@ -52,7 +52,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
 
     /// Writes a command without flushing (for pipelining).
     pub async fn write(&mut self, cmd: &Command) -> Result<(), Pop3Error> {
-        self.trace.client(&cmd.shown());
+        if self.trace.is_enabled() {
+            self.trace.client(&cmd.shown());
+        }
         self.out.extend_from_slice(&cmd.to_wire());
         Ok(())
     }

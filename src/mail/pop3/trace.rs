@@ -83,6 +83,9 @@ impl Trace {
 
     /// A multi-line body, shown only by its size.
     pub fn body(&mut self, what: &str, bytes: u64, lines: u64) {
+        if !self.enabled {
+            return;
+        }
         self.push(
             TraceDir::Server,
             format!("[{what}: {bytes} bytes, {lines} lines]"),
