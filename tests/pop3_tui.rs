@@ -8,9 +8,11 @@ use common::pty::{Tui, temp_config};
 
 #[test]
 fn inbox_syncs_a_pop3_account_and_shows_the_trace() {
-    let Some(stack) = Mailstack::get() else { return };
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
     let user = stack.claim_user();
-    stack.seed(&user.address, 25, 4000);
+    stack.seed(&user.address, 5, 4000);
     let dir = tempfile::tempdir().unwrap();
     let config = temp_config(
         dir.path(),
@@ -25,13 +27,14 @@ fn inbox_syncs_a_pop3_account_and_shows_the_trace() {
             stack.ca.display()
         ),
     );
-    let mut tui = Tui::start(&["--config", config.to_str().unwrap()], 100, 40);
+    // Tall enough for the whole conversation of a 5-message sync.
+    let mut tui = Tui::start(&["--config", config.to_str().unwrap()], 100, 120);
     tui.send("3");
     tui.wait_text("not synced yet (g to get mail)");
     tui.send("T");
     tui.wait_text("No POP3 conversation yet");
     tui.send("g");
-    tui.wait_text("last sync: pop: 25 new");
+    tui.wait_text("last sync: pop: 5 new");
     tui.wait_text("C: AUTH PLAIN ********");
     tui.wait_text("S: [message: ");
     assert!(!tui.screen().contains(&user.password), "{}", tui.screen());

@@ -176,7 +176,17 @@ pub async fn sync(
     let mut storing: Option<JoinHandle<StoreResult>> = None;
     for batch in batches(&plan.fetch) {
         let started = std::time::Instant::now();
-        let fetched = fetch_batch(&mut session, batch, pipelining, &mut report).await?;
+        let fetched = match fetch_batch(&mut session, batch, pipelining, &mut report).await {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                // What was downloaded is kept: let the batch being stored
+                // finish before reporting the failure.
+                if let Some(handle) = storing.take() {
+                    let _ = handle.await;
+                }
+                return Err(e.into());
+            }
+        };
         let fetched_at = started.elapsed();
         gauge.done_messages += batch.len() as u64;
         gauge.done_bytes += batch.iter().map(|(m, _)| m.size).sum::<u64>();
