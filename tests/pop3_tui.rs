@@ -34,13 +34,13 @@ fn inbox_syncs_a_pop3_account_and_shows_the_trace() {
     tui.send("T");
     tui.wait_text("No POP3 conversation yet");
     tui.send("g");
-    tui.wait_text("last sync: pop: 5 new");
+    tui.wait_text("last sync: 5 new");
     tui.wait_text("C: AUTH PLAIN ********");
     tui.wait_text("S: [message: ");
     assert!(!tui.screen().contains(&user.password), "{}", tui.screen());
     // Again: nothing new.
     tui.send("g");
-    tui.wait_text("last sync: pop: 0 new");
+    tui.wait_text("last sync: 0 new");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
 }

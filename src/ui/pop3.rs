@@ -31,7 +31,15 @@ pub fn state_line(app: &App, theme: &Theme, account: &str) -> Line<'static> {
             (text, theme.key())
         }
         Some(s) => match &s.last {
-            Some(Ok(summary)) => (format!("last sync: {summary}"), theme.dim()),
+            Some(Ok(summary)) => {
+                // The status line's version names the account; here it is
+                // already on the line above.
+                let summary = summary
+                    .strip_prefix(account)
+                    .and_then(|s| s.strip_prefix(": "))
+                    .unwrap_or(summary);
+                (format!("last sync: {summary}"), theme.dim())
+            }
             Some(Err(error)) => (
                 format!("last sync failed: {error}"),
                 Style::new().fg(theme.error),
