@@ -335,3 +335,63 @@ async fn stls_missing_means_no_credentials_sent() {
     assert!(err.to_string().contains("does not offer STLS"), "{err}");
     assert_eq!(server.await.unwrap(), vec!["CAPA".to_string()]);
 }
+
+#[tokio::test]
+async fn unknown_certificate_authority_is_refused() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let user = stack.claim_user();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    // The same account without the test CA: the system roots do not know it.
+    let mut account = account(&stack, &user, stack.pop3s_port, "tls", "");
+    account.pop3.as_mut().unwrap().ca_file = None;
+    let err = sync(&account, &store).await.expect_err("must not trust it");
+    assert!(matches!(err, SyncError::Pop3(Pop3Error::Tls(_))), "{err:?}");
+    assert!(err.to_string().contains("certificate"), "{err}");
+}
+
+#[test]
+fn headless_sync_command_prints_a_summary_and_a_masked_trace() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let user = stack.claim_user();
+    stack.seed(&user.address, 3, 2000);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[store]\npath = \"{}\"\n[[accounts]]\nname = \"t\"\nemail = \"{}\"\n\
+             [accounts.pop3]\nhost = \"localhost\"\nport = {}\nsecurity = \"starttls\"\n\
+             password_env = \"T_POP3_PASSWORD\"\nca_file = \"{}\"\n",
+            dir.path().join("store").display(),
+            user.address,
+            stack.pop3_port,
+            stack.ca.display()
+        ),
+    )
+    .unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_wirepost"))
+            .args(["--config", config.to_str().unwrap(), "sync", "--trace", "t"])
+            .env("T_POP3_PASSWORD", &user.password)
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.status.success(), "{first:?}");
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.starts_with("t: 3 new"), "{stdout}");
+    let trace = String::from_utf8_lossy(&first.stderr);
+    assert!(
+        trace.contains("C: STLS") && trace.contains("C: AUTH PLAIN ********"),
+        "{trace}"
+    );
+    assert!(!trace.contains(&user.password), "{trace}");
+    let second = run();
+    assert!(String::from_utf8_lossy(&second.stdout).starts_with("t: 0 new"));
+}
