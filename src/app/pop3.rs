@@ -34,6 +34,8 @@ pub struct Pop3Ui {
     /// (account, line), newest last.
     pub trace: VecDeque<(String, TraceLine)>,
     pub show_trace: bool,
+    /// How many lines back from the newest the pane shows (0: follow).
+    pub trace_back: usize,
 }
 
 impl Pop3Ui {
@@ -45,6 +47,10 @@ impl Pop3Ui {
         for line in lines {
             if self.trace.len() >= POP3_TRACE_CAP_LINES {
                 self.trace.pop_front();
+            }
+            // A scrolled-back view stays on the lines it shows.
+            if self.trace_back > 0 {
+                self.trace_back = (self.trace_back + 1).min(self.trace.len());
             }
             self.trace.push_back((account.to_string(), line));
         }
@@ -93,6 +99,24 @@ impl App {
     /// Cancels every running POP3 sync (nothing is deleted on the server).
     pub(super) fn pop3_cancel(&mut self) -> Vec<Command> {
         self.pop3.running().map(Command::CancelJob).collect()
+    }
+
+    /// Scrolls the trace pane by a page: back (older) or forward.
+    pub(super) fn pop3_scroll_trace(&mut self, older: bool) {
+        if !self.pop3.show_trace {
+            return;
+        }
+        let page = usize::from(self.size.1 / 2).max(1);
+        let max = self.pop3.trace.len().saturating_sub(1);
+        let back = if older {
+            (self.pop3.trace_back + page).min(max)
+        } else {
+            self.pop3.trace_back.saturating_sub(page)
+        };
+        if back != self.pop3.trace_back {
+            self.pop3.trace_back = back;
+            self.dirty = true;
+        }
     }
 
     pub(super) fn pop3_toggle_trace(&mut self) {

@@ -121,3 +121,43 @@ fn trace_is_bounded_and_toggled() {
     assert_eq!(app.pop3.trace.len(), POP3_TRACE_CAP_LINES);
     assert_eq!(app.pop3.trace.front().unwrap().1.text, "line 10");
 }
+
+#[test]
+fn trace_scrolls_back_and_stays_put_while_lines_arrive() {
+    let mut app = app(POP);
+    app.size = (80, 24);
+    let lines = |n: usize| -> Vec<TraceLine> {
+        (0..n)
+            .map(|i| TraceLine {
+                dir: TraceDir::Server,
+                text: format!("line {i}"),
+            })
+            .collect()
+    };
+    app.update(progress(1, 0, lines(100)));
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('['),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(
+        app.pop3.trace_back, 0,
+        "no scrolling while the pane is hidden"
+    );
+    app.update(key('T'));
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('['),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.pop3.trace_back, 12);
+    app.update(progress(1, 0, lines(5)));
+    assert_eq!(app.pop3.trace_back, 17);
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char(']'),
+        KeyModifiers::NONE,
+    )));
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char(']'),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.pop3.trace_back, 0);
+}

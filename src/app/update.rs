@@ -86,6 +86,8 @@ impl App {
             Action::Pop3Sync => return self.pop3_sync_all(),
             Action::Pop3Cancel => return self.pop3_cancel(),
             Action::Pop3ToggleTrace => self.pop3_toggle_trace(),
+            Action::Pop3TraceOlder => self.pop3_scroll_trace(true),
+            Action::Pop3TraceNewer => self.pop3_scroll_trace(false),
             Action::Cancel
             | Action::Confirm
             | Action::ScrollUp

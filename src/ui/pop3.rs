@@ -57,12 +57,15 @@ pub fn state_line(app: &App, theme: &Theme, account: &str) -> Line<'static> {
 /// The trace pane: the newest lines that fit, oldest at the top.
 pub fn trace_pane(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = area.height.saturating_sub(2) as usize;
-    let skip = app.pop3.trace.len().saturating_sub(rows);
+    let back = app.pop3.trace_back.min(app.pop3.trace.len());
+    let end = app.pop3.trace.len() - back;
+    let skip = end.saturating_sub(rows);
     let lines: Vec<Line> = app
         .pop3
         .trace
         .iter()
         .skip(skip)
+        .take(end - skip)
         .map(|(account, line)| {
             let (prefix, style) = match line.dir {
                 TraceDir::Client => ("C: ", theme.key()),
@@ -83,11 +86,13 @@ pub fn trace_pane(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         lines
     };
+    let title = if back > 0 {
+        format!(" POP3 trace: {back} lines back ([ ] scroll, T hides) ")
+    } else {
+        " POP3 trace (passwords masked, bodies shown by size; T hides) ".to_string()
+    };
     let block = Block::bordered()
-        .title(Span::styled(
-            " POP3 trace (passwords masked, bodies shown by size; T hides) ",
-            theme.title(),
-        ))
+        .title(Span::styled(title, theme.title()))
         .border_style(theme.dim());
     frame.render_widget(Paragraph::new(body).block(block), area);
 }
