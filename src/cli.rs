@@ -87,6 +87,9 @@ pub fn describe_config(loaded: &LoadedConfig, paths: &Paths) -> String {
             if let Some(ca) = &endpoint.ca_file {
                 let _ = writeln!(out, "          extra CA: {}", ca.display());
             }
+            if protocol == crate::config::Protocol::Pop3 {
+                let _ = writeln!(out, "          {}", describe_pop3(&endpoint.pop3_options()));
+            }
             if endpoint.accept_invalid_certs {
                 let _ = writeln!(
                     out,
@@ -94,6 +97,26 @@ pub fn describe_config(loaded: &LoadedConfig, paths: &Paths) -> String {
                 );
             }
         }
+    }
+    out
+}
+
+/// What a POP3 sync does with the mail on the server, in one line.
+fn describe_pop3(options: &crate::config::Pop3Options) -> String {
+    let mut out = match (options.delete_after_download, options.delete_after_days) {
+        (true, _) => "deletes on the server after download".to_string(),
+        (false, Some(days)) => format!("deletes on the server {days} days after download"),
+        (false, None) => "leaves mail on the server".to_string(),
+    };
+    if let Some(max) = options.max_message_bytes {
+        let what = match options.oversize {
+            crate::config::Oversize::Headers => "headers only",
+            crate::config::Oversize::Skip => "skipped",
+        };
+        out.push_str(&format!("; above {} MB: {what}", max >> 20));
+    }
+    if options.apop {
+        out.push_str("; APOP login");
     }
     out
 }
