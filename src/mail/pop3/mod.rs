@@ -12,9 +12,11 @@
 mod account;
 pub mod client;
 pub mod command;
+mod commit;
 pub mod connect;
 pub mod engine;
 pub mod error;
+mod fetch;
 mod first_stored;
 mod md5;
 pub mod plan;

@@ -7,18 +7,19 @@
 //! carries out DELEs only at QUIT, which is sent last; any error or a
 //! cancel drops the connection without QUIT, so nothing is deleted.
 
-use super::client::Client;
-use super::command::Command;
-use super::connect::{Opened, Pop3Io, ServerSpec, open};
+use super::commit::{StoreResult, finish_store, send_deletions, spawn_store};
+use super::connect::{Opened, ServerSpec, open};
 use super::error::Pop3Error;
+use super::fetch::{batches, fetch_batch, merge_listings};
 use super::first_stored;
-use super::plan::{Fetch, ServerMessage, due_for_deletion, partial_identity, plan};
-use super::reply::trim_added_line_end;
+use super::plan::plan;
 use super::trace::{Trace, TraceLine};
 use crate::config::Pop3Options;
-use crate::store::{Flags, NewMessage, ServerIdentity, Store, StoreOutcome};
+use crate::store::Store;
 use std::collections::HashMap;
 use tokio::task::JoinHandle;
+
+pub use super::fetch::content_identity;
 
 /// A batch is flushed to the store at this many messages or bytes, which
 /// bounds memory to about two batches (one storing, one downloading).
@@ -103,14 +104,6 @@ pub enum SyncError {
     Pop3(#[from] Pop3Error),
     #[error("local store: {0}")]
     Store(String),
-}
-
-/// One downloaded message waiting to be stored.
-struct Fetched {
-    msg: u32,
-    identity: String,
-    raw: Vec<u8>,
-    fetch: Fetch,
 }
 
 /// Runs one sync. `progress` is called after listing and after each batch.
@@ -238,30 +231,6 @@ pub async fn sync(
     Ok(report)
 }
 
-/// LIST sizes with their UIDLs. A UIDL the server gives to two messages
-/// identifies neither: both fall back to their content hash, so that
-/// deleting "the stored one" can never hit a different message.
-pub fn merge_listings(
-    sizes: &[(u32, u64)],
-    uidls: Option<&HashMap<u32, String>>,
-) -> Vec<ServerMessage> {
-    let mut uses: HashMap<&str, usize> = HashMap::new();
-    for uidl in uidls.into_iter().flat_map(|u| u.values()) {
-        *uses.entry(uidl.as_str()).or_default() += 1;
-    }
-    sizes
-        .iter()
-        .map(|&(msg, size)| ServerMessage {
-            msg,
-            size,
-            uidl: uidls
-                .and_then(|u| u.get(&msg))
-                .filter(|uidl| uses.get(uidl.as_str()) == Some(&1))
-                .cloned(),
-        })
-        .collect()
-}
-
 fn report_progress(
     progress: &mut impl FnMut(SyncProgress),
     gauge: &mut SyncProgress,
@@ -270,180 +239,6 @@ fn report_progress(
     gauge.trace = trace.drain();
     progress(gauge.clone());
     gauge.trace.clear();
-}
-
-/// Splits the fetch list at [`BATCH_MAX_MESSAGES`] / [`BATCH_MAX_BYTES`].
-fn batches(fetch: &[(ServerMessage, Fetch)]) -> Vec<&[(ServerMessage, Fetch)]> {
-    let mut out = Vec::new();
-    let (mut start, mut bytes) = (0, 0u64);
-    for (i, (m, _)) in fetch.iter().enumerate() {
-        if i > start && (i - start >= BATCH_MAX_MESSAGES || bytes + m.size > BATCH_MAX_BYTES) {
-            out.push(&fetch[start..i]);
-            (start, bytes) = (i, 0);
-        }
-        bytes += m.size;
-    }
-    if start < fetch.len() {
-        out.push(&fetch[start..]);
-    }
-    out
-}
-
-fn command_for(message: &ServerMessage, fetch: Fetch) -> Command {
-    match fetch {
-        Fetch::Full => Command::Retr(message.msg),
-        Fetch::Headers => Command::Top {
-            msg: message.msg,
-            lines: 0,
-        },
-    }
-}
-
-async fn fetch_batch(
-    session: &mut Client<Box<dyn Pop3Io>>,
-    batch: &[(ServerMessage, Fetch)],
-    pipelining: bool,
-    report: &mut SyncReport,
-) -> Result<Vec<Fetched>, Pop3Error> {
-    if pipelining {
-        for (m, fetch) in batch {
-            session.write(&command_for(m, *fetch)).await?;
-        }
-        session.flush().await?;
-    }
-    let mut out = Vec::with_capacity(batch.len());
-    for (m, fetch) in batch {
-        if !pipelining {
-            session.write(&command_for(m, *fetch)).await?;
-            session.flush().await?;
-        }
-        let mut raw = Vec::with_capacity(m.size as usize + 64);
-        match session.read_message(&mut raw).await {
-            Ok(()) => {}
-            Err(Pop3Error::Server { text, .. }) => {
-                tracing::warn!(msg = m.msg, "server refused to send a message: {text}");
-                report.failed += 1;
-                continue;
-            }
-            Err(e) => return Err(e),
-        }
-        let identity = match fetch {
-            Fetch::Full => {
-                trim_added_line_end(&mut raw, Some(m.size));
-                m.uidl.clone().unwrap_or_else(|| content_identity(&raw))
-            }
-            Fetch::Headers => {
-                let mut marked = format!(
-                    "X-Wirepost-Partial: headers only; the message ({} bytes) is larger than \
-                     max_message_size_mb and was left on the server\r\n",
-                    m.size
-                )
-                .into_bytes();
-                marked.append(&mut raw);
-                raw = marked;
-                let base = m.uidl.clone().unwrap_or_else(|| content_identity(&raw));
-                partial_identity(&base)
-            }
-        };
-        out.push(Fetched {
-            msg: m.msg,
-            identity,
-            raw,
-            fetch: *fetch,
-        });
-    }
-    Ok(out)
-}
-
-/// `sha256:<hex>` of the message, for servers without UIDL.
-pub fn content_identity(raw: &[u8]) -> String {
-    use sha2::Digest as _;
-    let digest = sha2::Sha256::digest(raw);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
-}
-
-/// (message number, fetch kind, identity, outcome, size) per stored message.
-type StoreResult = Result<Vec<(u32, Fetch, String, StoreOutcome, u64)>, String>;
-
-fn spawn_store(store: Store, account: String, fetched: Vec<Fetched>) -> JoinHandle<StoreResult> {
-    tokio::task::spawn_blocking(move || {
-        let messages: Vec<NewMessage<'_>> = fetched
-            .iter()
-            .map(|f| NewMessage {
-                account: &account,
-                folder: POP3_FOLDER,
-                identity: ServerIdentity::Pop3 {
-                    uidl: f.identity.clone(),
-                },
-                raw: &f.raw,
-                flags: Flags::default(),
-                internal_date: None,
-            })
-            .collect();
-        let outcomes = store.store_batch(&messages).map_err(|e| e.to_string())?;
-        Ok(fetched
-            .iter()
-            .zip(outcomes)
-            .map(|(f, o)| (f.msg, f.fetch, f.identity.clone(), o, f.raw.len() as u64))
-            .collect())
-    })
-}
-
-/// Waits for a batch to be stored and queues the DELEs it allows.
-async fn finish_store(
-    handle: JoinHandle<StoreResult>,
-    options: &Pop3Options,
-    now: i64,
-    report: &mut SyncReport,
-    first: &mut HashMap<String, i64>,
-    deletions: &mut Vec<u32>,
-) -> Result<(), SyncError> {
-    let stored = handle
-        .await
-        .map_err(|e| SyncError::Store(e.to_string()))?
-        .map_err(SyncError::Store)?;
-    for (msg, fetch, identity, outcome, size) in stored {
-        match outcome {
-            StoreOutcome::Stored(_) => {
-                report.stored += 1;
-                report.bytes += size;
-            }
-            StoreOutcome::Duplicate(_) => report.duplicates += 1,
-        }
-        if fetch == Fetch::Headers {
-            report.headers_only += 1;
-            continue;
-        }
-        first.entry(identity).or_insert(now);
-        if due_for_deletion(options, Some(now), now) {
-            deletions.push(msg);
-        }
-    }
-    Ok(())
-}
-
-/// Sends queued DELEs (pipelined when allowed); they take effect at QUIT.
-async fn send_deletions(
-    session: &mut Client<Box<dyn Pop3Io>>,
-    deletions: &mut Vec<u32>,
-    pipelining: bool,
-) -> Result<u64, Pop3Error> {
-    let queued = std::mem::take(deletions);
-    if pipelining {
-        for &msg in &queued {
-            session.write(&Command::Dele(msg)).await?;
-        }
-        session.flush().await?;
-        for _ in &queued {
-            session.expect_ok().await?;
-        }
-    } else {
-        for &msg in &queued {
-            session.dele(msg).await?;
-        }
-    }
-    Ok(queued.len() as u64)
 }
 
 async fn blocking<T: Send + 'static>(
@@ -459,47 +254,4 @@ pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shared_uidls_fall_back_to_content_hash() {
-        let uidls: HashMap<u32, String> =
-            [(1, "a".into()), (2, "dup".into()), (3, "dup".into())].into();
-        let merged = merge_listings(&[(1, 10), (2, 20), (3, 30), (4, 40)], Some(&uidls));
-        let got: Vec<_> = merged.iter().map(|m| m.uidl.as_deref()).collect();
-        assert_eq!(got, vec![Some("a"), None, None, None]);
-        assert!(merge_listings(&[(1, 10)], None)[0].uidl.is_none());
-    }
-
-    #[test]
-    fn batches_respect_count_and_bytes() {
-        let item = |size| {
-            (
-                ServerMessage {
-                    msg: 1,
-                    size,
-                    uidl: None,
-                },
-                Fetch::Full,
-            )
-        };
-        let many: Vec<_> = (0..450).map(|_| item(10)).collect();
-        let sizes: Vec<usize> = batches(&many).iter().map(|b| b.len()).collect();
-        assert_eq!(sizes, vec![200, 200, 50]);
-        let big = vec![item(BATCH_MAX_BYTES + 1), item(1), item(BATCH_MAX_BYTES)];
-        let sizes: Vec<usize> = batches(&big).iter().map(|b| b.len()).collect();
-        assert_eq!(sizes, vec![1, 1, 1]);
-    }
-
-    #[test]
-    fn content_identity_is_sha256() {
-        assert_eq!(
-            content_identity(b"abc"),
-            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
 }
