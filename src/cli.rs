@@ -36,6 +36,15 @@ pub enum CliCommand {
     /// Send a message without the interface: body from stdin, or a whole
     /// message with --eml. It goes through the Outbox like any other.
     Send(crate::mail::headless::SendArgs),
+    /// Download new mail for the named accounts (all by default) without the
+    /// interface; prints one summary line per account.
+    Sync {
+        /// Account names; every account with a mail server when omitted.
+        accounts: Vec<String>,
+        /// Print the protocol conversation to stderr (passwords masked).
+        #[arg(long)]
+        trace: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -91,6 +100,9 @@ pub fn describe_config(loaded: &LoadedConfig, paths: &Paths) -> String {
             if let Some(ca) = &endpoint.ca_file {
                 let _ = writeln!(out, "          extra CA: {}", ca.display());
             }
+            if protocol == crate::config::Protocol::Pop3 {
+                let _ = writeln!(out, "          {}", describe_pop3(&endpoint.pop3_options()));
+            }
             if endpoint.accept_invalid_certs {
                 let _ = writeln!(
                     out,
@@ -98,6 +110,26 @@ pub fn describe_config(loaded: &LoadedConfig, paths: &Paths) -> String {
                 );
             }
         }
+    }
+    out
+}
+
+/// What a POP3 sync does with the mail on the server, in one line.
+fn describe_pop3(options: &crate::config::Pop3Options) -> String {
+    let mut out = match (options.delete_after_download, options.delete_after_days) {
+        (true, _) => "deletes on the server after download".to_string(),
+        (false, Some(days)) => format!("deletes on the server {days} days after download"),
+        (false, None) => "leaves mail on the server".to_string(),
+    };
+    if let Some(max) = options.max_message_bytes {
+        let what = match options.oversize {
+            crate::config::Oversize::Headers => "headers only",
+            crate::config::Oversize::Skip => "skipped",
+        };
+        out.push_str(&format!("; above {} MB: {what}", max >> 20));
+    }
+    if options.apop {
+        out.push_str("; APOP login");
     }
     out
 }

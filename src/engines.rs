@@ -64,6 +64,18 @@ impl Engines {
                 let handle = self.compose.dispatch(*command, job, self.events.clone());
                 self.track(job, handle.abort_handle());
             }
+            Command::Pop3Sync(request) => {
+                let job = self.next_job_id();
+                let store_dir = request.store_dir();
+                let task = tokio::spawn(crate::mail::pop3::engine::run_sync(
+                    job,
+                    request.account.clone(),
+                    store_dir,
+                    self.events.clone(),
+                    EngineEvent::Pop3,
+                ));
+                self.track(job, task.abort_handle());
+            }
             Command::CancelJob(job) => {
                 if let Some(handle) = self.jobs.remove(&job) {
                     handle.abort();

@@ -13,5 +13,6 @@ pub mod mail;
 pub mod net;
 pub mod sanitize;
 pub mod store;
+pub mod sync_command;
 pub mod tui;
 pub mod ui;

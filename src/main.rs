@@ -40,6 +40,10 @@ fn main() -> ExitCode {
             print!("{}", describe_config(&loaded, &paths));
             ExitCode::SUCCESS
         }
+        Some(CliCommand::Sync { accounts, trace }) => {
+            let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
+            wirepost::sync_command::run(&loaded, &paths, &accounts, trace)
+        }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
         Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),
         Some(CliCommand::Listen(args)) => wirepost::net::pipe_cli::listen(args),

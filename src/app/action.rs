@@ -59,6 +59,11 @@ pub enum Action {
     ReplyAll,
     Forward,
     ForwardAttached,
+    Pop3Sync,
+    Pop3Cancel,
+    Pop3ToggleTrace,
+    Pop3TraceOlder,
+    Pop3TraceNewer,
 }
 
 impl Action {
@@ -116,6 +121,11 @@ impl Action {
         Action::ReplyAll,
         Action::Forward,
         Action::ForwardAttached,
+        Action::Pop3Sync,
+        Action::Pop3Cancel,
+        Action::Pop3ToggleTrace,
+        Action::Pop3TraceOlder,
+        Action::Pop3TraceNewer,
     ];
 
     /// The name used in the keymap file and in config overrides.
@@ -174,6 +184,11 @@ impl Action {
             Action::ReplyAll => "reply_all",
             Action::Forward => "forward",
             Action::ForwardAttached => "forward_attached",
+            Action::Pop3Sync => "pop3_sync",
+            Action::Pop3Cancel => "pop3_cancel",
+            Action::Pop3ToggleTrace => "pop3_toggle_trace",
+            Action::Pop3TraceOlder => "pop3_trace_older",
+            Action::Pop3TraceNewer => "pop3_trace_newer",
         }
     }
 
@@ -233,6 +248,11 @@ impl Action {
             Action::ReplyAll => "Reply to the sender and all recipients",
             Action::Forward => "Forward (original quoted inline)",
             Action::ForwardAttached => "Forward with the original attached",
+            Action::Pop3Sync => "Get new mail from the POP3 accounts",
+            Action::Pop3Cancel => "Stop the POP3 sync (deletes nothing)",
+            Action::Pop3ToggleTrace => "Show or hide the POP3 protocol trace",
+            Action::Pop3TraceOlder => "Scroll the POP3 trace back a page",
+            Action::Pop3TraceNewer => "Scroll the POP3 trace forward a page",
         }
     }
 

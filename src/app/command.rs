@@ -12,4 +12,6 @@ pub enum Command {
     Socket(crate::net::session::SocketCommand),
     /// Work for the composer (send, save a draft, list the Outbox, ...).
     Compose(Box<crate::mail::compose_engine::ComposeCommand>),
+    /// Download new mail from one POP3 account into the store.
+    Pop3Sync(Box<crate::mail::pop3::engine::Pop3SyncRequest>),
 }

@@ -40,6 +40,8 @@ pub enum EngineEvent {
     Socket(crate::net::session::SessionEvent),
     /// A report from the composer's background work.
     Compose(Box<crate::mail::compose_engine::ComposeEvent>),
+    /// A POP3 sync's start, progress (with trace lines) and end.
+    Pop3(crate::mail::pop3::engine::Pop3Event),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,7 @@ mod event;
 mod help;
 mod keymap;
 mod keyspec;
+mod pop3;
 pub mod sockets;
 mod status;
 mod tabs;
@@ -22,6 +23,7 @@ pub use event::{EngineEvent, Event, JobId, Level};
 pub use help::{HelpLine, help_line_count, help_lines};
 pub use keymap::{KeyContext, Keymap};
 pub use keyspec::KeySpec;
+pub use pop3::{POP3_TRACE_CAP_LINES, Pop3AccountState, Pop3Gauge, Pop3Ui};
 pub use status::{Job, Status, StatusMessage};
 pub use tabs::{TAB_BAR_BRAND, TAB_GAP, Tab, tab_at_column, tab_columns};
 
@@ -56,6 +58,8 @@ pub struct App {
     pub compose: compose::ComposeState,
     /// Text the event loop should open in $EDITOR (it owns the terminal).
     pub editor_request: Option<String>,
+    /// POP3 accounts' sync state and the protocol trace.
+    pub pop3: Pop3Ui,
 }
 
 impl App {
@@ -74,6 +78,7 @@ impl App {
             sockets: sockets::Sockets::default(),
             compose,
             editor_request: None,
+            pop3: Pop3Ui::default(),
         }
     }
 

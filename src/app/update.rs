@@ -105,6 +105,11 @@ impl App {
             Action::ShowSockets => self.show_tab(Tab::Sockets),
             Action::ShowCompose => self.show_tab(Tab::Compose),
             Action::ShowInbox => self.show_tab(Tab::Inbox),
+            Action::Pop3Sync => return self.pop3_sync_all(),
+            Action::Pop3Cancel => return self.pop3_cancel(),
+            Action::Pop3ToggleTrace => self.pop3_toggle_trace(),
+            Action::Pop3TraceOlder => self.pop3_scroll_trace(true),
+            Action::Pop3TraceNewer => self.pop3_scroll_trace(false),
             Action::Cancel
             | Action::Confirm
             | Action::ScrollUp
@@ -195,7 +200,7 @@ impl App {
         }
     }
 
-    fn on_engine(&mut self, report: EngineEvent) -> Vec<Command> {
+    pub(super) fn on_engine(&mut self, report: EngineEvent) -> Vec<Command> {
         match report {
             EngineEvent::JobStarted { job, label } => {
                 self.status.job_started(job, &label);
@@ -206,6 +211,7 @@ impl App {
             }
             EngineEvent::JobFinished { job, outcome } => {
                 self.compose.job_finished(job, &outcome);
+                self.pop3.job_ended(job, &outcome);
                 let finished = self.status.job_finished(job);
                 match (outcome, finished) {
                     (Ok(summary), _) => self.status.set(Level::Info, &summary),
@@ -225,6 +231,7 @@ impl App {
             }
             EngineEvent::Socket(event) => return self.on_socket_event(event),
             EngineEvent::Compose(event) => return self.on_compose_event(*event),
+            EngineEvent::Pop3(event) => return self.on_pop3(event),
         }
         Vec::new()
     }

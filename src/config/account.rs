@@ -98,12 +98,67 @@ pub struct Endpoint {
     /// Skip certificate verification. Dangerous; shown as a warning.
     #[serde(default)]
     pub accept_invalid_certs: bool,
+    /// POP3 only: what to do with the mail on the server (see `Pop3Options`).
+    #[serde(default)]
+    pub delete_after_download: bool,
+    pub delete_after_days: Option<u32>,
+    pub max_message_size_mb: Option<u64>,
+    #[serde(default)]
+    pub oversize: Oversize,
+    #[serde(default)]
+    pub apop: bool,
+}
+
+/// What a POP3 sync does with a message above `max_message_size_mb`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Oversize {
+    /// Store only its headers (fetched with TOP), marked as partial.
+    #[default]
+    Headers,
+    /// Leave it on the server and store nothing.
+    Skip,
+}
+
+/// The POP3-specific settings of an endpoint, in the units the sync uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pop3Options {
+    /// Delete each message on the server once it is stored locally.
+    pub delete_after_download: bool,
+    /// Delete messages on the server this many days after wirepost first
+    /// stored them.
+    pub delete_after_days: Option<u32>,
+    pub max_message_bytes: Option<u64>,
+    pub oversize: Oversize,
+    /// Log in with APOP instead of SASL PLAIN / USER+PASS.
+    pub apop: bool,
 }
 
 impl Endpoint {
     pub fn port_for(&self, protocol: Protocol) -> u16 {
         self.port
             .unwrap_or_else(|| protocol.default_port(self.security))
+    }
+
+    pub fn pop3_options(&self) -> Pop3Options {
+        Pop3Options {
+            delete_after_download: self.delete_after_download,
+            delete_after_days: self.delete_after_days,
+            max_message_bytes: self
+                .max_message_size_mb
+                .map(|mb| mb.saturating_mul(1 << 20)),
+            oversize: self.oversize,
+            apop: self.apop,
+        }
+    }
+
+    /// Whether any POP3-only key is set (an error on IMAP and SMTP servers).
+    fn uses_pop3_keys(&self) -> bool {
+        self.delete_after_download
+            || self.delete_after_days.is_some()
+            || self.max_message_size_mb.is_some()
+            || self.oversize != Oversize::default()
+            || self.apop
     }
 
     /// Where the password comes from, if the server needs one.
@@ -170,6 +225,14 @@ impl Account {
             if endpoint.host.trim().is_empty() {
                 return Err(here(format!(
                     "account \"{}\" [{}]: host must not be empty",
+                    self.name,
+                    protocol.name()
+                )));
+            }
+            if protocol != Protocol::Pop3 && endpoint.uses_pop3_keys() {
+                return Err(here(format!(
+                    "account \"{}\" [{}]: delete_after_download, delete_after_days, \
+                     max_message_size_mb, oversize and apop apply to [pop3] only",
                     self.name,
                     protocol.name()
                 )));

@@ -8,9 +8,9 @@ mod paths;
 mod secret;
 mod theme;
 
-pub use account::{Account, Endpoint, Protocol, Security};
+pub use account::{Account, Endpoint, Oversize, Pop3Options, Protocol, Security};
 pub use error::ConfigError;
-pub use paths::Paths;
+pub use paths::{Paths, expand_tilde};
 pub use secret::{Secret, SecretSource};
 pub use theme::{ColorSpec, ThemeConfig};
 

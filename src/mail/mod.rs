@@ -1,5 +1,6 @@
-//! Mail: composing, sending over SMTP, and the local folders that keep what
-//! is being sent. Engines here never touch the terminal.
+//! Mail: composing and sending over SMTP, downloading over POP3, and the
+//! local folders that keep what is being sent. Engines here never touch the
+//! terminal.
 
 pub mod address;
 pub mod compose_engine;
@@ -9,6 +10,7 @@ pub mod headless;
 pub mod imap_append;
 pub mod mailto;
 pub mod path_complete;
+pub mod pop3;
 pub mod reply;
 pub mod send;
 pub mod smtp;

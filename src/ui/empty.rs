@@ -92,6 +92,9 @@ pub fn inbox(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                     ),
                     style,
                 )));
+                if protocol == Protocol::Pop3 {
+                    lines.push(super::pop3::state_line(app, theme, &account.name));
+                }
             }
             if account.imap.is_none() && account.pop3.is_none() {
                 lines.push(Line::from(Span::styled(

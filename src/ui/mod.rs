@@ -4,6 +4,7 @@ mod compose;
 mod empty;
 mod help;
 mod layout;
+mod pop3;
 mod prompt;
 mod sockets;
 mod status_line;
@@ -31,6 +32,12 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.tab {
         Tab::Sockets => sockets::render(app, &theme, frame, body),
         Tab::Compose => compose::render(app, &theme, frame, body),
+        Tab::Inbox if app.pop3.show_trace => {
+            let [top, trace] =
+                Layout::vertical([Constraint::Percentage(45), Constraint::Min(5)]).areas(body);
+            empty::inbox(app, &theme, frame, top);
+            pop3::trace_pane(app, &theme, frame, trace);
+        }
         Tab::Inbox => empty::inbox(app, &theme, frame, body),
     }
     status_line::render(app, &theme, frame, status);

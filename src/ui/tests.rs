@@ -137,3 +137,43 @@ fn tab_bar_labels_sit_where_clicks_land() {
         assert_eq!(text, tab.label());
     }
 }
+
+#[test]
+fn inbox_pop3_syncing_with_trace() {
+    use crate::mail::pop3::engine::Pop3Event;
+    use crate::mail::pop3::{TraceDir, TraceLine};
+    let mut app = app_with(example_config());
+    app.tab = Tab::Inbox;
+    app.update(Event::Engine(EngineEvent::Pop3(Pop3Event::Started {
+        job: 1,
+        account: "old-isp".into(),
+    })));
+    let trace = [
+        (
+            TraceDir::Note,
+            "connected to pop.isp.example.net:110 (security: starttls)",
+        ),
+        (TraceDir::Client, "AUTH PLAIN ********"),
+        (TraceDir::Server, "+OK Logged in."),
+        (TraceDir::Client, "RETR 1"),
+        (TraceDir::Server, "+OK 5012 octets"),
+        (TraceDir::Server, "[message: 5012 bytes, 80 lines]"),
+    ]
+    .into_iter()
+    .map(|(dir, text)| TraceLine {
+        dir,
+        text: text.into(),
+    })
+    .collect();
+    app.update(Event::Engine(EngineEvent::Pop3(Pop3Event::Progress {
+        job: 1,
+        account: "old-isp".into(),
+        done_messages: 120,
+        total_messages: 400,
+        done_bytes: 600_000,
+        total_bytes: 2_000_000,
+        trace,
+    })));
+    app.pop3.show_trace = true;
+    insta::assert_snapshot!(draw(&app, 80, 30).backend());
+}

@@ -1,0 +1,46 @@
+//! End-to-end: a POP3 sync started from the Inbox of the real binary, with
+//! the trace pane open, against real Dovecot.
+
+mod common;
+
+use common::mailstack::Mailstack;
+use common::pty::{Tui, temp_config};
+
+#[test]
+fn inbox_syncs_a_pop3_account_and_shows_the_trace() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let user = stack.claim_user();
+    stack.seed(&user.address, 5, 4000);
+    let dir = tempfile::tempdir().unwrap();
+    let config = temp_config(
+        dir.path(),
+        &format!(
+            "[store]\npath = \"{}\"\n[[accounts]]\nname = \"pop\"\nemail = \"{}\"\n\
+             [accounts.pop3]\nhost = \"localhost\"\nport = {}\nsecurity = \"tls\"\n\
+             password_command = \"echo {}\"\nca_file = \"{}\"\n",
+            dir.path().join("store").display(),
+            user.address,
+            stack.pop3s_port,
+            user.password,
+            stack.ca.display()
+        ),
+    );
+    // Tall enough for the whole conversation of a 5-message sync.
+    let mut tui = Tui::start(&["--config", config.to_str().unwrap()], 100, 120);
+    tui.send("3");
+    tui.wait_text("not synced yet (g to get mail)");
+    tui.send("T");
+    tui.wait_text("No POP3 conversation yet");
+    tui.send("g");
+    tui.wait_text("last sync: 5 new");
+    tui.wait_text("C: AUTH PLAIN ********");
+    tui.wait_text("S: [message: ");
+    assert!(!tui.screen().contains(&user.password), "{}", tui.screen());
+    // Again: nothing new.
+    tui.send("g");
+    tui.wait_text("last sync: 0 new");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}
