@@ -210,3 +210,130 @@ async fn pop3_sync_with_delete_survives_cuts_stalls_and_corruption() {
         proxy.summary()
     ));
 }
+
+fn smtp_account(stack: &Mailstack, me: &TestUser, port: u16) -> Account {
+    let toml = format!(
+        "[[accounts]]\nname = \"s\"\nemail = \"{}\"\n[accounts.smtp]\nhost = \"localhost\"\n\
+         port = {port}\nsecurity = \"tls\"\npassword_command = \"echo {}\"\nca_file = \"{}\"\n",
+        me.address,
+        me.password,
+        stack.ca.display()
+    );
+    let config = Config::parse(&toml, Path::new("faults.toml")).expect("config");
+    config.accounts.into_iter().next().unwrap()
+}
+
+/// How many messages in `user`'s server mailbox contain `token`.
+fn delivered(stack: &Mailstack, user: &TestUser, token: &str) -> usize {
+    walk(&server_maildir(stack, user))
+        .iter()
+        .filter(|p| {
+            let parent = p.parent().and_then(|d| d.file_name()).unwrap();
+            (parent == "new" || parent == "cur")
+                && std::fs::read(p)
+                    .map(|b| String::from_utf8_lossy(&b).contains(token))
+                    .unwrap_or(false)
+        })
+        .count()
+}
+
+async fn send_outbox(store: &Store, account: &Account) -> (usize, usize) {
+    use wirepost::mail::{folders, send};
+    let (mut sent, mut failed) = (0, 0);
+    let queued = folders::list(store, &account.name, folders::OUTBOX).unwrap();
+    for entry in queued {
+        let progress: send::ProgressSink = std::sync::Arc::new(|_| {});
+        let attempt = tokio::time::timeout(
+            Duration::from_secs(120),
+            send::send_queued(store.clone(), account.clone(), entry.id, progress),
+        )
+        .await
+        .expect("a send hung");
+        match attempt {
+            Ok(_) => sent += 1,
+            Err(_) => failed += 1,
+        }
+    }
+    (sent, failed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_send_through_faults_loses_nothing_and_sends_nothing_twice() {
+    use wirepost::mail::{folders, send};
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let runs = env_or("WIREPOST_FAULT_RUNS", 10);
+    let seed = env_or("WIREPOST_FAULT_SEED", 0x5e_0d);
+    let (me, them) = (stack.claim_user(), stack.claim_user());
+    // Offsets within the TLS handshake, the commands and the message.
+    let proxy = FaultProxy::start(stack.smtps_port, seed, 4_000);
+    let account = smtp_account(&stack, &me, proxy.port);
+    let dir = tempfile::tempdir().unwrap();
+    let mut tokens = Vec::new();
+    let (mut sent, mut failed) = (0, 0);
+    for run in 0..runs {
+        let store = Store::open(dir.path()).unwrap();
+        // A new message each run, queued as the composer does.
+        let token = format!("{}-{run}", Mailstack::unique("smtpfault"));
+        let raw = format!(
+            "From: {}\r\nTo: {}\r\nSubject: {token}\r\nMessage-ID: <{token}@example.test>\r\n\r\n{}\r\n",
+            me.address,
+            them.address,
+            format!("{token} body line\r\n").repeat(40)
+        );
+        send::queue(
+            store.clone(),
+            account.name.clone(),
+            std::sync::Arc::new(raw.into_bytes()),
+        )
+        .await
+        .unwrap();
+        tokens.push(token);
+        let (s, f) = send_outbox(&store, &account).await;
+        sent += s;
+        failed += f;
+    }
+    // A clean run sends whatever is left in the Outbox.
+    proxy.arm(false);
+    let store = Store::open(dir.path()).unwrap();
+    let (_, left) = send_outbox(&store, &account).await;
+    assert_eq!(left, 0, "the clean run failed to send");
+    assert!(
+        folders::list(&store, &account.name, folders::OUTBOX)
+            .unwrap()
+            .is_empty()
+    );
+    let filed = folders::list(&store, &account.name, folders::SENT).unwrap();
+    assert_eq!(filed.len(), tokens.len(), "each message filed in Sent once");
+    // Every message arrives; wait for Postfix to hand them to Dovecot.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let counts = loop {
+        let counts: Vec<usize> = tokens.iter().map(|t| delivered(&stack, &them, t)).collect();
+        if counts.iter().all(|n| *n >= 1) || std::time::Instant::now() > deadline {
+            break counts;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let lost: Vec<_> = tokens
+        .iter()
+        .zip(&counts)
+        .filter(|(_, n)| **n == 0)
+        .collect();
+    let doubled: Vec<_> = tokens
+        .iter()
+        .zip(&counts)
+        .filter(|(_, n)| **n > 1)
+        .collect();
+    report(&format!(
+        "smtp faults: {runs} runs (seed {seed:#x}) of send over TLS through {}; \
+         {sent} sends succeeded and {failed} failed during them (kept in the Outbox); \
+         after the clean run {} delivered, {} lost, {} delivered twice",
+        proxy.summary(),
+        counts.iter().filter(|n| **n >= 1).count(),
+        lost.len(),
+        doubled.len()
+    ));
+    assert!(lost.is_empty(), "lost: {lost:?}");
+    assert!(doubled.is_empty(), "delivered twice: {doubled:?}");
+}
