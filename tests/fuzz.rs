@@ -236,3 +236,131 @@ fn fuzz_socket_screen() {
         }
     });
 }
+
+/// RFC 1939 byte-stuffing, as a server does it.
+fn stuff(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in body.split_inclusive(|b| *b == b'\n') {
+        if line.first() == Some(&b'.') {
+            out.push(b'.');
+        }
+        out.extend_from_slice(line);
+    }
+    out.extend_from_slice(b".\r\n");
+    out
+}
+
+#[test]
+fn fuzz_pop3_replies() {
+    use wirepost::mail::pop3::reply::{
+        Capabilities, apop_timestamp, decode_multiline, parse_list_line, parse_stat, parse_status,
+        parse_uidl_line, trim_added_line_end,
+    };
+    let seeds = seeds(&[
+        b"+OK Dovecot ready. <1896.697170952@dbc.mtview.ca.us>\r\n",
+        b"-ERR [SYS/TEMP] try later\r\n",
+        b"+ VXNlcm5hbWU6\r\n",
+        b"1 whqtswO00WBw418f9t5JxYwZ\r\n",
+        b"2 320\r\n",
+        b"SASL PLAIN LOGIN\r\nIMPLEMENTATION Dovecot\r\n",
+        b"Subject: x\r\n\r\n.leading dot\r\n..two\r\n.\r\n",
+    ]);
+    let tokens: &[&[u8]] = &[
+        b"+OK ", b"-ERR ", b"[", b"]", b".\r\n", b"\r\n.", b"<", b">", b"@",
+    ];
+    fuzz("stable pop3_reply", QUICK, &seeds, tokens, |data| {
+        let _ = parse_status(data);
+        let _ = parse_stat(&text(data));
+        let _ = parse_list_line(data);
+        let _ = parse_uidl_line(data);
+        let _ = apop_timestamp(&text(data));
+        let mut caps = Capabilities::default();
+        for line in data.split_inclusive(|b| *b == b'\n') {
+            caps.add_line(line);
+        }
+        if let Some((out, used)) = decode_multiline(data) {
+            assert!(used <= data.len() && out.len() <= used);
+        }
+        // Stuffing then decoding gives back the body, line endings and all.
+        let mut body = data.to_vec();
+        if !body.is_empty() && !body.ends_with(b"\n") {
+            body.extend_from_slice(b"\r\n");
+        }
+        let wire = stuff(&body);
+        assert_eq!(decode_multiline(&wire), Some((body.clone(), wire.len())));
+        let size = body.len() as u64;
+        let mut padded = body.clone();
+        padded.extend_from_slice(b"\r\n");
+        trim_added_line_end(&mut padded, Some(size));
+        assert_eq!(padded, body);
+    });
+}
+
+/// The SMTP trace of one dialogue, fed in chunks cut where the input says.
+fn smtp_trace(client: &[u8], server: &[&[u8]], cuts: &[u8]) -> Vec<String> {
+    use std::sync::{Arc, Mutex};
+    use wirepost::mail::smtp::{TraceLine, TraceRecorder, TraceSink};
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let out = lines.clone();
+    let sink: TraceSink = Arc::new(move |l: TraceLine| out.lock().unwrap().push(l.display()));
+    let mut recorder = TraceRecorder::new(sink);
+    let mut cuts = cuts.iter().cycle();
+    // Client line k goes out after server reply k, as a real client waits.
+    let client_lines: Vec<&[u8]> = client.split_inclusive(|b| *b == b'\n').collect();
+    for (k, reply) in server.iter().enumerate() {
+        for piece in reply.chunks(1 + *cuts.next().unwrap_or(&200) as usize) {
+            recorder.received(piece);
+        }
+        if let Some(line) = client_lines.get(k) {
+            for piece in line.chunks(1 + *cuts.next().unwrap_or(&200) as usize) {
+                recorder.sent(piece);
+            }
+        }
+    }
+    let lines = lines.lock().unwrap().clone();
+    lines
+}
+
+#[test]
+fn fuzz_smtp_trace_redaction() {
+    const SECRET_PLAIN: &str = "AHVzZXJAZXhhbXBsZS50ZXN0AHMzY3IzdC1wYXNz";
+    const SECRET_LOGIN: &str = "czNjcjN0LXBhc3M=";
+    let seeds = seeds(&[b"\x05\x01\x40\x02\x07\x03", b"\x00\x00\x00\x00", b"\xff"]);
+    fuzz("stable smtp_trace", QUICK / 4, &seeds, &[], |cuts| {
+        let client = format!(
+            "EHLO wirepost\r\nAUTH PLAIN {SECRET_PLAIN}\r\nAUTH LOGIN\r\ndXNlcg==\r\n{SECRET_LOGIN}\r\nMAIL FROM:<a@b>\r\nDATA\r\nSubject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n"
+        );
+        // The server's replies, mutated by the input where it cannot change
+        // what the client may do next (the codes stay).
+        let noise = text(cuts).replace(['\r', '\n'], " ");
+        let server: Vec<Vec<u8>> = [
+            format!("220 mx {noise}\r\n"),
+            format!("250-mx\r\n250-AUTH PLAIN LOGIN {noise}\r\n250 8BITMIME\r\n"),
+            "235 2.7.0 ok\r\n".to_string(),
+            "334 VXNlcm5hbWU6\r\n".to_string(),
+            "334 UGFzc3dvcmQ6\r\n".to_string(),
+            format!("235 {noise}\r\n"),
+            "250 ok\r\n".to_string(),
+            "354 go ahead\r\n".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            format!("250 queued {noise}\r\n"),
+            "221 bye\r\n".to_string(),
+        ]
+        .into_iter()
+        .map(String::into_bytes)
+        .collect();
+        let server: Vec<&[u8]> = server.iter().map(Vec::as_slice).collect();
+        let chunked = smtp_trace(client.as_bytes(), &server, cuts);
+        let whole = smtp_trace(client.as_bytes(), &server, &[255]);
+        assert_eq!(chunked, whole, "chunking changed the trace");
+        let all = chunked.join("\n");
+        assert!(
+            !all.contains(SECRET_PLAIN) && !all.contains(SECRET_LOGIN),
+            "{all}"
+        );
+        assert!(all.contains("C: AUTH PLAIN ****"), "{all}");
+        assert!(all.contains("<message, 18 bytes>"), "{all}");
+    });
+}
