@@ -141,7 +141,7 @@ fn kill_during_pop3_sync_then_restart_loses_nothing() {
         // Killed at a random moment: early kills hit the login, later
         // ones the downloads and the deletions.
         let mut child = wirepost(&config, &["sync"], dir.path()).spawn().unwrap();
-        let wait = Duration::from_millis(50 + rng.next() % 700);
+        let wait = Duration::from_millis(20 + rng.next() % 400);
         std::thread::sleep(wait);
         let finished = child.try_wait().unwrap().is_some();
         child.kill().unwrap_or_default(); // SIGKILL
