@@ -10,16 +10,24 @@
 //! task, never from the event loop.
 
 mod envelope;
+mod import;
 pub mod maildir;
 mod names;
 mod ops;
+mod query;
+mod reindex;
 mod schema;
+mod thread;
 mod types;
 mod write;
 
 pub use envelope::Envelope;
+pub use import::ImportReport;
 pub use names::{dir_name, folder_dir_name, undo_dir_name};
+pub use query::{FolderSummary, ListQuery, MessageRow, SortOrder, ThreadFields, fts_query};
+pub use reindex::ReindexReport;
 pub use schema::SCHEMA_VERSION;
+pub use thread::{ThreadLine, thread_order};
 pub use types::{
     Flags, FolderRole, FolderState, MessageId, NewMessage, ServerIdentity, StoreError, StoreOutcome,
 };
@@ -86,5 +94,7 @@ impl Store {
     }
 }
 
+#[cfg(test)]
+mod listing_tests;
 #[cfg(test)]
 mod tests;
