@@ -21,7 +21,7 @@ mod thread;
 mod types;
 mod write;
 
-pub use envelope::Envelope;
+pub use envelope::{Envelope, addresses as envelope_addresses};
 pub use import::ImportReport;
 pub use names::{dir_name, folder_dir_name, undo_dir_name};
 pub use query::{FolderSummary, ListQuery, MessageRow, SortOrder, ThreadFields, fts_query};
