@@ -7,9 +7,11 @@
 
 mod attachments;
 mod body;
+mod date;
 mod headers;
 
 pub use attachments::{AttachmentInfo, attachment_bytes, safe_file_name, save_attachment};
+pub use date::format_date;
 pub use headers::HeaderLine;
 
 use crate::store::envelope_addresses;

@@ -13,7 +13,11 @@ Content-Type: multipart/alternative; boundary=b\r\n\r\n\
     assert_eq!(view.body, "plain body");
     assert!(!view.body_from_html);
     assert!(view.html.as_deref().unwrap().contains("<p>html body</p>"));
-    assert!(view.headers.iter().any(|h| h.name == "Subject" && h.value == "日本語の件名"));
+    assert!(
+        view.headers
+            .iter()
+            .any(|h| h.name == "Subject" && h.value == "日本語の件名")
+    );
 }
 
 #[test]
@@ -24,9 +28,16 @@ fn html_only_mail_is_rendered_with_numbered_links() {
     let view = MessageView::build(raw, 80);
     assert!(view.body_from_html);
     assert!(view.body.contains("Hello"), "{}", view.body);
-    assert!(view.body.contains("this[1]") || view.body.contains("[this][1]"), "{}", view.body);
+    assert!(
+        view.body.contains("this[1]") || view.body.contains("[this][1]"),
+        "{}",
+        view.body
+    );
     assert!(!view.body.contains("alert"), "{}", view.body);
-    assert_eq!(view.links, vec!["https://example.com/a", "https://example.com/b"]);
+    assert_eq!(
+        view.links,
+        vec!["https://example.com/a", "https://example.com/b"]
+    );
 }
 
 #[test]
@@ -75,7 +86,10 @@ fn legacy_charsets_are_converted() {
     // "中文" in GBK, "日本" in Shift-JIS, "é" in Latin-1.
     let gbk = b"Subject: =?GBK?B?1tDOxA==?=\r\nContent-Type: text/plain; charset=gbk\r\n\r\n\xd6\xd0\xce\xc4";
     let view = MessageView::build(gbk, 80);
-    assert_eq!((view.subject.as_str(), view.body.as_str()), ("中文", "中文"));
+    assert_eq!(
+        (view.subject.as_str(), view.body.as_str()),
+        ("中文", "中文")
+    );
     let sjis = b"Content-Type: text/plain; charset=shift_jis\r\n\r\n\x93\xfa\x96\x7b";
     assert_eq!(MessageView::build(sjis, 80).body, "日本");
     let latin = b"Content-Type: text/plain; charset=iso-8859-1\r\n\r\ncaf\xe9";

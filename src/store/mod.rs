@@ -9,6 +9,7 @@
 //! Every method blocks on disk: call them from `spawn_blocking` or a store
 //! task, never from the event loop.
 
+pub mod commands;
 mod envelope;
 mod import;
 pub mod maildir;
@@ -17,6 +18,7 @@ mod ops;
 mod query;
 mod reindex;
 mod schema;
+pub mod service;
 mod thread;
 mod types;
 mod write;
