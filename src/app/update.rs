@@ -201,7 +201,8 @@ impl App {
             }
             EngineEvent::Store(event) => {
                 let (commands, dirty) = self.inbox.on_store(event, self.size);
-                self.dirty |= dirty;
+                // Only the Inbox tab draws this state.
+                self.dirty |= dirty && self.tab == Tab::Inbox;
                 return commands;
             }
         }

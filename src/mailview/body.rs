@@ -62,7 +62,7 @@ pub fn html_to_text(html: &str, width: usize) -> (String, Vec<String>) {
     if html.len() > HTML_RENDER_CAP_BYTES {
         return (strip_tags(html), Vec::new());
     }
-    let rendered = html2text::config::plain()
+    let rendered = html2text::config::plain_no_decorate()
         .link_footnotes(true)
         .string_from_read(html.as_bytes(), width)
         .unwrap_or_else(|_| strip_tags(html));

@@ -18,6 +18,10 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
+/// When set, storing aborts the process between writing the files and
+/// committing their rows (for the crash-consistency test only).
+pub const CRASH_HOOK_ENV: &str = "WIREPOST_TEST_CRASH_BEFORE_INDEX_COMMIT";
+
 /// A folder's row id and its directory relative to the store root.
 #[derive(Debug, Clone)]
 pub(super) struct FolderRow {
@@ -110,6 +114,11 @@ impl Store {
         if durability == Durability::CallerSyncs && !written.is_empty() {
             let paths: Vec<PathBuf> = written.iter().map(|(_, p, _)| p.clone()).collect();
             maildir::sync_paths(&paths)?;
+        }
+        if std::env::var_os(CRASH_HOOK_ENV).is_some() && !written.is_empty() {
+            // The crash-consistency test kills the process exactly here:
+            // files durable, index rows not committed.
+            std::process::abort();
         }
         let tx = conn.transaction()?;
         for (i, path, envelope) in &written {
