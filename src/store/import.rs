@@ -88,10 +88,16 @@ impl Store {
                     .ok()
                     .filter(|&d| d > 0);
                 let raw = message.unwrap_contents();
+                // The Date: header says when it was written; the From_
+                // line's date only stands in when that is missing.
+                let has_date = mail_parser::MessageParser::default()
+                    .parse_headers(&raw)
+                    .and_then(|m| m.date().map(|d| d.is_valid()))
+                    .unwrap_or(false);
                 batch.push(Source {
                     flags: mbox_flags(&raw),
+                    date: if has_date { None } else { date },
                     raw,
-                    date,
                 });
                 if batch.len() == IMPORT_BATCH {
                     self.import_batch(&mut batch, account, &target, &mut report)?;

@@ -98,10 +98,14 @@ impl Store {
         }
         // Write the files; none is indexed yet.
         let mut written: Vec<(usize, PathBuf, Envelope)> = Vec::with_capacity(planned.len());
+        let mut maildirs: HashMap<&str, Maildir> = HashMap::new();
         for (i, name) in &planned {
             let msg = &msgs[*i];
             let folder = &folders[&(msg.account, msg.folder)];
-            let md = Maildir::create(self.inner.root.join(&folder.dir))?;
+            let md = match maildirs.entry(folder.dir.as_str()) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(Maildir::create(self.inner.root.join(&folder.dir))?),
+            };
             let subdir = if msg.flags.seen {
                 Subdir::Cur
             } else {
