@@ -18,6 +18,7 @@ mod ops;
 mod query;
 mod reindex;
 mod schema;
+mod server_sync;
 pub mod service;
 mod thread;
 mod types;
@@ -29,6 +30,7 @@ pub use names::{dir_name, folder_dir_name, undo_dir_name};
 pub use query::{FolderSummary, ListQuery, MessageRow, SortOrder, ThreadFields, fts_query};
 pub use reindex::ReindexReport;
 pub use schema::SCHEMA_VERSION;
+pub use server_sync::{LocalMove, RemovedIdentity};
 pub use thread::{ThreadLine, thread_order};
 pub use types::{
     Flags, FolderRole, FolderState, MessageId, NewMessage, ServerIdentity, StoreError, StoreOutcome,

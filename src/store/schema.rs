@@ -64,6 +64,21 @@ const MIGRATIONS: &[&str] = &[
         tokenize = 'unicode61 remove_diacritics 2'
     );
     ",
+    // 2: identities of messages deleted for good, so a sync neither fetches
+    // them again nor forgets to delete them on the server.
+    "
+    CREATE TABLE tombstones (
+        id          INTEGER PRIMARY KEY,
+        account     TEXT NOT NULL,
+        id_folder   INTEGER,
+        id_kind     INTEGER NOT NULL,
+        uidvalidity INTEGER,
+        uid         INTEGER,
+        uidl        TEXT,
+        removed_at  INTEGER NOT NULL
+    );
+    CREATE INDEX tombstones_by_account ON tombstones (account);
+    ",
 ];
 
 /// The schema version this build writes.

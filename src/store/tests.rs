@@ -322,3 +322,29 @@ fn schema_is_versioned_and_newer_indexes_are_refused() {
     let err = Store::open(dir.path()).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
 }
+
+#[test]
+fn an_older_index_is_migrated_forward_keeping_its_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.store_message(&msg("INBOX", imap(1), RAW)).unwrap();
+        // Make it look like an index written before version 2.
+        let conn = store.conn();
+        conn.execute_batch("DROP TABLE tombstones; PRAGMA user_version = 1;")
+            .unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.has_identity("acct", "INBOX", &imap(1)).unwrap());
+    let version: i64 = store
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let id = store
+        .message_by_identity("acct", "INBOX", &imap(1))
+        .unwrap()
+        .unwrap();
+    store.remove_message(id).unwrap();
+    assert!(store.known_uids("acct", "INBOX", 7).unwrap().contains(&1));
+}
