@@ -54,7 +54,11 @@ pub struct Store {
 
 struct Inner {
     root: PathBuf,
+    /// Every write goes through this connection.
     conn: Mutex<Connection>,
+    /// Lists and searches read here, so a sync's long write transaction
+    /// never makes the Inbox wait (WAL lets readers run beside a writer).
+    reader: Mutex<Connection>,
 }
 
 impl std::fmt::Debug for Store {
@@ -73,10 +77,13 @@ impl Store {
         let index = dir.join(INDEX_FILE);
         let mut conn = Connection::open(&index)?;
         schema::prepare(&mut conn, &index)?;
+        let reader = Connection::open(&index)?;
+        reader.busy_timeout(std::time::Duration::from_secs(10))?;
         let store = Store {
             inner: Arc::new(Inner {
                 root: dir.to_path_buf(),
                 conn: Mutex::new(conn),
+                reader: Mutex::new(reader),
             }),
         };
         store.recover_pending()?;
@@ -93,6 +100,14 @@ impl Store {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         self.inner
             .conn
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// The read-only connection for lists and searches.
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.inner
+            .reader
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
     }

@@ -94,7 +94,7 @@ impl Store {
     /// Every folder with its message and unread counts, accounts in order of
     /// name, the Inbox first within each account, then by name.
     pub fn folders(&self) -> Result<Vec<FolderSummary>, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader();
         let mut stmt = conn.prepare(
             "SELECT f.account, f.name, f.role, f.last_sync,
                (SELECT count(*) FROM messages m WHERE m.folder_id = f.id),
@@ -119,7 +119,7 @@ impl Store {
 
     /// How many messages `query` lists.
     pub fn count(&self, query: &ListQuery) -> Result<u64, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader();
         let Some(folder) = folder_id(&conn, &query.account, &query.folder)? else {
             return Ok(0);
         };
@@ -146,7 +146,7 @@ impl Store {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<MessageRow>, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader();
         let Some(folder) = folder_id(&conn, &query.account, &query.folder)? else {
             return Ok(Vec::new());
         };
@@ -180,7 +180,7 @@ impl Store {
 
     /// The rows of `ids`, in the order given (missing ids are skipped).
     pub fn rows(&self, ids: &[MessageId]) -> Result<Vec<MessageRow>, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {ROW_COLUMNS} FROM messages m WHERE m.id = ?1"
         ))?;
@@ -195,7 +195,7 @@ impl Store {
 
     /// Threading fields of the messages `query` lists (search included).
     pub fn thread_fields(&self, query: &ListQuery) -> Result<Vec<ThreadFields>, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader();
         let Some(folder) = folder_id(&conn, &query.account, &query.folder)? else {
             return Ok(Vec::new());
         };
@@ -229,7 +229,7 @@ impl Store {
 
     /// The account, folder and flags of a message.
     pub fn message_place(&self, id: MessageId) -> Result<(String, String, Flags), StoreError> {
-        let conn = self.conn();
+        let conn = self.reader();
         conn.query_row(
             "SELECT f.account, f.name, m.flags FROM messages m JOIN folders f
              ON f.id = m.folder_id WHERE m.id = ?1",
@@ -246,7 +246,7 @@ impl Store {
         account: &str,
         role: FolderRole,
     ) -> Result<Option<String>, StoreError> {
-        let conn = self.conn();
+        let conn = self.reader();
         Ok(conn
             .query_row(
                 "SELECT name FROM folders WHERE account = ?1 AND role = ?2 ORDER BY id LIMIT 1",
