@@ -3,8 +3,9 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-/// The folder pane's width in columns.
+/// The folder pane's width in columns (narrower on small terminals).
 pub const FOLDER_PANE_COLS: u16 = 26;
+const FOLDER_PANE_NARROW_COLS: u16 = 20;
 /// Below this height the viewer takes the whole right side.
 const SPLIT_MIN_ROWS: u16 = 24;
 
@@ -28,10 +29,10 @@ pub fn inbox_areas(body: Rect, viewer_open: bool, typing: bool) -> InboxAreas {
     } else {
         (body, None)
     };
-    let folder_cols = if main.width >= 70 {
-        FOLDER_PANE_COLS
-    } else {
-        0
+    let folder_cols = match main.width {
+        120.. => FOLDER_PANE_COLS,
+        70.. => FOLDER_PANE_NARROW_COLS,
+        _ => 0,
     };
     let [folders, right] =
         Layout::horizontal([Constraint::Length(folder_cols), Constraint::Min(0)]).areas(main);

@@ -12,7 +12,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+/// `2025-07-01 10:00`, or just the day on narrow lists.
 const DATE_COLS: usize = 16;
+const DAY_COLS: usize = 10;
+const WIDE_LIST_COLS: usize = 90;
 const SIZE_COLS: usize = 5;
 const FLAG_COLS: usize = 3;
 
@@ -70,13 +73,18 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
+    let date_cols = if width >= WIDE_LIST_COLS {
+        DATE_COLS
+    } else {
+        DAY_COLS
+    };
     let from_cols = (width / 4).clamp(8, 28);
-    let subject_cols = width.saturating_sub(FLAG_COLS + DATE_COLS + from_cols + SIZE_COLS + 4);
+    let subject_cols = width.saturating_sub(FLAG_COLS + date_cols + from_cols + SIZE_COLS + 4);
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "{}{} {} {} {:>SIZE_COLS$}",
             " ".repeat(FLAG_COLS),
-            fit("Date", DATE_COLS),
+            fit("Date", date_cols),
             fit("From", from_cols),
             fit("Subject", subject_cols),
             "Size"
@@ -126,11 +134,11 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         let from = if row.from.is_empty() {
             "(unknown)"
         } else {
-            &row.from
+            sender_name(&row.from)
         };
         let text = format!(
             "{flags}{} {} {} {:>SIZE_COLS$}",
-            fit(&date(row.date), DATE_COLS),
+            fit(&date(row.date)[..date_cols], date_cols),
             fit(&clean_line(from), from_cols),
             fit(&format!("{indent}{}", clean_line(subject)), subject_cols),
             size(row.size),
@@ -151,4 +159,14 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(Span::styled(text, style)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The name of the first sender when there is one (`Alice <a@x>` →
+/// `Alice`), else the address: names are what people scan a list for.
+fn sender_name(from: &str) -> &str {
+    let first = from.split(", ").next().unwrap_or(from);
+    match first.rsplit_once(" <") {
+        Some((name, _)) if first.ends_with('>') && !name.trim().is_empty() => name.trim(),
+        _ => first,
+    }
 }
