@@ -13,6 +13,15 @@ impl App {
         match event {
             Event::Key(key) => self.on_key(key),
             Event::Mouse(mouse) => {
+                if self.tab == Tab::Inbox
+                    && self.overlay.is_none()
+                    && mouse.row > 0
+                    && let Some((commands, dirty)) =
+                        self.inbox.on_mouse(mouse, self.size, &self.status.jobs)
+                {
+                    self.dirty |= dirty;
+                    return commands;
+                }
                 if let MouseEventKind::Down(MouseButton::Left) = mouse.kind
                     && mouse.row == 0
                     && self.overlay.is_none()

@@ -219,14 +219,14 @@ impl InboxState {
         (Vec::new(), changed)
     }
 
-    fn move_list(&mut self, delta: i64, rows: u16) -> Outcome {
+    pub(super) fn move_list(&mut self, delta: i64, rows: u16) -> Outcome {
         let before = (self.list.cursor, self.list.top);
         self.list.move_by(delta, rows);
         let changed = before != (self.list.cursor, self.list.top);
         (self.page_commands(rows), changed)
     }
 
-    fn scroll_viewer(&mut self, delta: i64) -> Outcome {
+    pub(super) fn scroll_viewer(&mut self, delta: i64) -> Outcome {
         let Some(viewer) = &mut self.viewer else {
             return (Vec::new(), false);
         };
@@ -252,7 +252,7 @@ impl InboxState {
     }
 
     /// Opens the message under the cursor, marking it read.
-    fn open_selected(&mut self, size: (u16, u16)) -> Outcome {
+    pub(super) fn open_selected(&mut self, size: (u16, u16)) -> Outcome {
         let Some(line) = self.list.selected() else {
             return (Vec::new(), false);
         };

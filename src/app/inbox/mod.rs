@@ -6,11 +6,13 @@ mod actions;
 mod events;
 mod geometry;
 mod list;
+mod mouse;
 mod viewer;
 mod wrap;
 
 pub use geometry::{InboxAreas, inbox_areas};
 pub use list::{MessageList, PAGE_ROWS};
+pub use mouse::FolderLine;
 pub use viewer::{ViewMode, Viewer};
 
 use crate::store::{FolderSummary, SortOrder};

@@ -240,3 +240,44 @@ fn unrelated_tabs_keep_their_keys() {
     assert_eq!(app.inbox.list.cursor, 0);
     let _ = Action::InboxOpen;
 }
+
+fn click(app: &mut App, column: u16, row: u16) -> Vec<Command> {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    app.update(Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }))
+}
+
+#[test]
+fn clicks_select_and_open_and_the_wheel_scrolls() {
+    let mut app = loaded(100);
+    // Body starts at row 1; list border row 1, header row 2, first message row 3.
+    let commands = click(&mut app, 40, 5);
+    assert!(commands.is_empty(), "{commands:?}");
+    assert_eq!(app.inbox.list.cursor, 2);
+    let commands = click(&mut app, 40, 5);
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::Store(StoreRequest::View { id: 3, .. })))
+    );
+    assert_eq!(app.inbox.focus, Focus::Viewer);
+    // Folder pane: row 2 is "Local", row 3 INBOX, row 4 Trash.
+    let commands = click(&mut app, 3, 4);
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Store(StoreRequest::List { query, .. })] if query.folder == "Trash"
+    ));
+    use crossterm::event::{MouseEvent, MouseEventKind};
+    let mut app = loaded(100);
+    app.update(Event::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 40,
+        row: 10,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert_eq!(app.inbox.list.cursor, 3);
+}

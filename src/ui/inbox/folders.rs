@@ -3,7 +3,7 @@
 
 use super::text::fit;
 use crate::app::App;
-use crate::app::inbox::Focus;
+use crate::app::inbox::{Focus, FolderLine, InboxState};
 use crate::sanitize::clean_line;
 use crate::ui::Theme;
 use ratatui::Frame;
@@ -24,49 +24,44 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
-    let mut lines: Vec<Line> = Vec::new();
-    let mut selected_line = 0;
-    let mut account: Option<&str> = None;
-    for (i, folder) in inbox.folders.iter().enumerate() {
-        if account != Some(folder.account.as_str()) {
-            account = Some(folder.account.as_str());
-            lines.push(Line::from(Span::styled(
-                fit(&clean_line(&folder.account), width),
-                theme.title(),
-            )));
-            if let Some(job) = app
-                .status
-                .jobs
-                .iter()
-                .find(|j| j.label.contains(folder.account.as_str()))
-            {
-                lines.push(gauge(job.done, job.total, width, theme));
-            }
-        }
-        let count = if folder.unread > 0 {
-            format!("{}", folder.unread)
-        } else {
-            String::new()
-        };
-        let name_cols = width.saturating_sub(count.len() + 3);
-        let text = format!(" {} {count} ", fit(&clean_line(&folder.name), name_cols));
-        let mut style = Style::new();
-        if folder.unread > 0 {
-            style = style.add_modifier(Modifier::BOLD);
-        }
-        if i == inbox.folder_cursor {
-            selected_line = lines.len();
-            style = style.bg(theme.selection_bg);
-            if !focused {
-                style = style.add_modifier(Modifier::DIM);
-            }
-        }
-        lines.push(Line::from(Span::styled(text, style)));
-    }
     let height = usize::from(inner.height);
-    let skip = selected_line.saturating_sub(height.saturating_sub(1));
-    let visible: Vec<Line> = lines.into_iter().skip(skip).take(height).collect();
+    let lines = inbox.folder_lines(&app.status.jobs);
+    let skip = InboxState::folder_scroll(&lines, inbox.folder_cursor, height);
+    let visible: Vec<Line> = lines
+        .iter()
+        .skip(skip)
+        .take(height)
+        .map(|line| match line {
+            FolderLine::Account(name) => {
+                Line::from(Span::styled(fit(&clean_line(name), width), theme.title()))
+            }
+            FolderLine::Gauge(done, total) => gauge(*done, *total, width, theme),
+            FolderLine::Folder(i) => folder_line(app, *i, focused, width, theme),
+        })
+        .collect();
     frame.render_widget(Paragraph::new(visible), inner);
+}
+
+fn folder_line(app: &App, i: usize, focused: bool, width: usize, theme: &Theme) -> Line<'static> {
+    let folder = &app.inbox.folders[i];
+    let count = if folder.unread > 0 {
+        folder.unread.to_string()
+    } else {
+        String::new()
+    };
+    let name_cols = width.saturating_sub(count.len() + 3);
+    let text = format!(" {} {count} ", fit(&clean_line(&folder.name), name_cols));
+    let mut style = Style::new();
+    if folder.unread > 0 {
+        style = style.add_modifier(Modifier::BOLD);
+    }
+    if i == app.inbox.folder_cursor {
+        style = style.bg(theme.selection_bg);
+        if !focused {
+            style = style.add_modifier(Modifier::DIM);
+        }
+    }
+    Line::from(Span::styled(text, style))
 }
 
 /// ` ▰▰▰▱▱▱ 34/120` (or a plain "syncing…" when the total is unknown).
