@@ -157,6 +157,28 @@ fn pages_sort_and_search_read_only_what_is_asked() {
         20,
         "nothing searchable lists all"
     );
+    // Chinese and Japanese have no spaces: any part of a word is found.
+    let cjk = mail(99, "会议纪要：第三季度计划", "今日は良い天気ですね");
+    store
+        .store_message(&NewMessage {
+            account: "a",
+            folder: "INBOX",
+            identity: ServerIdentity::Local,
+            raw: cjk.as_bytes(),
+            flags: Flags::default(),
+            internal_date: None,
+        })
+        .unwrap();
+    for (q, n) in [("纪要", 1), ("第三季度", 1), ("天気", 1), ("季会", 0)] {
+        query.search = Some(q.into());
+        assert_eq!(store.count(&query).unwrap(), n, "{q}");
+    }
+    query.search = Some("\"(*".into());
+    assert_eq!(
+        store.count(&query).unwrap(),
+        21,
+        "nothing searchable lists all"
+    );
 }
 
 #[test]

@@ -276,7 +276,15 @@ pub fn fts_query(input: &str) -> Option<String> {
             if part.is_empty() {
                 continue;
             }
-            let term = format!("\"{part}\"*");
+            // CJK text is indexed one character a token (see
+            // `segment_cjk`); a run of it is searched as a phrase.
+            let segmented = segment_cjk(part);
+            let tokens: Vec<&str> = segmented.split_whitespace().collect();
+            let term = if tokens.len() > 1 {
+                format!("\"{}\"", tokens.join(" "))
+            } else {
+                format!("\"{part}\"*")
+            };
             terms.push(match column {
                 Some(c) => format!("{c} : {term}"),
                 None => term,
@@ -284,6 +292,36 @@ pub fn fts_query(input: &str) -> Option<String> {
         }
     }
     (!terms.is_empty()).then(|| terms.join(" AND "))
+}
+
+/// Puts spaces around every CJK character, so that the index's word
+/// tokenizer (which cannot find word boundaries in Chinese or Japanese)
+/// makes each one a token and any substring can be found as a phrase.
+pub fn segment_cjk(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_cjk) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        if is_cjk(c) {
+            out.push(' ');
+            out.push(c);
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK Extension A
+        | 0x4E00..=0x9FFF    // CJK Unified Ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK Compatibility Ideographs
+        | 0x20000..=0x2FFFF) // CJK Extensions B and later
 }
 
 #[cfg(test)]

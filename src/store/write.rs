@@ -12,6 +12,7 @@
 
 use super::envelope::Envelope;
 use super::maildir::{self, Durability, Maildir, Subdir};
+use super::query::segment_cjk;
 use super::{Flags, MessageId, NewMessage, ServerIdentity, Store, StoreError, StoreOutcome};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashMap;
@@ -364,7 +365,12 @@ pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<Mess
     tx.prepare_cached(
         "INSERT INTO messages_fts (rowid, subject, addresses, body) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![id, env.subject, env.addresses(), env.body])?;
+    .execute(params![
+        id,
+        segment_cjk(&env.subject),
+        segment_cjk(&env.addresses()),
+        segment_cjk(&env.body)
+    ])?;
     Ok(id)
 }
 
