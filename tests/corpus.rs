@@ -223,3 +223,43 @@ fn unescape(text: &str) -> String {
     }
     out
 }
+
+/// Damaged copies of the corpus (cut short, bytes flipped, boundaries and
+/// encodings broken) still parse and view without a panic.
+#[test]
+fn damaged_messages_never_panic() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for file in corpus() {
+        let raw = std::fs::read(&file).unwrap();
+        for round in 0..12 {
+            let mut damaged = raw.clone();
+            match round % 3 {
+                0 => damaged.truncate(next() as usize % (raw.len() + 1)),
+                1 => {
+                    for _ in 0..8 {
+                        if !damaged.is_empty() {
+                            let i = next() as usize % damaged.len();
+                            damaged[i] = next() as u8;
+                        }
+                    }
+                }
+                _ => {
+                    let i = next() as usize % (damaged.len() + 1);
+                    damaged.splice(i..i, b"\r\n--\r\n=?utf-8?b?=\r\n\x1b[2J".iter().copied());
+                }
+            }
+            let envelope = wirepost::store::Envelope::parse(&damaged);
+            let _ = wirepost::mailview::format_date(envelope.date.unwrap_or(0));
+            let view = MessageView::build(&damaged, 60);
+            for i in 0..view.attachments.len() {
+                let _ = wirepost::mailview::attachment_bytes(&damaged, i);
+            }
+        }
+    }
+}

@@ -3,6 +3,8 @@
 /// `YYYY-MM-DD HH:MM` in UTC (the same on every machine, so lists and
 /// tests agree).
 pub fn format_date(unix: i64) -> String {
+    // Years 1 to 9999: a hostile Date: header cannot overflow the maths.
+    let unix = unix.clamp(-62_135_596_800, 253_402_300_799);
     let days = unix.div_euclid(86_400);
     let secs = unix.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
@@ -25,4 +27,13 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn extreme_dates_stay_in_range() {
+        assert_eq!(super::format_date(i64::MIN), "0001-01-01 00:00");
+        assert_eq!(super::format_date(i64::MAX), "9999-12-31 23:59");
+    }
 }
