@@ -41,7 +41,12 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
-        Some(command) => store_command(command, &loaded, &paths),
+        Some(
+            command @ (CliCommand::Import { .. }
+            | CliCommand::Reindex
+            | CliCommand::List { .. }
+            | CliCommand::Show { .. }),
+        ) => store_command(command, &loaded, &paths),
         None => run_tui(loaded, keymap, &paths, &cli.log_level),
     }
 }
@@ -160,7 +165,7 @@ fn store_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> E
             let terminal = std::io::stdout().is_terminal();
             commands::show(&store, id, format, terminal, &mut out)
         }
-        CliCommand::CheckConfig | CliCommand::Completions { .. } => Ok(()),
+        _ => unreachable!("only store commands come here"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
