@@ -32,7 +32,8 @@ impl InboxState {
             (Focus::Viewer, Action::PageUp) => self.scroll_viewer(-(view_page as i64)),
             (Focus::Viewer, Action::ScrollTop) => self.scroll_viewer(i64::MIN / 2),
             (Focus::Viewer, Action::ScrollBottom) => self.scroll_viewer(i64::MAX / 2),
-            (Focus::Viewer, Action::InboxBack) => {
+            // As in mutt's pager: q leaves the message first, then quits.
+            (Focus::Viewer, Action::InboxBack | Action::Quit) => {
                 self.viewer = None;
                 self.focus = Focus::List;
                 let rows = self.visible_rows(size);

@@ -208,6 +208,17 @@ fn sort_threads_and_import_prompt() {
 }
 
 #[test]
+fn q_closes_the_message_before_it_quits() {
+    let mut app = loaded(10);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.inbox.viewer.is_none());
+    assert!(!app.should_quit);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit);
+}
+
+#[test]
 fn esc_walks_back_from_viewer_to_list_to_folders() {
     let mut app = loaded(10);
     key(&mut app, KeyCode::Enter);
