@@ -178,18 +178,23 @@ fn store_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> E
 
 /// Resolves on SIGTERM, SIGHUP or SIGINT, so the terminal is restored when
 /// the window closes or the process is killed politely.
-async fn termination_signal() {
+fn termination_signal() -> impl Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+    // Registered now, before the first frame is drawn: a signal that
+    // arrives while the interface starts must restore the terminal too.
+    let signals = (
         signal(SignalKind::terminate()),
         signal(SignalKind::hangup()),
         signal(SignalKind::interrupt()),
-    ) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => tracing::info!("SIGTERM"),
-        _ = hup.recv() => tracing::info!("SIGHUP"),
-        _ = int.recv() => tracing::info!("SIGINT"),
+    );
+    async move {
+        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = signals else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM"),
+            _ = hup.recv() => tracing::info!("SIGHUP"),
+            _ = int.recv() => tracing::info!("SIGINT"),
+        }
     }
 }
