@@ -12,6 +12,7 @@
 
 use super::envelope::Envelope;
 use super::maildir::{self, Durability, Maildir, Subdir};
+use super::names::undo_dir_name;
 use super::query::segment_cjk;
 use super::{Flags, MessageId, NewMessage, ServerIdentity, Store, StoreError, StoreOutcome};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -168,6 +169,53 @@ impl Store {
             .collect())
     }
 
+    fn recover_one(
+        &self,
+        tx: &Transaction<'_>,
+        dir: &str,
+        name: &str,
+        identity: &str,
+        date: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let root = self.inner.root.join(dir);
+        let Some(path) = find_by_base_name(&root, name) else {
+            let _ = std::fs::remove_file(root.join("tmp").join(name));
+            return Ok(());
+        };
+        let rel = relative(&self.inner.root, &path);
+        let known: Option<i64> = tx
+            .query_row("SELECT id FROM messages WHERE path = ?1", [&rel], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if known.is_some() {
+            return Ok(());
+        }
+        let (account, folder_name) = match dir.split_once('/') {
+            Some((a, f)) => (undo_dir_name(a), undo_dir_name(f)),
+            None => return Ok(()),
+        };
+        let folder = folder_row(tx, &self.inner.root, &account, &folder_name, None)?;
+        let raw = std::fs::read(&path)?;
+        let envelope = Envelope::parse(&raw);
+        insert_row(
+            tx,
+            &RowData {
+                folder: &folder,
+                account: &account,
+                identity: &decode_identity(identity),
+                id_folder: folder.id,
+                rel_path: &rel,
+                envelope: &envelope,
+                date: date.or(envelope.date).unwrap_or_else(now_seconds),
+                flags: Flags::from_maildir(maildir::flags_of(&path)),
+                size: raw.len(),
+            },
+        )?;
+        tracing::info!(file = %rel, "indexed a message whose delivery was interrupted");
+        Ok(())
+    }
+
     /// Finishes deliveries interrupted by a crash (see the module comment).
     pub(super) fn recover_pending(&self) -> Result<(), StoreError> {
         let mut conn = self.conn();
@@ -178,54 +226,21 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         for (pending_id, dir, name, identity, date) in pending {
-            let root = self.inner.root.join(&dir);
-            let found = find_by_base_name(&root, &name);
             let tx = conn.transaction()?;
-            if let Some(path) = found {
-                let rel = relative(&self.inner.root, &path);
-                let known: Option<i64> = tx
-                    .query_row("SELECT id FROM messages WHERE path = ?1", [&rel], |r| {
-                        r.get(0)
-                    })
-                    .optional()?;
-                if known.is_none() {
-                    let folder: FolderRow =
-                        tx.query_row("SELECT id, dir FROM folders WHERE dir = ?1", [&dir], |r| {
-                            Ok(FolderRow {
-                                id: r.get(0)?,
-                                dir: r.get(1)?,
-                            })
-                        })?;
-                    let account: String = tx.query_row(
-                        "SELECT account FROM folders WHERE id = ?1",
-                        [folder.id],
-                        |r| r.get(0),
-                    )?;
-                    let raw = std::fs::read(&path)?;
-                    let envelope = Envelope::parse(&raw);
-                    let identity = decode_identity(&identity);
-                    let flags = Flags::from_maildir(maildir::flags_of(&path));
-                    insert_row(
-                        &tx,
-                        &RowData {
-                            folder: &folder,
-                            account: &account,
-                            identity: &identity,
-                            id_folder: folder.id,
-                            rel_path: &rel,
-                            envelope: &envelope,
-                            date: date.or(envelope.date).unwrap_or_else(now_seconds),
-                            flags,
-                            size: raw.len(),
-                        },
-                    )?;
-                    tracing::info!(file = %rel, "indexed a message whose delivery was interrupted");
+            match self.recover_one(&tx, &dir, &name, &identity, date) {
+                Ok(()) => {
+                    tx.execute("DELETE FROM pending WHERE id = ?1", [pending_id])?;
+                    tx.commit()?;
                 }
-            } else {
-                let _ = std::fs::remove_file(root.join("tmp").join(&name));
+                // A message that cannot be indexed now (unreadable file,
+                // odd state) must not keep the store from opening: its file
+                // stays in the Maildir, where `reindex` finds it.
+                Err(e) => {
+                    tracing::warn!(file = %name, "cannot finish an interrupted delivery: {e}");
+                    drop(tx);
+                    conn.execute("DELETE FROM pending WHERE id = ?1", [pending_id])?;
+                }
             }
-            tx.execute("DELETE FROM pending WHERE id = ?1", [pending_id])?;
-            tx.commit()?;
         }
         Ok(())
     }
