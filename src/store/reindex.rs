@@ -7,7 +7,8 @@ use super::envelope::Envelope;
 use super::maildir::{self, Maildir};
 use super::names::undo_dir_name;
 use super::write::{
-    FolderRow, RowData, decode_identity, encode_identity, folder_row, insert_row, relative,
+    FolderRow, RowData, decode_identity, encode_identity, folder_row, insert_row, is_constraint,
+    relative,
 };
 use super::{Flags, ServerIdentity, Store, StoreError};
 use std::collections::HashMap;
@@ -110,7 +111,7 @@ impl Store {
                             Ok(_) => report.messages += 1,
                             // Two files claiming one server identity: keep
                             // the second as a local message.
-                            Err(StoreError::Sqlite(e)) if is_unique_violation(&e) => {
+                            Err(StoreError::Sqlite(e)) if is_constraint(&e) => {
                                 insert_row(
                                     &tx,
                                     &RowData {
@@ -140,13 +141,6 @@ impl Store {
         progress(report.messages);
         Ok(report)
     }
-}
-
-fn is_unique_violation(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::ConstraintViolation)
-    )
 }
 
 fn mtime(path: &std::path::Path) -> i64 {

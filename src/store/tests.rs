@@ -331,8 +331,13 @@ fn an_older_index_is_migrated_forward_keeping_its_messages() {
         store.store_message(&msg("INBOX", imap(1), RAW)).unwrap();
         // Make it look like an index written before version 2.
         let conn = store.conn();
-        conn.execute_batch("DROP TABLE tombstones; PRAGMA user_version = 1;")
-            .unwrap();
+        conn.execute_batch(
+            "DROP TABLE tombstones;
+             ALTER TABLE pending DROP COLUMN owner_pid;
+             ALTER TABLE pending DROP COLUMN created;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
     }
     let store = Store::open(dir.path()).unwrap();
     assert!(store.has_identity("acct", "INBOX", &imap(1)).unwrap());
@@ -347,4 +352,47 @@ fn an_older_index_is_migrated_forward_keeping_its_messages() {
         .unwrap();
     store.remove_message(id).unwrap();
     assert!(store.known_uids("acct", "INBOX", 7).unwrap().contains(&1));
+}
+
+#[test]
+fn stores_opened_at_once_migrate_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || Store::open(&path).map(|_| ()))
+        })
+        .collect();
+    for handle in handles {
+        handle.join().unwrap().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    store.store_message(&msg("INBOX", imap(1), RAW)).unwrap();
+}
+
+#[test]
+fn two_writers_storing_the_same_identities_keep_one_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(dir.path()).unwrap();
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let path = dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                let store = Store::open(&path).unwrap();
+                for uid in 1..=10 {
+                    store.store_message(&msg("INBOX", imap(uid), RAW)).unwrap();
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.join().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.known_uids("acct", "INBOX", 7).unwrap().len(), 10);
+    let files = fs::read_dir(dir.path().join("acct/INBOX/new"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 10);
 }

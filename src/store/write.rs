@@ -147,8 +147,20 @@ impl Store {
                     flags: msg.flags,
                     size: msg.raw.len(),
                 },
-            )?;
-            outcomes[*i] = Some(StoreOutcome::Stored(id));
+            );
+            outcomes[*i] = Some(match id {
+                Ok(id) => StoreOutcome::Stored(id),
+                // Another writer (a second process, another engine) stored
+                // the same identity since we looked: keep theirs.
+                Err(StoreError::Sqlite(e)) if is_constraint(&e) => {
+                    let _ = std::fs::remove_file(path);
+                    match find_identity(&tx, msg.account, folder.id, &msg.identity)? {
+                        Some(existing) => StoreOutcome::Duplicate(existing),
+                        None => return Err(StoreError::Sqlite(e)),
+                    }
+                }
+                Err(e) => return Err(e),
+            });
         }
         for (_, name) in &planned {
             tx.execute("DELETE FROM pending WHERE name = ?1", [name])?;
@@ -219,13 +231,33 @@ impl Store {
     /// Finishes deliveries interrupted by a crash (see the module comment).
     pub(super) fn recover_pending(&self) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let pending: Vec<(i64, String, String, String, Option<i64>)> = conn
-            .prepare("SELECT id, dir, name, identity, date FROM pending")?
+        type PendingRow = (
+            i64,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<u32>,
+            Option<i64>,
+        );
+        let pending: Vec<PendingRow> = conn
+            .prepare("SELECT id, dir, name, identity, date, owner_pid, created FROM pending")?
             .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
             })?
             .collect::<Result<_, _>>()?;
-        for (pending_id, dir, name, identity, date) in pending {
+        for (pending_id, dir, name, identity, date, owner, created) in pending {
+            if writer_alive(owner, created) {
+                continue;
+            }
             let tx = conn.transaction()?;
             match self.recover_one(&tx, &dir, &name, &identity, date) {
                 Ok(()) => {
@@ -254,8 +286,10 @@ fn record_pending(
 ) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     {
-        let mut insert =
-            tx.prepare("INSERT INTO pending (dir, name, identity, date) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut insert = tx.prepare(
+            "INSERT INTO pending (dir, name, identity, date, owner_pid, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
         for (i, name) in planned {
             let msg = &msgs[*i];
             let folder = &folders[&(msg.account, msg.folder)];
@@ -263,7 +297,9 @@ fn record_pending(
                 folder.dir,
                 name,
                 encode_identity(&msg.identity),
-                msg.internal_date
+                msg.internal_date,
+                std::process::id(),
+                now_seconds()
             ])?;
         }
     }
@@ -302,14 +338,22 @@ pub(super) fn folder_row(
     }
     let dir = super::folder_dir_name(account, folder);
     Maildir::create(root.join(&dir))?;
+    // Another writer may create the same folder at the same moment.
     conn.execute(
-        "INSERT INTO folders (account, name, dir, role) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO folders (account, name, dir, role) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO NOTHING",
         params![account, folder, dir, role.map(|r| r.as_str())],
     )?;
-    Ok(FolderRow {
-        id: conn.last_insert_rowid(),
-        dir,
-    })
+    Ok(conn.query_row(
+        "SELECT id, dir FROM folders WHERE account = ?1 AND name = ?2",
+        [account, folder],
+        |r| {
+            Ok(FolderRow {
+                id: r.get(0)?,
+                dir: r.get(1)?,
+            })
+        },
+    )?)
 }
 
 /// The row holding `identity`: IMAP identities are per folder, POP3
@@ -387,6 +431,29 @@ pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<Mess
         segment_cjk(&env.body)
     ])?;
     Ok(id)
+}
+
+/// Whether the process that recorded a pending delivery may still be
+/// writing it: this process, or another one that is still running (by
+/// /proc where there is one, else for ten minutes after it began).
+fn writer_alive(owner: Option<u32>, created: Option<i64>) -> bool {
+    let Some(pid) = owner else {
+        return false;
+    };
+    if pid == std::process::id() {
+        return true;
+    }
+    if Path::new("/proc/self").exists() {
+        return Path::new(&format!("/proc/{pid}")).exists();
+    }
+    created.is_some_and(|t| now_seconds() - t < 600)
+}
+
+pub(super) fn is_constraint(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ConstraintViolation)
+    )
 }
 
 pub(super) fn encode_identity(identity: &ServerIdentity) -> String {
