@@ -396,3 +396,9 @@ fn two_writers_storing_the_same_identities_keep_one_copy() {
         .count();
     assert_eq!(files, 10);
 }
+
+#[test]
+fn store_handles_can_be_shared_between_threads() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Store>();
+}
