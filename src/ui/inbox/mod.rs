@@ -20,7 +20,12 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inbox = &app.inbox;
     let has_mail = inbox.folders.iter().any(|f| f.total > 0);
     let areas = inbox_areas(area, inbox.viewer.is_some(), inbox.typing());
-    if has_mail {
+    if has_mail && areas.folders.width == 0 && inbox.focus == crate::app::inbox::Focus::Folders {
+        // Too narrow for two panes: the folder list takes the whole width
+        // while it has the keys.
+        let height = area.height - areas.input.map_or(0, |i| i.height);
+        folders::render(app, theme, frame, Rect { height, ..area });
+    } else if has_mail {
         folders::render(app, theme, frame, areas.folders);
         if areas.list.height > 0 {
             list::render(app, theme, frame, areas.list);

@@ -77,3 +77,20 @@ fn inbox_import_prompt() {
     app.update(crate::app::Event::Paste("~/takeout/All mail.mbox".into()));
     insta::assert_snapshot!(draw(&app, 100, 12).backend());
 }
+
+#[test]
+fn narrow_terminals_show_one_pane_at_a_time() {
+    let mut app = list_app();
+    app.size = (60, 12);
+    let screen = format!("{:?}", draw(&app, 60, 12).backend());
+    assert!(
+        screen.contains("INBOX 1/6") && !screen.contains("Folders"),
+        "{screen}"
+    );
+    app.apply(Action::InboxBack);
+    let screen = format!("{:?}", draw(&app, 60, 12).backend());
+    assert!(
+        screen.contains("Folders") && screen.contains("Trash"),
+        "{screen}"
+    );
+}
