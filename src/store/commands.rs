@@ -15,9 +15,12 @@ pub fn import(
     folder: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<(), StoreError> {
+    use std::io::IsTerminal;
+    // A progress count on a terminal; nothing in logs or pipes.
+    let show = std::io::stderr().is_terminal();
     let mut last = 0;
     let report = store.import(path, LOCAL_ACCOUNT, folder, &mut |done| {
-        if done >= last + 1000 {
+        if show && done >= last + 1000 {
             last = done;
             eprint!("\r{done} messages…");
         }
@@ -46,8 +49,16 @@ pub fn import(
 
 /// `wirepost reindex`.
 pub fn reindex(store: &Store, out: &mut dyn Write) -> Result<(), StoreError> {
-    let report = store.reindex(&mut |done| eprint!("\r{done} messages…"))?;
-    eprintln!();
+    use std::io::IsTerminal;
+    let show = std::io::stderr().is_terminal();
+    let report = store.reindex(&mut |done| {
+        if show {
+            eprint!("\r{done} messages…");
+        }
+    })?;
+    if show {
+        eprintln!();
+    }
     writeln!(
         out,
         "indexed {} message(s) in {} folder(s); removed {} partial file(s) from tmp/",
