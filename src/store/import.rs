@@ -40,7 +40,9 @@ impl Store {
         folder: Option<&str>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportReport, StoreError> {
-        let meta = fs::metadata(path)?;
+        let meta = fs::metadata(path).map_err(|e| {
+            std::io::Error::new(e.kind(), format!("cannot import {}: {e}", path.display()))
+        })?;
         let default_name = path
             .file_stem()
             .and_then(|n| n.to_str())
