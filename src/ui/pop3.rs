@@ -86,7 +86,7 @@ pub fn trace_pane(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .collect();
     let body = if lines.is_empty() {
         vec![Line::from(Span::styled(
-            "No POP3 conversation yet: press g to get mail.",
+            "No POP3 conversation yet: press s to get mail.",
             theme.dim(),
         ))]
     } else {
