@@ -4,6 +4,7 @@
 
 use crate::app::{Command, EngineEvent, JobId};
 use crate::net::hub::SocketHub;
+use crate::store::service::{StoreRequest, StoreWorker};
 use std::collections::HashMap;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
@@ -18,6 +19,7 @@ pub struct Engines {
     jobs: HashMap<JobId, AbortHandle>,
     next_job: JobId,
     sockets: SocketHub,
+    store: StoreWorker,
 }
 
 impl Engines {
@@ -26,6 +28,7 @@ impl Engines {
         let (tx, rx) = mpsc::channel(ENGINE_CHANNEL_CAPACITY);
         let engines = Engines {
             sockets: SocketHub::new(tx.clone()),
+            store: StoreWorker::start(tx.clone()),
             events: tx,
             compose: Default::default(),
             jobs: HashMap::new(),
@@ -91,6 +94,11 @@ impl Engines {
                 }
             }
             Command::Socket(command) => self.sockets.dispatch(command),
+            Command::Store(StoreRequest::Import { path, .. }) => {
+                let job = self.next_job_id();
+                self.store.send(StoreRequest::Import { job, path });
+            }
+            Command::Store(request) => self.store.send(request),
         }
     }
 

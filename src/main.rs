@@ -51,6 +51,12 @@ fn main() -> ExitCode {
         Some(CliCommand::Send(args)) => {
             ExitCode::from(wirepost::mail::headless::run(&loaded.config, &paths, args) as u8)
         }
+        Some(
+            command @ (CliCommand::Import { .. }
+            | CliCommand::Reindex
+            | CliCommand::List { .. }
+            | CliCommand::Show { .. }),
+        ) => store_command(command, &loaded, &paths),
         None => {
             let mailto = match cli.mailto.as_deref().map(wirepost::mail::mailto::parse) {
                 Some(Err(e)) => {
@@ -98,13 +104,18 @@ fn run_tui(
         tui::install_panic_hook();
         let _guard = TerminalGuard::enter()?;
         let mut screen = CrosstermScreen::new()?;
+        let store_dir = loaded.config.store_dir(paths);
         let mut app = App::new(loaded, keymap);
         app.size = screen.size()?;
+        app.inbox.store_dir = Some(store_dir);
         let (mut engines, reports) = Engines::new();
         let store_dir = app.config.store_dir(paths);
         engines.set_store_dir(store_dir.clone());
         if let Some(draft) = mailto {
             app.open_mailto(draft);
+        }
+        for command in app.inbox.start() {
+            engines.dispatch(command);
         }
         let (mut reader, input) = InputReader::start();
         let exit = tui::run(
@@ -171,20 +182,85 @@ async fn save_unsent(app: &App, store_dir: &std::path::Path) {
     }
 }
 
+/// The headless commands on the mail store.
+fn store_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
+    use wirepost::store::commands::{self, ListOptions, ShowFormat};
+    let dir = loaded.config.store_dir(paths);
+    let store = match wirepost::store::Store::open(&dir) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("wirepost: {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let result = match command {
+        CliCommand::Import { path, folder } => {
+            commands::import(&store, &path, folder.as_deref(), &mut out)
+        }
+        CliCommand::Reindex => commands::reindex(&store, &mut out),
+        CliCommand::List {
+            account,
+            folder,
+            search,
+            json,
+            limit,
+        } => commands::list(
+            &store,
+            &ListOptions {
+                account: account.as_deref(),
+                folder: folder.as_deref(),
+                search: search.as_deref(),
+                json,
+                limit,
+            },
+            &mut out,
+        ),
+        CliCommand::Show {
+            id,
+            raw,
+            json,
+            html,
+        } => {
+            let format = match (raw, json, html) {
+                (true, _, _) => ShowFormat::Raw,
+                (_, true, _) => ShowFormat::Json,
+                (_, _, true) => ShowFormat::Html,
+                _ => ShowFormat::Text,
+            };
+            let terminal = std::io::stdout().is_terminal();
+            commands::show(&store, id, format, terminal, &mut out)
+        }
+        _ => unreachable!("only store commands come here"),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wirepost: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Resolves on SIGTERM, SIGHUP or SIGINT, so the terminal is restored when
 /// the window closes or the process is killed politely.
-async fn termination_signal() {
+fn termination_signal() -> impl Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+    // Registered now, before the first frame is drawn: a signal that
+    // arrives while the interface starts must restore the terminal too.
+    let signals = (
         signal(SignalKind::terminate()),
         signal(SignalKind::hangup()),
         signal(SignalKind::interrupt()),
-    ) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => tracing::info!("SIGTERM"),
-        _ = hup.recv() => tracing::info!("SIGHUP"),
-        _ = int.recv() => tracing::info!("SIGINT"),
+    );
+    async move {
+        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = signals else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM"),
+            _ = hup.recv() => tracing::info!("SIGHUP"),
+            _ = int.recv() => tracing::info!("SIGINT"),
+        }
     }
 }

@@ -30,16 +30,16 @@ fn inbox_syncs_a_pop3_account_and_shows_the_trace() {
     // Tall enough for the whole conversation of a 5-message sync.
     let mut tui = Tui::start(&["--config", config.to_str().unwrap()], 100, 120);
     tui.send("3");
-    tui.wait_text("not synced yet (g to get mail)");
+    tui.wait_text("not synced yet (s to get mail)");
     tui.send("T");
     tui.wait_text("No POP3 conversation yet");
-    tui.send("g");
+    tui.send("s");
     tui.wait_text("last sync: 5 new");
     tui.wait_text("C: AUTH PLAIN ********");
     tui.wait_text("S: [message: ");
     assert!(!tui.screen().contains(&user.password), "{}", tui.screen());
     // Again: nothing new.
-    tui.send("g");
+    tui.send("s");
     tui.wait_text("last sync: 0 new");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);

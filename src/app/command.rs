@@ -14,4 +14,6 @@ pub enum Command {
     Compose(Box<crate::mail::compose_engine::ComposeCommand>),
     /// Download new mail from one POP3 account into the store.
     Pop3Sync(Box<crate::mail::pop3::engine::Pop3SyncRequest>),
+    /// A request to the mail store.
+    Store(crate::store::service::StoreRequest),
 }

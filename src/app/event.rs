@@ -42,6 +42,8 @@ pub enum EngineEvent {
     Compose(Box<crate::mail::compose_engine::ComposeEvent>),
     /// A POP3 sync's start, progress (with trace lines) and end.
     Pop3(crate::mail::pop3::engine::Pop3Event),
+    /// An answer from the mail store.
+    Store(crate::store::service::StoreEvent),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@ mod command;
 pub mod compose;
 mod event;
 mod help;
+pub mod inbox;
 mod keymap;
 mod keyspec;
 mod pop3;
@@ -60,12 +61,16 @@ pub struct App {
     pub editor_request: Option<String>,
     /// POP3 accounts' sync state and the protocol trace.
     pub pop3: Pop3Ui,
+    /// The Inbox tab: folders, message list, viewer.
+    pub inbox: inbox::InboxState,
 }
 
 impl App {
     pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
         let compose = compose::ComposeState::fresh(&loaded.config, 0);
+        let download_dir = loaded.config.download_dir();
         App {
+            inbox: inbox::InboxState::new(None, download_dir),
             tab: Tab::default(),
             overlay: None,
             status: Status::default(),
@@ -99,7 +104,9 @@ impl App {
             && (self.sockets.prompt.is_some()
                 || (self.sockets.focus == sockets::Focus::Input
                     && !self.sockets.sessions.is_empty()));
-        sockets_typing || (self.overlay.is_none() && self.compose_typing())
+        sockets_typing
+            || (self.overlay.is_none() && self.compose_typing())
+            || (self.tab == Tab::Inbox && self.inbox.typing())
     }
 }
 

@@ -36,23 +36,23 @@ fn progress(job: u64, done: u64, trace: Vec<TraceLine>) -> Event {
 }
 
 #[test]
-fn g_starts_one_sync_per_pop3_account() {
+fn s_starts_one_sync_per_pop3_account() {
     let mut app = app(POP);
-    let commands = app.update(key('g'));
+    let commands = app.update(key('s'));
     assert!(matches!(&commands[..], [Command::Pop3Sync(r)] if r.account.name == "isp"));
     app.update(Event::Engine(EngineEvent::Pop3(Pop3Event::Started {
         job: 7,
         account: "isp".into(),
     })));
     assert_eq!(app.status.jobs.len(), 1);
-    // A second g while it runs starts nothing.
-    assert!(app.update(key('g')).is_empty());
+    // A second s while it runs starts nothing.
+    assert!(app.update(key('s')).is_empty());
 }
 
 #[test]
-fn without_pop3_accounts_g_says_so() {
+fn without_pop3_accounts_s_says_so() {
     let mut app = app("");
-    assert!(app.update(key('g')).is_empty());
+    assert!(app.update(key('s')).is_empty());
     assert_eq!(
         app.status.message.as_ref().unwrap().text,
         "no account has a [pop3] server"

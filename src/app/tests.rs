@@ -176,3 +176,46 @@ fn resize_records_size_and_redraws() {
     assert_eq!(app.size, (120, 40));
     assert!(app.dirty);
 }
+
+#[test]
+fn reply_in_the_inbox_answers_the_message_under_the_cursor() {
+    use crate::mail::compose_engine::ComposeCommand;
+    use crate::mail::reply::Respond;
+    use crate::store::service::ListLine;
+    use crate::store::{Flags, MessageRow};
+    let text = "[[accounts]]\nname = \"work\"\nemail = \"me@example.com\"\n[accounts.smtp]\nhost = \"smtp.example.com\"\npassword_env = \"X\"\n";
+    let loaded = LoadedConfig {
+        config: Config::parse(text, std::path::Path::new("c.toml")).unwrap(),
+        origin: ConfigOrigin::Missing(PathBuf::from("/tmp/config.toml")),
+    };
+    let mut app = App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap());
+    app.tab = Tab::Inbox;
+    // Nothing selected: a hint, no command.
+    assert!(app.update(ch('r')).is_empty());
+    app.inbox.current = Some(("work".into(), "INBOX".into()));
+    app.inbox.list.total = Some(1);
+    app.inbox.list.window = vec![ListLine {
+        row: MessageRow {
+            id: 42,
+            date: 0,
+            from: "a@b.c".into(),
+            to: "me@example.com".into(),
+            subject: "hello".into(),
+            size: 10,
+            flags: Flags::default(),
+            has_attachment: false,
+        },
+        depth: 0,
+    }];
+    let commands = app.update(ch('r'));
+    match commands.as_slice() {
+        [Command::Compose(command)] => match command.as_ref() {
+            ComposeCommand::Respond { id, how, .. } => {
+                assert_eq!(*id, 42);
+                assert!(matches!(how, Respond::Reply));
+            }
+            other => panic!("unexpected {other:?}"),
+        },
+        other => panic!("unexpected {other:?}"),
+    }
+}

@@ -13,6 +13,15 @@ impl App {
         match event {
             Event::Key(key) => self.on_key(key),
             Event::Mouse(mouse) => {
+                if self.tab == Tab::Inbox
+                    && self.overlay.is_none()
+                    && mouse.row > 0
+                    && let Some((commands, dirty)) =
+                        self.inbox.on_mouse(mouse, self.size, &self.status.jobs)
+                {
+                    self.dirty |= dirty;
+                    return commands;
+                }
                 if let MouseEventKind::Down(MouseButton::Left) = mouse.kind
                     && mouse.row == 0
                     && self.overlay.is_none()
@@ -28,12 +37,16 @@ impl App {
                 self.sockets_paste(&text);
                 Vec::new()
             }
+            Event::Paste(text) if self.tab == Tab::Inbox && self.overlay.is_none() => {
+                self.dirty |= self.inbox.on_paste(&text);
+                Vec::new()
+            }
             Event::Paste(text) if self.text_input_active() => self.on_text_paste(&text),
             Event::Paste(_) => Vec::new(),
             Event::Resize { width, height } => {
                 self.size = (width, height);
                 self.dirty = true;
-                Vec::new()
+                self.inbox.on_resize(self.size)
             }
             Event::FocusGained => {
                 self.dirty = true;
@@ -97,6 +110,16 @@ impl App {
         {
             return commands;
         }
+        if self.tab == Tab::Inbox {
+            if self.inbox.typing() && action == Action::InboxBack {
+                self.dirty |= self.inbox.cancel_input();
+                return Vec::new();
+            }
+            if let Some((commands, dirty)) = self.inbox.apply(action, self.size) {
+                self.dirty |= dirty;
+                return commands;
+            }
+        }
         match action {
             Action::Quit => self.request_quit(),
             Action::ToggleHelp => self.open(Overlay::Help { scroll: 0 }),
@@ -119,10 +142,22 @@ impl App {
             | Action::ScrollTop
             | Action::ScrollBottom => {}
             Action::Reply | Action::ReplyAll | Action::Forward | Action::ForwardAttached => {
-                // The Inbox viewer answers these for the message it shows
-                // (App::respond_to); elsewhere there is nothing to answer.
+                use crate::mail::reply::{ForwardMode, Respond};
+                let how = match action {
+                    Action::Reply => Respond::Reply,
+                    Action::ReplyAll => Respond::ReplyAll,
+                    Action::Forward => Respond::Forward(ForwardMode::Inline),
+                    _ => Respond::Forward(ForwardMode::Attached),
+                };
+                let target = (self.tab == Tab::Inbox)
+                    .then(|| self.inbox.message_to_answer())
+                    .flatten()
+                    .map(|(account, id)| (account.to_string(), id));
+                if let Some((account, id)) = target {
+                    return self.respond_to(&account, id, how);
+                }
                 self.status
-                    .set(Level::Info, "open a message in the Inbox to answer it");
+                    .set(Level::Info, "select a message in the Inbox to answer it");
                 self.dirty = true;
             }
             socket => return self.sockets_action(socket),
@@ -134,7 +169,12 @@ impl App {
     fn on_text_key(&mut self, key: KeyEvent) -> Vec<Command> {
         match self.tab {
             Tab::Compose => self.compose_text_key(key),
-            _ => Vec::new(),
+            Tab::Inbox => {
+                let (commands, dirty) = self.inbox.on_text_key(key, self.size);
+                self.dirty |= dirty;
+                commands
+            }
+            Tab::Sockets => Vec::new(),
         }
     }
 
@@ -224,6 +264,10 @@ impl App {
                     self.overlay = None;
                 }
                 self.dirty = true;
+                // A finished sync or import may have stored mail.
+                if self.inbox.loaded {
+                    return vec![Command::Store(crate::store::service::StoreRequest::Folders)];
+                }
             }
             EngineEvent::Notice { level, text } => {
                 self.status.set(level, &text);
@@ -232,6 +276,12 @@ impl App {
             EngineEvent::Socket(event) => return self.on_socket_event(event),
             EngineEvent::Compose(event) => return self.on_compose_event(*event),
             EngineEvent::Pop3(event) => return self.on_pop3(event),
+            EngineEvent::Store(event) => {
+                let (commands, dirty) = self.inbox.on_store(event, self.size);
+                // Only the Inbox tab draws this state.
+                self.dirty |= dirty && self.tab == Tab::Inbox;
+                return commands;
+            }
         }
         Vec::new()
     }

@@ -9,19 +9,31 @@
 //! Every method blocks on disk: call them from `spawn_blocking` or a store
 //! task, never from the event loop.
 
+pub mod commands;
 mod envelope;
 mod folder_list;
+mod import;
 pub mod maildir;
 mod names;
 mod ops;
+mod query;
+mod reindex;
 mod schema;
+mod server_sync;
+pub mod service;
+mod thread;
 mod types;
 mod write;
 
-pub use envelope::Envelope;
+pub use envelope::{Envelope, addresses as envelope_addresses};
 pub use folder_list::FolderEntry;
+pub use import::ImportReport;
 pub use names::{dir_name, folder_dir_name, undo_dir_name};
+pub use query::{FolderSummary, ListQuery, MessageRow, SortOrder, ThreadFields, fts_query};
+pub use reindex::ReindexReport;
 pub use schema::SCHEMA_VERSION;
+pub use server_sync::{LocalMove, RemovedIdentity};
+pub use thread::{ThreadLine, thread_order};
 pub use types::{
     Flags, FolderRole, FolderState, MessageId, NewMessage, ServerIdentity, StoreError, StoreOutcome,
 };
@@ -44,7 +56,11 @@ pub struct Store {
 
 struct Inner {
     root: PathBuf,
+    /// Every write goes through this connection.
     conn: Mutex<Connection>,
+    /// Lists and searches read here, so a sync's long write transaction
+    /// never makes the Inbox wait (WAL lets readers run beside a writer).
+    reader: Mutex<Connection>,
 }
 
 impl std::fmt::Debug for Store {
@@ -63,10 +79,13 @@ impl Store {
         let index = dir.join(INDEX_FILE);
         let mut conn = Connection::open(&index)?;
         schema::prepare(&mut conn, &index)?;
+        let reader = Connection::open(&index)?;
+        reader.busy_timeout(std::time::Duration::from_secs(10))?;
         let store = Store {
             inner: Arc::new(Inner {
                 root: dir.to_path_buf(),
                 conn: Mutex::new(conn),
+                reader: Mutex::new(reader),
             }),
         };
         store.recover_pending()?;
@@ -86,7 +105,17 @@ impl Store {
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
     }
+
+    /// The read-only connection for lists and searches.
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.inner
+            .reader
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
 }
 
+#[cfg(test)]
+mod listing_tests;
 #[cfg(test)]
 mod tests;

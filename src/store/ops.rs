@@ -40,16 +40,20 @@ impl Store {
         find_identity(&conn, account, folder_id, identity)
     }
 
-    /// Every POP3 UIDL already stored for `account`.
+    /// Every POP3 UIDL already stored for `account`, including messages
+    /// deleted locally (see [`Store::removed_identities`]).
     pub fn known_uidls(&self, account: &str) -> Result<HashSet<String>, StoreError> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare("SELECT uidl FROM messages WHERE id_kind = 2 AND account = ?1")?;
+        let mut stmt = conn.prepare(
+            "SELECT uidl FROM messages WHERE id_kind = 2 AND account = ?1
+             UNION SELECT uidl FROM tombstones WHERE id_kind = 2 AND account = ?1",
+        )?;
         let rows = stmt.query_map([account], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every IMAP UID stored for `folder` under `uidvalidity`.
+    /// Every IMAP UID stored for `folder` under `uidvalidity`, including
+    /// messages deleted locally (see [`Store::removed_identities`]).
     pub fn known_uids(
         &self,
         account: &str,
@@ -61,7 +65,9 @@ impl Store {
             return Ok(BTreeSet::new());
         };
         let mut stmt = conn.prepare(
-            "SELECT uid FROM messages WHERE id_kind = 1 AND id_folder = ?1 AND uidvalidity = ?2",
+            "SELECT uid FROM messages WHERE id_kind = 1 AND id_folder = ?1 AND uidvalidity = ?2
+             UNION SELECT uid FROM tombstones
+             WHERE id_kind = 1 AND id_folder = ?1 AND uidvalidity = ?2",
         )?;
         let rows = stmt.query_map(params![folder_id, uidvalidity], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -194,14 +200,22 @@ impl Store {
     /// file, so a crash between the two leaves a file that `reindex` picks
     /// up again, never a row without a file.
     pub fn remove_message(&self, id: MessageId) -> Result<(), StoreError> {
-        let conn = self.conn();
+        let mut conn = self.conn();
         let path = match self.resolve(&conn, id) {
             Ok((_, path)) => Some(path),
             Err(StoreError::MissingFile(_)) => None,
             Err(e) => return Err(e),
         };
-        conn.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
-        conn.execute("DELETE FROM messages WHERE id = ?1", [id])?;
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO tombstones (account, id_folder, id_kind, uidvalidity, uid, uidl, removed_at)
+             SELECT account, id_folder, id_kind, uidvalidity, uid, uidl, ?2
+             FROM messages WHERE id = ?1 AND id_kind != 0",
+            params![id, super::write::now_seconds()],
+        )?;
+        tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
+        tx.execute("DELETE FROM messages WHERE id = ?1", [id])?;
+        tx.commit()?;
         if let Some(path) = path {
             match std::fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),

@@ -3,7 +3,7 @@
 //! interrupted upgrade leaves the previous version intact.
 
 use super::StoreError;
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
@@ -64,6 +64,27 @@ const MIGRATIONS: &[&str] = &[
         tokenize = 'unicode61 remove_diacritics 2'
     );
     ",
+    // 2: identities of messages deleted for good, so a sync neither fetches
+    // them again nor forgets to delete them on the server.
+    "
+    CREATE TABLE tombstones (
+        id          INTEGER PRIMARY KEY,
+        account     TEXT NOT NULL,
+        id_folder   INTEGER,
+        id_kind     INTEGER NOT NULL,
+        uidvalidity INTEGER,
+        uid         INTEGER,
+        uidl        TEXT,
+        removed_at  INTEGER NOT NULL
+    );
+    CREATE INDEX tombstones_by_account ON tombstones (account);
+    ",
+    // 3: which process a pending delivery belongs to, so that opening the
+    // store never "recovers" a delivery another live writer is making.
+    "
+    ALTER TABLE pending ADD COLUMN owner_pid INTEGER;
+    ALTER TABLE pending ADD COLUMN created INTEGER;
+    ",
 ];
 
 /// The schema version this build writes.
@@ -78,20 +99,27 @@ pub fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     // fsynced, then row committed" also holds across a power cut.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
-    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if found > SCHEMA_VERSION {
-        return Err(StoreError::TooNew {
-            path: path.to_path_buf(),
-            found,
-            known: SCHEMA_VERSION,
-        });
-    }
-    for (version, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version as i64 + 1)?;
+    // Each step re-reads the version inside an immediate (write-locked)
+    // transaction, so two processes opening the store at once migrate it
+    // once, one step after the other.
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if found == SCHEMA_VERSION {
+            tx.commit()?;
+            break;
+        }
+        tx.execute_batch(MIGRATIONS[found as usize])?;
+        tx.pragma_update(None, "user_version", found + 1)?;
         tx.commit()?;
-        tracing::info!(version = version + 1, "mail index migrated");
+        tracing::info!(version = found + 1, "mail index migrated");
     }
     Ok(())
 }

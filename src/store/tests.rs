@@ -322,3 +322,83 @@ fn schema_is_versioned_and_newer_indexes_are_refused() {
     let err = Store::open(dir.path()).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
 }
+
+#[test]
+fn an_older_index_is_migrated_forward_keeping_its_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.store_message(&msg("INBOX", imap(1), RAW)).unwrap();
+        // Make it look like an index written before version 2.
+        let conn = store.conn();
+        conn.execute_batch(
+            "DROP TABLE tombstones;
+             ALTER TABLE pending DROP COLUMN owner_pid;
+             ALTER TABLE pending DROP COLUMN created;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.has_identity("acct", "INBOX", &imap(1)).unwrap());
+    let version: i64 = store
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let id = store
+        .message_by_identity("acct", "INBOX", &imap(1))
+        .unwrap()
+        .unwrap();
+    store.remove_message(id).unwrap();
+    assert!(store.known_uids("acct", "INBOX", 7).unwrap().contains(&1));
+}
+
+#[test]
+fn stores_opened_at_once_migrate_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || Store::open(&path).map(|_| ()))
+        })
+        .collect();
+    for handle in handles {
+        handle.join().unwrap().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    store.store_message(&msg("INBOX", imap(1), RAW)).unwrap();
+}
+
+#[test]
+fn two_writers_storing_the_same_identities_keep_one_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(dir.path()).unwrap();
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let path = dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                let store = Store::open(&path).unwrap();
+                for uid in 1..=10 {
+                    store.store_message(&msg("INBOX", imap(uid), RAW)).unwrap();
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.join().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.known_uids("acct", "INBOX", 7).unwrap().len(), 10);
+    let files = fs::read_dir(dir.path().join("acct/INBOX/new"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 10);
+}
+
+#[test]
+fn store_handles_can_be_shared_between_threads() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Store>();
+}

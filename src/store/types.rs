@@ -206,6 +206,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("no such message in the mail store")]
     NotFound,
+    #[error("the mail store is not open")]
+    NotOpen,
     #[error("no folder \"{folder}\" in account \"{account}\"")]
     NoFolder { account: String, folder: String },
     #[error("mail index at {path} is newer (version {found}) than this wirepost knows ({known})")]

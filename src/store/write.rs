@@ -12,11 +12,17 @@
 
 use super::envelope::Envelope;
 use super::maildir::{self, Durability, Maildir, Subdir};
+use super::names::undo_dir_name;
+use super::query::segment_cjk;
 use super::{Flags, MessageId, NewMessage, ServerIdentity, Store, StoreError, StoreOutcome};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
+
+/// When set, storing aborts the process between writing the files and
+/// committing their rows (for the crash-consistency test only).
+pub const CRASH_HOOK_ENV: &str = "WIREPOST_TEST_CRASH_BEFORE_INDEX_COMMIT";
 
 /// A folder's row id and its directory relative to the store root.
 #[derive(Debug, Clone)]
@@ -94,10 +100,14 @@ impl Store {
         }
         // Write the files; none is indexed yet.
         let mut written: Vec<(usize, PathBuf, Envelope)> = Vec::with_capacity(planned.len());
+        let mut maildirs: HashMap<&str, Maildir> = HashMap::new();
         for (i, name) in &planned {
             let msg = &msgs[*i];
             let folder = &folders[&(msg.account, msg.folder)];
-            let md = Maildir::create(self.inner.root.join(&folder.dir))?;
+            let md = match maildirs.entry(folder.dir.as_str()) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(Maildir::create(self.inner.root.join(&folder.dir))?),
+            };
             let subdir = if msg.flags.seen {
                 Subdir::Cur
             } else {
@@ -110,6 +120,11 @@ impl Store {
         if durability == Durability::CallerSyncs && !written.is_empty() {
             let paths: Vec<PathBuf> = written.iter().map(|(_, p, _)| p.clone()).collect();
             maildir::sync_paths(&paths)?;
+        }
+        if std::env::var_os(CRASH_HOOK_ENV).is_some() && !written.is_empty() {
+            // The crash-consistency test kills the process exactly here:
+            // files durable, index rows not committed.
+            std::process::abort();
         }
         let tx = conn.transaction()?;
         for (i, path, envelope) in &written {
@@ -132,8 +147,20 @@ impl Store {
                     flags: msg.flags,
                     size: msg.raw.len(),
                 },
-            )?;
-            outcomes[*i] = Some(StoreOutcome::Stored(id));
+            );
+            outcomes[*i] = Some(match id {
+                Ok(id) => StoreOutcome::Stored(id),
+                // Another writer (a second process, another engine) stored
+                // the same identity since we looked: keep theirs.
+                Err(StoreError::Sqlite(e)) if is_constraint(&e) => {
+                    let _ = std::fs::remove_file(path);
+                    match find_identity(&tx, msg.account, folder.id, &msg.identity)? {
+                        Some(existing) => StoreOutcome::Duplicate(existing),
+                        None => return Err(StoreError::Sqlite(e)),
+                    }
+                }
+                Err(e) => return Err(e),
+            });
         }
         for (_, name) in &planned {
             tx.execute("DELETE FROM pending WHERE name = ?1", [name])?;
@@ -154,64 +181,98 @@ impl Store {
             .collect())
     }
 
+    fn recover_one(
+        &self,
+        tx: &Transaction<'_>,
+        dir: &str,
+        name: &str,
+        identity: &str,
+        date: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let root = self.inner.root.join(dir);
+        let Some(path) = find_by_base_name(&root, name) else {
+            let _ = std::fs::remove_file(root.join("tmp").join(name));
+            return Ok(());
+        };
+        let rel = relative(&self.inner.root, &path);
+        let known: Option<i64> = tx
+            .query_row("SELECT id FROM messages WHERE path = ?1", [&rel], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if known.is_some() {
+            return Ok(());
+        }
+        let (account, folder_name) = match dir.split_once('/') {
+            Some((a, f)) => (undo_dir_name(a), undo_dir_name(f)),
+            None => return Ok(()),
+        };
+        let folder = folder_row(tx, &self.inner.root, &account, &folder_name, None)?;
+        let raw = std::fs::read(&path)?;
+        let envelope = Envelope::parse(&raw);
+        insert_row(
+            tx,
+            &RowData {
+                folder: &folder,
+                account: &account,
+                identity: &decode_identity(identity),
+                id_folder: folder.id,
+                rel_path: &rel,
+                envelope: &envelope,
+                date: date.or(envelope.date).unwrap_or_else(now_seconds),
+                flags: Flags::from_maildir(maildir::flags_of(&path)),
+                size: raw.len(),
+            },
+        )?;
+        tracing::info!(file = %rel, "indexed a message whose delivery was interrupted");
+        Ok(())
+    }
+
     /// Finishes deliveries interrupted by a crash (see the module comment).
     pub(super) fn recover_pending(&self) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let pending: Vec<(i64, String, String, String, Option<i64>)> = conn
-            .prepare("SELECT id, dir, name, identity, date FROM pending")?
+        type PendingRow = (
+            i64,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<u32>,
+            Option<i64>,
+        );
+        let pending: Vec<PendingRow> = conn
+            .prepare("SELECT id, dir, name, identity, date, owner_pid, created FROM pending")?
             .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
             })?
             .collect::<Result<_, _>>()?;
-        for (pending_id, dir, name, identity, date) in pending {
-            let root = self.inner.root.join(&dir);
-            let found = find_by_base_name(&root, &name);
-            let tx = conn.transaction()?;
-            if let Some(path) = found {
-                let rel = relative(&self.inner.root, &path);
-                let known: Option<i64> = tx
-                    .query_row("SELECT id FROM messages WHERE path = ?1", [&rel], |r| {
-                        r.get(0)
-                    })
-                    .optional()?;
-                if known.is_none() {
-                    let folder: FolderRow =
-                        tx.query_row("SELECT id, dir FROM folders WHERE dir = ?1", [&dir], |r| {
-                            Ok(FolderRow {
-                                id: r.get(0)?,
-                                dir: r.get(1)?,
-                            })
-                        })?;
-                    let account: String = tx.query_row(
-                        "SELECT account FROM folders WHERE id = ?1",
-                        [folder.id],
-                        |r| r.get(0),
-                    )?;
-                    let raw = std::fs::read(&path)?;
-                    let envelope = Envelope::parse(&raw);
-                    let identity = decode_identity(&identity);
-                    let flags = Flags::from_maildir(maildir::flags_of(&path));
-                    insert_row(
-                        &tx,
-                        &RowData {
-                            folder: &folder,
-                            account: &account,
-                            identity: &identity,
-                            id_folder: folder.id,
-                            rel_path: &rel,
-                            envelope: &envelope,
-                            date: date.or(envelope.date).unwrap_or_else(now_seconds),
-                            flags,
-                            size: raw.len(),
-                        },
-                    )?;
-                    tracing::info!(file = %rel, "indexed a message whose delivery was interrupted");
-                }
-            } else {
-                let _ = std::fs::remove_file(root.join("tmp").join(&name));
+        for (pending_id, dir, name, identity, date, owner, created) in pending {
+            if writer_alive(owner, created) {
+                continue;
             }
-            tx.execute("DELETE FROM pending WHERE id = ?1", [pending_id])?;
-            tx.commit()?;
+            let tx = conn.transaction()?;
+            match self.recover_one(&tx, &dir, &name, &identity, date) {
+                Ok(()) => {
+                    tx.execute("DELETE FROM pending WHERE id = ?1", [pending_id])?;
+                    tx.commit()?;
+                }
+                // A message that cannot be indexed now (unreadable file,
+                // odd state) must not keep the store from opening: its file
+                // stays in the Maildir, where `reindex` finds it.
+                Err(e) => {
+                    tracing::warn!(file = %name, "cannot finish an interrupted delivery: {e}");
+                    drop(tx);
+                    conn.execute("DELETE FROM pending WHERE id = ?1", [pending_id])?;
+                }
+            }
         }
         Ok(())
     }
@@ -225,8 +286,10 @@ fn record_pending(
 ) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     {
-        let mut insert =
-            tx.prepare("INSERT INTO pending (dir, name, identity, date) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut insert = tx.prepare(
+            "INSERT INTO pending (dir, name, identity, date, owner_pid, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
         for (i, name) in planned {
             let msg = &msgs[*i];
             let folder = &folders[&(msg.account, msg.folder)];
@@ -234,7 +297,9 @@ fn record_pending(
                 folder.dir,
                 name,
                 encode_identity(&msg.identity),
-                msg.internal_date
+                msg.internal_date,
+                std::process::id(),
+                now_seconds()
             ])?;
         }
     }
@@ -273,14 +338,22 @@ pub(super) fn folder_row(
     }
     let dir = super::folder_dir_name(account, folder);
     Maildir::create(root.join(&dir))?;
+    // Another writer may create the same folder at the same moment.
     conn.execute(
-        "INSERT INTO folders (account, name, dir, role) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO folders (account, name, dir, role) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO NOTHING",
         params![account, folder, dir, role.map(|r| r.as_str())],
     )?;
-    Ok(FolderRow {
-        id: conn.last_insert_rowid(),
-        dir,
-    })
+    Ok(conn.query_row(
+        "SELECT id, dir FROM folders WHERE account = ?1 AND name = ?2",
+        [account, folder],
+        |r| {
+            Ok(FolderRow {
+                id: r.get(0)?,
+                dir: r.get(1)?,
+            })
+        },
+    )?)
 }
 
 /// The row holding `identity`: IMAP identities are per folder, POP3
@@ -351,8 +424,36 @@ pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<Mess
     tx.prepare_cached(
         "INSERT INTO messages_fts (rowid, subject, addresses, body) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![id, env.subject, env.addresses(), env.body])?;
+    .execute(params![
+        id,
+        segment_cjk(&env.subject),
+        segment_cjk(&env.addresses()),
+        segment_cjk(&env.body)
+    ])?;
     Ok(id)
+}
+
+/// Whether the process that recorded a pending delivery may still be
+/// writing it: this process, or another one that is still running (by
+/// /proc where there is one, else for ten minutes after it began).
+fn writer_alive(owner: Option<u32>, created: Option<i64>) -> bool {
+    let Some(pid) = owner else {
+        return false;
+    };
+    if pid == std::process::id() {
+        return true;
+    }
+    if Path::new("/proc/self").exists() {
+        return Path::new(&format!("/proc/{pid}")).exists();
+    }
+    created.is_some_and(|t| now_seconds() - t < 600)
+}
+
+pub(super) fn is_constraint(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ConstraintViolation)
+    )
 }
 
 pub(super) fn encode_identity(identity: &ServerIdentity) -> String {

@@ -3,6 +3,7 @@
 mod compose;
 mod empty;
 mod help;
+mod inbox;
 mod layout;
 mod pop3;
 mod prompt;
@@ -35,10 +36,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         Tab::Inbox if app.pop3.show_trace => {
             let [top, trace] =
                 Layout::vertical([Constraint::Percentage(45), Constraint::Min(5)]).areas(body);
-            empty::inbox(app, &theme, frame, top);
+            inbox::render(app, &theme, frame, top);
             pop3::trace_pane(app, &theme, frame, trace);
         }
-        Tab::Inbox => empty::inbox(app, &theme, frame, body),
+        Tab::Inbox => inbox::render(app, &theme, frame, body),
     }
     status_line::render(app, &theme, frame, status);
 

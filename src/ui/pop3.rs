@@ -14,6 +14,13 @@ use ratatui::widgets::{Block, Paragraph};
 
 /// The sync state line for `account`, shown under its POP3 server.
 pub fn state_line(app: &App, theme: &Theme, account: &str) -> Line<'static> {
+    let (text, style) = state_text(app, theme, account);
+    Line::from(Span::styled(format!("            {text}"), style))
+}
+
+/// The sync state of `account` in a few words (already sanitized), and its
+/// style: idle, progress with messages and bytes, or the last result.
+pub fn state_text(app: &App, theme: &Theme, account: &str) -> (String, Style) {
     let state = app.pop3.accounts.get(account);
     let (text, style) = match state {
         Some(s) if s.job.is_some() => {
@@ -33,7 +40,7 @@ pub fn state_line(app: &App, theme: &Theme, account: &str) -> Line<'static> {
         Some(s) => match &s.last {
             Some(Ok(summary)) => {
                 // The status line's version names the account; here it is
-                // already on the line above.
+                // already named next to it.
                 let summary = summary
                     .strip_prefix(account)
                     .and_then(|s| s.strip_prefix(": "))
@@ -44,15 +51,14 @@ pub fn state_line(app: &App, theme: &Theme, account: &str) -> Line<'static> {
                 format!("last sync failed: {error}"),
                 Style::new().fg(theme.error),
             ),
-            None => ("not synced yet (g to get mail)".into(), theme.dim()),
+            None => (NOT_SYNCED.into(), theme.dim()),
         },
-        None => ("not synced yet (g to get mail)".into(), theme.dim()),
+        None => (NOT_SYNCED.into(), theme.dim()),
     };
-    Line::from(Span::styled(
-        format!("            {}", clean_line(&text)),
-        style,
-    ))
+    (clean_line(&text), style)
 }
+
+const NOT_SYNCED: &str = "not synced yet (s to get mail)";
 
 /// The trace pane: the newest lines that fit, oldest at the top.
 pub fn trace_pane(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -80,7 +86,7 @@ pub fn trace_pane(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .collect();
     let body = if lines.is_empty() {
         vec![Line::from(Span::styled(
-            "No POP3 conversation yet: press g to get mail.",
+            "No POP3 conversation yet: press s to get mail.",
             theme.dim(),
         ))]
     } else {
