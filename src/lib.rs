@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod engines;
 pub mod logging;
+pub mod mail;
 pub mod net;
 pub mod sanitize;
 pub mod store;

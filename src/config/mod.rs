@@ -8,7 +8,7 @@ mod paths;
 mod secret;
 mod theme;
 
-pub use account::{Account, Endpoint, Protocol, Security};
+pub use account::{Account, AuthMethod, DeleteMode, Endpoint, Protocol, Security};
 pub use error::ConfigError;
 pub use paths::Paths;
 pub use secret::{Secret, SecretSource};
