@@ -34,6 +34,43 @@ pub enum CliCommand {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Import an mbox file, an .eml file, a folder of .eml files or a
+    /// Maildir into the built-in Local account.
+    Import {
+        path: PathBuf,
+        /// Target folder (default: the file or directory name).
+        #[arg(long)]
+        folder: Option<String>,
+    },
+    /// Rebuild the mail index from the Maildirs on disk.
+    Reindex,
+    /// List stored messages, newest first.
+    List {
+        /// Only this account (e.g. Local).
+        account: Option<String>,
+        #[arg(long)]
+        folder: Option<String>,
+        /// Full-text search (words; from:, to:, subject:, body: restrict a word).
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Messages per folder at most.
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+    /// Show one stored message (ID as `list` prints it).
+    Show {
+        id: i64,
+        /// The message source as stored.
+        #[arg(long, conflicts_with_all = ["json", "html"])]
+        raw: bool,
+        #[arg(long, conflicts_with = "html")]
+        json: bool,
+        /// The HTML part's source.
+        #[arg(long)]
+        html: bool,
+    },
 }
 
 /// The `check-config` report for a configuration that parsed.

@@ -3,6 +3,7 @@
 //! channel given to [`Engines::new`].
 
 use crate::app::{Command, EngineEvent, JobId};
+use crate::store::service::{StoreRequest, StoreWorker};
 use std::collections::HashMap;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
@@ -15,6 +16,7 @@ pub struct Engines {
     events: mpsc::Sender<EngineEvent>,
     jobs: HashMap<JobId, AbortHandle>,
     next_job: JobId,
+    store: StoreWorker,
 }
 
 impl Engines {
@@ -22,6 +24,7 @@ impl Engines {
     pub fn new() -> (Engines, mpsc::Receiver<EngineEvent>) {
         let (tx, rx) = mpsc::channel(ENGINE_CHANNEL_CAPACITY);
         let engines = Engines {
+            store: StoreWorker::start(tx.clone()),
             events: tx,
             jobs: HashMap::new(),
             next_job: 1,
@@ -63,6 +66,11 @@ impl Engines {
                     });
                 }
             }
+            Command::Store(StoreRequest::Import { path, .. }) => {
+                let job = self.next_job_id();
+                self.store.send(StoreRequest::Import { job, path });
+            }
+            Command::Store(request) => self.store.send(request),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod engines;
 pub mod logging;
 pub mod mail;
+pub mod mailview;
 pub mod net;
 pub mod sanitize;
 pub mod store;

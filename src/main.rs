@@ -41,6 +41,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
+        Some(command) => store_command(command, &loaded, &paths),
         None => run_tui(loaded, keymap, &paths, &cli.log_level),
     }
 }
@@ -72,9 +73,14 @@ fn run_tui(loaded: LoadedConfig, keymap: Keymap, paths: &Paths, log_level: &str)
         tui::install_panic_hook();
         let _guard = TerminalGuard::enter()?;
         let mut screen = CrosstermScreen::new()?;
+        let store_dir = loaded.config.store_dir(paths);
         let mut app = App::new(loaded, keymap);
         app.size = screen.size()?;
+        app.inbox.store_dir = Some(store_dir);
         let (mut engines, reports) = Engines::new();
+        for command in app.inbox.start() {
+            engines.dispatch(command);
+        }
         let (_reader, input) = InputReader::start();
         let exit = tui::run(
             &mut app,
@@ -100,6 +106,66 @@ fn run_tui(loaded: LoadedConfig, keymap: Keymap, paths: &Paths, log_level: &str)
         Err(e) => {
             tracing::error!("terminal error: {e}");
             eprintln!("wirepost: terminal error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The headless commands on the mail store.
+fn store_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
+    use wirepost::store::commands::{self, ListOptions, ShowFormat};
+    let dir = loaded.config.store_dir(paths);
+    let store = match wirepost::store::Store::open(&dir) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("wirepost: {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let result = match command {
+        CliCommand::Import { path, folder } => {
+            commands::import(&store, &path, folder.as_deref(), &mut out)
+        }
+        CliCommand::Reindex => commands::reindex(&store, &mut out),
+        CliCommand::List {
+            account,
+            folder,
+            search,
+            json,
+            limit,
+        } => commands::list(
+            &store,
+            &ListOptions {
+                account: account.as_deref(),
+                folder: folder.as_deref(),
+                search: search.as_deref(),
+                json,
+                limit,
+            },
+            &mut out,
+        ),
+        CliCommand::Show {
+            id,
+            raw,
+            json,
+            html,
+        } => {
+            let format = match (raw, json, html) {
+                (true, _, _) => ShowFormat::Raw,
+                (_, true, _) => ShowFormat::Json,
+                (_, _, true) => ShowFormat::Html,
+                _ => ShowFormat::Text,
+            };
+            let terminal = std::io::stdout().is_terminal();
+            commands::show(&store, id, format, terminal, &mut out)
+        }
+        CliCommand::CheckConfig | CliCommand::Completions { .. } => Ok(()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wirepost: {e}");
             ExitCode::FAILURE
         }
     }

@@ -8,4 +8,6 @@ pub enum Command {
     /// Stop the job (a sync, a send, a listener) and let it report
     /// `JobFinished`.
     CancelJob(JobId),
+    /// A request to the mail store.
+    Store(crate::store::service::StoreRequest),
 }

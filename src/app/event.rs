@@ -36,6 +36,8 @@ pub enum EngineEvent {
     },
     /// A message for the status line that belongs to no job.
     Notice { level: Level, text: String },
+    /// An answer from the mail store.
+    Store(crate::store::service::StoreEvent),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

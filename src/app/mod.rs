@@ -8,6 +8,7 @@ mod action;
 mod command;
 mod event;
 mod help;
+pub mod inbox;
 mod keymap;
 mod keyspec;
 mod status;
@@ -48,11 +49,15 @@ pub struct App {
     pub should_quit: bool,
     /// Set when state changed since the last frame; the loop draws and clears it.
     pub dirty: bool,
+    /// The Inbox tab: folders, message list, viewer.
+    pub inbox: inbox::InboxState,
 }
 
 impl App {
     pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
+        let download_dir = loaded.config.download_dir();
         App {
+            inbox: inbox::InboxState::new(None, download_dir),
             tab: Tab::default(),
             overlay: None,
             status: Status::default(),
@@ -78,7 +83,7 @@ impl App {
     /// Whether a text field has the keyboard, so plain keys type text
     /// instead of triggering actions. Tabs with input fields report here.
     pub fn text_input_active(&self) -> bool {
-        false
+        self.tab == Tab::Inbox && self.inbox.typing()
     }
 }
 

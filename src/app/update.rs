@@ -22,11 +22,16 @@ impl App {
                 }
                 Vec::new()
             }
-            Event::Paste(_) => Vec::new(),
+            Event::Paste(text) => {
+                if self.tab == Tab::Inbox && self.overlay.is_none() {
+                    self.dirty |= self.inbox.on_paste(&text);
+                }
+                Vec::new()
+            }
             Event::Resize { width, height } => {
                 self.size = (width, height);
                 self.dirty = true;
-                Vec::new()
+                self.inbox.on_resize(self.size)
             }
             Event::FocusGained => {
                 self.dirty = true;
@@ -56,7 +61,9 @@ impl App {
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         if self.text_input_active() && plain && !is_navigation_key(&key) {
-            return Vec::new();
+            let (commands, dirty) = self.inbox.on_text_key(key, self.size);
+            self.dirty |= dirty;
+            return commands;
         }
         let action = self
             .keymap
@@ -75,6 +82,16 @@ impl App {
 
     /// Performs an action in the main view (no overlay open).
     pub fn apply(&mut self, action: Action) -> Vec<Command> {
+        if self.tab == Tab::Inbox {
+            if self.inbox.typing() && action == Action::InboxBack {
+                self.dirty |= self.inbox.cancel_input();
+                return Vec::new();
+            }
+            if let Some((commands, dirty)) = self.inbox.apply(action, self.size) {
+                self.dirty |= dirty;
+                return commands;
+            }
+        }
         match action {
             Action::Quit => self.request_quit(),
             Action::ToggleHelp => self.open(Overlay::Help { scroll: 0 }),
@@ -91,6 +108,7 @@ impl App {
             | Action::PageDown
             | Action::ScrollTop
             | Action::ScrollBottom => {}
+            _ => {}
         }
         Vec::new()
     }
@@ -172,10 +190,20 @@ impl App {
                     self.overlay = None;
                 }
                 self.dirty = true;
+                // A finished sync or import may have stored mail.
+                if self.inbox.loaded {
+                    return vec![Command::Store(crate::store::service::StoreRequest::Folders)];
+                }
             }
             EngineEvent::Notice { level, text } => {
                 self.status.set(level, &text);
                 self.dirty = true;
+            }
+            EngineEvent::Store(event) => {
+                let (commands, dirty) = self.inbox.on_store(event, self.size);
+                // Only the Inbox tab draws this state.
+                self.dirty |= dirty && self.tab == Tab::Inbox;
+                return commands;
             }
         }
         Vec::new()

@@ -10,7 +10,7 @@ mod theme;
 
 pub use account::{Account, AuthMethod, DeleteMode, Endpoint, Protocol, Security};
 pub use error::ConfigError;
-pub use paths::Paths;
+pub use paths::{Paths, expand_tilde};
 pub use secret::{Secret, SecretSource};
 pub use theme::{ColorSpec, ThemeConfig};
 
@@ -39,6 +39,8 @@ pub struct Config {
 pub struct StoreConfig {
     /// Where mail is kept; defaults to the XDG data dir.
     pub path: Option<PathBuf>,
+    /// Where attachments are saved; defaults to the XDG download dir.
+    pub download_dir: Option<PathBuf>,
 }
 
 /// Where the configuration came from, for messages such as the Inbox's
@@ -133,6 +135,19 @@ impl Config {
             .as_deref()
             .map(paths::expand_tilde)
             .unwrap_or_else(|| paths.data_dir.join("mail"))
+    }
+}
+
+impl Config {
+    /// The directory attachments are saved to.
+    pub fn download_dir(&self) -> PathBuf {
+        match &self.store.download_dir {
+            Some(dir) => paths::expand_tilde(dir),
+            None => directories::UserDirs::new()
+                .and_then(|u| u.download_dir().map(Path::to_path_buf))
+                .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().join("Downloads")))
+                .unwrap_or_else(|| PathBuf::from(".")),
+        }
     }
 }
 

@@ -58,8 +58,21 @@ impl Maildir {
         flags: &str,
         durability: Durability,
     ) -> io::Result<PathBuf> {
-        let name = unique_name();
-        let tmp = self.root.join("tmp").join(&name);
+        self.deliver_named(&unique_name(), bytes, subdir, flags, durability)
+    }
+
+    /// [`Maildir::deliver`] under a name chosen beforehand with
+    /// [`unique_name`], so that a caller can record the name before the file
+    /// exists and find it again after a crash.
+    pub fn deliver_named(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        subdir: Subdir,
+        flags: &str,
+        durability: Durability,
+    ) -> io::Result<PathBuf> {
+        let tmp = self.root.join("tmp").join(name);
         let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         let written = file.write_all(bytes).and_then(|()| match durability {
             Durability::Durable => file.sync_all(),
@@ -71,7 +84,7 @@ impl Maildir {
         }
         drop(file);
         let target = match (subdir, flags.is_empty()) {
-            (Subdir::New, true) => self.root.join("new").join(&name),
+            (Subdir::New, true) => self.root.join("new").join(name),
             _ => self
                 .root
                 .join("cur")
@@ -108,6 +121,12 @@ impl Maildir {
     }
 }
 
+/// The unique part of a file name, without the `:2,FLAGS` info.
+pub fn base_name(path: &Path) -> &str {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.split_once(':').map_or(name, |(base, _)| base)
+}
+
 /// The flags part of a file name (`...:2,FS` → `FS`), if it has one.
 pub fn flags_of(path: &Path) -> &str {
     path.file_name()
@@ -124,12 +143,33 @@ pub fn sort_flags(flags: &str) -> String {
     letters.into_iter().collect()
 }
 
-/// Makes earlier `CallerSyncs` deliveries durable: fsyncs each file and then
-/// each distinct parent directory once.
+/// Makes earlier `CallerSyncs` deliveries durable: fsyncs the files (on a
+/// few threads at once, since each fsync mostly waits on the device) and
+/// then each distinct parent directory once.
 pub fn sync_paths(paths: &[PathBuf]) -> io::Result<()> {
+    const SYNC_THREADS: usize = 8;
+    let chunk = paths.len().div_ceil(SYNC_THREADS).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || -> io::Result<()> {
+                    for path in part {
+                        File::open(path)?.sync_all()?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("fsync thread panicked")))?;
+        }
+        Ok::<(), io::Error>(())
+    })?;
     let mut dirs: Vec<&Path> = Vec::new();
     for path in paths {
-        File::open(path)?.sync_all()?;
         if let Some(dir) = path.parent()
             && !dirs.contains(&dir)
         {
@@ -142,13 +182,13 @@ pub fn sync_paths(paths: &[PathBuf]) -> io::Result<()> {
     Ok(())
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
 /// `<seconds>.<pid>_<counter>_<nanos>.<host>`: unique per process and call,
 /// in the form the Maildir spec recommends.
-fn unique_name() -> String {
+pub fn unique_name() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)

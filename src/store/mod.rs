@@ -1,3 +1,104 @@
-//! Local mail storage.
+//! Local mail storage: raw messages in Maildir folders, and a SQLite index
+//! (`index.sqlite`) of what they contain, for lists, threads and search.
+//!
+//! Layout under the store directory: `index.sqlite` (+ `-wal`/`-shm`) and
+//! `<account>/<folder>/{tmp,new,cur}`, one Maildir per account and folder
+//! (names escaped by [`names::dir_name`]). The built-in account that needs
+//! no server is [`LOCAL_ACCOUNT`].
+//!
+//! Every method blocks on disk: call them from `spawn_blocking` or a store
+//! task, never from the event loop.
 
+pub mod commands;
+mod envelope;
+mod import;
 pub mod maildir;
+mod names;
+mod ops;
+mod query;
+mod reindex;
+mod schema;
+mod server_sync;
+pub mod service;
+mod thread;
+mod types;
+mod write;
+
+pub use envelope::{Envelope, addresses as envelope_addresses};
+pub use import::ImportReport;
+pub use names::{dir_name, folder_dir_name, undo_dir_name};
+pub use query::{FolderSummary, ListQuery, MessageRow, SortOrder, ThreadFields, fts_query};
+pub use reindex::ReindexReport;
+pub use schema::SCHEMA_VERSION;
+pub use server_sync::{LocalMove, RemovedIdentity};
+pub use thread::{ThreadLine, thread_order};
+pub use types::{
+    Flags, FolderRole, FolderState, MessageId, NewMessage, ServerIdentity, StoreError, StoreOutcome,
+};
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The account that imports and local folders (Outbox, Sent, Drafts, Trash)
+/// belong to when no server is involved.
+pub const LOCAL_ACCOUNT: &str = "Local";
+/// The index file inside the store directory.
+pub const INDEX_FILE: &str = "index.sqlite";
+
+/// A handle on the store; cheap to clone and shareable between threads.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    root: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("root", &self.inner.root)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `dir`, migrates the index,
+    /// and finishes deliveries that a crash interrupted.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)?;
+        let index = dir.join(INDEX_FILE);
+        let mut conn = Connection::open(&index)?;
+        schema::prepare(&mut conn, &index)?;
+        let store = Store {
+            inner: Arc::new(Inner {
+                root: dir.to_path_buf(),
+                conn: Mutex::new(conn),
+            }),
+        };
+        store.recover_pending()?;
+        Ok(store)
+    }
+
+    /// The store directory.
+    pub fn root(&self) -> &Path {
+        &self.inner.root
+    }
+
+    /// The connection; a panic elsewhere while it was held does not make the
+    /// index unusable (SQLite rolled the transaction back).
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.inner
+            .conn
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod listing_tests;
+#[cfg(test)]
+mod tests;

@@ -2,7 +2,7 @@
 //! and the next step to take.
 
 use super::Theme;
-use crate::app::App;
+use crate::app::{Action, App, KeyContext};
 use crate::config::{ConfigOrigin, Protocol, Security};
 use crate::sanitize::clean_line;
 use ratatui::Frame;
@@ -59,14 +59,30 @@ pub fn compose(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 pub fn inbox(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let mut lines = Vec::new();
+    let import_key = app
+        .keymap
+        .keys_for(KeyContext::Inbox, Action::InboxImport)
+        .first()
+        .map_or_else(|| "the import key".to_string(), ToString::to_string);
+    let mut lines = vec![
+        Line::from(Span::styled("No mail here yet", theme.title())),
+        Line::default(),
+        Line::from(vec![
+            Span::raw("Read mail you already have: press "),
+            Span::styled(import_key, theme.key()),
+            Span::raw(" to import an mbox file, a folder of .eml files or a Maildir (or run "),
+            Span::styled("wirepost import PATH", theme.key()),
+            Span::raw("); it appears under the Local account."),
+        ]),
+        Line::default(),
+    ];
     if app.config.accounts.is_empty() {
         lines.push(Line::from(Span::styled(
             "No mail account yet",
             theme.title(),
         )));
         lines.push(Line::default());
-        lines.push(Line::from("Add one to"));
+        lines.push(Line::from("To read a server, add an account to"));
         lines.extend(config_path_lines(app, theme));
         lines.push(Line::default());
         for example in [

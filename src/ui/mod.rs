@@ -2,6 +2,7 @@
 
 mod empty;
 mod help;
+mod inbox;
 mod layout;
 mod prompt;
 mod status_line;
@@ -29,7 +30,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.tab {
         Tab::Sockets => empty::sockets(app, &theme, frame, body),
         Tab::Compose => empty::compose(app, &theme, frame, body),
-        Tab::Inbox => empty::inbox(app, &theme, frame, body),
+        Tab::Inbox => inbox::render(app, &theme, frame, body),
     }
     status_line::render(app, &theme, frame, status);
 

@@ -1,0 +1,208 @@
+//! Answers from the store, applied to the Inbox state.
+
+use super::geometry::{body_for, inbox_areas, list_rows};
+use super::{Focus, InboxState};
+use crate::app::Command;
+use crate::store::service::{StoreEvent, StoreRequest};
+use crate::store::{FolderRole, ListQuery};
+
+impl InboxState {
+    /// The first commands: open the store (when there is one).
+    pub fn start(&self) -> Vec<Command> {
+        match &self.store_dir {
+            Some(dir) => vec![Command::Store(StoreRequest::Open { dir: dir.clone() })],
+            None => Vec::new(),
+        }
+    }
+
+    /// Applies a store answer; returns follow-up requests and whether the
+    /// screen changed.
+    pub fn on_store(&mut self, event: StoreEvent, size: (u16, u16)) -> (Vec<Command>, bool) {
+        let rows = self.visible_rows(size);
+        match event {
+            StoreEvent::Folders(folders) => {
+                let first = !self.loaded;
+                self.loaded = true;
+                let old_total = self.current_total();
+                let keep = self
+                    .selected_folder()
+                    .map(|f| (f.account.clone(), f.name.clone()));
+                self.folders = folders;
+                self.folder_cursor = keep
+                    .and_then(|(a, n)| {
+                        self.folders
+                            .iter()
+                            .position(|f| f.account == a && f.name == n)
+                    })
+                    .unwrap_or_else(|| self.default_folder());
+                if let Some(name) = self.show_after_import.take()
+                    && let Some(i) = self
+                        .folders
+                        .iter()
+                        .position(|f| f.account == crate::store::LOCAL_ACCOUNT && f.name == name)
+                {
+                    self.folder_cursor = i;
+                    self.focus = Focus::List;
+                    return (self.show_folder(size), true);
+                }
+                let mut commands = Vec::new();
+                if first || self.current.is_none() {
+                    commands = self.show_folder(size);
+                } else if self.current_total() != old_total {
+                    // New mail or moves in the shown folder: relist, keep place.
+                    commands = self.relist(true);
+                }
+                (commands, true)
+            }
+            StoreEvent::Listed { req, total } if req == self.list.req => {
+                self.list.total = Some(total);
+                let cursor = self.list.cursor;
+                self.list.select(cursor, rows);
+                (self.page_commands(rows), true)
+            }
+            StoreEvent::Page {
+                req,
+                offset,
+                rows: lines,
+            } if req == self.list.req => {
+                self.list.on_page(offset, lines);
+                (self.page_commands(rows), true)
+            }
+            StoreEvent::Listed { .. } | StoreEvent::Page { .. } => (Vec::new(), false),
+            StoreEvent::Viewed { id, view } => match &mut self.viewer {
+                Some(viewer) if viewer.id == id => {
+                    viewer.view = Some(view);
+                    viewer.layout();
+                    (Vec::new(), true)
+                }
+                _ => (Vec::new(), false),
+            },
+            StoreEvent::Raw { id, text } => match &mut self.viewer {
+                Some(viewer) if viewer.id == id => {
+                    viewer.raw = Some(text);
+                    viewer.layout();
+                    (Vec::new(), true)
+                }
+                _ => (Vec::new(), false),
+            },
+            StoreEvent::FlagsChanged(changes) => {
+                let mut changed = false;
+                for (id, flags) in changes {
+                    changed |= self.list.set_flags(id, flags);
+                }
+                (Vec::new(), changed)
+            }
+            StoreEvent::Removed(ids) => {
+                if self.viewer.as_ref().is_some_and(|v| ids.contains(&v.id)) {
+                    self.viewer = None;
+                    self.focus = Focus::List;
+                }
+                (Vec::new(), true)
+            }
+            StoreEvent::Imported(report) => {
+                // The folder list that follows includes the new folders;
+                // show the first one then.
+                self.show_after_import = report.folders.first().cloned();
+                (Vec::new(), false)
+            }
+        }
+    }
+
+    fn current_total(&self) -> Option<u64> {
+        let (account, name) = self.current.as_ref()?;
+        self.folders
+            .iter()
+            .find(|f| &f.account == account && &f.name == name)
+            .map(|f| f.total)
+    }
+
+    /// The Inbox of the first account, else the first folder.
+    fn default_folder(&self) -> usize {
+        self.folders
+            .iter()
+            .position(|f| f.role == Some(FolderRole::Inbox) || f.name.eq_ignore_ascii_case("INBOX"))
+            .or_else(|| self.folders.iter().position(|f| f.total > 0))
+            .unwrap_or(0)
+    }
+
+    /// Shows the folder under the folder cursor in the list.
+    pub fn show_folder(&mut self, _size: (u16, u16)) -> Vec<Command> {
+        let Some(folder) = self.selected_folder() else {
+            self.current = None;
+            return Vec::new();
+        };
+        let key = (folder.account.clone(), folder.name.clone());
+        let same = self.current.as_ref() == Some(&key);
+        self.current = Some(key);
+        if !same {
+            self.search = None;
+            self.viewer = None;
+        }
+        self.relist(same)
+    }
+
+    /// Asks for the current folder's list again (after a sort, search or
+    /// threading change, or new mail).
+    pub fn relist(&mut self, keep_cursor: bool) -> Vec<Command> {
+        let Some((account, folder)) = self.current.clone() else {
+            return Vec::new();
+        };
+        let req = self.next_request();
+        self.list.restart(req, keep_cursor);
+        vec![Command::Store(StoreRequest::List {
+            req,
+            query: ListQuery {
+                account,
+                folder,
+                sort: self.sort,
+                search: self.search.clone(),
+            },
+            threaded: self.threaded,
+        })]
+    }
+
+    /// A page request when the visible rows are not loaded.
+    pub fn page_commands(&mut self, rows: u16) -> Vec<Command> {
+        match self.list.needed_page(rows) {
+            Some(offset) => vec![Command::Store(StoreRequest::Page {
+                req: self.list.req,
+                offset,
+                limit: super::PAGE_ROWS,
+            })],
+            None => Vec::new(),
+        }
+    }
+
+    pub fn visible_rows(&self, size: (u16, u16)) -> u16 {
+        let areas = inbox_areas(body_for(size), self.viewer.is_some(), self.typing());
+        list_rows(areas.list).max(1)
+    }
+
+    pub fn viewer_width(&self, size: (u16, u16)) -> u16 {
+        let areas = inbox_areas(body_for(size), true, self.typing());
+        areas.viewer.map_or(size.0, |v| v.width.saturating_sub(4))
+    }
+
+    pub fn viewer_rows(&self, size: (u16, u16)) -> u16 {
+        let areas = inbox_areas(body_for(size), true, self.typing());
+        areas
+            .viewer
+            .map_or(1, |v| v.height.saturating_sub(3).max(1))
+    }
+
+    /// The terminal changed size: re-wrap the message, keep the cursor
+    /// visible.
+    pub fn on_resize(&mut self, size: (u16, u16)) -> Vec<Command> {
+        let width = self.viewer_width(size);
+        if let Some(viewer) = &mut self.viewer
+            && viewer.width != width
+        {
+            viewer.width = width;
+            viewer.layout();
+        }
+        let rows = self.visible_rows(size);
+        let cursor = self.list.cursor;
+        self.list.select(cursor, rows);
+        self.page_commands(rows)
+    }
+}

@@ -1,0 +1,105 @@
+//! The Inbox tab's state: folder pane, the virtual message list, the
+//! viewer and the text field for search and import. Only the rows around
+//! what is on screen are held; the store sends pages on request.
+
+mod actions;
+mod events;
+mod geometry;
+mod list;
+mod viewer;
+mod wrap;
+
+pub use geometry::{InboxAreas, inbox_areas};
+pub use list::{MessageList, PAGE_ROWS};
+pub use viewer::{ViewMode, Viewer};
+
+use crate::store::{FolderSummary, SortOrder};
+use std::path::PathBuf;
+
+/// Which pane has the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    Folders,
+    #[default]
+    List,
+    Viewer,
+}
+
+/// What the text field is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Full-text search of the current folder.
+    Search,
+    /// Find text inside the open message.
+    Find,
+    /// A path to import (mbox, .eml folder, Maildir).
+    ImportPath,
+}
+
+impl InputKind {
+    pub fn prompt(self) -> &'static str {
+        match self {
+            InputKind::Search => "Search: ",
+            InputKind::Find => "Find in message: ",
+            InputKind::ImportPath => "Import (mbox file, .eml folder or Maildir): ",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub kind: InputKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InboxState {
+    /// Where the store lives; `None` until the binary sets it (tests and
+    /// headless uses run without a store).
+    pub store_dir: Option<PathBuf>,
+    /// Where attachments are saved.
+    pub download_dir: PathBuf,
+    /// The store answered at least once.
+    pub loaded: bool,
+    pub folders: Vec<FolderSummary>,
+    pub folder_cursor: usize,
+    /// The folder shown in the list: (account, folder).
+    pub current: Option<(String, String)>,
+    pub focus: Focus,
+    pub sort: SortOrder,
+    pub threaded: bool,
+    /// The search that filters the list, if any.
+    pub search: Option<String>,
+    pub input: Option<Input>,
+    pub list: MessageList,
+    pub viewer: Option<Viewer>,
+    /// A folder an import just filled, shown once the folder list has it.
+    pub show_after_import: Option<String>,
+    next_req: u64,
+}
+
+impl InboxState {
+    pub fn new(store_dir: Option<PathBuf>, download_dir: PathBuf) -> InboxState {
+        InboxState {
+            store_dir,
+            download_dir,
+            ..InboxState::default()
+        }
+    }
+
+    pub fn selected_folder(&self) -> Option<&FolderSummary> {
+        self.folders.get(self.folder_cursor)
+    }
+
+    pub fn typing(&self) -> bool {
+        self.input.is_some()
+    }
+
+    fn next_request(&mut self) -> u64 {
+        self.next_req += 1;
+        self.next_req
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,242 @@
+//! The Inbox driven through `App::update`, with store answers fed in by
+//! hand: no disk, no threads.
+
+use super::Focus;
+use crate::app::{Action, App, Command, EngineEvent, Event, Keymap, Tab};
+use crate::config::{Config, ConfigOrigin, LoadedConfig};
+use crate::mailview::MessageView;
+use crate::store::service::{ListLine, StoreEvent, StoreRequest};
+use crate::store::{Flags, FolderRole, FolderSummary, MessageRow};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub fn app() -> App {
+    let loaded = LoadedConfig {
+        config: Config::default(),
+        origin: ConfigOrigin::Missing(PathBuf::from("/home/user/.config/wirepost/config.toml")),
+    };
+    let mut app = App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap());
+    app.tab = Tab::Inbox;
+    app.size = (100, 30);
+    app
+}
+
+pub fn folder(account: &str, name: &str, total: u64, unread: u64) -> FolderSummary {
+    FolderSummary {
+        account: account.into(),
+        name: name.into(),
+        role: (name == "INBOX").then_some(FolderRole::Inbox),
+        total,
+        unread,
+        last_sync: None,
+    }
+}
+
+pub fn row(id: i64, subject: &str, seen: bool) -> ListLine {
+    ListLine {
+        row: MessageRow {
+            id,
+            date: 1_751_364_000 - id * 3600,
+            from: format!("Sender {id} <s{id}@example.com>"),
+            to: "me@example.com".into(),
+            subject: subject.into(),
+            size: 1234 * id as u64,
+            flags: Flags {
+                seen,
+                ..Flags::default()
+            },
+            has_attachment: id % 3 == 0,
+        },
+        depth: 0,
+    }
+}
+
+pub fn store(app: &mut App, event: StoreEvent) -> Vec<Command> {
+    app.update(Event::Engine(EngineEvent::Store(event)))
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
+    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+/// An app showing INBOX with `total` messages, the first page loaded.
+pub fn loaded(total: u64) -> App {
+    let mut app = app();
+    let commands = store(
+        &mut app,
+        StoreEvent::Folders(vec![
+            folder("Local", "INBOX", total, 2),
+            folder("Local", "Trash", 0, 0),
+        ]),
+    );
+    let [Command::Store(StoreRequest::List { req, .. })] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    let req = *req;
+    let commands = store(&mut app, StoreEvent::Listed { req, total });
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Store(StoreRequest::Page { offset: 0, .. })]
+    ));
+    let rows = (0..total.min(crate::app::inbox::PAGE_ROWS))
+        .map(|i| row(i as i64 + 1, &format!("message {}", i + 1), i >= 2))
+        .collect();
+    store(
+        &mut app,
+        StoreEvent::Page {
+            req,
+            offset: 0,
+            rows,
+        },
+    );
+    app
+}
+
+#[test]
+fn folders_answer_lists_the_inbox_and_asks_only_for_visible_pages() {
+    let mut app = loaded(100_000);
+    assert_eq!(app.inbox.current, Some(("Local".into(), "INBOX".into())));
+    assert_eq!(app.inbox.list.total, Some(100_000));
+    // Moving within the loaded window asks for nothing.
+    assert!(key(&mut app, KeyCode::Char('j')).is_empty());
+    assert_eq!(app.inbox.list.cursor, 1);
+    // Jumping to the end asks for the last page only.
+    let commands = key(&mut app, KeyCode::Char('G'));
+    let [Command::Store(StoreRequest::Page { offset, limit, .. })] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    assert_eq!(offset + limit, 100_000);
+    assert_eq!(app.inbox.list.cursor, 99_999);
+    // A late page for an old list is ignored.
+    let stale = store(
+        &mut app,
+        StoreEvent::Page {
+            req: 0,
+            offset: 0,
+            rows: vec![],
+        },
+    );
+    assert!(stale.is_empty());
+}
+
+#[test]
+fn opening_marks_read_and_flags_and_delete_go_to_the_store() {
+    let mut app = loaded(10);
+    let commands = key(&mut app, KeyCode::Enter);
+    assert_eq!(app.inbox.focus, Focus::Viewer);
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::Store(StoreRequest::View { id: 1, .. })))
+    );
+    assert!(commands.iter().any(|c| matches!(
+        c,
+        Command::Store(StoreRequest::SetFlags { changes }) if changes[0].1.seen
+    )));
+    assert!(app.inbox.list.selected().unwrap().row.flags.seen);
+    let view = MessageView::build(b"Subject: hi\r\n\r\nline one\r\nline two\r\n", 80);
+    store(
+        &mut app,
+        StoreEvent::Viewed {
+            id: 1,
+            view: Ok(Box::new(view)),
+        },
+    );
+    let lines = &app.inbox.viewer.as_ref().unwrap().lines;
+    assert!(lines.contains(&"line two".to_string()), "{lines:?}");
+    let commands = key(&mut app, KeyCode::Char('F'));
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Store(StoreRequest::SetFlags { changes })] if changes[0].1.flagged
+    ));
+    let commands = key(&mut app, KeyCode::Char('d'));
+    assert_eq!(
+        commands,
+        vec![Command::Store(StoreRequest::Delete { ids: vec![1] })]
+    );
+    store(&mut app, StoreEvent::Removed(vec![1]));
+    assert!(app.inbox.viewer.is_none());
+    assert_eq!(app.inbox.focus, Focus::List);
+}
+
+#[test]
+fn search_is_typed_then_relists_and_esc_clears_it() {
+    let mut app = loaded(10);
+    key(&mut app, KeyCode::Char('/'));
+    assert!(app.text_input_active());
+    // Plain keys type text instead of acting ("q" would quit).
+    for c in "quarter".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert!(!app.should_quit);
+    let commands = key(&mut app, KeyCode::Enter);
+    let [Command::Store(StoreRequest::List { query, .. })] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    assert_eq!(query.search.as_deref(), Some("quarter"));
+    assert!(!app.text_input_active());
+    let commands = key(&mut app, KeyCode::Esc);
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Store(StoreRequest::List { query, .. })] if query.search.is_none()
+    ));
+}
+
+#[test]
+fn sort_threads_and_import_prompt() {
+    let mut app = loaded(10);
+    let commands = key(&mut app, KeyCode::Char('t'));
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Store(StoreRequest::List { threaded: true, .. })]
+    ));
+    let commands = key(&mut app, KeyCode::Char('o'));
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Store(StoreRequest::List { query, .. })]
+            if query.sort == crate::store::SortOrder::OldestFirst
+    ));
+    key(&mut app, KeyCode::Char('i'));
+    app.update(Event::Paste("~/mail/archive.mbox".into()));
+    let commands = key(&mut app, KeyCode::Enter);
+    let [Command::Store(StoreRequest::Import { path, .. })] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    assert!(path.ends_with("mail/archive.mbox"));
+    assert!(!path.starts_with("~"));
+}
+
+#[test]
+fn esc_walks_back_from_viewer_to_list_to_folders() {
+    let mut app = loaded(10);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.inbox.focus, Focus::List);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.inbox.focus, Focus::Folders);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.inbox.folder_cursor, 1);
+    let commands = key(&mut app, KeyCode::Enter);
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Store(StoreRequest::List { query, .. })] if query.folder == "Trash"
+    ));
+    assert!(!app.should_quit);
+}
+
+#[test]
+fn unrelated_tabs_keep_their_keys() {
+    let mut app = loaded(10);
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('1'),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.tab, Tab::Sockets);
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('j'),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.inbox.list.cursor, 0);
+    let _ = Action::InboxOpen;
+}

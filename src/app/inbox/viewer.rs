@@ -1,0 +1,127 @@
+//! The open message: what is shown (text, HTML source, raw, all headers),
+//! laid out as display lines for the viewer's width, and where it is
+//! scrolled to. Lines are sanitized here, once, when they are built.
+
+use super::wrap::wrap;
+use crate::mailview::MessageView;
+use crate::sanitize::{clean_line, clean_text};
+use crate::store::MessageId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ViewMode {
+    #[default]
+    Text,
+    HtmlSource,
+    Raw,
+    Headers,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Viewer {
+    pub id: MessageId,
+    /// `None` while the store parses it.
+    pub view: Option<Result<Box<MessageView>, String>>,
+    /// The raw source, fetched when first asked for.
+    pub raw: Option<Result<String, String>>,
+    pub mode: ViewMode,
+    /// Display lines of the current mode at the current width.
+    pub lines: Vec<String>,
+    pub scroll: usize,
+    /// Text searched for inside the message.
+    pub find: Option<String>,
+    /// The selected attachment.
+    pub attachment: usize,
+    pub width: u16,
+}
+
+impl Viewer {
+    pub fn new(id: MessageId, width: u16) -> Viewer {
+        Viewer {
+            id,
+            view: None,
+            raw: None,
+            mode: ViewMode::Text,
+            lines: Vec::new(),
+            scroll: 0,
+            find: None,
+            attachment: 0,
+            width,
+        }
+    }
+
+    pub fn message(&self) -> Option<&MessageView> {
+        match &self.view {
+            Some(Ok(view)) => Some(view),
+            _ => None,
+        }
+    }
+
+    /// Rebuilds `lines` for the mode and width.
+    pub fn layout(&mut self) {
+        let width = usize::from(self.width.max(10));
+        let text = match (&self.view, self.mode) {
+            (None, _) => "Loading…".to_string(),
+            (Some(Err(e)), _) => format!("This message cannot be shown: {e}"),
+            (Some(Ok(view)), ViewMode::Text) => text_document(view),
+            (Some(Ok(view)), ViewMode::HtmlSource) => match &view.html {
+                Some(html) => html.clone(),
+                None => "This message has no HTML part.".into(),
+            },
+            (Some(Ok(view)), ViewMode::Headers) => view
+                .headers
+                .iter()
+                .map(|h| format!("{}: {}", clean_line(&h.name), clean_line(&h.value)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            (Some(Ok(_)), ViewMode::Raw) => match &self.raw {
+                None => "Loading the source…".into(),
+                Some(Ok(raw)) => raw.clone(),
+                Some(Err(e)) => format!("The source cannot be read: {e}"),
+            },
+        };
+        self.lines = wrap(&clean_text(&text), width);
+        self.scroll = self.scroll.min(self.lines.len().saturating_sub(1));
+    }
+
+    /// Scrolls to the next line (after the current top) containing the
+    /// find text, wrapping around; false when there is none.
+    pub fn find_next(&mut self) -> bool {
+        let Some(needle) = self.find.as_ref().map(|f| f.to_lowercase()) else {
+            return false;
+        };
+        let n = self.lines.len();
+        for step in 1..=n {
+            let i = (self.scroll + step) % n.max(1);
+            if self.lines[i].to_lowercase().contains(&needle) {
+                self.scroll = i;
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// The readable view: main headers, body, links, attachments.
+fn text_document(view: &MessageView) -> String {
+    let mut out = String::new();
+    for (name, value) in [
+        ("From", &view.from),
+        ("To", &view.to),
+        ("Cc", &view.cc),
+        ("Date", &view.date),
+        ("Subject", &view.subject),
+    ] {
+        if !value.is_empty() {
+            out.push_str(&format!("{name}: {}\n", clean_line(value)));
+        }
+    }
+    out.push('\n');
+    out.push_str(&view.body);
+    if !view.links.is_empty() {
+        out.push_str("\n\nLinks:\n");
+        for (i, link) in view.links.iter().enumerate() {
+            out.push_str(&format!("[{}] {}\n", i + 1, clean_line(link)));
+        }
+    }
+    out
+}

@@ -1,0 +1,295 @@
+//! Lookups and changes the sync engines and the Inbox use on stored
+//! messages: identities, folder sync state, flags, moves and removal.
+
+use super::maildir::{self, Maildir};
+use super::write::{FolderRow, find_by_base_name, find_identity, folder_row, relative};
+use super::{Flags, FolderRole, FolderState, MessageId, ServerIdentity, Store, StoreError};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+impl Store {
+    pub fn has_identity(
+        &self,
+        account: &str,
+        folder: &str,
+        identity: &ServerIdentity,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .message_by_identity(account, folder, identity)?
+            .is_some())
+    }
+
+    /// The message stored under `identity`. IMAP identities belong to the
+    /// server folder they were fetched from (even after a local move); POP3
+    /// identities to the account, whatever `folder` says.
+    pub fn message_by_identity(
+        &self,
+        account: &str,
+        folder: &str,
+        identity: &ServerIdentity,
+    ) -> Result<Option<MessageId>, StoreError> {
+        let conn = self.conn();
+        let folder_id = match identity {
+            ServerIdentity::Imap { .. } => match folder_id(&conn, account, folder)? {
+                Some(id) => id,
+                None => return Ok(None),
+            },
+            _ => 0,
+        };
+        find_identity(&conn, account, folder_id, identity)
+    }
+
+    /// Every POP3 UIDL already stored for `account`, including messages
+    /// deleted locally (see [`Store::removed_identities`]).
+    pub fn known_uidls(&self, account: &str) -> Result<HashSet<String>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT uidl FROM messages WHERE id_kind = 2 AND account = ?1
+             UNION SELECT uidl FROM tombstones WHERE id_kind = 2 AND account = ?1",
+        )?;
+        let rows = stmt.query_map([account], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every IMAP UID stored for `folder` under `uidvalidity`, including
+    /// messages deleted locally (see [`Store::removed_identities`]).
+    pub fn known_uids(
+        &self,
+        account: &str,
+        folder: &str,
+        uidvalidity: u32,
+    ) -> Result<BTreeSet<u32>, StoreError> {
+        let conn = self.conn();
+        let Some(folder_id) = folder_id(&conn, account, folder)? else {
+            return Ok(BTreeSet::new());
+        };
+        let mut stmt = conn.prepare(
+            "SELECT uid FROM messages WHERE id_kind = 1 AND id_folder = ?1 AND uidvalidity = ?2
+             UNION SELECT uid FROM tombstones
+             WHERE id_kind = 1 AND id_folder = ?1 AND uidvalidity = ?2",
+        )?;
+        let rows = stmt.query_map(params![folder_id, uidvalidity], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn folder_state(
+        &self,
+        account: &str,
+        folder: &str,
+    ) -> Result<Option<FolderState>, StoreError> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                "SELECT uidvalidity, uidnext, highestmodseq, last_sync, message_count
+                 FROM folders WHERE account = ?1 AND name = ?2",
+                [account, folder],
+                |r| {
+                    Ok(FolderState {
+                        uidvalidity: r.get(0)?,
+                        uidnext: r.get(1)?,
+                        highestmodseq: r.get::<_, Option<i64>>(2)?.map(|v| v as u64),
+                        last_sync: r.get(3)?,
+                        message_count: r.get::<_, Option<i64>>(4)?.map(|v| v as u64),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Records a folder's sync state (creating the folder if needed).
+    pub fn set_folder_state(
+        &self,
+        account: &str,
+        folder: &str,
+        state: &FolderState,
+    ) -> Result<(), StoreError> {
+        let conn = self.conn();
+        let row = folder_row(&conn, &self.inner.root, account, folder, None)?;
+        conn.execute(
+            "UPDATE folders SET uidvalidity = ?1, uidnext = ?2, highestmodseq = ?3,
+             last_sync = ?4, message_count = ?5 WHERE id = ?6",
+            params![
+                state.uidvalidity,
+                state.uidnext,
+                state.highestmodseq.map(|v| v as i64),
+                state.last_sync,
+                state.message_count.map(|v| v as i64),
+                row.id
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Creates the folder and its Maildir if missing; a given role replaces
+    /// the folder's previous one.
+    pub fn ensure_folder(
+        &self,
+        account: &str,
+        folder: &str,
+        role: Option<FolderRole>,
+    ) -> Result<(), StoreError> {
+        let conn = self.conn();
+        folder_row(&conn, &self.inner.root, account, folder, role)?;
+        Ok(())
+    }
+
+    /// Sets the flags in the index and in the file name (`cur/…:2,FLAGS`),
+    /// keeping letters wirepost does not manage (e.g. `P`).
+    pub fn set_flags(&self, id: MessageId, flags: &Flags) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let (_, path) = self.resolve(&conn, id)?;
+        let kept: String = maildir::flags_of(&path)
+            .chars()
+            .filter(|c| !"DFRST".contains(*c))
+            .collect();
+        let letters = maildir::sort_flags(&format!("{}{kept}", flags.to_maildir()));
+        let folder_root = path
+            .parent()
+            .and_then(Path::parent)
+            .ok_or(StoreError::NotFound)?;
+        let in_new = path.parent().and_then(Path::file_name) == Some("new".as_ref());
+        // An unflagged message that no client has looked at stays in new/.
+        let target = if in_new && letters.is_empty() {
+            path.clone()
+        } else {
+            folder_root
+                .join("cur")
+                .join(format!("{}:2,{letters}", maildir::base_name(&path)))
+        };
+        let tx = conn.transaction()?;
+        tx.execute(
+            "UPDATE messages SET flags = ?1, path = ?2 WHERE id = ?3",
+            params![flags.to_bits(), relative(&self.inner.root, &target), id],
+        )?;
+        if target != path {
+            std::fs::rename(&path, &target)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Moves a message to another folder of the same account (created if
+    /// missing). The id stays the same; a server identity stays with the
+    /// server folder it came from, so a sync does not fetch it again.
+    pub fn move_message(&self, id: MessageId, to_folder: &str) -> Result<MessageId, StoreError> {
+        let mut conn = self.conn();
+        let (account, path) = self.resolve(&conn, id)?;
+        let target_folder = folder_row(&conn, &self.inner.root, &account, to_folder, None)?;
+        let target_md = Maildir::create(self.inner.root.join(&target_folder.dir))?;
+        let sub = path
+            .parent()
+            .and_then(Path::file_name)
+            .map_or("cur".into(), |s| s.to_os_string());
+        let target = target_md
+            .root()
+            .join(sub)
+            .join(path.file_name().ok_or(StoreError::NotFound)?);
+        let tx = conn.transaction()?;
+        tx.execute(
+            "UPDATE messages SET folder_id = ?1, path = ?2 WHERE id = ?3",
+            params![target_folder.id, relative(&self.inner.root, &target), id],
+        )?;
+        std::fs::rename(&path, &target)?;
+        maildir::sync_dir(target.parent().unwrap_or(target_md.root()))?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Deletes the message for good: the row first (committed), then the
+    /// file, so a crash between the two leaves a file that `reindex` picks
+    /// up again, never a row without a file.
+    pub fn remove_message(&self, id: MessageId) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let path = match self.resolve(&conn, id) {
+            Ok((_, path)) => Some(path),
+            Err(StoreError::MissingFile(_)) => None,
+            Err(e) => return Err(e),
+        };
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO tombstones (account, id_folder, id_kind, uidvalidity, uid, uidl, removed_at)
+             SELECT account, id_folder, id_kind, uidvalidity, uid, uidl, ?2
+             FROM messages WHERE id = ?1 AND id_kind != 0",
+            params![id, super::write::now_seconds()],
+        )?;
+        tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
+        tx.execute("DELETE FROM messages WHERE id = ?1", [id])?;
+        tx.commit()?;
+        if let Some(path) = path {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The absolute path of the message's file.
+    pub fn message_path(&self, id: MessageId) -> Result<PathBuf, StoreError> {
+        let conn = self.conn();
+        Ok(self.resolve(&conn, id)?.1)
+    }
+
+    /// The message's account and file. When another program (or a crash
+    /// between rename and commit) changed the file's flags or location, the
+    /// file is found again by its unique name and the row repaired.
+    fn resolve(&self, conn: &Connection, id: MessageId) -> Result<(String, PathBuf), StoreError> {
+        let (account, rel, folder_dir): (String, String, String) = conn
+            .query_row(
+                "SELECT m.account, m.path, f.dir FROM messages m JOIN folders f
+                 ON f.id = m.folder_id WHERE m.id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        let path = self.inner.root.join(&rel);
+        if path.exists() {
+            return Ok((account, path));
+        }
+        let base = maildir::base_name(&path).to_string();
+        let mut dirs = vec![folder_dir];
+        let others: Vec<FolderRow> = conn
+            .prepare("SELECT id, dir FROM folders WHERE account = ?1")?
+            .query_map([&account], |r| {
+                Ok(FolderRow {
+                    id: r.get(0)?,
+                    dir: r.get(1)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        dirs.extend(others.iter().map(|f| f.dir.clone()));
+        for dir in dirs {
+            if let Some(found) = find_by_base_name(&self.inner.root.join(&dir), &base) {
+                let folder = others.iter().find(|f| f.dir == dir).map(|f| f.id);
+                conn.execute(
+                    "UPDATE messages SET path = ?1, folder_id = coalesce(?2, folder_id),
+                     flags = ?3 WHERE id = ?4",
+                    params![
+                        relative(&self.inner.root, &found),
+                        folder,
+                        Flags::from_maildir(maildir::flags_of(&found)).to_bits(),
+                        id
+                    ],
+                )?;
+                return Ok((account, found));
+            }
+        }
+        Err(StoreError::MissingFile(path))
+    }
+}
+
+pub(super) fn folder_id(
+    conn: &Connection,
+    account: &str,
+    folder: &str,
+) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM folders WHERE account = ?1 AND name = ?2",
+            [account, folder],
+            |r| r.get(0),
+        )
+        .optional()?)
+}

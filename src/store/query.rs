@@ -1,0 +1,309 @@
+//! What the Inbox reads: folders with counts, one page of a message list,
+//! full-text search, and the fields threading needs. Lists never parse
+//! message files; they read only the rows asked for.
+
+use super::ops::folder_id;
+use super::{Flags, FolderRole, MessageId, Store, StoreError};
+use rusqlite::{OptionalExtension, Row, params};
+
+/// A folder as the folder pane shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderSummary {
+    pub account: String,
+    pub name: String,
+    pub role: Option<FolderRole>,
+    pub total: u64,
+    pub unread: u64,
+    /// Unix seconds of the last completed sync, for server folders.
+    pub last_sync: Option<i64>,
+}
+
+/// One line of the message list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRow {
+    pub id: MessageId,
+    pub date: i64,
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub size: u64,
+    pub flags: Flags,
+    pub has_attachment: bool,
+}
+
+/// The fields JWZ threading needs, for every message of a folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadFields {
+    pub id: MessageId,
+    pub date: i64,
+    pub message_id: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub references: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+}
+
+impl SortOrder {
+    pub fn toggled(self) -> SortOrder {
+        match self {
+            SortOrder::NewestFirst => SortOrder::OldestFirst,
+            SortOrder::OldestFirst => SortOrder::NewestFirst,
+        }
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            SortOrder::NewestFirst => "ORDER BY m.date DESC, m.id DESC",
+            SortOrder::OldestFirst => "ORDER BY m.date ASC, m.id ASC",
+        }
+    }
+}
+
+/// Which messages a list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListQuery {
+    pub account: String,
+    pub folder: String,
+    pub sort: SortOrder,
+    /// A search (see [`fts_query`]); `None` lists the whole folder.
+    pub search: Option<String>,
+}
+
+const ROW_COLUMNS: &str =
+    "m.id, m.date, m.from_addr, m.to_addr, m.subject, m.size, m.flags, m.has_attachment";
+
+fn message_row(r: &Row<'_>) -> rusqlite::Result<MessageRow> {
+    Ok(MessageRow {
+        id: r.get(0)?,
+        date: r.get(1)?,
+        from: r.get(2)?,
+        to: r.get(3)?,
+        subject: r.get(4)?,
+        size: r.get::<_, i64>(5)? as u64,
+        flags: Flags::from_bits(r.get(6)?),
+        has_attachment: r.get(7)?,
+    })
+}
+
+impl Store {
+    /// Every folder with its message and unread counts, accounts in order of
+    /// name, the Inbox first within each account, then by name.
+    pub fn folders(&self) -> Result<Vec<FolderSummary>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT f.account, f.name, f.role, f.last_sync,
+               (SELECT count(*) FROM messages m WHERE m.folder_id = f.id),
+               (SELECT count(*) FROM messages m WHERE m.folder_id = f.id AND m.flags & 1 = 0)
+             FROM folders f
+             ORDER BY f.account, f.role IS NOT 'inbox', upper(f.name) IS NOT 'INBOX', f.name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(FolderSummary {
+                account: r.get(0)?,
+                name: r.get(1)?,
+                role: r
+                    .get::<_, Option<String>>(2)?
+                    .and_then(|s| FolderRole::parse(&s)),
+                last_sync: r.get(3)?,
+                total: r.get::<_, i64>(4)? as u64,
+                unread: r.get::<_, i64>(5)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many messages `query` lists.
+    pub fn count(&self, query: &ListQuery) -> Result<u64, StoreError> {
+        let conn = self.conn();
+        let Some(folder) = folder_id(&conn, &query.account, &query.folder)? else {
+            return Ok(0);
+        };
+        let n: i64 = match query.search.as_deref().and_then(fts_query) {
+            None => conn.query_row(
+                "SELECT count(*) FROM messages m WHERE m.folder_id = ?1",
+                [folder],
+                |r| r.get(0),
+            )?,
+            Some(fts) => conn.query_row(
+                "SELECT count(*) FROM messages m WHERE m.folder_id = ?1 AND m.id IN
+                 (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?2)",
+                params![folder, fts],
+                |r| r.get(0),
+            )?,
+        };
+        Ok(n as u64)
+    }
+
+    /// Rows `offset..offset + limit` of `query`, in its order.
+    pub fn page(
+        &self,
+        query: &ListQuery,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<MessageRow>, StoreError> {
+        let conn = self.conn();
+        let Some(folder) = folder_id(&conn, &query.account, &query.folder)? else {
+            return Ok(Vec::new());
+        };
+        let order = query.sort.sql();
+        let rows = match query.search.as_deref().and_then(fts_query) {
+            None => {
+                let sql = format!(
+                    "SELECT {ROW_COLUMNS} FROM messages m WHERE m.folder_id = ?1 {order}
+                     LIMIT ?2 OFFSET ?3"
+                );
+                let mut stmt = conn.prepare_cached(&sql)?;
+                stmt.query_map(params![folder, limit as i64, offset as i64], message_row)?
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+            Some(fts) => {
+                let sql = format!(
+                    "SELECT {ROW_COLUMNS} FROM messages m WHERE m.folder_id = ?1 AND m.id IN
+                     (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?4)
+                     {order} LIMIT ?2 OFFSET ?3"
+                );
+                let mut stmt = conn.prepare_cached(&sql)?;
+                stmt.query_map(
+                    params![folder, limit as i64, offset as i64, fts],
+                    message_row,
+                )?
+                .collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        Ok(rows)
+    }
+
+    /// The rows of `ids`, in the order given (missing ids are skipped).
+    pub fn rows(&self, ids: &[MessageId]) -> Result<Vec<MessageRow>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM messages m WHERE m.id = ?1"
+        ))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = stmt.query_row([id], message_row).optional()? {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Threading fields of the messages `query` lists (search included).
+    pub fn thread_fields(&self, query: &ListQuery) -> Result<Vec<ThreadFields>, StoreError> {
+        let conn = self.conn();
+        let Some(folder) = folder_id(&conn, &query.account, &query.folder)? else {
+            return Ok(Vec::new());
+        };
+        let columns = "m.id, m.date, m.message_id, m.in_reply_to, m.refs";
+        let map = |r: &Row<'_>| {
+            Ok(ThreadFields {
+                id: r.get(0)?,
+                date: r.get(1)?,
+                message_id: r.get(2)?,
+                in_reply_to: r.get(3)?,
+                references: r.get(4)?,
+            })
+        };
+        let rows = match query.search.as_deref().and_then(fts_query) {
+            None => conn
+                .prepare(&format!(
+                    "SELECT {columns} FROM messages m WHERE m.folder_id = ?1"
+                ))?
+                .query_map([folder], map)?
+                .collect::<Result<Vec<_>, _>>()?,
+            Some(fts) => conn
+                .prepare(&format!(
+                    "SELECT {columns} FROM messages m WHERE m.folder_id = ?1 AND m.id IN
+                     (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?2)"
+                ))?
+                .query_map(params![folder, fts], map)?
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        Ok(rows)
+    }
+
+    /// The account, folder and flags of a message.
+    pub fn message_place(&self, id: MessageId) -> Result<(String, String, Flags), StoreError> {
+        let conn = self.conn();
+        conn.query_row(
+            "SELECT f.account, f.name, m.flags FROM messages m JOIN folders f
+             ON f.id = m.folder_id WHERE m.id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, Flags::from_bits(r.get(2)?))),
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// The name of the account's folder with `role`, if it has one.
+    pub fn folder_with_role(
+        &self,
+        account: &str,
+        role: FolderRole,
+    ) -> Result<Option<String>, StoreError> {
+        let conn = self.conn();
+        Ok(conn
+            .query_row(
+                "SELECT name FROM folders WHERE account = ?1 AND role = ?2 ORDER BY id LIMIT 1",
+                [account, role.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
+
+/// Turns what a user typed into an FTS5 query that cannot be a syntax
+/// error: every word becomes a quoted prefix term, all must match.
+/// `from:`, `to:`, `cc:` (addresses), `subject:` and `body:` restrict a
+/// word to that field. `None` when nothing searchable was typed.
+pub fn fts_query(input: &str) -> Option<String> {
+    let mut terms = Vec::new();
+    for word in input.split_whitespace() {
+        let (column, word) = match word.split_once(':') {
+            Some(("from" | "to" | "cc", rest)) => (Some("addresses"), rest),
+            Some(("subject", rest)) => (Some("subject"), rest),
+            Some(("body", rest)) => (Some("body"), rest),
+            _ => (None, word),
+        };
+        // Keep letters and digits; punctuation only splits words in the
+        // index anyway.
+        for part in word.split(|c: char| !c.is_alphanumeric()) {
+            if part.is_empty() {
+                continue;
+            }
+            let term = format!("\"{part}\"*");
+            terms.push(match column {
+                Some(c) => format!("{c} : {term}"),
+                None => term,
+            });
+        }
+    }
+    (!terms.is_empty()).then(|| terms.join(" AND "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn user_input_becomes_a_safe_fts_query() {
+        assert_eq!(fts_query("  "), None);
+        assert_eq!(fts_query("hello"), Some("\"hello\"*".into()));
+        assert_eq!(
+            fts_query("from:bob@x.org \"weird"),
+            Some(
+                "addresses : \"bob\"* AND addresses : \"x\"* AND addresses : \"org\"* AND \"weird\"*"
+                    .into()
+            )
+        );
+        assert_eq!(
+            fts_query("subject:a-b"),
+            Some("subject : \"a\"* AND subject : \"b\"*".into())
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! The store as a service for the interface: requests from `update` go to
+//! one worker thread that owns the blocking store calls, and its answers
+//! come back as `EngineEvent::Store`. Long work (imports) runs on its own
+//! blocking thread and reports as a job.
+
+mod worker;
+
+pub use worker::StoreWorker;
+
+use super::{FolderSummary, ImportReport, ListQuery, MessageId, MessageRow};
+use crate::mailview::MessageView;
+use std::path::PathBuf;
+
+/// Identifies one list request so that late answers for an older list are
+/// dropped.
+pub type ListRequest = u64;
+
+/// What the interface asks of the store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreRequest {
+    /// Open (or create) the store at `dir` and report its folders.
+    Open {
+        dir: PathBuf,
+    },
+    Folders,
+    /// Prepare a list (count, or thread order) and report its length.
+    List {
+        req: ListRequest,
+        query: ListQuery,
+        threaded: bool,
+    },
+    /// Rows `offset..offset+limit` of list `req`.
+    Page {
+        req: ListRequest,
+        offset: u64,
+        limit: u64,
+    },
+    /// Parse a message for the viewer, HTML rendered to `width` columns.
+    View {
+        id: MessageId,
+        width: u16,
+    },
+    /// The raw source of a message.
+    Raw {
+        id: MessageId,
+    },
+    SetFlags {
+        changes: Vec<(MessageId, super::Flags)>,
+    },
+    /// Move to the account's Trash; from the Trash, delete for good.
+    Delete {
+        ids: Vec<MessageId>,
+    },
+    /// Save attachment `index` (all when `None`) into `dir`.
+    SaveAttachments {
+        id: MessageId,
+        index: Option<usize>,
+        dir: PathBuf,
+    },
+    /// Save to a private temporary directory and hand to the system viewer.
+    OpenAttachment {
+        id: MessageId,
+        index: usize,
+    },
+    /// Import mail from `path` into the Local account.
+    Import {
+        job: crate::app::JobId,
+        path: PathBuf,
+    },
+}
+
+/// What the store reports back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreEvent {
+    Folders(Vec<FolderSummary>),
+    Listed {
+        req: ListRequest,
+        total: u64,
+    },
+    Page {
+        req: ListRequest,
+        offset: u64,
+        rows: Vec<ListLine>,
+    },
+    Viewed {
+        id: MessageId,
+        view: Result<Box<MessageView>, String>,
+    },
+    Raw {
+        id: MessageId,
+        text: Result<String, String>,
+    },
+    /// Flags were written; the rows show the new state.
+    FlagsChanged(Vec<(MessageId, super::Flags)>),
+    /// Messages left the folder (moved to Trash or deleted).
+    Removed(Vec<MessageId>),
+    Imported(ImportReport),
+}
+
+/// One row of a list with its thread depth (0 when not threaded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListLine {
+    pub row: MessageRow,
+    pub depth: u16,
+}

@@ -1,0 +1,324 @@
+//! The thread that runs store requests one after another, so the event
+//! loop never waits on disk.
+
+use super::{ListLine, ListRequest, StoreEvent, StoreRequest};
+use crate::app::{EngineEvent, JobId, Level};
+use crate::mailview::{self, MessageView};
+use crate::store::{
+    FolderRole, LOCAL_ACCOUNT, ListQuery, MessageId, Store, StoreError, ThreadLine, thread_order,
+};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use tokio::sync::mpsc::Sender;
+
+/// Raw sources larger than this are cut in the raw view.
+const RAW_VIEW_CAP_BYTES: usize = 8 * 1024 * 1024;
+
+/// The handle `Engines` keeps; dropping it ends the thread.
+#[derive(Debug)]
+pub struct StoreWorker {
+    requests: mpsc::Sender<StoreRequest>,
+}
+
+impl StoreWorker {
+    pub fn start(events: Sender<EngineEvent>) -> StoreWorker {
+        let (tx, rx) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("store".into())
+            .spawn(move || Worker::new(events).run(&rx));
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the store thread: {e}");
+        }
+        StoreWorker { requests: tx }
+    }
+
+    pub fn send(&self, request: StoreRequest) {
+        if self.requests.send(request).is_err() {
+            tracing::error!("the store thread has stopped");
+        }
+    }
+}
+
+struct Listing {
+    req: ListRequest,
+    query: ListQuery,
+    threads: Option<Vec<ThreadLine>>,
+}
+
+struct Worker {
+    events: Sender<EngineEvent>,
+    store: Option<Store>,
+    listing: Option<Listing>,
+}
+
+impl Worker {
+    fn new(events: Sender<EngineEvent>) -> Worker {
+        Worker {
+            events,
+            store: None,
+            listing: None,
+        }
+    }
+
+    fn run(mut self, rx: &mpsc::Receiver<StoreRequest>) {
+        while let Ok(first) = rx.recv() {
+            // Take what queued up meanwhile; a page request is worth doing
+            // only if no newer one for the same list follows it.
+            let mut batch = vec![first];
+            batch.extend(rx.try_iter());
+            let last_page = batch
+                .iter()
+                .rposition(|r| matches!(r, StoreRequest::Page { .. }));
+            for (i, request) in batch.into_iter().enumerate() {
+                if matches!(request, StoreRequest::Page { .. }) && Some(i) != last_page {
+                    continue;
+                }
+                if let Err(e) = self.handle(request) {
+                    tracing::warn!("store: {e}");
+                    self.notice(Level::Error, e.to_string());
+                }
+            }
+        }
+    }
+
+    fn report(&self, event: StoreEvent) {
+        let _ = self.events.blocking_send(EngineEvent::Store(event));
+    }
+
+    fn notice(&self, level: Level, text: String) {
+        let _ = self
+            .events
+            .blocking_send(EngineEvent::Notice { level, text });
+    }
+
+    fn store(&self) -> Result<&Store, StoreError> {
+        self.store.as_ref().ok_or(StoreError::NotOpen)
+    }
+
+    fn handle(&mut self, request: StoreRequest) -> Result<(), StoreError> {
+        match request {
+            StoreRequest::Open { dir } => {
+                let store = Store::open(&dir)?;
+                store.ensure_folder(LOCAL_ACCOUNT, "Trash", Some(FolderRole::Trash))?;
+                self.store = Some(store);
+                self.report_folders()?;
+            }
+            StoreRequest::Folders => self.report_folders()?,
+            StoreRequest::List {
+                req,
+                query,
+                threaded,
+            } => {
+                let store = self.store()?;
+                let (total, threads) = if threaded {
+                    let lines = thread_order(&store.thread_fields(&query)?, query.sort);
+                    (lines.len() as u64, Some(lines))
+                } else {
+                    (store.count(&query)?, None)
+                };
+                self.listing = Some(Listing {
+                    req,
+                    query,
+                    threads,
+                });
+                self.report(StoreEvent::Listed { req, total });
+            }
+            StoreRequest::Page { req, offset, limit } => {
+                let Some(listing) = self.listing.as_ref().filter(|l| l.req == req) else {
+                    return Ok(());
+                };
+                let store = self.store()?;
+                let rows = match &listing.threads {
+                    None => store
+                        .page(&listing.query, offset, limit)?
+                        .into_iter()
+                        .map(|row| ListLine { row, depth: 0 })
+                        .collect(),
+                    Some(lines) => {
+                        let start = (offset as usize).min(lines.len());
+                        let end = (start + limit as usize).min(lines.len());
+                        let slice = &lines[start..end];
+                        let ids: Vec<MessageId> = slice.iter().map(|l| l.id).collect();
+                        store
+                            .rows(&ids)?
+                            .into_iter()
+                            .zip(slice)
+                            .map(|(row, line)| ListLine {
+                                row,
+                                depth: line.depth,
+                            })
+                            .collect()
+                    }
+                };
+                self.report(StoreEvent::Page { req, offset, rows });
+            }
+            StoreRequest::View { id, width } => {
+                let view = self
+                    .store()
+                    .and_then(|s| s.message_path(id))
+                    .and_then(|p| Ok(std::fs::read(p)?))
+                    .map(|raw| Box::new(MessageView::build(&raw, usize::from(width))))
+                    .map_err(|e| e.to_string());
+                self.report(StoreEvent::Viewed { id, view });
+            }
+            StoreRequest::Raw { id } => {
+                let text = self
+                    .store()
+                    .and_then(|s| s.message_path(id))
+                    .and_then(|p| Ok(std::fs::read(p)?))
+                    .map(|raw| raw_text(&raw))
+                    .map_err(|e| e.to_string());
+                self.report(StoreEvent::Raw { id, text });
+            }
+            StoreRequest::SetFlags { changes } => {
+                let store = self.store()?;
+                for (id, flags) in &changes {
+                    store.set_flags(*id, flags)?;
+                }
+                self.report(StoreEvent::FlagsChanged(changes));
+                self.report_folders()?;
+            }
+            StoreRequest::Delete { ids } => {
+                let store = self.store()?;
+                let mut moved = 0;
+                for id in &ids {
+                    let (account, folder, _) = store.message_place(*id)?;
+                    let trash = match store.folder_with_role(&account, FolderRole::Trash)? {
+                        Some(name) => name,
+                        None => {
+                            store.ensure_folder(&account, "Trash", Some(FolderRole::Trash))?;
+                            "Trash".to_string()
+                        }
+                    };
+                    if folder == trash {
+                        store.remove_message(*id)?;
+                    } else {
+                        store.move_message(*id, &trash)?;
+                        moved += 1;
+                    }
+                }
+                let text = match (moved, ids.len()) {
+                    (0, n) => format!("deleted {n} message(s) for good"),
+                    (m, _) => format!("moved {m} message(s) to Trash"),
+                };
+                self.report(StoreEvent::Removed(ids));
+                self.notice(Level::Info, text);
+                self.report_folders()?;
+            }
+            StoreRequest::SaveAttachments { id, index, dir } => {
+                let raw = std::fs::read(self.store()?.message_path(id)?)?;
+                let text = save(&raw, index, &dir)?;
+                self.notice(Level::Info, text);
+            }
+            StoreRequest::OpenAttachment { id, index } => {
+                let raw = std::fs::read(self.store()?.message_path(id)?)?;
+                let path = mailview::save_attachment(&raw, index, &private_temp_dir()?)?;
+                open_with_system(&path)?;
+                self.notice(Level::Info, format!("opened {}", path.display()));
+            }
+            StoreRequest::Import { job, path } => self.import(job, path)?,
+        }
+        Ok(())
+    }
+
+    fn report_folders(&self) -> Result<(), StoreError> {
+        let folders = self.store()?.folders()?;
+        self.report(StoreEvent::Folders(folders));
+        Ok(())
+    }
+
+    /// Imports on a thread of its own so the list stays responsive.
+    fn import(&self, job: JobId, path: PathBuf) -> Result<(), StoreError> {
+        let store = self.store()?.clone();
+        let events = self.events.clone();
+        let label = format!("import {}", path.display());
+        let _ = events.blocking_send(EngineEvent::JobStarted { job, label });
+        std::thread::spawn(move || {
+            let progress_events = events.clone();
+            let mut progress = move |done: u64| {
+                let _ = progress_events.try_send(EngineEvent::JobProgress {
+                    job,
+                    done,
+                    total: 0,
+                });
+            };
+            let outcome = store.import(&path, LOCAL_ACCOUNT, None, &mut progress);
+            let result = match &outcome {
+                Ok(r) => Ok(format!(
+                    "imported {} message(s) into {} ({} already there)",
+                    r.imported,
+                    r.folders.join(", "),
+                    r.skipped
+                )),
+                Err(e) => Err(e.to_string()),
+            };
+            let _ = events.blocking_send(EngineEvent::JobFinished {
+                job,
+                outcome: result,
+            });
+            if let Ok(report) = outcome {
+                let _ = events.blocking_send(EngineEvent::Store(StoreEvent::Imported(report)));
+            }
+            if let Ok(folders) = store.folders() {
+                let _ = events.blocking_send(EngineEvent::Store(StoreEvent::Folders(folders)));
+            }
+        });
+        Ok(())
+    }
+}
+
+fn save(raw: &[u8], index: Option<usize>, dir: &Path) -> Result<String, StoreError> {
+    match index {
+        Some(i) => {
+            let path = mailview::save_attachment(raw, i, dir)?;
+            Ok(format!("saved {}", path.display()))
+        }
+        None => {
+            let count = MessageView::build(raw, 80).attachments.len();
+            for i in 0..count {
+                mailview::save_attachment(raw, i, dir)?;
+            }
+            Ok(format!("saved {count} attachment(s) to {}", dir.display()))
+        }
+    }
+}
+
+fn raw_text(raw: &[u8]) -> String {
+    let cut = raw.len().min(RAW_VIEW_CAP_BYTES);
+    let mut text = String::from_utf8_lossy(&raw[..cut]).into_owned();
+    if cut < raw.len() {
+        text.push_str(&format!("\n[… {} more bytes not shown]", raw.len() - cut));
+    }
+    text
+}
+
+/// A directory only this user can read, for attachments handed to other
+/// programs.
+fn private_temp_dir() -> std::io::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("wirepost-{}", std::process::id()));
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&dir)?;
+    Ok(dir)
+}
+
+/// Runs the desktop's opener (`xdg-open`, `open` on macOS) with no access
+/// to the terminal, and reaps it in the background.
+fn open_with_system(path: &Path) -> std::io::Result<()> {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let mut child = std::process::Command::new(opener)
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{opener}: {e}")))?;
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}

@@ -1,0 +1,350 @@
+use super::maildir;
+use super::*;
+use std::fs;
+
+fn msg<'a>(folder: &'a str, identity: ServerIdentity, raw: &'a [u8]) -> NewMessage<'a> {
+    NewMessage {
+        account: "acct",
+        folder,
+        identity,
+        raw,
+        flags: Flags::default(),
+        internal_date: None,
+    }
+}
+
+fn imap(uid: u32) -> ServerIdentity {
+    ServerIdentity::Imap {
+        uidvalidity: 7,
+        uid,
+    }
+}
+
+const RAW: &[u8] = b"From: a@example.com\r\nSubject: hello\r\nMessage-ID: <1@x>\r\n\
+Date: Tue, 1 Jul 2025 10:00:00 +0000\r\n\r\nbody text\r\n";
+
+#[test]
+fn stores_file_and_row_and_finds_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let out = store.store_message(&msg("INBOX", imap(1), RAW)).unwrap();
+    let StoreOutcome::Stored(id) = out else {
+        panic!("{out:?}")
+    };
+    let path = store.message_path(id).unwrap();
+    assert_eq!(fs::read(&path).unwrap(), RAW);
+    assert!(path.starts_with(dir.path().join("acct/INBOX/new")));
+    assert!(store.has_identity("acct", "INBOX", &imap(1)).unwrap());
+    assert!(!store.has_identity("acct", "INBOX", &imap(2)).unwrap());
+    assert!(!store.has_identity("acct", "Other", &imap(1)).unwrap());
+    assert_eq!(
+        store
+            .message_by_identity("acct", "INBOX", &imap(1))
+            .unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        store.known_uids("acct", "INBOX", 7).unwrap(),
+        [1].into_iter().collect()
+    );
+    assert!(store.known_uids("acct", "INBOX", 8).unwrap().is_empty());
+}
+
+#[test]
+fn duplicate_identity_is_not_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let first = store.store_message(&msg("INBOX", imap(5), RAW)).unwrap();
+    let again = store.store_message(&msg("INBOX", imap(5), RAW)).unwrap();
+    assert_eq!(again, StoreOutcome::Duplicate(first.id()));
+    // The same UID in another folder is another message.
+    let other = store.store_message(&msg("Sent", imap(5), RAW)).unwrap();
+    assert!(matches!(other, StoreOutcome::Stored(_)));
+    // POP3 UIDLs are per account, whatever the folder.
+    let uidl = || ServerIdentity::Pop3 { uidl: "abc".into() };
+    let p1 = store.store_message(&msg("INBOX", uidl(), RAW)).unwrap();
+    let p2 = store.store_message(&msg("Archive", uidl(), RAW)).unwrap();
+    assert_eq!(p2, StoreOutcome::Duplicate(p1.id()));
+    assert_eq!(
+        store.known_uidls("acct").unwrap(),
+        ["abc".to_string()].into_iter().collect()
+    );
+    // Local messages are never duplicates.
+    let l1 = store
+        .store_message(&msg("INBOX", ServerIdentity::Local, RAW))
+        .unwrap();
+    let l2 = store
+        .store_message(&msg("INBOX", ServerIdentity::Local, RAW))
+        .unwrap();
+    assert_ne!(l1.id(), l2.id());
+    let files = fs::read_dir(dir.path().join("acct/INBOX/new"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 4, "INBOX holds uid 5, uidl abc and two local copies");
+}
+
+#[test]
+fn batch_stores_all_and_skips_duplicates_inside_and_outside_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.store_message(&msg("INBOX", imap(1), RAW)).unwrap();
+    let batch = [
+        msg("INBOX", imap(1), RAW),
+        msg("INBOX", imap(2), RAW),
+        msg("INBOX", imap(2), RAW),
+        msg("INBOX", imap(3), RAW),
+    ];
+    let out = store.store_batch(&batch).unwrap();
+    assert!(matches!(out[0], StoreOutcome::Duplicate(_)));
+    assert!(matches!(out[1], StoreOutcome::Stored(_)));
+    assert_eq!(out[2], StoreOutcome::Duplicate(out[1].id()));
+    assert!(matches!(out[3], StoreOutcome::Stored(_)));
+    assert_eq!(store.known_uids("acct", "INBOX", 7).unwrap().len(), 3);
+    let files = fs::read_dir(dir.path().join("acct/INBOX/new"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 3);
+    assert_eq!(
+        fs::read_dir(dir.path().join("acct/INBOX/tmp"))
+            .unwrap()
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn flags_rename_the_file_and_keep_foreign_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = store
+        .store_message(&msg("INBOX", imap(1), RAW))
+        .unwrap()
+        .id();
+    let seen = Flags {
+        seen: true,
+        flagged: true,
+        ..Flags::default()
+    };
+    store.set_flags(id, &seen).unwrap();
+    let path = store.message_path(id).unwrap();
+    assert!(path.starts_with(dir.path().join("acct/INBOX/cur")));
+    assert_eq!(maildir::flags_of(&path), "FS");
+    // Another client adds "passed"; wirepost keeps it when changing flags.
+    let passed = path.with_file_name(format!("{}:2,FPS", maildir::base_name(&path)));
+    fs::rename(&path, &passed).unwrap();
+    store
+        .set_flags(
+            id,
+            &Flags {
+                seen: true,
+                ..Flags::default()
+            },
+        )
+        .unwrap();
+    let path = store.message_path(id).unwrap();
+    assert_eq!(maildir::flags_of(&path), "PS");
+    assert_eq!(fs::read(&path).unwrap(), RAW);
+}
+
+#[test]
+fn a_file_renamed_by_another_program_is_found_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = store
+        .store_message(&msg("INBOX", imap(1), RAW))
+        .unwrap()
+        .id();
+    let path = store.message_path(id).unwrap();
+    let moved = dir
+        .path()
+        .join("acct/INBOX/cur")
+        .join(format!("{}:2,S", maildir::base_name(&path)));
+    fs::rename(&path, &moved).unwrap();
+    assert_eq!(store.message_path(id).unwrap(), moved);
+}
+
+#[test]
+fn move_keeps_identity_and_remove_deletes_file_and_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = store
+        .store_message(&msg("INBOX", imap(9), RAW))
+        .unwrap()
+        .id();
+    assert_eq!(store.move_message(id, "Trash").unwrap(), id);
+    let path = store.message_path(id).unwrap();
+    assert!(path.starts_with(dir.path().join("acct/Trash")));
+    assert_eq!(
+        fs::read_dir(dir.path().join("acct/INBOX/new"))
+            .unwrap()
+            .count(),
+        0
+    );
+    assert!(store.has_identity("acct", "INBOX", &imap(9)).unwrap());
+    store.remove_message(id).unwrap();
+    assert!(!path.exists());
+    assert!(matches!(store.message_path(id), Err(StoreError::NotFound)));
+    assert!(!store.has_identity("acct", "INBOX", &imap(9)).unwrap());
+}
+
+#[test]
+fn folder_state_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.folder_state("acct", "INBOX").unwrap(), None);
+    store
+        .ensure_folder("acct", "INBOX", Some(FolderRole::Inbox))
+        .unwrap();
+    assert_eq!(
+        store.folder_state("acct", "INBOX").unwrap(),
+        Some(FolderState::default())
+    );
+    let state = FolderState {
+        uidvalidity: Some(42),
+        uidnext: Some(100),
+        highestmodseq: Some(1 << 40),
+        last_sync: Some(1_700_000_000),
+        message_count: Some(99),
+    };
+    store.set_folder_state("acct", "INBOX", &state).unwrap();
+    assert_eq!(store.folder_state("acct", "INBOX").unwrap(), Some(state));
+    assert!(dir.path().join("acct/INBOX/cur").is_dir());
+}
+
+#[test]
+fn hostile_folder_names_stay_inside_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("store").as_path()).unwrap();
+    let id = store
+        .store_message(&msg("../../escape", ServerIdentity::Local, RAW))
+        .unwrap()
+        .id();
+    assert!(
+        store
+            .message_path(id)
+            .unwrap()
+            .starts_with(dir.path().join("store/acct"))
+    );
+    assert!(!dir.path().join("escape").exists());
+}
+
+#[test]
+fn flag_conversions() {
+    let all = Flags {
+        seen: true,
+        answered: true,
+        flagged: true,
+        deleted: true,
+        draft: true,
+    };
+    assert_eq!(all.to_maildir(), "DFRST");
+    assert_eq!(Flags::from_maildir("DFRST"), all);
+    assert_eq!(Flags::from_imap(&all.to_imap()), all);
+    assert_eq!(Flags::from_bits(all.to_bits()), all);
+    assert_eq!(
+        Flags::from_imap(&["\\SEEN", "$Junk", "\\Recent"]).to_maildir(),
+        "S"
+    );
+}
+
+/// Crash after the file reached cur/ but before the row was committed: the
+/// pending record brings the message (with its identity) into the index on
+/// the next open.
+#[test]
+fn crash_between_file_and_commit_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.ensure_folder("acct", "INBOX", None).unwrap();
+        let name = maildir::unique_name();
+        let conn = store.conn();
+        conn.execute(
+            "INSERT INTO pending (dir, name, identity, date) VALUES ('acct/INBOX', ?1, 'imap:7:3', 5)",
+            [&name],
+        )
+        .unwrap();
+        let md = maildir::Maildir::create(dir.path().join("acct/INBOX")).unwrap();
+        md.deliver_named(
+            &name,
+            RAW,
+            maildir::Subdir::Cur,
+            "S",
+            maildir::Durability::Durable,
+        )
+        .unwrap();
+        // A second delivery died while writing tmp/.
+        let partial = maildir::unique_name();
+        conn.execute(
+            "INSERT INTO pending (dir, name, identity) VALUES ('acct/INBOX', ?1, 'local')",
+            [&partial],
+        )
+        .unwrap();
+        fs::write(
+            dir.path().join("acct/INBOX/tmp").join(&partial),
+            b"From: half",
+        )
+        .unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let id = store
+        .message_by_identity("acct", "INBOX", &imap(3))
+        .unwrap()
+        .expect("recovered");
+    assert_eq!(fs::read(store.message_path(id).unwrap()).unwrap(), RAW);
+    assert_eq!(
+        fs::read_dir(dir.path().join("acct/INBOX/tmp"))
+            .unwrap()
+            .count(),
+        0
+    );
+    let pending: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM pending", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(pending, 0);
+}
+
+#[test]
+fn schema_is_versioned_and_newer_indexes_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let version: i64 = store
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        store
+            .conn()
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    let err = Store::open(dir.path()).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+}
+
+#[test]
+fn an_older_index_is_migrated_forward_keeping_its_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.store_message(&msg("INBOX", imap(1), RAW)).unwrap();
+        // Make it look like an index written before version 2.
+        let conn = store.conn();
+        conn.execute_batch("DROP TABLE tombstones; PRAGMA user_version = 1;")
+            .unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.has_identity("acct", "INBOX", &imap(1)).unwrap());
+    let version: i64 = store
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let id = store
+        .message_by_identity("acct", "INBOX", &imap(1))
+        .unwrap()
+        .unwrap();
+    store.remove_message(id).unwrap();
+    assert!(store.known_uids("acct", "INBOX", 7).unwrap().contains(&1));
+}

@@ -1,0 +1,46 @@
+//! The Inbox tab: folders on the left, the message list on the right and
+//! the open message below it. Everything drawn from a message or a server
+//! went through `clean_line`/`clean_text` (list rows here, viewer lines
+//! when they were laid out).
+
+mod folders;
+mod list;
+mod text;
+mod viewer;
+
+use super::{Theme, empty};
+use crate::app::App;
+use crate::app::inbox::inbox_areas;
+use crate::sanitize::clean_line;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let inbox = &app.inbox;
+    let has_mail = inbox.folders.iter().any(|f| f.total > 0);
+    let areas = inbox_areas(area, inbox.viewer.is_some(), inbox.typing());
+    if has_mail {
+        folders::render(app, theme, frame, areas.folders);
+        if areas.list.height > 0 {
+            list::render(app, theme, frame, areas.list);
+        }
+        if let Some(viewer_area) = areas.viewer {
+            viewer::render(app, theme, frame, viewer_area);
+        }
+    } else {
+        let height = area.height - areas.input.map_or(0, |i| i.height);
+        empty::inbox(app, theme, frame, Rect { height, ..area });
+    }
+    if let (Some(input), Some(input_area)) = (&inbox.input, areas.input) {
+        let line = Line::from(vec![
+            Span::styled(input.kind.prompt(), theme.key()),
+            Span::raw(clean_line(&input.text)),
+            Span::styled("█", theme.dim()),
+        ]);
+        frame.render_widget(line, input_area);
+    }
+}
+
+#[cfg(test)]
+mod tests;
