@@ -44,6 +44,21 @@ pub enum CliCommand {
     },
     /// Rebuild the mail index from the Maildirs on disk.
     Reindex,
+    /// Download new mail from IMAP accounts into the local store and bring
+    /// flags and deletions into step (progress on stderr).
+    Sync {
+        /// Only this account (default: every account with an IMAP server).
+        account: Option<String>,
+        /// Same as the ACCOUNT argument.
+        #[arg(long = "account", conflicts_with = "account")]
+        account_flag: Option<String>,
+        /// The folder to sync (default: INBOX).
+        #[arg(long)]
+        folder: Option<String>,
+        /// Sync every folder (the chosen one first).
+        #[arg(long)]
+        all: bool,
+    },
     /// List stored messages, newest first.
     List {
         /// Only this account (e.g. Local).

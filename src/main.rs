@@ -41,6 +41,18 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
+        Some(CliCommand::Sync {
+            account,
+            account_flag,
+            folder,
+            all,
+        }) => wirepost::mail::imap::headless::sync(
+            &loaded.config,
+            &paths,
+            account.or(account_flag).as_deref(),
+            folder.as_deref(),
+            all,
+        ),
         Some(command) => store_command(command, &loaded, &paths),
         None => run_tui(loaded, keymap, &paths, &cli.log_level),
     }
@@ -160,7 +172,9 @@ fn store_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> E
             let terminal = std::io::stdout().is_terminal();
             commands::show(&store, id, format, terminal, &mut out)
         }
-        CliCommand::CheckConfig | CliCommand::Completions { .. } => Ok(()),
+        CliCommand::CheckConfig | CliCommand::Completions { .. } | CliCommand::Sync { .. } => {
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
