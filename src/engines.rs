@@ -71,6 +71,11 @@ impl Engines {
                 self.store.send(StoreRequest::Import { job, path });
             }
             Command::Store(request) => self.store.send(request),
+            Command::Imap(command) => {
+                let job = self.next_job_id();
+                let handle = crate::mail::imap::engine::spawn(self.reporter(), job, command);
+                self.track(job, handle);
+            }
         }
     }
 

@@ -10,4 +10,6 @@ pub enum Command {
     CancelJob(JobId),
     /// A request to the mail store.
     Store(crate::store::service::StoreRequest),
+    /// Start an IMAP sync job.
+    Imap(crate::mail::imap::engine::ImapCommand),
 }

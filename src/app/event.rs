@@ -38,6 +38,8 @@ pub enum EngineEvent {
     Notice { level: Level, text: String },
     /// An answer from the mail store.
     Store(crate::store::service::StoreEvent),
+    /// IMAP sync reports: folder progress and the protocol trace.
+    Imap(crate::mail::imap::engine::ImapEvent),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,7 @@ mod action;
 mod command;
 mod event;
 mod help;
+pub mod imap;
 pub mod inbox;
 mod keymap;
 mod keyspec;
@@ -51,6 +52,8 @@ pub struct App {
     pub dirty: bool,
     /// The Inbox tab: folders, message list, viewer.
     pub inbox: inbox::InboxState,
+    /// IMAP sync state and the protocol trace.
+    pub imap: imap::ImapState,
 }
 
 impl App {
@@ -58,6 +61,7 @@ impl App {
         let download_dir = loaded.config.download_dir();
         App {
             inbox: inbox::InboxState::new(None, download_dir),
+            imap: imap::ImapState::default(),
             tab: Tab::default(),
             overlay: None,
             status: Status::default(),

@@ -83,6 +83,11 @@ impl App {
     /// Performs an action in the main view (no overlay open).
     pub fn apply(&mut self, action: Action) -> Vec<Command> {
         if self.tab == Tab::Inbox {
+            if !self.inbox.typing()
+                && let Some(commands) = self.apply_imap(action)
+            {
+                return commands;
+            }
             if self.inbox.typing() && action == Action::InboxBack {
                 self.dirty |= self.inbox.cancel_input();
                 return Vec::new();
@@ -178,6 +183,7 @@ impl App {
                 self.dirty |= self.status.job_progress(job, done, total);
             }
             EngineEvent::JobFinished { job, outcome } => {
+                self.imap_job_finished(job);
                 let finished = self.status.job_finished(job);
                 match (outcome, finished) {
                     (Ok(summary), _) => self.status.set(Level::Info, &summary),
@@ -199,6 +205,7 @@ impl App {
                 self.status.set(level, &text);
                 self.dirty = true;
             }
+            EngineEvent::Imap(event) => return self.on_imap(event),
             EngineEvent::Store(event) => {
                 let (commands, dirty) = self.inbox.on_store(event, self.size);
                 // Only the Inbox tab draws this state.

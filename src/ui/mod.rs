@@ -2,6 +2,7 @@
 
 mod empty;
 mod help;
+mod imap;
 mod inbox;
 mod layout;
 mod prompt;

@@ -8,7 +8,7 @@ use super::error::{ImapError, server_text};
 use crate::config::{AuthMethod, Secret, SecretSource};
 
 /// Where the secrets for a login come from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Credentials {
     pub password: Option<SecretSource>,
     pub oauth2_token: Option<SecretSource>,

@@ -22,7 +22,7 @@ type ImapClient = async_imap::Client<ImapStream>;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Everything needed to reach and log in to one IMAP server.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectOptions {
     pub host: String,
     pub port: u16,

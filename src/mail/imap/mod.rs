@@ -7,6 +7,7 @@ pub mod account;
 pub mod auth;
 pub mod caps;
 pub mod connect;
+pub mod engine;
 pub mod error;
 pub mod fetch;
 pub mod folders;
