@@ -7,7 +7,7 @@ use common::mailstack::Mailstack;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use wirepost::config::{AuthMethod, SecretSource, Security};
+use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
 use wirepost::mail::imap::auth::Credentials;
 use wirepost::mail::imap::{ConnectOptions, ImapError, TraceSink, connect, list_folders};
 use wirepost::net::tls::TlsOptions;
@@ -31,6 +31,7 @@ fn options(stack: &Mailstack, user: &str, pass: &str, security: Security) -> Con
             password: Some(SecretSource::Command(format!("printf '%s\\n' '{pass}'"))),
             oauth2_token: None,
         },
+        delete: DeleteMode::Trash,
     }
 }
 
@@ -153,6 +154,7 @@ fn fake_options(port: u16, security: Security, auth: AuthMethod) -> ConnectOptio
             password: Some(SecretSource::Command("echo s3cret-pass".into())),
             oauth2_token: Some(SecretSource::Command("echo tok3n".into())),
         },
+        delete: DeleteMode::Trash,
     }
 }
 

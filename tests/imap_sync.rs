@@ -9,7 +9,7 @@ use futures::TryStreamExt;
 use std::collections::HashMap;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use wirepost::config::{AuthMethod, SecretSource, Security};
+use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
 use wirepost::mail::imap::auth::Credentials;
 use wirepost::mail::imap::{ConnectOptions, FolderChoice, ImapSession, connect, sync_account};
 use wirepost::net::tls::TlsOptions;
@@ -32,6 +32,7 @@ fn options(stack: &Mailstack, user: &TestUser) -> ConnectOptions {
             password: Some(SecretSource::Command(format!("echo {}", user.password))),
             oauth2_token: None,
         },
+        delete: DeleteMode::Trash,
     }
 }
 
@@ -283,4 +284,102 @@ async fn a_connection_cut_mid_sync_loses_and_duplicates_nothing() {
     assert_eq!(server.len(), 1200);
     assert_eq!(local_messages(&store, "INBOX"), server);
     assert_eq!(files_in(&store, "INBOX"), 1200);
+}
+
+#[tokio::test]
+async fn local_flags_deletions_and_moves_reach_the_server() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let user = stack.claim_user();
+    stack.seed(&user.address, 5, 1000);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let opts = options(&stack, &user);
+    sync(&opts, &store, inbox()).await;
+    let uidvalidity = store
+        .folder_state(ACCOUNT, "INBOX")
+        .unwrap()
+        .unwrap()
+        .uidvalidity
+        .unwrap();
+    let mut uids: Vec<u32> = store
+        .known_uids(ACCOUNT, "INBOX", uidvalidity)
+        .unwrap()
+        .into_iter()
+        .collect();
+    uids.sort();
+    let id_of = |uid: u32| {
+        store
+            .message_by_identity(ACCOUNT, "INBOX", &ServerIdentity::Imap { uidvalidity, uid })
+            .unwrap()
+            .unwrap()
+    };
+    // Changes made while offline: they wait in the store.
+    let mut flags = store.message_place(id_of(uids[0])).unwrap().2;
+    flags.flagged = true;
+    flags.seen = true;
+    store.set_flags(id_of(uids[0]), &flags).unwrap();
+    store.remove_message(id_of(uids[1])).unwrap();
+    let mut admin = connect(&opts, None).await.unwrap().session;
+    let folders = wirepost::mail::imap::list_folders(&mut admin)
+        .await
+        .unwrap();
+    let trash = wirepost::mail::imap::folders::find_role(
+        &folders,
+        wirepost::mail::imap::folders::Role::Trash,
+    )
+    .map(|f| f.local_name());
+    if let Some(trash) = &trash {
+        store.move_message(id_of(uids[2]), trash).unwrap();
+    }
+    // Reopening the store stands for a restart.
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    let reports = sync(&opts, &store, FolderChoice::FirstThenAll("INBOX".into())).await;
+    assert_eq!(reports[0].flags_pushed, 1, "{reports:?}");
+
+    admin.select("INBOX").await.unwrap();
+    let fetches: Vec<_> = admin
+        .uid_fetch("1:*", "(UID FLAGS)")
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let on_server: HashMap<u32, String> = fetches
+        .iter()
+        .map(|f| {
+            (
+                f.uid.unwrap(),
+                format!("{:?}", f.flags().collect::<Vec<_>>()),
+            )
+        })
+        .collect();
+    assert!(on_server[&uids[0]].contains("Flagged") && on_server[&uids[0]].contains("Seen"));
+    assert!(
+        !on_server.contains_key(&uids[1]),
+        "deleted locally, still on the server"
+    );
+    assert!(store.removed_identities(ACCOUNT).unwrap().is_empty());
+    if let Some(trash) = trash {
+        assert!(
+            !on_server.contains_key(&uids[2]),
+            "moved locally, still in INBOX"
+        );
+        let in_trash = server_messages(&mut admin, &trash).await;
+        assert_eq!(in_trash.len(), 1);
+        assert_eq!(local_messages(&store, &trash), in_trash);
+    }
+    assert_eq!(local_messages(&store, "INBOX").len(), on_server.len());
+    // Nothing left to carry: a second sync changes nothing.
+    let reports = sync(&opts, &store, inbox()).await;
+    assert_eq!(
+        (
+            reports[0].flags_pushed,
+            reports[0].flags_updated,
+            reports[0].removed
+        ),
+        (0, 0, 0)
+    );
 }

@@ -11,6 +11,7 @@
 
 pub mod commands;
 mod envelope;
+mod imap_flags;
 mod import;
 pub mod maildir;
 mod names;

@@ -54,6 +54,15 @@ pub async fn sync_account(
     })
     .await?;
     updates(SyncUpdate::Folders(folders.clone()));
+    super::pending::push_pending(
+        &mut connected.session,
+        &connected.caps,
+        store,
+        account,
+        &folders,
+        opts.delete,
+    )
+    .await?;
     let wanted = match choice {
         FolderChoice::One(name) | FolderChoice::FirstThenAll(name) => name,
     };

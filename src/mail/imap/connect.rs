@@ -9,7 +9,7 @@ use super::error::{ImapError, clean};
 use super::trace::{TraceSink, Tracer};
 use super::trace_stream::TraceStream;
 use super::transport::Transport;
-use crate::config::{Account, AuthMethod, Protocol, Security};
+use crate::config::{Account, AuthMethod, DeleteMode, Protocol, Security};
 use crate::net::tls::{self, TlsOptions};
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -31,6 +31,8 @@ pub struct ConnectOptions {
     pub username: String,
     pub auth: AuthMethod,
     pub credentials: Credentials,
+    /// What deleting a message does on this server.
+    pub delete: DeleteMode,
 }
 
 impl ConnectOptions {
@@ -51,6 +53,7 @@ impl ConnectOptions {
                 password: endpoint.password_source(),
                 oauth2_token: endpoint.oauth2_token_source(),
             },
+            delete: endpoint.delete,
         })
     }
 

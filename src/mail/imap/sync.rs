@@ -3,10 +3,10 @@
 
 use super::connect::{ImapSession, ServerCaps};
 use super::error::ImapError;
-use super::fetch::{FetchProgress, fetch_into_store, flags_from};
+use super::fetch::{FetchProgress, fetch_into_store};
+use super::flags::reconcile_flags;
 use super::folders::{RemoteFolder, Role};
 use crate::store::{FolderRole, FolderState, ServerIdentity, Store, StoreError};
-use futures::TryStreamExt;
 use std::collections::BTreeSet;
 
 /// What a folder sync did.
@@ -16,7 +16,10 @@ pub struct FolderReport {
     pub fetched: u64,
     pub bytes: u64,
     pub removed: u64,
+    /// Local flag changes pulled from the server.
     pub flags_updated: u64,
+    /// Local flag changes carried to the server.
+    pub flags_pushed: u64,
     /// The server's UIDVALIDITY changed and the folder was rebuilt.
     pub rebuilt: bool,
 }
@@ -86,9 +89,6 @@ pub async fn sync_folder(
         && state.uidnext.is_some()
         && state.uidnext == mailbox.uid_next
         && known.len() == mailbox.exists as usize;
-    let flags_unchanged = caps.condstore
-        && mailbox.highest_modseq.is_some()
-        && state.highestmodseq == mailbox.highest_modseq;
     if !unchanged {
         let server: BTreeSet<u32> = if mailbox.exists == 0 {
             BTreeSet::new()
@@ -112,12 +112,12 @@ pub async fn sync_folder(
         }
         report.removed = remove_local(store, account, &local, uidvalidity, gone).await?;
     }
-    if !(same_generation && flags_unchanged) && !known.is_empty() && mailbox.exists > 0 {
-        let since = state
-            .highestmodseq
-            .filter(|_| same_generation && caps.condstore);
-        report.flags_updated =
-            pull_flags(session, store, account, &local, uidvalidity, &known, since).await?;
+    if !known.is_empty() && mailbox.exists > 0 {
+        let last = state.highestmodseq.filter(|_| same_generation);
+        let counts =
+            reconcile_flags(session, caps, store, account, &local, uidvalidity, last).await?;
+        report.flags_updated = counts.pulled;
+        report.flags_pushed = counts.pushed;
     }
     let (acc, loc) = (account.to_string(), local.clone());
     let new_state = FolderState {
@@ -182,55 +182,6 @@ async fn remove_local(
             }
         }
         Ok(removed)
-    })
-    .await
-}
-
-/// Copies server flags to local messages: only the changes since `since`
-/// (CONDSTORE) or, without it, a full UID/FLAGS listing.
-async fn pull_flags(
-    session: &mut ImapSession,
-    store: &Store,
-    account: &str,
-    folder: &str,
-    uidvalidity: u32,
-    known: &BTreeSet<u32>,
-    since: Option<u64>,
-) -> Result<u64, ImapError> {
-    let query = match since {
-        Some(modseq) => format!("(UID FLAGS) (CHANGEDSINCE {modseq})"),
-        None => "(UID FLAGS)".to_string(),
-    };
-    let mut changes = Vec::new();
-    {
-        let mut stream = session
-            .uid_fetch("1:*", &query)
-            .await
-            .map_err(ImapError::from_imap)?;
-        while let Some(fetch) = stream.try_next().await.map_err(ImapError::from_imap)? {
-            if let Some(uid) = fetch.uid
-                && known.contains(&uid)
-            {
-                changes.push((uid, flags_from(&fetch)));
-            }
-        }
-    }
-    super::drain_unsolicited(session);
-    let (acc, loc) = (account.to_string(), folder.to_string());
-    blocking(store, move |s| {
-        let mut updated = 0;
-        for (uid, flags) in changes {
-            let identity = ServerIdentity::Imap { uidvalidity, uid };
-            let Some(id) = s.message_by_identity(&acc, &loc, &identity)? else {
-                continue;
-            };
-            let (_, _, current) = s.message_place(id)?;
-            if current != flags {
-                s.set_flags(id, &flags)?;
-                updated += 1;
-            }
-        }
-        Ok(updated)
     })
     .await
 }
