@@ -16,6 +16,8 @@ pub struct ImapState {
     pub trace: VecDeque<(String, TraceLine)>,
     pub trace_visible: bool,
     pub sync: Option<SyncStatus>,
+    /// The job that keeps a folder live after its sync: (job, account, folder).
+    pub watching: Option<(JobId, String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,12 +89,22 @@ impl App {
         let first = shown
             .filter(|(a, _)| *a == account.name)
             .map_or_else(|| "INBOX".to_string(), |(_, f)| f);
-        vec![Command::Imap(ImapCommand::Sync {
+        // A new sync brings its own watch; the old one would be a second
+        // connection idling on the same account.
+        let mut commands: Vec<Command> = self
+            .imap
+            .watching
+            .take()
+            .map(|(job, _, _)| Command::Imap(ImapCommand::StopWatch { job }))
+            .into_iter()
+            .collect();
+        commands.push(Command::Imap(ImapCommand::Sync {
             account: account.name.clone(),
             options,
             store_dir,
             choice: FolderChoice::FirstThenAll(first),
-        })]
+        }));
+        commands
     }
 
     pub fn on_imap(&mut self, event: ImapEvent) -> Vec<Command> {
@@ -121,6 +133,14 @@ impl App {
                 Vec::new()
             }
             ImapEvent::FolderDone { .. } => vec![Command::Store(StoreRequest::Folders)],
+            ImapEvent::Watching {
+                job,
+                account,
+                folder,
+            } => {
+                self.imap.watching = Some((job, account, folder));
+                Vec::new()
+            }
             ImapEvent::Trace { account, lines } => {
                 for line in lines {
                     if self.imap.trace.len() >= TRACE_PANE_LINES {

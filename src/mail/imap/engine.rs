@@ -9,6 +9,7 @@ use super::connect::ConnectOptions;
 use super::error::ImapError;
 use super::fetch::FetchProgress;
 use super::trace::{TraceLine, TraceSink};
+use super::watch::watch_folder;
 use crate::app::{EngineEvent, JobId, Level};
 use crate::store::Store;
 use std::path::PathBuf;
@@ -19,6 +20,8 @@ use tokio::task::AbortHandle;
 /// Attempts after a transient failure (unreachable, connection lost).
 pub const RECONNECT_ATTEMPTS: u32 = 4;
 pub const RECONNECT_FIRST_DELAY: Duration = Duration::from_secs(2);
+/// The longest wait between reconnects of the folder watch.
+pub const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImapCommand {
@@ -28,6 +31,8 @@ pub enum ImapCommand {
         store_dir: PathBuf,
         choice: FolderChoice,
     },
+    /// Stop the folder watch that sync job `job` left running.
+    StopWatch { job: JobId },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +56,12 @@ pub enum ImapEvent {
         account: String,
         lines: Vec<TraceLine>,
     },
+    /// The sync of job `job` now keeps `folder` live (IDLE or polling).
+    Watching {
+        job: JobId,
+        account: String,
+        folder: String,
+    },
 }
 
 pub fn spawn(events: mpsc::Sender<EngineEvent>, job: JobId, command: ImapCommand) -> AbortHandle {
@@ -59,7 +70,10 @@ pub fn spawn(events: mpsc::Sender<EngineEvent>, job: JobId, command: ImapCommand
         options,
         store_dir,
         choice,
-    } = command;
+    } = command
+    else {
+        unreachable!("Engines handles StopWatch itself");
+    };
     tokio::spawn(async move {
         let label = format!("sync {account}");
         let _ = events.send(EngineEvent::JobStarted { job, label }).await;
@@ -71,14 +85,124 @@ pub fn spawn(events: mpsc::Sender<EngineEvent>, job: JobId, command: ImapCommand
                 })
                 .await;
         }
-        let outcome = run(&events, job, &account, &options, store_dir, &choice).await;
+        let outcome = run(&events, job, &account, &options, store_dir.clone(), &choice).await;
         let outcome = outcome.map_err(|e| {
             tracing::warn!(%account, "IMAP sync failed: {e:?}");
             e.to_string()
         });
+        let synced = outcome.is_ok();
         let _ = events.send(EngineEvent::JobFinished { job, outcome }).await;
+        if synced {
+            let folder = match choice {
+                FolderChoice::One(f) | FolderChoice::FirstThenAll(f) => f,
+            };
+            watch(&events, job, &account, &options, store_dir, &folder).await;
+        }
     })
     .abort_handle()
+}
+
+/// After a sync, keeps `folder` live (IDLE or polling) until aborted,
+/// reconnecting with backoff. Not a job: quitting need not ask about it.
+async fn watch(
+    events: &mpsc::Sender<EngineEvent>,
+    job: JobId,
+    account: &str,
+    options: &ConnectOptions,
+    store_dir: PathBuf,
+    folder: &str,
+) {
+    let Ok(Ok(store)) = tokio::task::spawn_blocking(move || Store::open(&store_dir)).await else {
+        return;
+    };
+    let trace = TraceSink::new();
+    let forwarder = {
+        let (events, trace, account) = (events.clone(), trace.clone(), account.to_string());
+        tokio::spawn(async move {
+            loop {
+                trace.notified().await;
+                let lines = trace.take();
+                if !lines.is_empty() {
+                    let event = ImapEvent::Trace {
+                        account: account.clone(),
+                        lines,
+                    };
+                    if events.send(EngineEvent::Imap(event)).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        })
+    };
+    let _ = events
+        .send(EngineEvent::Imap(ImapEvent::Watching {
+            job,
+            account: account.to_string(),
+            folder: folder.to_string(),
+        }))
+        .await;
+    let mut delay = RECONNECT_FIRST_DELAY;
+    loop {
+        let (reports_tx, mut reports_rx) = mpsc::unbounded_channel();
+        let mut on_sync = |report: super::sync::FolderReport| {
+            let _ = reports_tx.send(report);
+        };
+        let relay = {
+            let (events, account) = (events.clone(), account.to_string());
+            tokio::spawn(async move {
+                while let Some(report) = reports_rx.recv().await {
+                    if report.fetched + report.removed + report.flags_updated == 0 {
+                        continue;
+                    }
+                    let _ = events
+                        .send(EngineEvent::Imap(ImapEvent::FolderDone {
+                            job,
+                            account: account.clone(),
+                        }))
+                        .await;
+                    if report.fetched > 0 {
+                        let text = format!(
+                            "{account}/{}: {} new message(s)",
+                            report.folder, report.fetched
+                        );
+                        let _ = events
+                            .send(EngineEvent::Notice {
+                                level: Level::Info,
+                                text,
+                            })
+                            .await;
+                    }
+                }
+            })
+        };
+        let result = watch_folder(
+            options,
+            &store,
+            account,
+            folder,
+            Some(trace.clone()),
+            &mut on_sync,
+        )
+        .await;
+        drop(reports_tx);
+        let _ = relay.await;
+        let Err(e) = result else { break };
+        tracing::info!(%account, "IMAP watch ended: {e:?}");
+        if !e.is_transient() {
+            let text = format!("{account}: no longer watching {folder}: {e}");
+            let _ = events
+                .send(EngineEvent::Notice {
+                    level: Level::Warning,
+                    text,
+                })
+                .await;
+            break;
+        }
+        trace.note(format!("{e}; reconnecting in {}s", delay.as_secs()));
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(MAX_RECONNECT_DELAY);
+    }
+    forwarder.abort();
 }
 
 async fn run(

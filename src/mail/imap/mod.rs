@@ -19,6 +19,7 @@ pub mod trace;
 mod trace_stream;
 pub mod transport;
 mod uidset;
+pub mod watch;
 
 pub use account::{FolderChoice, SyncUpdate, sync_account};
 pub use connect::{ConnectOptions, Connected, ImapSession, ServerCaps, connect};
