@@ -100,7 +100,7 @@ impl App {
             .collect();
         commands.push(Command::Imap(ImapCommand::Sync {
             account: account.name.clone(),
-            options,
+            options: Box::new(options),
             store_dir,
             choice: FolderChoice::FirstThenAll(first),
         }));

@@ -27,7 +27,7 @@ pub const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(300);
 pub enum ImapCommand {
     Sync {
         account: String,
-        options: ConnectOptions,
+        options: Box<ConnectOptions>,
         store_dir: PathBuf,
         choice: FolderChoice,
     },
