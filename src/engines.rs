@@ -76,6 +76,9 @@ impl Engines {
                     handle.abort();
                 }
             }
+            Command::Imap(crate::mail::imap::engine::ImapCommand::Nudge { account }) => {
+                crate::mail::imap::engine::nudge(&account);
+            }
             Command::Imap(command) => {
                 let job = self.next_job_id();
                 let handle = crate::mail::imap::engine::spawn(self.reporter(), job, command);

@@ -398,8 +398,9 @@ async fn idle_brings_a_message_delivered_by_postfix() {
     let store = Store::open(dir.path()).unwrap();
     let opts = options(&stack, &user);
     let (reports_tx, mut reports) = tokio::sync::mpsc::unbounded_channel();
+    let nudge = std::sync::Arc::new(tokio::sync::Notify::new());
     let watcher = {
-        let (opts, store) = (opts.clone(), store.clone());
+        let (opts, store, nudge) = (opts.clone(), store.clone(), nudge.clone());
         tokio::spawn(async move {
             let mut on_sync = |report| {
                 let _ = reports_tx.send(report);
@@ -410,6 +411,7 @@ async fn idle_brings_a_message_delivered_by_postfix() {
                 ACCOUNT,
                 "INBOX",
                 None,
+                &nudge,
                 &mut on_sync,
             )
             .await
@@ -453,5 +455,26 @@ async fn idle_brings_a_message_delivered_by_postfix() {
     assert_eq!(stored.len(), 1);
     let raw = stored.values().next().unwrap();
     assert!(String::from_utf8_lossy(raw).contains(&marker));
+
+    // A local flag change plus a nudge reaches the server without a sync.
+    let state = store.folder_state(ACCOUNT, "INBOX").unwrap().unwrap();
+    let uid = *stored.keys().next().unwrap();
+    let identity = ServerIdentity::Imap {
+        uidvalidity: state.uidvalidity.unwrap(),
+        uid,
+    };
+    let id = store
+        .message_by_identity(ACCOUNT, "INBOX", &identity)
+        .unwrap()
+        .unwrap();
+    let mut flags = store.message_place(id).unwrap().2;
+    flags.seen = true;
+    store.set_flags(id, &flags).unwrap();
+    nudge.notify_one();
+    let report = tokio::time::timeout(std::time::Duration::from_secs(60), reports.recv())
+        .await
+        .expect("the nudge did not wake the watch")
+        .unwrap();
+    assert_eq!(report.flags_pushed, 1);
     watcher.abort();
 }

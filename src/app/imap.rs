@@ -5,7 +5,7 @@ use super::{Action, App, Command, JobId, Level, Tab};
 use crate::mail::imap::engine::{ImapCommand, ImapEvent};
 use crate::mail::imap::fetch::FetchProgress;
 use crate::mail::imap::{ConnectOptions, FolderChoice, TraceLine};
-use crate::store::service::StoreRequest;
+use crate::store::service::{StoreEvent, StoreRequest};
 use std::collections::VecDeque;
 
 /// Trace lines kept for the pane.
@@ -152,6 +152,17 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// A local flag change or deletion was stored: the watched account's
+    /// server should hear of it now rather than at the next sync.
+    pub fn imap_nudge_for(&self, event: &StoreEvent) -> Option<Command> {
+        let (_, account, _) = self.imap.watching.as_ref()?;
+        matches!(event, StoreEvent::FlagsChanged(_) | StoreEvent::Removed(_)).then(|| {
+            Command::Imap(ImapCommand::Nudge {
+                account: account.clone(),
+            })
+        })
     }
 
     /// Called when a job ends, to drop the gauge of a finished sync.

@@ -117,3 +117,29 @@ fn trace_lines_are_kept_bounded_and_drawn_only_when_shown() {
     })));
     assert!(app.dirty);
 }
+
+#[test]
+fn local_changes_nudge_the_watched_account() {
+    use crate::store::service::StoreEvent;
+    let mut app = app(IMAP_ACCOUNT);
+    let flagged = StoreEvent::FlagsChanged(vec![(1, Default::default())]);
+    assert_eq!(app.imap_nudge_for(&flagged), None);
+    app.update(Event::Engine(EngineEvent::Imap(ImapEvent::Watching {
+        job: 3,
+        account: "work".into(),
+        folder: "INBOX".into(),
+    })));
+    assert_eq!(
+        app.imap_nudge_for(&flagged),
+        Some(Command::Imap(ImapCommand::Nudge {
+            account: "work".into()
+        }))
+    );
+    // A new sync replaces the watch.
+    app.inbox.store_dir = Some(PathBuf::from("/tmp/store"));
+    let commands = app.apply(Action::InboxSync);
+    assert_eq!(
+        commands[0],
+        Command::Imap(ImapCommand::StopWatch { job: 3 })
+    );
+}

@@ -207,9 +207,11 @@ impl App {
             }
             EngineEvent::Imap(event) => return self.on_imap(event),
             EngineEvent::Store(event) => {
-                let (commands, dirty) = self.inbox.on_store(event, self.size);
+                let nudge = self.imap_nudge_for(&event);
+                let (mut commands, dirty) = self.inbox.on_store(event, self.size);
                 // Only the Inbox tab draws this state.
                 self.dirty |= dirty && self.tab == Tab::Inbox;
+                commands.extend(nudge);
                 return commands;
             }
         }

@@ -12,9 +12,11 @@ use super::trace::{TraceLine, TraceSink};
 use super::watch::watch_folder;
 use crate::app::{EngineEvent, JobId, Level};
 use crate::store::Store;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::AbortHandle;
 
 /// Attempts after a transient failure (unreachable, connection lost).
@@ -33,6 +35,8 @@ pub enum ImapCommand {
     },
     /// Stop the folder watch that sync job `job` left running.
     StopWatch { job: JobId },
+    /// Local changes wait for `account`'s server: have its watch sync now.
+    Nudge { account: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +119,8 @@ async fn watch(
     let Ok(Ok(store)) = tokio::task::spawn_blocking(move || Store::open(&store_dir)).await else {
         return;
     };
+    let nudge = Arc::new(Notify::new());
+    watchers().insert(account.to_string(), nudge.clone());
     let trace = TraceSink::new();
     let forwarder = {
         let (events, trace, account) = (events.clone(), trace.clone(), account.to_string());
@@ -181,6 +187,7 @@ async fn watch(
             account,
             folder,
             Some(trace.clone()),
+            &nudge,
             &mut on_sync,
         )
         .await;
@@ -203,6 +210,26 @@ async fn watch(
         delay = (delay * 2).min(MAX_RECONNECT_DELAY);
     }
     forwarder.abort();
+    let mut all = watchers();
+    if all.get(account).is_some_and(|n| Arc::ptr_eq(n, &nudge)) {
+        all.remove(account);
+    }
+}
+
+/// The wake-up handles of running folder watches, by account.
+fn watchers() -> std::sync::MutexGuard<'static, HashMap<String, Arc<Notify>>> {
+    static WATCHERS: OnceLock<Mutex<HashMap<String, Arc<Notify>>>> = OnceLock::new();
+    WATCHERS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// Wakes `account`'s folder watch, if one runs, to sync now.
+pub fn nudge(account: &str) {
+    if let Some(notify) = watchers().get(account) {
+        notify.notify_one();
+    }
 }
 
 async fn run(

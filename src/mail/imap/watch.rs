@@ -12,6 +12,7 @@ use super::trace::TraceSink;
 use crate::store::Store;
 use async_imap::extensions::idle::IdleResponse;
 use std::time::Duration;
+use tokio::sync::Notify;
 
 /// Servers drop an IDLE after 30 minutes (RFC 2177); renew well before.
 pub const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
@@ -19,13 +20,15 @@ pub const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
 pub const POLL_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Watches `folder` until an error (the caller reconnects) or until the
-/// task is aborted. `on_sync` gets each re-sync's report.
+/// task is aborted. `on_sync` gets each re-sync's report; `nudge` asks for
+/// a re-sync now (local flag changes or deletions to carry).
 pub async fn watch_folder(
     opts: &ConnectOptions,
     store: &Store,
     account: &str,
     folder: &str,
     trace: Option<TraceSink>,
+    nudge: &Notify,
     on_sync: &mut (dyn FnMut(FolderReport) + Send),
 ) -> Result<(), ImapError> {
     let connected = connect(opts, trace).await?;
@@ -45,14 +48,21 @@ pub async fn watch_folder(
             let mut idle = session.idle();
             idle.init().await.map_err(ImapError::from_imap)?;
             let (wait, _stop) = idle.wait_with_timeout(IDLE_RENEW);
-            let response = wait.await.map_err(ImapError::from_imap)?;
+            // A nudge (local changes to carry) ends the IDLE like news does.
+            let response = tokio::select! {
+                response = wait => Some(response.map_err(ImapError::from_imap)?),
+                () = nudge.notified() => None,
+            };
             session = idle.done().await.map_err(ImapError::from_imap)?;
             super::drain_unsolicited(&mut session);
-            if response == IdleResponse::Timeout {
+            if response == Some(IdleResponse::Timeout) {
                 continue;
             }
         } else {
-            tokio::time::sleep(POLL_INTERVAL).await;
+            tokio::select! {
+                () = tokio::time::sleep(POLL_INTERVAL) => {}
+                () = nudge.notified() => {}
+            }
             session.noop().await.map_err(ImapError::from_imap)?;
             super::drain_unsolicited(&mut session);
         }
