@@ -41,7 +41,16 @@ pub enum CliCommand {
     Sync {
         /// Account names; every account with a mail server when omitted.
         accounts: Vec<String>,
-        /// Print the protocol conversation to stderr (passwords masked).
+        /// An account to sync (same as naming it; may be repeated).
+        #[arg(long = "account", value_name = "ACCOUNT")]
+        account_flags: Vec<String>,
+        /// IMAP: the folder to sync (default: INBOX).
+        #[arg(long)]
+        folder: Option<String>,
+        /// IMAP: sync every folder (the chosen one first).
+        #[arg(long)]
+        all: bool,
+        /// POP3: print the protocol conversation to stderr (passwords masked).
         #[arg(long)]
         trace: bool,
     },
@@ -66,6 +75,8 @@ pub enum CliCommand {
     },
     /// Rebuild the mail index from the Maildirs on disk.
     Reindex,
+    /// Download new mail from IMAP accounts into the local store and bring
+    /// flags and deletions into step (progress on stderr).
     /// List stored messages, newest first.
     List {
         /// Only this account (e.g. Local).

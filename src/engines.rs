@@ -99,6 +99,19 @@ impl Engines {
                 self.store.send(StoreRequest::Import { job, path });
             }
             Command::Store(request) => self.store.send(request),
+            Command::Imap(crate::mail::imap::engine::ImapCommand::StopWatch { job }) => {
+                if let Some(handle) = self.jobs.remove(&job) {
+                    handle.abort();
+                }
+            }
+            Command::Imap(crate::mail::imap::engine::ImapCommand::Nudge { account }) => {
+                crate::mail::imap::engine::nudge(&account);
+            }
+            Command::Imap(command) => {
+                let job = self.next_job_id();
+                let handle = crate::mail::imap::engine::spawn(self.reporter(), job, command);
+                self.track(job, handle);
+            }
         }
     }
 

@@ -40,9 +40,22 @@ fn main() -> ExitCode {
             print!("{}", describe_config(&loaded, &paths));
             ExitCode::SUCCESS
         }
-        Some(CliCommand::Sync { accounts, trace }) => {
+        Some(CliCommand::Sync {
+            mut accounts,
+            account_flags,
+            folder,
+            all,
+            trace,
+        }) => {
             let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
-            wirepost::sync_command::run(&loaded, &paths, &accounts, trace)
+            accounts.extend(account_flags);
+            let request = wirepost::sync_command::SyncRequest {
+                names: accounts,
+                folder,
+                all,
+                trace,
+            };
+            wirepost::sync_command::run(&loaded, &paths, &request)
         }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
         Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),

@@ -1,6 +1,7 @@
 //! `wirepost sync`: download new mail without the interface, for cron jobs
-//! and scripts. One summary line per account on stdout; errors on stderr;
-//! exit status 1 when any account failed.
+//! and scripts — IMAP accounts through the IMAP engine, POP3 accounts
+//! through the POP3 engine. Errors on stderr; exit status 1 when any
+//! account failed.
 
 use crate::config::{Account, LoadedConfig, Paths};
 use crate::mail::pop3;
@@ -8,9 +9,23 @@ use crate::store::Store;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-/// Runs the sync for `names` (every account with a mail server when empty).
-pub fn run(loaded: &LoadedConfig, paths: &Paths, names: &[String], trace: bool) -> ExitCode {
+/// What `wirepost sync` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct SyncRequest {
+    /// Account names; every account with a mail server when empty.
+    pub names: Vec<String>,
+    /// IMAP: the folder to sync (INBOX by default).
+    pub folder: Option<String>,
+    /// IMAP: every folder, the chosen one first.
+    pub all: bool,
+    /// POP3: print the conversation to stderr (passwords masked).
+    pub trace: bool,
+}
+
+/// Runs the sync for the requested accounts.
+pub fn run(loaded: &LoadedConfig, paths: &Paths, request: &SyncRequest) -> ExitCode {
     let config = &loaded.config;
+    let names = &request.names;
     for name in names {
         if !config.accounts.iter().any(|a| &a.name == name) {
             eprintln!("wirepost: no account named \"{name}\"");
@@ -22,6 +37,31 @@ pub fn run(loaded: &LoadedConfig, paths: &Paths, names: &[String], trace: bool) 
         .iter()
         .filter(|a| names.is_empty() || names.contains(&a.name))
         .collect();
+    if !selected
+        .iter()
+        .any(|a| a.imap.is_some() || a.pop3.is_some())
+    {
+        eprintln!("wirepost: no account has an [accounts.imap] or [accounts.pop3] section");
+        return ExitCode::from(2);
+    }
+    let mut failed = false;
+    for account in selected.iter().filter(|a| a.imap.is_some()) {
+        let code = crate::mail::imap::headless::sync(
+            config,
+            paths,
+            Some(&account.name),
+            request.folder.as_deref(),
+            request.all,
+        );
+        failed |= code != ExitCode::SUCCESS;
+    }
+    if !selected.iter().any(|a| a.pop3.is_some()) {
+        return if failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
     let store_dir = config.store_dir(paths);
     let store = match Store::open(&store_dir) {
         Ok(store) => store,
@@ -43,16 +83,15 @@ pub fn run(loaded: &LoadedConfig, paths: &Paths, names: &[String], trace: bool) 
             return ExitCode::FAILURE;
         }
     };
-    let mut failed = false;
-    for account in selected {
+    for account in &selected {
         if account.pop3.is_none() {
-            if !names.is_empty() {
-                eprintln!("{}: no [pop3] server to sync from", account.name);
+            if account.imap.is_none() && !names.is_empty() {
+                eprintln!("{}: no [imap] or [pop3] server to sync from", account.name);
                 failed = true;
             }
             continue;
         }
-        let result = runtime.block_on(sync_pop3(account, store.clone(), trace));
+        let result = runtime.block_on(sync_pop3(account, store.clone(), request.trace));
         match result {
             Ok(report) => println!("{}: {}", account.name, report.summary()),
             Err(e) => {

@@ -83,6 +83,9 @@ pub enum Action {
     InboxSaveAll,
     InboxOpenAttachment,
     InboxImport,
+    InboxSync,
+    InboxCancelSync,
+    InboxToggleTrace,
 }
 
 impl Action {
@@ -164,6 +167,9 @@ impl Action {
         Action::InboxSaveAll,
         Action::InboxOpenAttachment,
         Action::InboxImport,
+        Action::InboxSync,
+        Action::InboxCancelSync,
+        Action::InboxToggleTrace,
     ];
 
     /// The name used in the keymap file and in config overrides.
@@ -246,6 +252,9 @@ impl Action {
             Action::InboxSaveAll => "inbox_save_all",
             Action::InboxOpenAttachment => "inbox_open_attachment",
             Action::InboxImport => "inbox_import",
+            Action::InboxSync => "inbox_sync",
+            Action::InboxCancelSync => "inbox_cancel_sync",
+            Action::InboxToggleTrace => "inbox_toggle_trace",
         }
     }
 
@@ -329,6 +338,9 @@ impl Action {
             Action::InboxSaveAll => "Save all attachments",
             Action::InboxOpenAttachment => "Open attachment with the system viewer",
             Action::InboxImport => "Import mbox / .eml folder / Maildir",
+            Action::InboxSync => "Sync the account from its IMAP server (this folder first)",
+            Action::InboxCancelSync => "Cancel the running IMAP sync",
+            Action::InboxToggleTrace => "Show/hide the IMAP protocol trace",
         }
     }
 

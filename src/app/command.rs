@@ -16,4 +16,6 @@ pub enum Command {
     Pop3Sync(Box<crate::mail::pop3::engine::Pop3SyncRequest>),
     /// A request to the mail store.
     Store(crate::store::service::StoreRequest),
+    /// Start an IMAP sync job.
+    Imap(crate::mail::imap::engine::ImapCommand),
 }

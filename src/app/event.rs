@@ -44,6 +44,8 @@ pub enum EngineEvent {
     Pop3(crate::mail::pop3::engine::Pop3Event),
     /// An answer from the mail store.
     Store(crate::store::service::StoreEvent),
+    /// IMAP sync reports: folder progress and the protocol trace.
+    Imap(crate::mail::imap::engine::ImapEvent),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

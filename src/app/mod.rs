@@ -9,6 +9,7 @@ mod command;
 pub mod compose;
 mod event;
 mod help;
+pub mod imap;
 pub mod inbox;
 mod keymap;
 mod keyspec;
@@ -63,6 +64,8 @@ pub struct App {
     pub pop3: Pop3Ui,
     /// The Inbox tab: folders, message list, viewer.
     pub inbox: inbox::InboxState,
+    /// IMAP sync state and the protocol trace.
+    pub imap: imap::ImapState,
 }
 
 impl App {
@@ -71,6 +74,7 @@ impl App {
         let download_dir = loaded.config.download_dir();
         App {
             inbox: inbox::InboxState::new(None, download_dir),
+            imap: imap::ImapState::default(),
             tab: Tab::default(),
             overlay: None,
             status: Status::default(),

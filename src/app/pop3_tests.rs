@@ -55,7 +55,7 @@ fn without_pop3_accounts_s_says_so() {
     assert!(app.update(key('s')).is_empty());
     assert_eq!(
         app.status.message.as_ref().unwrap().text,
-        "no account has a [pop3] server"
+        "no account has an [accounts.imap] or [accounts.pop3] section"
     );
 }
 

@@ -111,6 +111,11 @@ impl App {
             return commands;
         }
         if self.tab == Tab::Inbox {
+            if !self.inbox.typing()
+                && let Some(commands) = self.apply_imap(action)
+            {
+                return commands;
+            }
             if self.inbox.typing() && action == Action::InboxBack {
                 self.dirty |= self.inbox.cancel_input();
                 return Vec::new();
@@ -252,6 +257,7 @@ impl App {
             EngineEvent::JobFinished { job, outcome } => {
                 self.compose.job_finished(job, &outcome);
                 self.pop3.job_ended(job, &outcome);
+                self.imap_job_finished(job);
                 let finished = self.status.job_finished(job);
                 match (outcome, finished) {
                     (Ok(summary), _) => self.status.set(Level::Info, &summary),
@@ -276,10 +282,13 @@ impl App {
             EngineEvent::Socket(event) => return self.on_socket_event(event),
             EngineEvent::Compose(event) => return self.on_compose_event(*event),
             EngineEvent::Pop3(event) => return self.on_pop3(event),
+            EngineEvent::Imap(event) => return self.on_imap(event),
             EngineEvent::Store(event) => {
-                let (commands, dirty) = self.inbox.on_store(event, self.size);
+                let nudge = self.imap_nudge_for(&event);
+                let (mut commands, dirty) = self.inbox.on_store(event, self.size);
                 // Only the Inbox tab draws this state.
                 self.dirty |= dirty && self.tab == Tab::Inbox;
+                commands.extend(nudge);
                 return commands;
             }
         }

@@ -89,8 +89,6 @@ pub struct Endpoint {
     pub username: Option<String>,
     pub password_command: Option<String>,
     pub password_env: Option<String>,
-    /// A command printing an OAuth2 access token; login then uses XOAUTH2.
-    pub oauth_token_command: Option<String>,
     /// Present only so that a plaintext password gets a clear refusal.
     password: Option<toml::Spanned<toml::Value>>,
     /// Extra CA certificate (PEM) trusted for this server, for private CAs.
@@ -107,6 +105,39 @@ pub struct Endpoint {
     pub oversize: Oversize,
     #[serde(default)]
     pub apop: bool,
+    /// How to log in; by default the best the server offers.
+    #[serde(default)]
+    pub auth: AuthMethod,
+    /// A command printing an OAuth2 access token (XOAUTH2/OAUTHBEARER).
+    pub oauth2_token_command: Option<String>,
+    /// IMAP only: what deleting a message does on the server.
+    #[serde(default)]
+    pub delete: DeleteMode,
+}
+
+/// How a client authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMethod {
+    /// AUTHENTICATE PLAIN when offered, else LOGIN; XOAUTH2 when a token
+    /// command is configured.
+    #[default]
+    Auto,
+    Login,
+    Plain,
+    Xoauth2,
+    Oauthbearer,
+}
+
+/// What deleting a message on an IMAP server means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeleteMode {
+    /// Move it to the Trash folder (the server's \Trash special-use folder).
+    #[default]
+    Trash,
+    /// Mark it \Deleted and expunge it at once.
+    Expunge,
 }
 
 /// What a POP3 sync does with a message above `max_message_size_mb`.
@@ -168,6 +199,11 @@ impl Endpoint {
             (None, Some(var)) => Some(SecretSource::Env(var.clone())),
             (None, None) => None,
         }
+    }
+
+    /// Where an OAuth2 access token comes from, when one is configured.
+    pub fn oauth2_token_source(&self) -> Option<SecretSource> {
+        self.oauth2_token_command.clone().map(SecretSource::Command)
     }
 }
 

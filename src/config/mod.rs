@@ -8,7 +8,9 @@ mod paths;
 mod secret;
 mod theme;
 
-pub use account::{Account, Endpoint, Oversize, Pop3Options, Protocol, Security};
+pub use account::{
+    Account, AuthMethod, DeleteMode, Endpoint, Oversize, Pop3Options, Protocol, Security,
+};
 pub use error::ConfigError;
 pub use paths::{Paths, expand_tilde};
 pub use secret::{Secret, SecretSource};

@@ -12,6 +12,7 @@
 pub mod commands;
 mod envelope;
 mod folder_list;
+mod imap_flags;
 mod import;
 pub mod maildir;
 mod names;

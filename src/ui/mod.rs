@@ -3,6 +3,7 @@
 mod compose;
 mod empty;
 mod help;
+mod imap;
 mod inbox;
 mod layout;
 mod pop3;

@@ -60,7 +60,7 @@ impl SmtpSettings {
             .as_ref()
             .ok_or_else(|| format!("account \"{}\" has no [smtp] server", account.name))?;
         let username = account.username_for(endpoint).to_string();
-        let login = if let Some(cmd) = &endpoint.oauth_token_command {
+        let login = if let Some(cmd) = &endpoint.oauth2_token_command {
             let token = crate::config::SecretSource::Command(cmd.clone()).resolve()?;
             Login::OAuth2 { username, token }
         } else if let Some(source) = endpoint.password_source() {

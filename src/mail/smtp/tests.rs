@@ -24,14 +24,14 @@ fn envelope_collects_every_recipient_once() {
 }
 
 #[test]
-fn oauth_token_command_selects_xoauth2_and_password_selects_plain() {
+fn oauth2_token_command_selects_xoauth2_and_password_selects_plain() {
     let text = r#"
 [[accounts]]
 name = "o"
 email = "o@example.test"
 [accounts.smtp]
 host = "smtp.example.test"
-oauth_token_command = "printf %s token-123"
+oauth2_token_command = "printf %s token-123"
 [[accounts]]
 name = "p"
 email = "p@example.test"

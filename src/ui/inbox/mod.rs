@@ -18,6 +18,7 @@ use ratatui::text::{Line, Span};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inbox = &app.inbox;
+    let area = super::imap::render(app, theme, frame, area);
     let has_mail = inbox.folders.iter().any(|f| f.total > 0);
     let areas = inbox_areas(area, inbox.viewer.is_some(), inbox.typing());
     if has_mail && areas.folders.width == 0 && inbox.focus == crate::app::inbox::Focus::Folders {

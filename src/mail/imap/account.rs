@@ -1,0 +1,101 @@
+//! Syncing a whole account: connect, list folders, sync the chosen folder
+//! first and then the others. Used by the headless `wirepost sync` and by
+//! the Inbox's sync job.
+
+use super::connect::{ConnectOptions, connect};
+use super::error::ImapError;
+use super::fetch::FetchProgress;
+use super::folders::{RemoteFolder, list_folders};
+use super::sync::{FolderReport, blocking, store_role, sync_folder};
+use super::trace::TraceSink;
+use crate::store::Store;
+
+/// Which folders to sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderChoice {
+    /// This one only (local or server spelling).
+    One(String),
+    /// This one first, then every other.
+    FirstThenAll(String),
+}
+
+/// What the sync reports while it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncUpdate {
+    /// The folder list is known (all of them, in display order).
+    Folders(Vec<RemoteFolder>),
+    /// Now syncing this folder (local name).
+    Folder(String),
+    Progress(FetchProgress),
+    FolderDone(FolderReport),
+}
+
+/// Syncs `account` into the store.
+pub async fn sync_account(
+    opts: &ConnectOptions,
+    store: &Store,
+    account: &str,
+    choice: &FolderChoice,
+    trace: Option<TraceSink>,
+    updates: &mut (dyn FnMut(SyncUpdate) + Send),
+) -> Result<Vec<FolderReport>, ImapError> {
+    let mut connected = connect(opts, trace).await?;
+    let folders = list_folders(&mut connected.session).await?;
+    let names: Vec<(String, Option<crate::store::FolderRole>)> = folders
+        .iter()
+        .map(|f| (f.local_name(), store_role(f.role)))
+        .collect();
+    let acc = account.to_string();
+    blocking(store, move |s| {
+        for (name, role) in &names {
+            s.ensure_folder(&acc, name, *role)?;
+        }
+        Ok(())
+    })
+    .await?;
+    updates(SyncUpdate::Folders(folders.clone()));
+    super::pending::push_pending(
+        &mut connected.session,
+        &connected.caps,
+        store,
+        account,
+        &folders,
+        opts.delete,
+    )
+    .await?;
+    let wanted = match choice {
+        FolderChoice::One(name) | FolderChoice::FirstThenAll(name) => name,
+    };
+    let first = folders
+        .iter()
+        .find(|f| f.name == *wanted || f.local_name() == *wanted)
+        .ok_or_else(|| ImapError::Server(format!("no folder \"{wanted}\" on the server")))?
+        .clone();
+    let mut order = vec![first.clone()];
+    if matches!(choice, FolderChoice::FirstThenAll(_)) {
+        order.extend(
+            folders
+                .iter()
+                .filter(|f| f.selectable && **f != first)
+                .cloned(),
+        );
+    }
+    let mut reports = Vec::new();
+    for folder in order {
+        updates(SyncUpdate::Folder(folder.local_name()));
+        let mut on_progress = |p: FetchProgress| updates(SyncUpdate::Progress(p));
+        let report = sync_folder(
+            &mut connected.session,
+            &connected.caps,
+            store,
+            account,
+            &folder,
+            &mut on_progress,
+        )
+        .await?;
+        updates(SyncUpdate::FolderDone(report.clone()));
+        reports.push(report);
+    }
+    let _ = connected.session.logout().await;
+    Ok(reports)
+}

@@ -1,0 +1,152 @@
+//! Downloading new messages: `UID FETCH` in batches, each batch handed to a
+//! blocking writer that stores it (files fsynced together, one index
+//! transaction) while the next batch is already being fetched.
+
+use super::connect::ImapSession;
+use super::error::ImapError;
+use super::uidset::to_set;
+use crate::store::{Flags, NewMessage, ServerIdentity, Store};
+use futures::TryStreamExt;
+use tokio::sync::mpsc;
+
+/// Messages per `UID FETCH`. Bounded memory: at most two batches (one being
+/// written, one being fetched) are held at once.
+pub const FETCH_BATCH_MESSAGES: usize = 500;
+/// Also cut a batch once this many bytes arrived, for folders of big mails.
+pub const FETCH_BATCH_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One downloaded message, owned, on its way to the store.
+struct Fetched {
+    uid: u32,
+    raw: Vec<u8>,
+    flags: Flags,
+    internal_date: Option<i64>,
+}
+
+/// Counts for the progress gauge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FetchProgress {
+    pub messages_done: u64,
+    pub messages_total: u64,
+    pub bytes_done: u64,
+}
+
+/// Fetches `uids` (sorted) of the selected folder into `folder` of the
+/// store. Returns how many were stored; on error, everything fetched in
+/// complete batches before it is stored and durable.
+pub async fn fetch_into_store(
+    session: &mut ImapSession,
+    store: &Store,
+    account: &str,
+    folder: &str,
+    uidvalidity: u32,
+    uids: &[u32],
+    progress: &mut (dyn FnMut(FetchProgress) + Send),
+) -> Result<FetchProgress, ImapError> {
+    let (batches, mut incoming) = mpsc::channel::<Vec<Fetched>>(1);
+    let writer = {
+        let (store, account, folder) = (store.clone(), account.to_string(), folder.to_string());
+        tokio::task::spawn_blocking(move || -> Result<(), ImapError> {
+            while let Some(batch) = incoming.blocking_recv() {
+                let messages: Vec<NewMessage<'_>> = batch
+                    .iter()
+                    .map(|m| NewMessage {
+                        account: &account,
+                        folder: &folder,
+                        identity: ServerIdentity::Imap {
+                            uidvalidity,
+                            uid: m.uid,
+                        },
+                        raw: &m.raw,
+                        flags: m.flags,
+                        internal_date: m.internal_date,
+                    })
+                    .collect();
+                store
+                    .store_batch(&messages)
+                    .map_err(|e| ImapError::Store(e.to_string()))?;
+            }
+            Ok(())
+        })
+    };
+    let mut counts = FetchProgress {
+        messages_total: uids.len() as u64,
+        ..Default::default()
+    };
+    let fetched = fetch_batches(session, uids, &batches, &mut counts, progress).await;
+    drop(batches);
+    let written = writer
+        .await
+        .map_err(|e| ImapError::Store(format!("writer stopped: {e}")))?;
+    fetched?;
+    written?;
+    Ok(counts)
+}
+
+async fn fetch_batches(
+    session: &mut ImapSession,
+    uids: &[u32],
+    batches: &mpsc::Sender<Vec<Fetched>>,
+    counts: &mut FetchProgress,
+    progress: &mut (dyn FnMut(FetchProgress) + Send),
+) -> Result<(), ImapError> {
+    for chunk in uids.chunks(FETCH_BATCH_MESSAGES) {
+        let mut batch = Vec::with_capacity(chunk.len());
+        let mut batch_bytes = 0u64;
+        {
+            let mut stream = session
+                .uid_fetch(
+                    to_set(chunk),
+                    "(UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])",
+                )
+                .await
+                .map_err(ImapError::from_imap)?;
+            while let Some(fetch) = stream.try_next().await.map_err(ImapError::from_imap)? {
+                // Unsolicited FETCHes (flag changes by others) carry no body.
+                let (Some(uid), Some(body)) = (fetch.uid, fetch.body()) else {
+                    continue;
+                };
+                let message = Fetched {
+                    uid,
+                    raw: body.to_vec(),
+                    flags: flags_from(&fetch),
+                    internal_date: fetch.internal_date().map(|d| d.timestamp()),
+                };
+                counts.messages_done += 1;
+                counts.bytes_done += message.raw.len() as u64;
+                batch_bytes += message.raw.len() as u64;
+                batch.push(message);
+                progress(*counts);
+                if batch_bytes >= FETCH_BATCH_BYTES {
+                    let full = std::mem::take(&mut batch);
+                    batch_bytes = 0;
+                    if batches.send(full).await.is_err() {
+                        return Err(ImapError::Store("the store writer stopped".into()));
+                    }
+                }
+            }
+        }
+        super::drain_unsolicited(session);
+        if !batch.is_empty() && batches.send(batch).await.is_err() {
+            return Err(ImapError::Store("the store writer stopped".into()));
+        }
+    }
+    Ok(())
+}
+
+/// The store's flags from a FETCH response.
+pub fn flags_from(fetch: &async_imap::types::Fetch) -> Flags {
+    use async_imap::types::Flag;
+    let mut flags = Flags::default();
+    for flag in fetch.flags() {
+        match flag {
+            Flag::Seen => flags.seen = true,
+            Flag::Answered => flags.answered = true,
+            Flag::Flagged => flags.flagged = true,
+            Flag::Deleted => flags.deleted = true,
+            Flag::Draft => flags.draft = true,
+            _ => {}
+        }
+    }
+    flags
+}

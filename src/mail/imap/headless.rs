@@ -1,0 +1,184 @@
+//! `wirepost sync`: the sync engine without the interface, with a progress
+//! line on stderr and a non-zero exit status on failure.
+
+use super::account::{FolderChoice, SyncUpdate, sync_account};
+use super::connect::ConnectOptions;
+use crate::config::{Config, Paths};
+use crate::store::Store;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+pub fn sync(
+    config: &Config,
+    paths: &Paths,
+    account: Option<&str>,
+    folder: Option<&str>,
+    all: bool,
+) -> ExitCode {
+    let accounts: Vec<_> = config
+        .accounts
+        .iter()
+        .filter(|a| a.imap.is_some() && account.is_none_or(|name| a.name == name))
+        .collect();
+    if accounts.is_empty() {
+        match account {
+            Some(name) => {
+                eprintln!("wirepost: no account \"{name}\" with an [accounts.imap] section")
+            }
+            None => eprintln!("wirepost: no account has an [accounts.imap] section"),
+        }
+        return ExitCode::from(2);
+    }
+    let dir = config.store_dir(paths);
+    let store = match Store::open(&dir) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("wirepost: {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wirepost: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let folder = folder.unwrap_or("INBOX").to_string();
+    let choice = if all {
+        FolderChoice::FirstThenAll(folder)
+    } else {
+        FolderChoice::One(folder)
+    };
+    let mut failed = false;
+    for account in accounts {
+        let Some(opts) = ConnectOptions::for_account(account) else {
+            continue;
+        };
+        for warning in opts.warnings() {
+            eprintln!("wirepost: WARNING: {warning}");
+        }
+        let started = Instant::now();
+        let mut line = ProgressLine::new(&account.name);
+        let result = runtime.block_on(sync_account(
+            &opts,
+            &store,
+            &account.name,
+            &choice,
+            None,
+            &mut |update| line.update(update),
+        ));
+        line.finish();
+        match result {
+            Ok(reports) => {
+                let fetched: u64 = reports.iter().map(|r| r.fetched).sum();
+                let bytes: u64 = reports.iter().map(|r| r.bytes).sum();
+                let removed: u64 = reports.iter().map(|r| r.removed).sum();
+                let flags: u64 = reports.iter().map(|r| r.flags_updated).sum();
+                eprintln!(
+                    "{}: {} folder(s), {fetched} new ({}), {removed} removed, {flags} flag change(s) in {:.2}s",
+                    account.name,
+                    reports.len(),
+                    human_bytes(bytes),
+                    started.elapsed().as_secs_f64()
+                );
+                for report in reports.iter().filter(|r| r.rebuilt) {
+                    eprintln!(
+                        "{}: {}: UIDVALIDITY changed; folder cache rebuilt",
+                        account.name, report.folder
+                    );
+                }
+            }
+            Err(e) => {
+                tracing::warn!(account = %account.name, "sync failed: {e:?}");
+                eprintln!("wirepost: {}: {e}", account.name);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// One stderr line rewritten in place on a terminal; on a pipe, one line
+/// per folder only.
+struct ProgressLine {
+    account: String,
+    folder: String,
+    tty: bool,
+    last_shown: u64,
+    dirty: bool,
+}
+
+impl ProgressLine {
+    fn new(account: &str) -> ProgressLine {
+        ProgressLine {
+            account: account.to_string(),
+            folder: String::new(),
+            tty: std::io::stderr().is_terminal(),
+            last_shown: 0,
+            dirty: false,
+        }
+    }
+
+    fn update(&mut self, update: SyncUpdate) {
+        let mut err = std::io::stderr().lock();
+        match update {
+            SyncUpdate::Folders(_) | SyncUpdate::FolderDone(_) => {}
+            SyncUpdate::Folder(name) => {
+                self.end_line(&mut err);
+                self.folder = crate::sanitize::clean_line(&name);
+                self.last_shown = 0;
+            }
+            SyncUpdate::Progress(p) => {
+                let step = (p.messages_total / 100).max(1);
+                if p.messages_done == p.messages_total || p.messages_done >= self.last_shown + step
+                {
+                    self.last_shown = p.messages_done;
+                    let text = format!(
+                        "{}/{}: {}/{} messages, {}",
+                        self.account,
+                        self.folder,
+                        p.messages_done,
+                        p.messages_total,
+                        human_bytes(p.bytes_done)
+                    );
+                    if self.tty {
+                        let _ = write!(err, "\r\x1b[K{text}");
+                        self.dirty = true;
+                    } else if p.messages_done == p.messages_total {
+                        let _ = writeln!(err, "{text}");
+                    }
+                }
+            }
+        }
+    }
+
+    fn end_line(&mut self, err: &mut impl Write) {
+        if self.dirty {
+            let _ = writeln!(err);
+            self.dirty = false;
+        }
+    }
+
+    fn finish(&mut self) {
+        let mut err = std::io::stderr().lock();
+        self.end_line(&mut err);
+    }
+}
+
+pub fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}

@@ -1,0 +1,39 @@
+//! IMAP: connect and log in (TLS, STARTTLS), list folders, fetch new mail in
+//! batches into the local store, keep flags in step both ways, and IDLE.
+//! Everything here is a tokio task or plain library code; it reports to the
+//! app with `EngineEvent`s and never touches the terminal.
+
+pub mod account;
+pub mod auth;
+pub mod caps;
+pub mod connect;
+pub mod engine;
+pub mod error;
+pub mod fetch;
+pub mod flags;
+pub mod folders;
+pub mod headless;
+pub mod pending;
+pub mod sync;
+pub mod trace;
+mod trace_stream;
+pub mod transport;
+mod uidset;
+pub mod watch;
+
+pub use account::{FolderChoice, SyncUpdate, sync_account};
+pub use connect::{ConnectOptions, Connected, ImapSession, ServerCaps, connect};
+pub use error::ImapError;
+pub use folders::{RemoteFolder, list_folders};
+pub use trace::{TraceDir, TraceLine, TraceSink};
+
+/// Empties async-imap's channel of unsolicited responses. It holds 100 and
+/// drops what does not fit, so it is drained after every command; the sync
+/// itself learns of changes by asking (SEARCH, CHANGEDSINCE), not from it.
+pub fn drain_unsolicited(session: &mut ImapSession) -> usize {
+    let mut drained = 0;
+    while session.unsolicited_responses.try_recv().is_ok() {
+        drained += 1;
+    }
+    drained
+}

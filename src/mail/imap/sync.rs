@@ -1,0 +1,187 @@
+//! Bringing one server folder and its local copy into step: UIDVALIDITY,
+//! new messages, messages removed on the server, flag changes.
+
+use super::connect::{ImapSession, ServerCaps};
+use super::error::ImapError;
+use super::fetch::{FetchProgress, fetch_into_store};
+use super::flags::reconcile_flags;
+use super::folders::{RemoteFolder, Role};
+use crate::store::{FolderRole, FolderState, ServerIdentity, Store, StoreError};
+use std::collections::BTreeSet;
+
+/// What a folder sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FolderReport {
+    pub folder: String,
+    pub fetched: u64,
+    pub bytes: u64,
+    pub removed: u64,
+    /// Local flag changes pulled from the server.
+    pub flags_updated: u64,
+    /// Local flag changes carried to the server.
+    pub flags_pushed: u64,
+    /// The server's UIDVALIDITY changed and the folder was rebuilt.
+    pub rebuilt: bool,
+}
+
+pub fn store_role(role: Option<Role>) -> Option<FolderRole> {
+    role.map(|r| match r {
+        Role::Inbox => FolderRole::Inbox,
+        Role::Drafts => FolderRole::Drafts,
+        Role::Sent => FolderRole::Sent,
+        Role::Archive => FolderRole::Archive,
+        Role::Junk => FolderRole::Junk,
+        Role::Trash => FolderRole::Trash,
+    })
+}
+
+/// Runs store work off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    store: &Store,
+    work: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ImapError> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || work(&store))
+        .await
+        .map_err(|e| ImapError::Store(e.to_string()))?
+        .map_err(|e| ImapError::Store(e.to_string()))
+}
+
+/// Syncs `folder` (selecting it) into the store.
+pub async fn sync_folder(
+    session: &mut ImapSession,
+    caps: &ServerCaps,
+    store: &Store,
+    account: &str,
+    folder: &RemoteFolder,
+    progress: &mut (dyn FnMut(FetchProgress) + Send),
+) -> Result<FolderReport, ImapError> {
+    let local = folder.local_name();
+    let mut report = FolderReport {
+        folder: local.clone(),
+        ..Default::default()
+    };
+    let mailbox = if caps.condstore {
+        session.select_condstore(&folder.name).await
+    } else {
+        session.select(&folder.name).await
+    }
+    .map_err(ImapError::from_imap)?;
+    super::drain_unsolicited(session);
+    let uidvalidity = mailbox.uid_validity.unwrap_or(0);
+    let (acc, loc, role) = (account.to_string(), local.clone(), store_role(folder.role));
+    let state = blocking(store, move |s| {
+        s.ensure_folder(&acc, &loc, role)?;
+        s.folder_state(&acc, &loc)
+    })
+    .await?
+    .unwrap_or_default();
+    if let Some(old) = state.uidvalidity
+        && old != uidvalidity
+    {
+        forget_generation(store, account, &local, old).await?;
+        report.rebuilt = true;
+    }
+    let (acc, loc) = (account.to_string(), local.clone());
+    let known = blocking(store, move |s| s.known_uids(&acc, &loc, uidvalidity)).await?;
+    let same_generation = state.uidvalidity == Some(uidvalidity);
+    let unchanged = same_generation
+        && state.uidnext.is_some()
+        && state.uidnext == mailbox.uid_next
+        && known.len() == mailbox.exists as usize;
+    if !unchanged {
+        let server: BTreeSet<u32> = if mailbox.exists == 0 {
+            BTreeSet::new()
+        } else {
+            session
+                .uid_search("ALL")
+                .await
+                .map_err(ImapError::from_imap)?
+                .into_iter()
+                .collect()
+        };
+        super::drain_unsolicited(session);
+        let new: Vec<u32> = server.difference(&known).copied().collect();
+        let gone: Vec<u32> = known.difference(&server).copied().collect();
+        if !new.is_empty() {
+            let counts =
+                fetch_into_store(session, store, account, &local, uidvalidity, &new, progress)
+                    .await?;
+            report.fetched = counts.messages_done;
+            report.bytes = counts.bytes_done;
+        }
+        report.removed = remove_local(store, account, &local, uidvalidity, gone).await?;
+    }
+    if !known.is_empty() && mailbox.exists > 0 {
+        let last = state.highestmodseq.filter(|_| same_generation);
+        let counts =
+            reconcile_flags(session, caps, store, account, &local, uidvalidity, last).await?;
+        report.flags_updated = counts.pulled;
+        report.flags_pushed = counts.pushed;
+    }
+    let (acc, loc) = (account.to_string(), local.clone());
+    let new_state = FolderState {
+        uidvalidity: Some(uidvalidity),
+        uidnext: mailbox.uid_next,
+        highestmodseq: mailbox.highest_modseq,
+        last_sync: Some(now_seconds()),
+        message_count: Some(u64::from(mailbox.exists)),
+    };
+    blocking(store, move |s| s.set_folder_state(&acc, &loc, &new_state)).await?;
+    Ok(report)
+}
+
+fn now_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The server started a new UID generation: the old UIDs mean nothing any
+/// more. Messages of the old generation are dropped from the cache (they
+/// come back with their new UIDs); local-only messages stay.
+async fn forget_generation(
+    store: &Store,
+    account: &str,
+    folder: &str,
+    old: u32,
+) -> Result<(), ImapError> {
+    let (acc, loc) = (account.to_string(), folder.to_string());
+    let old_uids = blocking(store, move |s| s.known_uids(&acc, &loc, old)).await?;
+    remove_local(store, account, folder, old, old_uids.into_iter().collect()).await?;
+    Ok(())
+}
+
+/// Removes local copies of messages the server no longer has. They are not
+/// deletions to carry back to the server, so their tombstones go too.
+async fn remove_local(
+    store: &Store,
+    account: &str,
+    folder: &str,
+    uidvalidity: u32,
+    uids: Vec<u32>,
+) -> Result<u64, ImapError> {
+    if uids.is_empty() {
+        return Ok(0);
+    }
+    let (acc, loc) = (account.to_string(), folder.to_string());
+    blocking(store, move |s| {
+        let mut removed = 0;
+        let mut identities = std::collections::HashSet::new();
+        for uid in uids {
+            let identity = ServerIdentity::Imap { uidvalidity, uid };
+            if let Some(id) = s.message_by_identity(&acc, &loc, &identity)? {
+                s.remove_message(id)?;
+                identities.insert(identity);
+                removed += 1;
+            }
+        }
+        for tombstone in s.removed_identities(&acc)? {
+            if tombstone.folder == loc && identities.contains(&tombstone.identity) {
+                s.forget_removed(tombstone.tombstone)?;
+            }
+        }
+        Ok(removed)
+    })
+    .await
+}
