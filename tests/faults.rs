@@ -174,7 +174,7 @@ async fn pop3_sync_with_delete_survives_cuts_stalls_and_corruption() {
     let token = Mailstack::unique("fault");
     let mut round = 0;
     let mut originals = BTreeMap::new();
-    let mut deliver_round = |round: u64, originals: &mut BTreeMap<String, usize>| {
+    let deliver_round = |round: u64, originals: &mut BTreeMap<String, usize>| {
         let corpus = corpus(&format!("{token}.{round}"));
         deliver(&stack, &user, round, &corpus);
         originals.extend(corpus.iter().map(|m| (content_identity(m), 1)));

@@ -317,8 +317,7 @@ fn smtp_trace(client: &[u8], server: &[&[u8]], cuts: &[u8]) -> Vec<String> {
             }
         }
     }
-    let lines = lines.lock().unwrap().clone();
-    lines
+    lines.lock().unwrap().clone()
 }
 
 #[test]

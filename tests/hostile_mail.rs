@@ -48,9 +48,18 @@ fn hostile_headers_and_bodies_in_the_inbox_change_nothing() {
         .env("XDG_DATA_HOME", data.path().join("data"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let xdg_data = data.path().join("data");
-    let mut tui = Tui::start_with(&[], 120, 32, &[("XDG_DATA_HOME", xdg_data.to_str().unwrap())]);
+    let mut tui = Tui::start_with(
+        &[],
+        120,
+        32,
+        &[("XDG_DATA_HOME", xdg_data.to_str().unwrap())],
+    );
     tui.wait_text("No socket sessions yet");
     tui.send("3");
     tui.wait_text("Invoice");
@@ -107,9 +116,17 @@ fn attachment_names_never_leave_the_chosen_directory() {
         );
         let path = save_attachment(raw.as_bytes(), 0, &target)
             .unwrap_or_else(|e| panic!("attachment {i} ({name:?}): {e}"));
-        assert_eq!(path.parent(), Some(target.as_path()), "{name:?} → {}", path.display());
+        assert_eq!(
+            path.parent(),
+            Some(target.as_path()),
+            "{name:?} → {}",
+            path.display()
+        );
         let file = path.file_name().unwrap().to_string_lossy().to_string();
-        assert!(!file.starts_with('.'), "{name:?} saved as a hidden file {file}");
+        assert!(
+            !file.starts_with('.'),
+            "{name:?} saved as a hidden file {file}"
+        );
         assert!(
             !file.chars().any(wirepost::sanitize::is_dangerous),
             "{name:?} saved as {file:?}"
