@@ -82,9 +82,11 @@ fn hostile_headers_and_bodies_in_the_inbox_change_nothing() {
     ] {
         assert_eq!(count(&raw, seq), 0, "{name} reached the terminal");
     }
+    // A lone Esc, then wait: Esc followed at once by a key reads as Alt+key.
     tui.send("\x1b");
+    tui.wait_for("the viewer to close", |s| !s.contains("BODYEND"));
     tui.send("q");
-    tui.wait_exit();
+    assert_eq!(tui.wait_exit(), 0);
 }
 
 #[test]
