@@ -217,6 +217,7 @@ impl InboxState {
             .clamp(0, last) as usize;
         let changed = next != self.folder_cursor;
         self.folder_cursor = next;
+        self.folder_chosen |= changed;
         (Vec::new(), changed)
     }
 

@@ -26,6 +26,7 @@ impl InboxState {
                 let old_total = self.current_total();
                 let keep = self
                     .selected_folder()
+                    .filter(|_| self.folder_chosen)
                     .map(|f| (f.account.clone(), f.name.clone()));
                 self.folders = folders;
                 self.folder_cursor = keep
@@ -42,11 +43,16 @@ impl InboxState {
                         .position(|f| f.account == crate::store::LOCAL_ACCOUNT && f.name == name)
                 {
                     self.folder_cursor = i;
+                    self.folder_chosen = true;
                     self.focus = Focus::List;
                     return (self.show_folder(size), true);
                 }
                 let mut commands = Vec::new();
-                if first || self.current.is_none() {
+                let moved = self
+                    .selected_folder()
+                    .map(|f| (f.account.clone(), f.name.clone()))
+                    != self.current;
+                if first || self.current.is_none() || (moved && !self.folder_chosen) {
                     commands = self.show_folder(size);
                 } else if self.current_total() != old_total {
                     // New mail or moves in the shown folder: relist, keep place.

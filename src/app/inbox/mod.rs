@@ -77,6 +77,10 @@ pub struct InboxState {
     pub viewer: Option<Viewer>,
     /// A folder an import just filled, shown once the folder list has it.
     pub show_after_import: Option<String>,
+    /// The user picked the folder under the cursor; until then the cursor
+    /// follows the best default as folders appear (a first sync brings
+    /// INBOX after a local folder was already shown).
+    pub folder_chosen: bool,
     next_req: u64,
 }
 

@@ -91,6 +91,7 @@ impl InboxState {
             let index = skip + usize::from(mouse.row - folders.y);
             if let Some(FolderLine::Folder(i)) = lines.get(index) {
                 self.folder_cursor = *i;
+                self.folder_chosen = true;
                 self.focus = Focus::List;
                 return Some((self.show_folder(size), true));
             }

@@ -292,3 +292,41 @@ fn clicks_select_and_open_and_the_wheel_scrolls() {
     }));
     assert_eq!(app.inbox.list.cursor, 3);
 }
+
+#[test]
+fn a_first_sync_brings_the_inbox_into_view_unless_a_folder_was_picked() {
+    let mut app = app();
+    store(
+        &mut app,
+        StoreEvent::Folders(vec![folder("Local", "Trash", 0, 0)]),
+    );
+    assert_eq!(app.inbox.current, Some(("Local".into(), "Trash".into())));
+    // The sync's folders arrive: the account's INBOX takes the view.
+    let commands = store(
+        &mut app,
+        StoreEvent::Folders(vec![
+            folder("Local", "Trash", 0, 0),
+            folder("work", "INBOX", 50, 50),
+            folder("work", "Sent", 3, 0),
+        ]),
+    );
+    assert_eq!(app.inbox.current, Some(("work".into(), "INBOX".into())));
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Store(StoreRequest::List { query, .. })] if query.folder == "INBOX"
+    ));
+    // Once the user picks a folder, new folder lists keep it.
+    app.inbox.focus = Focus::Folders;
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.inbox.current, Some(("work".into(), "Sent".into())));
+    store(
+        &mut app,
+        StoreEvent::Folders(vec![
+            folder("Local", "Trash", 0, 0),
+            folder("work", "INBOX", 51, 51),
+            folder("work", "Sent", 3, 0),
+        ]),
+    );
+    assert_eq!(app.inbox.current, Some(("work".into(), "Sent".into())));
+}
