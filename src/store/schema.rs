@@ -90,11 +90,43 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// How long a connection waits for another one's lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Puts the index in WAL mode. The mode is stored in the file, so only the
+/// first open of a new index changes it; that change needs the database to
+/// itself and SQLite answers BUSY at once (without waiting through the busy
+/// timeout) while another process opens the same new index, so retry for as
+/// long as the busy timeout would have waited.
+fn enable_wal(conn: &Connection) -> Result<(), StoreError> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        let result = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get::<_, String>(0))
+            .and_then(|mode| {
+                if mode.eq_ignore_ascii_case("wal") {
+                    Ok(())
+                } else {
+                    conn.pragma_update(None, "journal_mode", "WAL")
+                }
+            });
+        match result {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other.map_err(StoreError::from),
+        }
+    }
+}
+
 /// Sets the connection up (WAL, durable commits, foreign keys) and migrates
 /// the schema forward.
 pub fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    enable_wal(conn)?;
     // FULL: a commit is on disk when it returns, so the order "message file
     // fsynced, then row committed" also holds across a power cut.
     conn.pragma_update(None, "synchronous", "FULL")?;
