@@ -1,19 +1,15 @@
 //! Copies a message into a folder on the account's IMAP server (APPEND):
 //! sent mail into Sent, drafts into Drafts.
 
-use crate::config::{Account, Protocol, Security};
-use crate::net::tls::{TlsOptions, client_config, server_name};
-use async_imap::Client;
+use crate::config::Account;
+use crate::mail::imap::{ConnectOptions, ImapSession, connect};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpStream;
 
 /// How long the whole APPEND (connect, login, upload) may take.
 pub const APPEND_TIMEOUT_SECS: u64 = 120;
 
 /// Appends `raw` to `folder` with IMAP `flags` (e.g. `["\\Seen"]`),
 /// creating the folder when the server says it does not exist.
-/// Blocking parts (the password command) run on the blocking pool.
 pub async fn append(
     account: &Account,
     folder: &str,
@@ -48,123 +44,27 @@ async fn run(
     flags: &[&str],
     old_message_id: Option<&str>,
 ) -> Result<(), String> {
-    let endpoint = account
-        .imap
-        .as_ref()
+    // The IMAP engine's own login: the same no-downgrade STARTTLS,
+    // LOGINDISABLED check and AUTH methods as a sync.
+    let opts = ConnectOptions::for_account(account)
         .ok_or_else(|| format!("account \"{}\" has no [imap] server", account.name))?;
-    let source = endpoint
-        .password_source()
-        .ok_or("no IMAP password configured")?;
-    let password = tokio::task::spawn_blocking(move || source.resolve())
-        .await
-        .map_err(|e| e.to_string())??;
-    let username = account.username_for(endpoint).to_string();
-    let port = endpoint.port_for(Protocol::Imap);
-    let tls = TlsOptions {
-        extra_ca: endpoint.ca_file.clone(),
-        accept_invalid_certs: endpoint.accept_invalid_certs,
-    };
-    let host = endpoint.host.clone();
-    let security = endpoint.security;
     let flags = format!("({})", flags.join(" "));
     let work = async move {
-        let tcp = TcpStream::connect((host.as_str(), port))
-            .await
-            .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))?;
-        let _ = tcp.set_nodelay(true);
-        let connector =
-            tokio_rustls::TlsConnector::from(client_config(&tls).map_err(|e| e.to_string())?);
-        let name = server_name(&host)?;
-        match security {
-            Security::Tls => {
-                let stream = connector
-                    .connect(name, tcp)
-                    .await
-                    .map_err(|e| format!("TLS: {e}"))?;
-                let mut client = Client::new(stream);
-                greeting(&mut client).await?;
-                session_work(
-                    client,
-                    &username,
-                    password.expose(),
-                    folder,
-                    raw,
-                    &flags,
-                    old_message_id,
-                )
-                .await
-            }
-            Security::Starttls => {
-                let mut client = Client::new(tcp);
-                greeting(&mut client).await?;
-                client
-                    .run_command_and_check_ok("STARTTLS", None)
-                    .await
-                    .map_err(|e| format!("STARTTLS refused: {e}"))?;
-                let stream = connector
-                    .connect(name, client.into_inner())
-                    .await
-                    .map_err(|e| format!("TLS: {e}"))?;
-                session_work(
-                    Client::new(stream),
-                    &username,
-                    password.expose(),
-                    folder,
-                    raw,
-                    &flags,
-                    old_message_id,
-                )
-                .await
-            }
-            Security::None => {
-                let mut client = Client::new(tcp);
-                greeting(&mut client).await?;
-                session_work(
-                    client,
-                    &username,
-                    password.expose(),
-                    folder,
-                    raw,
-                    &flags,
-                    old_message_id,
-                )
-                .await
-            }
-        }
+        let connected = connect(&opts, None).await.map_err(|e| e.to_string())?;
+        session_work(connected.session, folder, raw, &flags, old_message_id).await
     };
     tokio::time::timeout(Duration::from_secs(APPEND_TIMEOUT_SECS), work)
         .await
         .map_err(|_| "IMAP APPEND timed out".to_string())?
 }
 
-async fn greeting<S>(client: &mut Client<S>) -> Result<(), String>
-where
-    S: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send,
-{
-    client
-        .read_response()
-        .await
-        .map_err(|e| format!("IMAP greeting: {e}"))?
-        .ok_or_else(|| "the IMAP server closed the connection".to_string())?;
-    Ok(())
-}
-
-async fn session_work<S>(
-    client: Client<S>,
-    username: &str,
-    password: &str,
+async fn session_work(
+    mut session: ImapSession,
     folder: &str,
     raw: Option<&[u8]>,
     flags: &str,
     old_message_id: Option<&str>,
-) -> Result<(), String>
-where
-    S: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send,
-{
-    let mut session = client
-        .login(username, password)
-        .await
-        .map_err(|(e, _)| format!("IMAP login failed: {e}"))?;
+) -> Result<(), String> {
     if let Some(id) = old_message_id.filter(|id| is_searchable(id))
         && session.select(folder).await.is_ok()
     {
