@@ -40,6 +40,28 @@ impl Store {
         folder: Option<&str>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportReport, StoreError> {
+        let report = self.import_path(path, account, folder, progress)?;
+        if report.imported + report.skipped == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "no messages in {}: expected an mbox file, .eml files or a Maildir (cur/new/tmp)",
+                    path.display()
+                ),
+            )
+            .into());
+        }
+        Ok(report)
+    }
+
+    /// One file or directory of an import (directories recurse).
+    fn import_path(
+        &self,
+        path: &Path,
+        account: &str,
+        folder: Option<&str>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport, StoreError> {
         let meta = fs::metadata(path).map_err(|e| {
             std::io::Error::new(e.kind(), format!("cannot import {}: {e}", path.display()))
         })?;
@@ -81,6 +103,25 @@ impl Store {
                 .collect();
             files.sort();
             self.import_files(files, account, &target, &mut report, progress, false)?;
+            // A tree of folders (an export, a backup): each subdirectory
+            // becomes a subfolder. Links are not followed, so a loop in the
+            // tree cannot make this endless.
+            let mut subdirs: Vec<(PathBuf, String)> = fs::read_dir(path)?
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .filter_map(|e| {
+                    let name = e.file_name().to_str()?.to_string();
+                    (!name.starts_with('.')).then(|| (e.path(), name))
+                })
+                .collect();
+            subdirs.sort();
+            for (dir, name) in subdirs {
+                let sub =
+                    self.import_path(&dir, account, Some(&format!("{target}.{name}")), progress)?;
+                report.imported += sub.imported;
+                report.skipped += sub.skipped;
+                report.folders.extend(sub.folders);
+            }
         } else if is_mbox(path)? {
             let reader = BufReader::new(fs::File::open(path)?);
             let mut batch = Vec::new();

@@ -244,3 +244,32 @@ fn reindex_rebuilds_rows_and_keeps_identities() {
     let folders = store.folders().unwrap();
     assert_eq!((folders[0].total, folders[0].unread), (2, 1));
 }
+
+#[test]
+fn a_tree_of_eml_folders_becomes_subfolders_and_an_empty_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let export = dir.path().join("export");
+    fs::create_dir_all(export.join("work")).unwrap();
+    fs::create_dir_all(export.join("family")).unwrap();
+    fs::create_dir_all(export.join("empty")).unwrap();
+    fs::write(export.join("work/1.eml"), mail(1, "budget", "numbers")).unwrap();
+    fs::write(export.join("work/2.eml"), mail(2, "plans", "ideas")).unwrap();
+    fs::write(export.join("family/3.eml"), mail(3, "dinner", "sunday")).unwrap();
+    fs::write(export.join("README.md"), "not mail").unwrap();
+    let report = store
+        .import(&export, LOCAL_ACCOUNT, None, &mut |_| {})
+        .unwrap();
+    assert_eq!((report.imported, report.skipped), (3, 0));
+    assert_eq!(
+        report.folders,
+        vec!["export.family".to_string(), "export.work".to_string()]
+    );
+    let nothing = dir.path().join("nothing");
+    fs::create_dir_all(nothing.join("inside")).unwrap();
+    let err = store
+        .import(&nothing, LOCAL_ACCOUNT, None, &mut |_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no messages in"), "{err}");
+}
