@@ -94,12 +94,7 @@ impl Store {
             let mut files: Vec<PathBuf> = fs::read_dir(path)?
                 .flatten()
                 .map(|e| e.path())
-                .filter(|p| {
-                    p.is_file()
-                        && p.extension()
-                            .and_then(|e| e.to_str())
-                            .is_some_and(|e| e.eq_ignore_ascii_case("eml"))
-                })
+                .filter(|p| p.is_file() && looks_like_message_file(p))
                 .collect();
             files.sort();
             self.import_files(files, account, &target, &mut report, progress, false)?;
@@ -284,6 +279,38 @@ fn maildir_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
 }
 
 /// An mbox starts with a `From ` separator line.
+/// A file in a folder of messages: `.eml`, or any other name (MH folders
+/// use bare numbers, some exports `.txt`) whose first line is a header
+/// field, so licences and notes beside the mail are left alone.
+fn looks_like_message_file(path: &Path) -> bool {
+    use std::io::Read;
+    let extension = path.extension().and_then(|e| e.to_str());
+    if extension.is_some_and(|e| e.eq_ignore_ascii_case("eml")) {
+        return true;
+    }
+    let hidden = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_none_or(|n| n.starts_with('.'));
+    if hidden {
+        return false;
+    }
+    let mut head = [0u8; 256];
+    let Ok(n) = fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+        return false;
+    };
+    starts_with_header_field(&head[..n])
+}
+
+/// `Name: value` (RFC 5322 field name: printable ASCII but colon, no space).
+fn starts_with_header_field(bytes: &[u8]) -> bool {
+    let name_len = bytes
+        .iter()
+        .take_while(|&&b| (33..=126).contains(&b) && b != b':')
+        .count();
+    name_len > 0 && bytes.get(name_len) == Some(&b':')
+}
+
 fn is_mbox(path: &Path) -> Result<bool, StoreError> {
     use std::io::Read;
     let mut head = [0u8; 5];

@@ -256,11 +256,19 @@ fn a_tree_of_eml_folders_becomes_subfolders_and_an_empty_one_is_refused() {
     fs::write(export.join("work/1.eml"), mail(1, "budget", "numbers")).unwrap();
     fs::write(export.join("work/2.eml"), mail(2, "plans", "ideas")).unwrap();
     fs::write(export.join("family/3.eml"), mail(3, "dinner", "sunday")).unwrap();
+    // MH-style and .txt names count when the file starts with a header.
+    fs::write(export.join("family/17"), mail(4, "picnic", "saturday")).unwrap();
+    fs::write(
+        export.join("family/note.txt"),
+        "Remember to buy milk: Sunday",
+    )
+    .unwrap();
     fs::write(export.join("README.md"), "not mail").unwrap();
+    fs::write(export.join("LICENSE.txt"), "Permission is hereby granted").unwrap();
     let report = store
         .import(&export, LOCAL_ACCOUNT, None, &mut |_| {})
         .unwrap();
-    assert_eq!((report.imported, report.skipped), (3, 0));
+    assert_eq!((report.imported, report.skipped), (4, 0));
     assert_eq!(
         report.folders,
         vec!["export.family".to_string(), "export.work".to_string()]
