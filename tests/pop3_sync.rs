@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::{PermissionsExt, chown};
 use std::path::{Path, PathBuf};
 use wirepost::config::{Account, Config};
-use wirepost::mail::pop3::sync::{SyncError, SyncReport};
+use wirepost::mail::pop3::sync::{BATCH_MAX_MESSAGES, SyncError, SyncReport};
 use wirepost::mail::pop3::{Pop3Error, sync_account};
 use wirepost::store::Store;
 
@@ -242,13 +242,16 @@ async fn connection_cut_mid_retr_loses_nothing_and_deletes_nothing() {
         return;
     };
     let user = stack.claim_user();
-    stack.seed(&user.address, 300, 5000);
+    // One full batch and part of a second.
+    let total = BATCH_MAX_MESSAGES + 100;
+    stack.seed(&user.address, total, 5000);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let extra = "delete_after_download = true";
-    // Cut in the second batch: the first 200 are stored and DELEs were
-    // sent for them, but no QUIT ever reaches the server.
-    let proxy = cutting_proxy(stack.pop3s_port, 1_300_000).await;
+    // Cut in the second batch: the first batch is stored and DELEs were
+    // sent for it, but no QUIT ever reaches the server. A message is about
+    // 5,100 bytes on the wire.
+    let proxy = cutting_proxy(stack.pop3s_port, (BATCH_MAX_MESSAGES + 50) * 5_100).await;
     let cut = account(&stack, &user, proxy, "tls", extra);
     let err = sync(&cut, &store)
         .await
@@ -259,21 +262,21 @@ async fn connection_cut_mid_retr_loses_nothing_and_deletes_nothing() {
     );
     assert_eq!(
         server_count(&stack, &user),
-        300,
+        total,
         "nothing deleted on the server"
     );
     let stored_before = hashes(&store_inbox(dir.path())).len();
     assert!(
-        stored_before >= 200,
+        stored_before >= BATCH_MAX_MESSAGES,
         "the first batch was stored: {stored_before}"
     );
 
     let direct = account(&stack, &user, stack.pop3s_port, "tls", extra);
     let report = sync(&direct, &store).await.expect("resync");
-    assert_eq!(report.stored as usize, 300 - stored_before);
-    assert_eq!(report.deleted, 300);
+    assert_eq!(report.stored as usize, total - stored_before);
+    assert_eq!(report.deleted as usize, total);
     let local = hashes(&store_inbox(dir.path()));
-    assert_eq!(local.len(), 300);
+    assert_eq!(local.len(), total);
     assert!(local.values().all(|&n| n == 1), "no duplicates");
     assert_eq!(server_count(&stack, &user), 0);
 }

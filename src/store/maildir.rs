@@ -1,6 +1,7 @@
 //! Maildir folders, written so that a crash at any moment leaves either the
 //! whole message or nothing: write to `tmp/`, fsync, rename into `new/` or
-//! `cur/`, fsync the directory. Other Maildir tools (mutt, mbsync, notmuch)
+//! `cur/`, fsync the directory (on Linux the file is written unnamed and
+//! linked into place instead; see `unnamed_file`). Other Maildir tools (mutt, mbsync, notmuch)
 //! read what this writes.
 
 use std::fs::{self, File, OpenOptions};
@@ -72,17 +73,6 @@ impl Maildir {
         flags: &str,
         durability: Durability,
     ) -> io::Result<PathBuf> {
-        let tmp = self.root.join("tmp").join(name);
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        let written = file.write_all(bytes).and_then(|()| match durability {
-            Durability::Durable => file.sync_all(),
-            Durability::CallerSyncs => Ok(()),
-        });
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(e);
-        }
-        drop(file);
         let target = match (subdir, flags.is_empty()) {
             (Subdir::New, true) => self.root.join("new").join(name),
             _ => self
@@ -90,14 +80,44 @@ impl Maildir {
                 .join("cur")
                 .join(format!("{name}:2,{}", sort_flags(flags))),
         };
-        if let Err(e) = fs::rename(&tmp, &target) {
-            let _ = fs::remove_file(&tmp);
-            return Err(e);
+        let durable = durability == Durability::Durable;
+        if !super::unnamed_file::write_then_link(&self.root.join("tmp"), &target, bytes, durable)? {
+            self.write_then_rename(name, &target, bytes, durable)?;
         }
-        if durability == Durability::Durable {
+        if durable {
             sync_dir(target.parent().unwrap_or(&self.root))?;
         }
         Ok(target)
+    }
+
+    /// The classic Maildir delivery: write to `tmp/`, rename into place.
+    fn write_then_rename(
+        &self,
+        name: &str,
+        target: &Path,
+        bytes: &[u8],
+        sync: bool,
+    ) -> io::Result<()> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let tmp = self.root.join("tmp").join(name);
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| if sync { file.sync_all() } else { Ok(()) });
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+        drop(file);
+        if let Err(e) = fs::rename(&tmp, target) {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// Removes files left in `tmp/` by a crash mid-write (older than a day,
@@ -201,9 +221,14 @@ fn syncfs_batch(paths: &[PathBuf]) -> io::Result<bool> {
     use std::os::unix::fs::MetadataExt;
     let first = File::open(&paths[0])?;
     let device = first.metadata()?.dev();
-    for path in &paths[1..] {
-        if fs::metadata(path)?.dev() != device {
-            return Ok(false);
+    // A file is on its directory's filesystem: one stat per directory.
+    let mut dirs: Vec<&Path> = Vec::new();
+    for dir in paths.iter().filter_map(|p| p.parent()) {
+        if !dirs.contains(&dir) {
+            if fs::metadata(dir)?.dev() != device {
+                return Ok(false);
+            }
+            dirs.push(dir);
         }
     }
     // SAFETY: syncfs only reads the descriptor, which `first` keeps open.

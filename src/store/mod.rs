@@ -24,6 +24,7 @@ mod server_sync;
 pub mod service;
 mod thread;
 mod types;
+mod unnamed_file;
 mod write;
 
 pub use envelope::{Envelope, addresses as envelope_addresses};

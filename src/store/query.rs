@@ -298,7 +298,7 @@ pub fn fts_query(input: &str) -> Option<String> {
 /// tokenizer (which cannot find word boundaries in Chinese or Japanese)
 /// makes each one a token and any substring can be found as a phrase.
 pub fn segment_cjk(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_cjk) {
+    if text.is_ascii() || !text.chars().any(is_cjk) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() * 2);

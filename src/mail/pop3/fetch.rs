@@ -160,9 +160,9 @@ mod tests {
                 Fetch::Full,
             )
         };
-        let many: Vec<_> = (0..450).map(|_| item(10)).collect();
+        let many: Vec<_> = (0..2 * BATCH_MAX_MESSAGES + 50).map(|_| item(10)).collect();
         let sizes: Vec<usize> = batches(&many).iter().map(|b| b.len()).collect();
-        assert_eq!(sizes, vec![200, 200, 50]);
+        assert_eq!(sizes, vec![BATCH_MAX_MESSAGES, BATCH_MAX_MESSAGES, 50]);
         let big = vec![item(BATCH_MAX_BYTES + 1), item(1), item(BATCH_MAX_BYTES)];
         let sizes: Vec<usize> = batches(&big).iter().map(|b| b.len()).collect();
         assert_eq!(sizes, vec![1, 1, 1]);

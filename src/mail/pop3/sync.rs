@@ -22,8 +22,12 @@ use tokio::task::JoinHandle;
 pub use super::fetch::content_identity;
 
 /// A batch is flushed to the store at this many messages or bytes, which
-/// bounds memory to about two batches (one storing, one downloading).
-pub const BATCH_MAX_MESSAGES: usize = 200;
+/// bounds memory to about two batches (one storing, one downloading). Each
+/// batch costs three disk flushes (its pending record, its files, its
+/// index commit) whatever its size: 500 small messages keep that to 20
+/// batches for a 10,000-message mailbox, while the last batch, stored after
+/// the download ends, stays short.
+pub const BATCH_MAX_MESSAGES: usize = 500;
 pub const BATCH_MAX_BYTES: u64 = 8 << 20;
 /// The folder POP3 mail is stored in.
 pub const POP3_FOLDER: &str = "INBOX";
