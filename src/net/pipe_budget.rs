@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 /// Bytes the pipes of the whole interface hold together, at most.
-pub const SHARED_PIPES_BUDGET_BYTES: usize = 64 * 1024 * 1024;
+pub const SHARED_PIPES_BUDGET_BYTES: usize = 32 * 1024 * 1024;
 
 pub struct PipeBudget {
     free: Semaphore,

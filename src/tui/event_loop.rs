@@ -53,7 +53,7 @@ pub async fn run<S: Screen>(
         if app.should_quit {
             return Ok(LoopExit::Quit);
         }
-        let next_frame = last_frame.map_or_else(Instant::now, |t| t + frame_interval);
+        let next_frame = next_frame_at(last_frame, frame_interval);
         if app.dirty && Instant::now() >= next_frame {
             screen.draw(app)?;
             app.dirty = false;
@@ -73,7 +73,12 @@ pub async fn run<S: Screen>(
         // Drain what is already queued so a burst becomes one frame: keys
         // first (they never wait behind socket data), then engine reports
         // until the budget is spent; the rest waits for the next turn.
-        let budget_end = Instant::now() + Duration::from_millis(DRAIN_BUDGET_MS);
+        let mut budget_end = Instant::now() + Duration::from_millis(DRAIN_BUDGET_MS);
+        if app.dirty {
+            // A frame that falls due ends the turn early: what was typed
+            // shows in the next frame, not one drain later.
+            budget_end = budget_end.min(next_frame_at(last_frame, frame_interval));
+        }
         for _ in 0..MAX_EVENTS_PER_FRAME {
             if let Ok(event) = input.try_recv() {
                 handle_terminal(app, engines, event?);
@@ -98,6 +103,11 @@ pub async fn run<S: Screen>(
             );
         }
     }
+}
+
+/// When the next frame may be drawn: a frame interval after the last one.
+fn next_frame_at(last_frame: Option<Instant>, frame_interval: Duration) -> Instant {
+    last_frame.map_or_else(Instant::now, |t| t + frame_interval)
 }
 
 fn handle_terminal(app: &mut App, engines: &mut Engines, event: crossterm::event::Event) {
