@@ -129,3 +129,73 @@ async fn closed_input_ends_the_loop() {
     assert_eq!(exit, LoopExit::InputClosed);
     assert_eq!(screen.frames, 1);
 }
+
+/// Records the tab of every frame and ends the loop after a few.
+struct TabScreen {
+    tabs_drawn: Vec<Tab>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Screen for TabScreen {
+    fn draw(&mut self, app: &App) -> io::Result<()> {
+        self.tabs_drawn.push(app.tab);
+        if self.tabs_drawn.len() == 3
+            && let Some(stop) = self.stop.take()
+        {
+            let _ = stop.send(());
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_keys_show_in_the_next_frame_while_reports_flood_in() {
+    let mut app = app();
+    let (input_tx, input_rx) = mpsc::channel(8);
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
+    let mut screen = TabScreen {
+        tabs_drawn: Vec::new(),
+        stop: Some(stop_tx),
+    };
+    let (mut engines, reports) = Engines::new();
+    let reporter = engines.reporter();
+    // Reports without a pause: the queue is full whenever the loop looks.
+    let flood = tokio::spawn(async move {
+        for i in 0.. {
+            let report = EngineEvent::Notice {
+                level: Level::Info,
+                text: format!("report {i}"),
+            };
+            if reporter.send(report).await.is_err() {
+                break;
+            }
+        }
+    });
+    while engines.reporter().capacity() > 0 {
+        tokio::task::yield_now().await;
+    }
+    // Two keys typed: the loop wakes for the first; the second must not
+    // wait behind the reports that queued up meanwhile.
+    input_tx.send(key('3')).await.unwrap();
+    input_tx.send(key('2')).await.unwrap();
+    let exit = run(
+        &mut app,
+        &mut screen,
+        &mut InputReader::detached(),
+        input_rx,
+        reports,
+        &mut engines,
+        async {
+            let _ = stop_rx.await;
+        },
+    )
+    .await
+    .unwrap();
+    flood.abort();
+    assert_eq!(exit, LoopExit::Signal);
+    assert_eq!(
+        screen.tabs_drawn[..2],
+        [Tab::Sockets, Tab::Compose],
+        "the first frame after the keys shows both"
+    );
+}

@@ -229,6 +229,9 @@ fn hex_view_send_file_and_save_transcript() {
     let mut got = [0u8; 12];
     client.read_exact(&mut got).unwrap();
     assert_eq!(&got, b"file bytes\x00\x01");
+    // Keys go before socket reports: save once the transcript shows the
+    // file, as a user would.
+    tui.wait_text("|file bytes..|");
     // Save: raw received bytes, and a readable log of both directions.
     let saved = tui.home.path().join("capture.raw");
     command(&mut tui, &format!("save {}", saved.display()));

@@ -3,7 +3,7 @@
 //! greeting and reply rules.
 
 use super::hub::Registry;
-use super::pipe_buffer::{DataPipe, Sink};
+use super::pipe_buffer::Sink;
 use super::rules::LineRules;
 use super::session::{
     PipeHandle, Rules, ServerCert, SessionCommand, SessionEvent, SessionId, fresh_session_id,
@@ -15,7 +15,7 @@ use crate::app::EngineEvent;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use std::sync::Arc;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
@@ -23,17 +23,36 @@ use tokio_rustls::rustls::ServerConfig;
 /// Commands a session may queue before the app has to wait.
 pub const COMMAND_QUEUE: usize = 64;
 
+/// Connections the kernel may hold for us before we accept them (it caps
+/// this at `net.core.somaxconn`). A thousand clients connecting at once
+/// must not overflow the queue: overflowing connections fall back to SYN
+/// cookies, and some of those were reset once they started sending.
+const LISTEN_BACKLOG: u32 = 4096;
+
 /// Binds `addr` (names allowed) and reports the address bound.
 pub async fn bind(addr: &str) -> Result<TcpListener, String> {
     let addrs = super::tcp::resolve(addr).await?;
     let mut last = String::new();
     for a in addrs {
-        match TcpListener::bind(a).await {
+        match listen_on(a) {
             Ok(listener) => return Ok(listener),
             Err(e) => last = format!("cannot listen on {a}: {e}"),
         }
     }
     Err(last)
+}
+
+fn listen_on(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    // As std and tokio do: a restarted server can take its port back
+    // while old connections linger in TIME_WAIT.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// A TLS acceptor for `cert`: generated for localhost, or read from files.
@@ -96,7 +115,7 @@ pub async fn run(
                 Ok((tcp, peer)) => {
                     let _ = tcp.set_nodelay(true);
                     let child = fresh_session_id();
-                    let pipe = DataPipe::new();
+                    let pipe = sink.pipe.sharing();
                     let (tx, rx) = mpsc::channel(COMMAND_QUEUE);
                     registry.insert(child, tx);
                     let child_sink = Sink { id: child, pipe: pipe.clone(), ..sink.clone() };

@@ -6,6 +6,7 @@ pub mod escape;
 pub mod hub;
 pub mod listener;
 pub mod pipe;
+pub mod pipe_budget;
 pub mod pipe_buffer;
 pub mod pipe_cli;
 pub mod rules;

@@ -3,7 +3,8 @@
 //! available" report in flight. A fast peer therefore costs one event per
 //! drain, not one per read, and "closed" never waits behind megabytes.
 
-use super::session::{Chunk, Direction, SessionEvent, SessionId};
+use super::pipe_budget::PipeBudget;
+use super::session::{Chunk, Direction, READ_CHUNK_BYTES, SessionEvent, SessionId};
 use crate::app::EngineEvent;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -11,55 +12,114 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 use tokio::sync::{Notify, mpsc};
 
-/// Bytes that may wait in a pipe before the engine stops reading the
-/// socket; the peer is then slowed down by TCP itself.
+/// Bytes that may wait in one pipe before its engine stops reading the
+/// socket, so that one flooding peer cannot take a shared budget alone.
 pub const PIPE_LIMIT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Stream chunks that queue up behind each other while the reader is busy
+/// are merged up to this size: what a drain costs then depends on the
+/// bytes waiting, not on how small the peer's writes were.
+const MERGE_UP_TO_BYTES: usize = READ_CHUNK_BYTES;
 
 #[derive(Default)]
 struct Queue {
     chunks: VecDeque<Chunk>,
     bytes: usize,
+    /// Bytes taken from the budget for the queued chunks.
+    held: usize,
     /// A `Data` report was sent and not yet answered by a drain.
     reported: bool,
+    /// The reader let go: bytes are counted as drained at once.
+    closed: bool,
 }
 
-#[derive(Default)]
 pub struct DataPipe {
     queue: Mutex<Queue>,
     drained: Notify,
+    budget: Arc<PipeBudget>,
 }
 
 impl DataPipe {
+    /// A pipe with a budget of its own (which pipes made by `sharing` it
+    /// draw on too).
     pub fn new() -> Arc<DataPipe> {
-        Arc::new(DataPipe::default())
+        DataPipe::with_budget(Arc::default())
     }
 
-    /// Queues a chunk; true when the reader must be told (nothing was
-    /// reported since its last drain).
-    fn push(&self, chunk: Chunk) -> bool {
-        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+    /// A pipe that draws on `budget` together with every other pipe that
+    /// does.
+    pub fn with_budget(budget: Arc<PipeBudget>) -> Arc<DataPipe> {
+        Arc::new(DataPipe {
+            queue: Mutex::default(),
+            drained: Notify::new(),
+            budget,
+        })
+    }
+
+    /// A new pipe drawing on the same budget as this one (a listener's
+    /// clients share their listener's).
+    pub fn sharing(&self) -> Arc<DataPipe> {
+        DataPipe::with_budget(self.budget.clone())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues a chunk whose bytes were taken from the budget; true when
+    /// the reader must be told (nothing was reported since its last drain).
+    fn push(&self, chunk: Chunk, held: usize) -> bool {
+        let mut queue = self.lock();
+        if queue.closed {
+            drop(queue);
+            self.budget.give_back(held);
+            return false;
+        }
         queue.bytes += chunk.data.len();
-        queue.chunks.push_back(chunk);
+        queue.held += held;
+        match queue.chunks.back_mut() {
+            Some(last)
+                if last.dir == chunk.dir
+                    && last.peer.is_none()
+                    && chunk.peer.is_none()
+                    && last.data.len() + chunk.data.len() <= MERGE_UP_TO_BYTES =>
+            {
+                last.data.extend_from_slice(&chunk.data);
+            }
+            _ => queue.chunks.push_back(chunk),
+        }
         !std::mem::replace(&mut queue.reported, true)
     }
 
     fn bytes(&self) -> usize {
-        self.queue.lock().unwrap_or_else(|e| e.into_inner()).bytes
+        self.lock().bytes
     }
 
     /// Takes everything queued. Cheap: chunks are moved, not copied.
     pub fn drain(&self) -> Vec<Chunk> {
-        let chunks = {
-            let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let (chunks, held) = {
+            let mut queue = self.lock();
             queue.bytes = 0;
             queue.reported = false;
-            std::mem::take(&mut queue.chunks)
+            (
+                std::mem::take(&mut queue.chunks),
+                std::mem::take(&mut queue.held),
+            )
         };
+        self.budget.give_back(held);
         self.drained.notify_waiters();
         chunks.into()
     }
 
-    /// Waits until the queue is below the limit.
+    /// The reader lets go of this pipe (a session reopened under a new
+    /// id): what waits is dropped and later bytes are not kept, so the
+    /// engine never waits for a drain that will not come.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.drain();
+    }
+
+    /// Waits until this pipe is below its own limit.
     async fn room(&self) {
         loop {
             let drained = self.drained.notified();
@@ -68,6 +128,13 @@ impl DataPipe {
             }
             drained.await;
         }
+    }
+}
+
+impl Drop for DataPipe {
+    fn drop(&mut self) {
+        let held = self.lock().held;
+        self.budget.give_back(held);
     }
 }
 
@@ -90,13 +157,14 @@ impl Sink {
             return;
         }
         self.pipe.room().await;
+        let held = self.pipe.budget.take(data.len()).await;
         let chunk = Chunk {
             dir,
             at: SystemTime::now(),
             peer,
             data,
         };
-        if self.pipe.push(chunk) {
+        if self.pipe.push(chunk, held) {
             self.report(SessionEvent::Data { id: self.id }).await;
         }
     }
@@ -110,9 +178,9 @@ impl Sink {
 mod tests {
     use super::*;
 
-    fn chunk(n: usize) -> Chunk {
+    fn chunk(dir: Direction, n: usize) -> Chunk {
         Chunk {
-            dir: Direction::In,
+            dir,
             at: SystemTime::now(),
             peer: None,
             data: vec![b'x'; n],
@@ -122,11 +190,68 @@ mod tests {
     #[test]
     fn one_report_per_drain() {
         let pipe = DataPipe::new();
-        assert!(pipe.push(chunk(3)));
-        assert!(!pipe.push(chunk(4)));
+        assert!(pipe.push(chunk(Direction::In, 3), 0));
+        assert!(!pipe.push(chunk(Direction::In, 4), 0));
         assert_eq!(pipe.bytes(), 7);
         let drained = pipe.drain();
-        assert_eq!(drained.len(), 2);
-        assert!(pipe.push(chunk(1)));
+        assert_eq!(drained.len(), 1, "stream bytes in a row are merged");
+        assert_eq!(drained[0].data.len(), 7);
+        assert!(pipe.push(chunk(Direction::In, 1), 0));
+    }
+
+    #[test]
+    fn directions_datagrams_and_full_chunks_stay_apart() {
+        let pipe = DataPipe::new();
+        pipe.push(chunk(Direction::In, 10), 0);
+        pipe.push(chunk(Direction::Out, 10), 0);
+        pipe.push(chunk(Direction::Out, MERGE_UP_TO_BYTES), 0);
+        let mut datagram = chunk(Direction::In, 5);
+        datagram.peer = Some("127.0.0.1:9".parse().unwrap());
+        pipe.push(datagram.clone(), 0);
+        pipe.push(datagram, 0);
+        let sizes: Vec<usize> = pipe.drain().iter().map(|c| c.data.len()).collect();
+        assert_eq!(sizes, [10, 10, MERGE_UP_TO_BYTES, 5, 5]);
+    }
+
+    fn sink(pipe: Arc<DataPipe>) -> (Sink, mpsc::Receiver<EngineEvent>) {
+        let (events, reports) = mpsc::channel(16);
+        let sink = Sink {
+            id: 1,
+            pipe,
+            events,
+            record_out: true,
+        };
+        (sink, reports)
+    }
+
+    #[tokio::test]
+    async fn pipes_sharing_a_budget_wait_for_each_others_drains() {
+        let budget = PipeBudget::new(100);
+        let first = DataPipe::with_budget(budget.clone());
+        let second = first.sharing();
+        let (a, _reports_a) = sink(first.clone());
+        let (b, _reports_b) = sink(second.clone());
+        a.bytes(Direction::In, None, vec![b'a'; 80]).await;
+        let waiting =
+            tokio::spawn(async move { b.bytes(Direction::In, None, vec![b'b'; 40]).await });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "the budget is spent");
+        assert_eq!(first.drain()[0].data.len(), 80);
+        waiting.await.unwrap();
+        assert_eq!(budget.in_use(), 40);
+        drop(second);
+        assert_eq!(budget.in_use(), 0, "a dropped pipe gives its bytes back");
+    }
+
+    #[tokio::test]
+    async fn a_closed_pipe_keeps_nothing() {
+        let budget = PipeBudget::new(100);
+        let pipe = DataPipe::with_budget(budget.clone());
+        let (sink, _reports) = sink(pipe.clone());
+        sink.bytes(Direction::In, None, vec![1; 50]).await;
+        pipe.close();
+        sink.bytes(Direction::In, None, vec![2; 500]).await;
+        assert_eq!(budget.in_use(), 0);
+        assert!(pipe.drain().is_empty());
     }
 }

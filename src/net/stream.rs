@@ -1,10 +1,11 @@
 //! One type for a TCP connection that may be plain or TLS (either side),
 //! so a session can be upgraded in place by STARTTLS.
 
+use super::session::READ_CHUNK_BYTES;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 pub enum Stream {
@@ -14,6 +15,41 @@ pub enum Stream {
     /// The socket was taken out (during a STARTTLS upgrade that failed):
     /// reads see end of stream, writes fail.
     Gone,
+}
+
+/// Bytes a TLS session reads at a time: a TLS record holds at most 16 KiB.
+const TLS_READ_BYTES: usize = 16 * 1024;
+
+impl Stream {
+    /// Reads what has arrived, up to `READ_CHUNK_BYTES`; empty at the end
+    /// of the stream. A plain socket is read only once it is readable,
+    /// into memory taken at that moment: a thousand idle or waiting
+    /// sessions then hold no read buffers. A TLS session reads through
+    /// `tls_buffer`, allocated on its first read.
+    pub async fn read_chunk(&mut self, tls_buffer: &mut Vec<u8>) -> io::Result<Vec<u8>> {
+        match self {
+            Stream::Plain(tcp) => loop {
+                tcp.readable().await?;
+                let mut data = Vec::with_capacity(READ_CHUNK_BYTES);
+                match tcp.try_read_buf(&mut data) {
+                    Ok(_) => {
+                        data.shrink_to_fit();
+                        return Ok(data);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                    Err(e) => return Err(e),
+                }
+            },
+            Stream::Gone => Ok(Vec::new()),
+            _ => {
+                if tls_buffer.is_empty() {
+                    tls_buffer.resize(TLS_READ_BYTES, 0);
+                }
+                let n = self.read(tls_buffer).await?;
+                Ok(tls_buffer[..n].to_vec())
+            }
+        }
+    }
 }
 
 impl AsyncRead for Stream {

@@ -167,7 +167,7 @@ async fn session_loop(
     sink: &Sink,
     context: &mut SessionContext,
 ) -> Result<(), String> {
-    let mut buf = vec![0u8; READ_CHUNK_BYTES];
+    let mut tls_buffer = Vec::new();
     let mut received_any = false;
     let mut write_open = true;
     if let Some(greeting) = context.rules.greeting() {
@@ -175,26 +175,28 @@ async fn session_loop(
     }
     loop {
         tokio::select! {
-            read = stream.read(&mut buf) => {
-                let n = match read {
-                    Ok(n) => n,
+            read = stream.read_chunk(&mut tls_buffer) => {
+                let data = match read {
+                    Ok(data) => data,
                     // Servers often close without a TLS close_notify, and a
                     // reset after our own FIN just means the peer is gone:
                     // neither loses data we were still waiting for.
-                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => 0,
-                    Err(e) if e.kind() == io::ErrorKind::ConnectionReset && !write_open => 0,
+                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Vec::new(),
+                    Err(e) if e.kind() == io::ErrorKind::ConnectionReset && !write_open => Vec::new(),
                     Err(e) => return Err(read_reason(&e)),
                 };
-                if n == 0 {
+                if data.is_empty() {
                     // The peer is done: like nc, the session ends here.
                     return Ok(());
                 }
                 received_any = true;
-                let data = buf[..n].to_vec();
                 let reaction = context.rules.feed(&data);
                 sink.bytes(Direction::In, None, data).await;
-                for reply in reaction.replies {
-                    write(stream, sink, reply).await?;
+                // The answers to everything this read brought go out in one
+                // write: a line at a time would cost a system call per line.
+                let replies = reaction.replies.concat();
+                if !replies.is_empty() {
+                    write(stream, sink, replies).await?;
                 }
                 if reaction.close {
                     return Ok(());

@@ -15,6 +15,11 @@ pub const FRAME_INTERVAL_MS: u64 = 16;
 /// not starve the screen.
 const MAX_EVENTS_PER_FRAME: usize = 4096;
 
+/// How long the loop may spend on queued engine reports before it looks
+/// at the screen again: reports left over wait for the next turn, after
+/// the frame that is due. Half a frame, so a frame fits beside it.
+const DRAIN_BUDGET_MS: u64 = FRAME_INTERVAL_MS / 2;
+
 /// Why the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoopExit {
@@ -48,7 +53,7 @@ pub async fn run<S: Screen>(
         if app.should_quit {
             return Ok(LoopExit::Quit);
         }
-        let next_frame = last_frame.map_or_else(Instant::now, |t| t + frame_interval);
+        let next_frame = next_frame_at(last_frame, frame_interval);
         if app.dirty && Instant::now() >= next_frame {
             screen.draw(app)?;
             app.dirty = false;
@@ -65,12 +70,22 @@ pub async fn run<S: Screen>(
             Some(report) = engine_events.recv() => handle(app, engines, Event::Engine(report)),
             () = tokio::time::sleep_until(next_frame), if wait_for_frame => {}
         }
-        // Drain what is already queued so a burst becomes one frame.
+        // Drain what is already queued so a burst becomes one frame: keys
+        // first (they never wait behind socket data), then engine reports
+        // until the budget is spent; the rest waits for the next turn.
+        let mut budget_end = Instant::now() + Duration::from_millis(DRAIN_BUDGET_MS);
+        if app.dirty {
+            // A frame that falls due ends the turn early: what was typed
+            // shows in the next frame, not one drain later.
+            budget_end = budget_end.min(next_frame_at(last_frame, frame_interval));
+        }
         for _ in 0..MAX_EVENTS_PER_FRAME {
-            if let Ok(report) = engine_events.try_recv() {
-                handle(app, engines, Event::Engine(report));
-            } else if let Ok(event) = input.try_recv() {
+            if let Ok(event) = input.try_recv() {
                 handle_terminal(app, engines, event?);
+            } else if Instant::now() >= budget_end {
+                break;
+            } else if let Ok(report) = engine_events.try_recv() {
+                handle(app, engines, Event::Engine(report));
             } else {
                 break;
             }
@@ -88,6 +103,11 @@ pub async fn run<S: Screen>(
             );
         }
     }
+}
+
+/// When the next frame may be drawn: a frame interval after the last one.
+fn next_frame_at(last_frame: Option<Instant>, frame_interval: Duration) -> Instant {
+    last_frame.map_or_else(Instant::now, |t| t + frame_interval)
 }
 
 fn handle_terminal(app: &mut App, engines: &mut Engines, event: crossterm::event::Event) {

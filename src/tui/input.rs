@@ -2,21 +2,28 @@ use crate::app::Event;
 use crossterm::event::{Event as TermEvent, EventStream, MouseEventKind};
 use futures::StreamExt;
 use std::io;
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::sync::{mpsc, oneshot};
 
 /// Terminal events waiting to be handled, at most. Typing and pasting stay
 /// far below this; the bound only matters if the loop stalls.
 const INPUT_QUEUE_CAPACITY: usize = 1024;
 
-/// Reads the terminal on its own task and queues what it reads, so the loop
-/// can drain everything already typed without waiting. It can be stopped
-/// while an external program (an `$EDITOR`) owns the terminal, so that two
-/// readers never compete for the same keys.
+/// Reads the terminal on a thread of its own and queues what it reads, so
+/// the loop can drain everything already typed without waiting. The thread
+/// is not one of the runtime's workers: a key must not wait in a run queue
+/// behind a thousand busy socket tasks. It can be stopped while an external
+/// program (an `$EDITOR`) owns the terminal, so that two readers never
+/// compete for the same keys.
 pub struct InputReader {
     /// `None` for a detached reader that never touches the terminal.
     sender: Option<mpsc::Sender<io::Result<TermEvent>>>,
-    task: Option<JoinHandle<()>>,
+    running: Option<Running>,
+}
+
+/// The reading thread and the way to stop it.
+struct Running {
+    stop: oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl InputReader {
@@ -25,7 +32,7 @@ impl InputReader {
         let (sender, receiver) = mpsc::channel(INPUT_QUEUE_CAPACITY);
         let mut reader = InputReader {
             sender: Some(sender),
-            task: None,
+            running: None,
         };
         reader.resume();
         (reader, receiver)
@@ -36,34 +43,65 @@ impl InputReader {
     pub fn detached() -> InputReader {
         InputReader {
             sender: None,
-            task: None,
+            running: None,
         }
     }
 
-    /// Stops reading the terminal (drops the event stream).
+    /// Stops reading the terminal; returns once the event stream is gone.
     pub fn pause(&mut self) {
-        if let Some(task) = self.task.take() {
-            task.abort();
+        if let Some(running) = self.running.take() {
+            let _ = running.stop.send(());
+            let _ = running.thread.join();
         }
     }
 
     /// Starts reading again after `pause`.
     pub fn resume(&mut self) {
-        if self.task.is_some() {
+        if self.running.is_some() {
             return;
         }
         let Some(sender) = self.sender.clone() else {
             return;
         };
-        self.task = Some(tokio::spawn(async move {
-            let mut stream = EventStream::new();
-            while let Some(event) = stream.next().await {
-                if sender.send(event).await.is_err() {
-                    break;
-                }
-            }
-        }));
+        let (stop, stopped) = oneshot::channel();
+        let thread = std::thread::Builder::new()
+            .name("wirepost-input".into())
+            .spawn(move || read_terminal(sender, stopped));
+        match thread {
+            Ok(thread) => self.running = Some(Running { stop, thread }),
+            Err(e) => tracing::error!("cannot start the terminal reader: {e}"),
+        }
     }
+}
+
+/// The reading thread: a small runtime of its own that forwards every
+/// terminal event until told to stop or the loop is gone.
+fn read_terminal(sender: mpsc::Sender<io::Result<TermEvent>>, mut stop: oneshot::Receiver<()>) {
+    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let _ = sender.blocking_send(Err(e));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let mut stream = EventStream::new();
+        loop {
+            let event = tokio::select! {
+                biased;
+                _ = &mut stop => return,
+                event = stream.next() => match event {
+                    Some(event) => event,
+                    None => return,
+                },
+            };
+            tokio::select! {
+                biased;
+                _ = &mut stop => return,
+                sent = sender.send(event) => if sent.is_err() { return },
+            }
+        }
+    });
 }
 
 impl Drop for InputReader {

@@ -5,7 +5,7 @@
 use super::Sockets;
 
 /// Transcript bytes all sessions together keep.
-pub const TRANSCRIPTS_BUDGET_BYTES: usize = 256 * 1024 * 1024;
+pub const TRANSCRIPTS_BUDGET_BYTES: usize = 128 * 1024 * 1024;
 /// How much may arrive between two checks, so a check (a sum over all
 /// sessions) is not paid for every small read.
 const CHECK_EVERY_BYTES: usize = 1024 * 1024;

@@ -1,21 +1,24 @@
 //! The Sockets tab's state: the open sessions (listener clients grouped
 //! under their listener), the selection, the input line and the view.
 
+mod actions;
 mod budget;
+mod commands;
 mod events;
 mod input;
 mod keys;
+mod mouse;
 pub mod prompt;
+mod session;
 
 pub use input::{History, InputLine};
+pub use session::SocketSession;
 
-use crate::net::session::{
-    Chunk, Direction, OpenSpec, PipeHandle, SessionId, SessionKind, TlsInfo,
-};
-use crate::net::tls::TlsOptions;
-use crate::net::transcript::Transcript;
-use std::net::SocketAddr;
-use std::time::Instant;
+use crate::net::pipe_budget::PipeBudget;
+use crate::net::pipe_buffer::DataPipe;
+use crate::net::session::{PipeHandle, SessionId, SessionKind};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionState {
@@ -128,110 +131,6 @@ pub enum Focus {
     List,
 }
 
-#[derive(Debug, Clone)]
-pub struct SocketSession {
-    pub id: SessionId,
-    /// The listener that accepted this client.
-    pub parent: Option<SessionId>,
-    pub kind: SessionKind,
-    /// The address as typed, or the client's address.
-    pub address: String,
-    /// How to open it again (none for accepted clients).
-    pub spec: Option<OpenSpec>,
-    /// Options for STARTTLS on this connection.
-    pub tls_options: TlsOptions,
-    pub state: SessionState,
-    pub local: Option<SocketAddr>,
-    pub peer: Option<SocketAddr>,
-    pub tls: Option<TlsInfo>,
-    /// The last warning about this session (STARTTLS oddities, UDP errors).
-    pub warning: Option<String>,
-    pub bytes_in: u64,
-    pub bytes_out: u64,
-    pub opened: Instant,
-    pub transcript: Transcript,
-    pub pipe: PipeHandle,
-    pub line_ending: LineEnding,
-    pub hex_input: bool,
-    /// Lines scrolled up from the bottom; 0 follows new data.
-    pub scroll: usize,
-    /// UDP peers in the order they were first seen.
-    pub peers: Vec<SocketAddr>,
-    pub selected_peer: Option<usize>,
-}
-
-impl SocketSession {
-    pub fn new(
-        id: SessionId,
-        kind: SessionKind,
-        address: String,
-        pipe: PipeHandle,
-    ) -> SocketSession {
-        SocketSession {
-            id,
-            parent: None,
-            kind,
-            address,
-            spec: None,
-            tls_options: TlsOptions::default(),
-            state: SessionState::Connecting,
-            local: None,
-            peer: None,
-            tls: None,
-            warning: None,
-            bytes_in: 0,
-            bytes_out: 0,
-            opened: Instant::now(),
-            transcript: Transcript::default(),
-            pipe,
-            line_ending: LineEnding::default_for(kind),
-            hex_input: false,
-            scroll: 0,
-            peers: Vec::new(),
-            selected_peer: None,
-        }
-    }
-
-    /// Takes new chunks into the transcript and counters.
-    fn absorb(&mut self, chunks: Vec<Chunk>) -> usize {
-        let mut taken = 0;
-        for chunk in chunks {
-            taken += chunk.data.len();
-            match chunk.dir {
-                Direction::In => self.bytes_in += chunk.data.len() as u64,
-                Direction::Out => self.bytes_out += chunk.data.len() as u64,
-            }
-            if let Some(peer) = chunk.peer
-                && !self.peers.contains(&peer)
-            {
-                self.peers.push(peer);
-                if self.kind == SessionKind::UdpBound && self.selected_peer.is_none() {
-                    self.selected_peer = Some(self.peers.len() - 1);
-                }
-            }
-            if self.scroll > 0 {
-                // Keep the lines the user is reading in place.
-                self.scroll += chunk.data.iter().filter(|&&b| b == b'\n').count() + 1;
-            }
-            self.transcript.push(chunk);
-        }
-        taken
-    }
-
-    /// The state as the list shows it: an unconnected UDP sender is
-    /// "ready" rather than "listening".
-    pub fn state_label(&self) -> &str {
-        match (&self.state, self.kind) {
-            (SessionState::Listening, SessionKind::UdpClient) => "ready",
-            (state, _) => state.label(),
-        }
-    }
-
-    pub fn selected_peer(&self) -> Option<SocketAddr> {
-        self.selected_peer.and_then(|i| self.peers.get(i).copied())
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Sockets {
     pub sessions: Vec<SocketSession>,
@@ -244,6 +143,11 @@ pub struct Sockets {
     pub view: ViewMode,
     /// Transcript bytes taken in since the budget was last checked.
     pub(crate) unchecked_bytes: usize,
+    /// What the pipes of all sessions may hold together while the
+    /// interface catches up.
+    pub pipes: Arc<PipeBudget>,
+    /// Where each session is in `sessions`, as far as `find_mut` knows.
+    index: HashMap<SessionId, usize>,
 }
 
 impl Sockets {
@@ -255,8 +159,29 @@ impl Sockets {
         self.sessions.get_mut(self.selected)
     }
 
+    /// A pipe for a new session, drawing on the shared budget.
+    pub(super) fn new_pipe(&self) -> PipeHandle {
+        PipeHandle(DataPipe::with_budget(self.pipes.clone()))
+    }
+
+    /// The session with `id`. Reports from a thousand clients each look
+    /// up their session: the index makes that one step, not a walk. It is
+    /// checked on every use and rebuilt when sessions moved.
     pub fn find_mut(&mut self, id: SessionId) -> Option<&mut SocketSession> {
-        self.sessions.iter_mut().find(|s| s.id == id)
+        let at = match self.index.get(&id) {
+            Some(&at) if self.sessions.get(at).is_some_and(|s| s.id == id) => at,
+            _ => {
+                let at = self.sessions.iter().position(|s| s.id == id)?;
+                self.index = self
+                    .sessions
+                    .iter()
+                    .enumerate()
+                    .map(|(at, s)| (s.id, at))
+                    .collect();
+                at
+            }
+        };
+        self.sessions.get_mut(at)
     }
 
     /// The clients of a listener that are still open.

@@ -1,7 +1,7 @@
 use super::*;
 use crate::app::{App, Command, EngineEvent, Event, Keymap, Tab};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};
-use crate::net::session::{SessionCommand, SessionEvent, SocketCommand};
+use crate::net::session::{Chunk, Direction, SessionCommand, SessionEvent, SocketCommand};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
