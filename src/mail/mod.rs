@@ -10,6 +10,7 @@ pub mod headless;
 pub mod imap;
 pub mod imap_append;
 pub mod mailto;
+pub mod outbox_marks;
 pub mod path_complete;
 pub mod pop3;
 pub mod reply;

@@ -2,10 +2,13 @@
 //! interface and the headless `wirepost send`: formatted and saved to the
 //! local Outbox first, submitted over SMTP, then filed in Sent (locally,
 //! and on the IMAP server when the account has one). A failure at any step
-//! leaves the message in the Outbox, ready to retry.
+//! leaves the message in the Outbox, ready to retry — except a break after
+//! the whole message went out, which marks it "delivery unknown" until the
+//! user decides (see `outbox_marks`).
 
 use super::draft::{BuildOptions, Draft};
 use super::folders::{self, DRAFTS, OUTBOX};
+use super::outbox_marks::{self, DeliveryUnknown};
 use super::smtp::{self, Delivery, SendFailure, SmtpSettings, TraceLine, TraceSink};
 use crate::config::Account;
 use crate::store::{Flags, MessageId, Store};
@@ -65,42 +68,130 @@ pub async fn queue(store: Store, account: String, raw: Arc<Vec<u8>>) -> Result<M
 }
 
 /// Sends the Outbox message `id` and files it in Sent. On failure the
-/// message stays in the Outbox.
+/// message stays in the Outbox; when the connection broke after the whole
+/// message went out (the server may have it), it is marked "delivery
+/// unknown" and this refuses to send it again: only [`resend_unknown`],
+/// which the user asks for explicitly, does.
 pub async fn send_queued(
     store: Store,
     account: Account,
     id: MessageId,
     progress: ProgressSink,
 ) -> Result<Sent, SendFailure> {
-    let fail = |e: String| SendFailure {
-        summary: e,
+    send(store, account, id, progress, false).await
+}
+
+/// Sends an Outbox message whose delivery is unknown once more, because
+/// the user chose to (it may arrive twice).
+pub async fn resend_unknown(
+    store: Store,
+    account: Account,
+    id: MessageId,
+    progress: ProgressSink,
+) -> Result<Sent, SendFailure> {
+    send(store, account, id, progress, true).await
+}
+
+fn failure(summary: String) -> SendFailure {
+    SendFailure {
+        summary,
         transient: false,
         refused: Vec::new(),
-    };
-    let raw = {
+        delivery_unknown: false,
+    }
+}
+
+/// The delivery-unknown mark of Outbox message `id`, if it has one.
+pub async fn delivery_unknown(store: Store, id: MessageId) -> Option<DeliveryUnknown> {
+    blocking(move || {
+        let raw = folders::read(&store, id)?;
+        Ok(outbox_marks::get(&store, &raw))
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+async fn send(
+    store: Store,
+    account: Account,
+    id: MessageId,
+    progress: ProgressSink,
+    resend_unknown: bool,
+) -> Result<Sent, SendFailure> {
+    let (raw, mark) = {
         let store = store.clone();
-        blocking(move || folders::read(&store, id))
-            .await
-            .map_err(fail)?
+        blocking(move || {
+            let raw = folders::read(&store, id)?;
+            let mark = outbox_marks::get(&store, &raw);
+            Ok((raw, mark))
+        })
+        .await
+        .map_err(failure)?
     };
-    let envelope = smtp::envelope_of(&raw).map_err(fail)?;
+    if let Some(mark) = mark.filter(|_| !resend_unknown) {
+        let mut refusal = failure(format!(
+            "not sent again: its delivery is unknown ({}); resend it or file it as sent",
+            mark.reason
+        ));
+        refusal.delivery_unknown = true;
+        return Err(refusal);
+    }
+    let envelope = smtp::envelope_of(&raw).map_err(failure)?;
     let wire = smtp::without_bcc(&raw);
     progress(Progress::Stage("looking up the password".into()));
     let settings = {
         let account = account.clone();
         blocking(move || SmtpSettings::for_account(&account))
             .await
-            .map_err(fail)?
+            .map_err(failure)?
     };
     progress(Progress::Stage(format!("sending {} bytes", wire.len())));
     let trace_progress = progress.clone();
     let sink: TraceSink = Arc::new(move |line| trace_progress(Progress::Trace(line)));
-    let delivery = smtp::submit(&settings, &envelope, &wire, sink).await?;
+    let raw = Arc::new(raw);
+    let delivery = match smtp::submit(&settings, &envelope, &wire, sink).await {
+        Ok(delivery) => delivery,
+        Err(mut failed) => {
+            if failed.delivery_unknown {
+                let (store, raw) = (store.clone(), raw.clone());
+                let mark = DeliveryUnknown::now(failed.summary.clone());
+                if let Err(e) = blocking(move || outbox_marks::mark(&store, &raw, &mark)).await {
+                    failed.summary.push_str(&format!("; {e}"));
+                }
+            }
+            return Err(failed);
+        }
+    };
+    let (sent_id, warnings) = file_sent(store, &account, id, raw, &progress).await;
+    Ok(Sent {
+        delivery,
+        sent_id,
+        warnings,
+    })
+}
+
+/// After the server took Outbox message `id` (or the user says it did):
+/// moves it to Sent, clears its delivery-unknown mark and copies it to
+/// the server's Sent folder when the server does not do that itself.
+async fn file_sent(
+    store: Store,
+    account: &Account,
+    id: MessageId,
+    raw: Arc<Vec<u8>>,
+    progress: &ProgressSink,
+) -> (Option<MessageId>, Vec<String>) {
     let mut warnings = Vec::new();
     progress(Progress::Stage("filing in Sent".into()));
     let sent_id = {
-        let (store, name) = (store.clone(), account.name.clone());
-        match blocking(move || folders::file_as_sent(&store, &name, id)).await {
+        let (store, name, raw) = (store.clone(), account.name.clone(), raw.clone());
+        match blocking(move || {
+            let sent = folders::file_as_sent(&store, &name, id)?;
+            outbox_marks::clear(&store, &raw)?;
+            Ok(sent)
+        })
+        .await
+        {
             Ok(id) => Some(id),
             Err(e) => {
                 warnings.push(e);
@@ -111,7 +202,7 @@ pub async fn send_queued(
     if account.imap.is_some() && !account.server_saves_sent {
         let folder = account.sent_folder.clone().unwrap_or_else(|| "Sent".into());
         progress(Progress::Stage(format!("copying to the server's {folder}")));
-        if let Err(e) = super::imap_append::append(&account, &folder, &raw, &["\\Seen"]).await {
+        if let Err(e) = super::imap_append::append(account, &folder, &raw, &["\\Seen"]).await {
             warnings.push(format!(
                 "sent, but not copied to the server's {folder}: {e}"
             ));
@@ -120,11 +211,72 @@ pub async fn send_queued(
     for warning in &warnings {
         tracing::warn!("{warning}");
     }
-    Ok(Sent {
-        delivery,
-        sent_id,
-        warnings,
+    (sent_id, warnings)
+}
+
+/// The user says Outbox message `id`, of unknown delivery, did arrive:
+/// it is filed in Sent as if the server had confirmed it.
+pub async fn file_as_delivered(
+    store: Store,
+    account: Account,
+    id: MessageId,
+    progress: ProgressSink,
+) -> Result<(Option<MessageId>, Vec<String>), String> {
+    let raw = {
+        let store = store.clone();
+        blocking(move || folders::read(&store, id)).await?
+    };
+    Ok(file_sent(store, &account, id, Arc::new(raw), &progress).await)
+}
+
+/// Removes Outbox (or Drafts) message `id` and any mark it has.
+pub async fn discard(store: Store, id: MessageId) -> Result<(), String> {
+    blocking(move || {
+        outbox_marks::clear_message(&store, id)?;
+        folders::remove(&store, id)
     })
+    .await
+}
+
+/// What sending the whole Outbox did.
+#[derive(Debug, Default)]
+pub struct QueueReport {
+    pub sent: Vec<(MessageId, Sent)>,
+    pub failed: Vec<(MessageId, SendFailure)>,
+    /// Left alone: their delivery is unknown.
+    pub skipped: Vec<(MessageId, DeliveryUnknown)>,
+}
+
+/// Sends every message waiting in `account`'s Outbox, oldest first,
+/// except those whose delivery is unknown (they wait for the user).
+pub async fn send_all_queued(
+    store: Store,
+    account: Account,
+    progress: ProgressSink,
+) -> Result<QueueReport, String> {
+    let (entries, marks) = {
+        let (store, name) = (store.clone(), account.name.clone());
+        blocking(move || {
+            let entries = folders::list(&store, &name, OUTBOX)?;
+            let marks = outbox_marks::outbox_marks(&store, &name)?;
+            Ok((entries, marks))
+        })
+        .await?
+    };
+    let mut report = QueueReport::default();
+    let total = entries.len();
+    for (n, entry) in entries.into_iter().rev().enumerate() {
+        if let Some(mark) = marks.get(&entry.id) {
+            report.skipped.push((entry.id, mark.clone()));
+            continue;
+        }
+        progress(Progress::Stage(format!("message {} of {total}", n + 1)));
+        match send_queued(store.clone(), account.clone(), entry.id, progress.clone()).await {
+            Ok(sent) => report.sent.push((entry.id, sent)),
+            Err(failed) => report.failed.push((entry.id, failed)),
+        }
+    }
+    Ok(report)
 }
 
 /// Saves the draft in the local Drafts folder (replacing `previous`) and,

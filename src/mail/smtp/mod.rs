@@ -111,6 +111,10 @@ pub struct SendFailure {
     pub transient: bool,
     /// Recipients refused one by one, when that is why.
     pub refused: Vec<Refusal>,
+    /// The connection broke (or timed out) after the end of the message
+    /// went out and before the server's reply to it came back: the server
+    /// may have queued it. Sending it again may deliver it twice.
+    pub delivery_unknown: bool,
 }
 
 impl SendFailure {
@@ -119,6 +123,7 @@ impl SendFailure {
             summary: summary.into(),
             transient,
             refused: Vec::new(),
+            delivery_unknown: false,
         }
     }
 
@@ -222,12 +227,21 @@ pub async fn submit(
         let reply = step("EHLO", conn.command(Ehlo::new(hello.clone()))).await?;
         info = ServerInfo::from_response(&reply).map_err(|e| SendFailure::smtp("EHLO", &e))?;
     }
-    let result = login_and_send(&mut conn, &info, settings, envelope, message).await;
-    match &result {
+    let mut result = login_and_send(&mut conn, &info, settings, envelope, message).await;
+    match &mut result {
         Ok(_) => {
             let _ = step("QUIT", conn.command(Quit)).await;
         }
-        Err(_) => conn.abort().await,
+        Err(failure) => {
+            // lettre does not say at which point a connection broke; the
+            // bytes on the wire do.
+            if stream.end_of_data_unanswered() {
+                failure.delivery_unknown = true;
+                failure.transient = false;
+                stream.note("no reply to the end of the message: delivery unknown");
+            }
+            conn.abort().await
+        }
     }
     result
 }

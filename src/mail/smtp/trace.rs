@@ -58,6 +58,9 @@ pub struct TraceRecorder {
     /// Between 354 and the final ".": count, never show.
     data_bytes: Option<u64>,
     data_tail: [u8; 5],
+    /// The final "." was written and no complete reply has come back:
+    /// from here on the server may have queued the message.
+    end_of_data_unanswered: bool,
 }
 
 impl TraceRecorder {
@@ -70,7 +73,16 @@ impl TraceRecorder {
             data_requested: false,
             data_bytes: None,
             data_tail: [0; 5],
+            end_of_data_unanswered: false,
         }
+    }
+
+    /// Whether the end of the message ("\r\n.\r\n") went out and the
+    /// server's whole reply to it has not come back. A connection lost in
+    /// that state leaves the delivery unknown: the server may have queued
+    /// the message without the client hearing so.
+    pub fn end_of_data_unanswered(&self) -> bool {
+        self.end_of_data_unanswered
     }
 
     pub fn note(&self, text: impl Into<String>) {
@@ -98,6 +110,7 @@ impl TraceRecorder {
             let code = line.get(..3).unwrap_or_default().to_string();
             let last = line.as_bytes().get(3) != Some(&b'-');
             if last {
+                self.end_of_data_unanswered = false;
                 if self.in_auth && code != "334" {
                     self.in_auth = false;
                 }
@@ -145,6 +158,7 @@ impl TraceRecorder {
             let size = count.saturating_sub(5);
             self.data_bytes = None;
             self.data_tail = [0; 5];
+            self.end_of_data_unanswered = true;
             self.emit(Direction::Client, format!("<message, {size} bytes>"));
             self.emit(Direction::Client, ".".into());
         }
@@ -217,6 +231,39 @@ mod tests {
                 "S: 250 2.0.0 Ok: queued as 1234"
             ]
         );
+    }
+
+    #[test]
+    fn knows_when_the_end_of_data_is_out_and_unanswered() {
+        let (mut r, _) = recorder();
+        r.sent(b"MAIL FROM:<a@b>\r\n");
+        assert!(!r.end_of_data_unanswered());
+        r.received(b"250 ok\r\n");
+        r.sent(b"DATA\r\n");
+        r.received(b"354 go ahead\r\n");
+        // The whole body, a stuffed "." line included, is not the end.
+        r.sent(b"Subject: x\r\n\r\n..\r\nbody\r\n");
+        assert!(!r.end_of_data_unanswered());
+        r.sent(b"\r\n.");
+        assert!(!r.end_of_data_unanswered(), "the dot is not out until its line end");
+        r.sent(b"\r\n");
+        assert!(r.end_of_data_unanswered());
+        // Half a reply, or only continuation lines, answer nothing yet.
+        r.received(b"250-2.0.0 Ok\r\n25");
+        assert!(r.end_of_data_unanswered());
+        r.received(b"0 queued as 1234\r\n");
+        assert!(!r.end_of_data_unanswered());
+    }
+
+    #[test]
+    fn a_refusal_of_the_message_is_an_answer() {
+        let (mut r, _) = recorder();
+        r.sent(b"DATA\r\n");
+        r.received(b"354 go\r\n");
+        r.sent(b"x\r\n.\r\n");
+        assert!(r.end_of_data_unanswered());
+        r.received(b"554 5.7.1 spam\r\n");
+        assert!(!r.end_of_data_unanswered());
     }
 
     #[test]
