@@ -318,7 +318,9 @@ impl Action {
             Action::ComposeRetry => {
                 "Send the selected Outbox message again (asks first when its delivery is unknown)"
             }
-            Action::ComposeSendAll => "Send everything queued in the Outbox, except of unknown delivery",
+            Action::ComposeSendAll => {
+                "Send everything queued in the Outbox, except of unknown delivery"
+            }
             Action::ComposeFileAsSent => "File the selected Outbox message in Sent (it did arrive)",
             Action::Reply => "Reply to the sender",
             Action::ReplyAll => "Reply to the sender and all recipients",

@@ -132,7 +132,10 @@ fn send_queued(config: &Config, paths: &Paths, args: &SendArgs) -> Result<SendSt
                 failure.summary
             );
         } else {
-            eprintln!("wirepost: not sent (kept in the Outbox): {}", failure.summary);
+            eprintln!(
+                "wirepost: not sent (kept in the Outbox): {}",
+                failure.summary
+            );
         }
     }
     for (_, mark) in &report.skipped {

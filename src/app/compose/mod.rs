@@ -7,8 +7,8 @@ mod update;
 
 use crate::config::{Account, Config};
 use crate::mail::draft::{Attachment, Draft};
-use crate::mail::reply::Identity;
 use crate::mail::outbox_marks::DeliveryUnknown;
+use crate::mail::reply::Identity;
 use crate::mail::smtp::TraceLine;
 use crate::store::{FolderEntry, MessageId};
 use ratatui_textarea::TextArea;

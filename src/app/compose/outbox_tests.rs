@@ -10,7 +10,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 
 fn key(app: &mut App, c: char) -> Vec<Command> {
-    app.update(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+    )))
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Command> {

@@ -245,7 +245,10 @@ mod tests {
         r.sent(b"Subject: x\r\n\r\n..\r\nbody\r\n");
         assert!(!r.end_of_data_unanswered());
         r.sent(b"\r\n.");
-        assert!(!r.end_of_data_unanswered(), "the dot is not out until its line end");
+        assert!(
+            !r.end_of_data_unanswered(),
+            "the dot is not out until its line end"
+        );
         r.sent(b"\r\n");
         assert!(r.end_of_data_unanswered());
         // Half a reply, or only continuation lines, answer nothing yet.
