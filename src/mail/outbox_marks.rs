@@ -77,6 +77,23 @@ fn read_mark(path: &Path) -> Option<DeliveryUnknown> {
 /// Marks the message with these bytes as of unknown delivery (fsynced, so
 /// a crash right after cannot let it be sent again).
 pub fn mark(store: &Store, raw: &[u8], mark: &DeliveryUnknown) -> Result<(), String> {
+    write_mark(store, raw, mark, true)
+}
+
+/// Marks a message whose send is under way, just before it goes out: if
+/// the program dies before the server's answer, the mark stays. Not
+/// fsynced (a killed process leaves its writes to the kernel; only a
+/// power cut could lose it), as every send pays for it.
+pub fn mark_in_flight(store: &Store, raw: &[u8], mark: &DeliveryUnknown) -> Result<(), String> {
+    write_mark(store, raw, mark, false)
+}
+
+fn write_mark(
+    store: &Store,
+    raw: &[u8],
+    mark: &DeliveryUnknown,
+    durable: bool,
+) -> Result<(), String> {
     let dir = dir(store);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let text = toml::to_string(mark).map_err(|e| e.to_string())?;
@@ -86,9 +103,14 @@ pub fn mark(store: &Store, raw: &[u8], mark: &DeliveryUnknown) -> Result<(), Str
         use std::io::Write;
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(text.as_bytes())?;
-        file.sync_all()?;
+        if durable {
+            file.sync_all()?;
+        }
         std::fs::rename(&tmp, &path)?;
-        maildir::sync_dir(&dir)
+        if durable {
+            maildir::sync_dir(&dir)?;
+        }
+        Ok(())
     };
     write().map_err(|e| format!("cannot mark the message's delivery as unknown: {e}"))
 }

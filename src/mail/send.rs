@@ -92,6 +92,9 @@ pub async fn resend_unknown(
     send(store, account, id, progress, true).await
 }
 
+/// The reason on the mark of a send that has not come back (yet).
+const INTERRUPTED: &str = "wirepost stopped while the server was taking the message";
+
 fn failure(summary: String) -> SendFailure {
     SendFailure {
         summary,
@@ -129,7 +132,7 @@ async fn send(
         .await
         .map_err(failure)?
     };
-    if let Some(mark) = mark.filter(|_| !resend_unknown) {
+    if let Some(mark) = mark.clone().filter(|_| !resend_unknown) {
         let mut refusal = failure(format!(
             "not sent again: its delivery is unknown ({}); resend it or file it as sent",
             mark.reason
@@ -150,15 +153,34 @@ async fn send(
     let trace_progress = progress.clone();
     let sink: TraceSink = Arc::new(move |line| trace_progress(Progress::Trace(line)));
     let raw = Arc::new(raw);
-    let delivery = match smtp::submit(&settings, &envelope, &wire, sink).await {
+    // Marked before the message goes out, so that a program killed while
+    // the server may be taking it finds it marked when it starts again.
+    let in_flight: smtp::BeforeData = {
+        let (store, raw) = (store.clone(), raw.clone());
+        Box::new(move || {
+            Box::pin(async move {
+                let mark = DeliveryUnknown::now(INTERRUPTED);
+                blocking(move || outbox_marks::mark_in_flight(&store, &raw, &mark)).await
+            })
+        })
+    };
+    let result = smtp::submit_with(&settings, &envelope, &wire, sink, Some(in_flight)).await;
+    let delivery = match result {
         Ok(delivery) => delivery,
         Err(mut failed) => {
-            if failed.delivery_unknown {
-                let (store, raw) = (store.clone(), raw.clone());
+            let (store, raw) = (store.clone(), raw.clone());
+            let marked = if failed.delivery_unknown {
                 let mark = DeliveryUnknown::now(failed.summary.clone());
-                if let Err(e) = blocking(move || outbox_marks::mark(&store, &raw, &mark)).await {
-                    failed.summary.push_str(&format!("; {e}"));
-                }
+                blocking(move || outbox_marks::mark(&store, &raw, &mark)).await
+            } else if let Some(first) = mark.filter(|_| resend_unknown) {
+                // A failed resend does not settle the first attempt.
+                blocking(move || outbox_marks::mark(&store, &raw, &first)).await
+            } else {
+                // The server did not take it: the in-flight mark goes.
+                blocking(move || outbox_marks::clear(&store, &raw)).await
+            };
+            if let Err(e) = marked {
+                failed.summary.push_str(&format!("; {e}"));
             }
             return Err(failed);
         }
@@ -185,19 +207,26 @@ async fn file_sent(
     progress(Progress::Stage("filing in Sent".into()));
     let sent_id = {
         let (store, name, raw) = (store.clone(), account.name.clone(), raw.clone());
-        match blocking(move || {
-            let sent = folders::file_as_sent(&store, &name, id)?;
-            outbox_marks::clear(&store, &raw)?;
-            Ok(sent)
+        blocking(move || match folders::file_as_sent(&store, &name, id) {
+            Ok(sent) => {
+                outbox_marks::clear(&store, &raw)?;
+                Ok(Ok(sent))
+            }
+            Err(e) => {
+                // Still in the Outbox, but delivered: marked, so that
+                // nothing sends it again; `m` files it once the disk
+                // allows.
+                let mark = DeliveryUnknown::now(format!("delivered, but not filed in Sent: {e}"));
+                Ok(match outbox_marks::mark(&store, &raw, &mark) {
+                    Ok(()) => Err(e),
+                    Err(also) => Err(format!("{e}; {also}")),
+                })
+            }
         })
         .await
-        {
-            Ok(id) => Some(id),
-            Err(e) => {
-                warnings.push(e);
-                None
-            }
-        }
+        .and_then(|filed| filed)
+        .map_err(|e| warnings.push(e))
+        .ok()
     };
     if account.imap.is_some() && !account.server_saves_sent {
         let folder = account.sent_folder.clone().unwrap_or_else(|| "Sent".into());

@@ -157,6 +157,12 @@ async fn step<T>(
     }
 }
 
+/// Runs once the server is ready for the message (its 354 to DATA came)
+/// and before the message goes out. An error stops the send there, with
+/// nothing delivered.
+pub type BeforeData =
+    Box<dyn FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send>;
+
 /// Connects, secures, logs in, submits `message` for `envelope` and quits.
 ///
 /// Returns per-recipient results when at least one recipient was
@@ -167,6 +173,18 @@ pub async fn submit(
     envelope: &Envelope,
     message: &[u8],
     sink: TraceSink,
+) -> Result<Delivery, SendFailure> {
+    submit_with(settings, envelope, message, sink, None).await
+}
+
+/// [`submit`], with `before_data` run when the server is ready for the
+/// message (to record that a send is in flight).
+pub async fn submit_with(
+    settings: &SmtpSettings,
+    envelope: &Envelope,
+    message: &[u8],
+    sink: TraceSink,
+    before_data: Option<BeforeData>,
 ) -> Result<Delivery, SendFailure> {
     let trace = TraceRecorder::new(sink);
     let address = format!("{}:{}", settings.host, settings.port);
@@ -227,7 +245,8 @@ pub async fn submit(
         let reply = step("EHLO", conn.command(Ehlo::new(hello.clone()))).await?;
         info = ServerInfo::from_response(&reply).map_err(|e| SendFailure::smtp("EHLO", &e))?;
     }
-    let mut result = login_and_send(&mut conn, &info, settings, envelope, message).await;
+    let mut result =
+        login_and_send(&mut conn, &info, settings, envelope, message, before_data).await;
     match &mut result {
         Ok(_) => {
             let _ = step("QUIT", conn.command(Quit)).await;
@@ -275,6 +294,7 @@ async fn login_and_send(
     settings: &SmtpSettings,
     envelope: &Envelope,
     message: &[u8],
+    before_data: Option<BeforeData>,
 ) -> Result<Delivery, SendFailure> {
     let credentials = match &settings.login {
         Login::None => None,
@@ -341,6 +361,11 @@ async fn login_and_send(
         return Err(failure);
     }
     step("DATA", conn.command(Data)).await?;
+    if let Some(before_data) = before_data {
+        before_data()
+            .await
+            .map_err(|e| SendFailure::new(e, false))?;
+    }
     let reply = step("sending the message", conn.message(message)).await?;
     Ok(Delivery {
         accepted,
