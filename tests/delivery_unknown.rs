@@ -207,3 +207,60 @@ async fn resending_a_message_of_unknown_delivery_is_the_users_choice() {
     }
     assert_eq!(settled_count(&stack, &them, &token).await, 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_on_the_server_settles_it_when_the_server_files_what_it_accepts() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    // The server's "Sent" is the INBOX the message is addressed to, so
+    // the copy Postfix delivers stands for the one a provider that saves
+    // sent mail (server_saves_sent) files.
+    let me = stack.claim_user();
+    let proxy = DotCutProxy::start(stack.smtp_port);
+    let dir = tempfile::tempdir().unwrap();
+    let account = account(&format!(
+        "[[accounts]]\nname = \"u\"\nemail = \"{email}\"\nserver_saves_sent = true\n\
+         sent_folder = \"INBOX\"\n[accounts.smtp]\nhost = \"127.0.0.1\"\nport = {smtp}\n\
+         security = \"none\"\n[accounts.imap]\nhost = \"{host}\"\nport = {imaps}\n\
+         security = \"tls\"\npassword_command = \"printf %s '{password}'\"\nca_file = \"{ca}\"\n",
+        email = me.address,
+        smtp = proxy.port,
+        host = stack.host,
+        imaps = stack.imaps_port,
+        password = me.password,
+        ca = stack.ca.display()
+    ));
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let token = Mailstack::unique("found");
+    let raw = message(&me, &me, &token);
+    let id = send::queue(store.clone(), account.name.clone(), Arc::new(raw.clone()))
+        .await
+        .unwrap();
+    let sent = send::send_queued(store.clone(), account.clone(), id, quiet())
+        .await
+        .expect("settled by the server's copy");
+    assert_eq!(
+        proxy.swallowed.load(Ordering::SeqCst),
+        1,
+        "the reply was cut"
+    );
+    assert!(
+        sent.warnings[0].contains("it is in the server's INBOX"),
+        "{:?}",
+        sent.warnings
+    );
+    assert!(
+        folders::list(&store, &account.name, folders::OUTBOX)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        folders::list(&store, &account.name, folders::SENT)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(outbox_marks::get(&store, &raw).is_none());
+    assert_eq!(settled_count(&stack, &me, &token).await, 1);
+}

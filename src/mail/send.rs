@@ -9,6 +9,7 @@
 use super::draft::{BuildOptions, Draft};
 use super::folders::{self, DRAFTS, OUTBOX};
 use super::outbox_marks::{self, DeliveryUnknown};
+pub use super::outbox_queue::{QueueReport, discard, file_as_delivered, send_all_queued};
 use super::smtp::{self, Delivery, SendFailure, SmtpSettings, TraceLine, TraceSink};
 use crate::config::Account;
 use crate::store::{Flags, MessageId, Store};
@@ -34,7 +35,7 @@ pub struct Sent {
     pub warnings: Vec<String>,
 }
 
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {
     tokio::task::spawn_blocking(work)
@@ -104,17 +105,6 @@ fn failure(summary: String) -> SendFailure {
     }
 }
 
-/// The delivery-unknown mark of Outbox message `id`, if it has one.
-pub async fn delivery_unknown(store: Store, id: MessageId) -> Option<DeliveryUnknown> {
-    blocking(move || {
-        let raw = folders::read(&store, id)?;
-        Ok(outbox_marks::get(&store, &raw))
-    })
-    .await
-    .ok()
-    .flatten()
-}
-
 async fn send(
     store: Store,
     account: Account,
@@ -168,19 +158,18 @@ async fn send(
     let delivery = match result {
         Ok(delivery) => delivery,
         Err(mut failed) => {
-            let (store, raw) = (store.clone(), raw.clone());
-            let marked = if failed.delivery_unknown {
-                let mark = DeliveryUnknown::now(failed.summary.clone());
-                blocking(move || outbox_marks::mark(&store, &raw, &mark)).await
-            } else if let Some(first) = mark.filter(|_| resend_unknown) {
-                // A failed resend does not settle the first attempt.
-                blocking(move || outbox_marks::mark(&store, &raw, &first)).await
-            } else {
-                // The server did not take it: the in-flight mark goes.
-                blocking(move || outbox_marks::clear(&store, &raw)).await
-            };
+            let previous = mark.filter(|_| resend_unknown);
+            let marked = settle_mark(store.clone(), raw.clone(), &failed, previous).await;
             if let Err(e) = marked {
                 failed.summary.push_str(&format!("; {e}"));
+            }
+            if failed.delivery_unknown
+                && let Some(sent) = super::sent_check::found_on_server(
+                    &store, &account, id, &raw, &envelope, &progress,
+                )
+                .await
+            {
+                return Ok(sent);
             }
             return Err(failed);
         }
@@ -193,10 +182,30 @@ async fn send(
     })
 }
 
+/// The Outbox mark after a failed send: the new "delivery unknown", the
+/// first attempt's mark again after a failed resend (it does not settle
+/// the first attempt), or none (the server did not take it).
+async fn settle_mark(
+    store: Store,
+    raw: Arc<Vec<u8>>,
+    failed: &SendFailure,
+    previous: Option<DeliveryUnknown>,
+) -> Result<(), String> {
+    let mark = match previous {
+        _ if failed.delivery_unknown => Some(DeliveryUnknown::now(failed.summary.clone())),
+        previous => previous,
+    };
+    blocking(move || match mark {
+        Some(mark) => outbox_marks::mark(&store, &raw, &mark),
+        None => outbox_marks::clear(&store, &raw),
+    })
+    .await
+}
+
 /// After the server took Outbox message `id` (or the user says it did):
 /// moves it to Sent, clears its delivery-unknown mark and copies it to
 /// the server's Sent folder when the server does not do that itself.
-async fn file_sent(
+pub(super) async fn file_sent(
     store: Store,
     account: &Account,
     id: MessageId,
@@ -241,71 +250,6 @@ async fn file_sent(
         tracing::warn!("{warning}");
     }
     (sent_id, warnings)
-}
-
-/// The user says Outbox message `id`, of unknown delivery, did arrive:
-/// it is filed in Sent as if the server had confirmed it.
-pub async fn file_as_delivered(
-    store: Store,
-    account: Account,
-    id: MessageId,
-    progress: ProgressSink,
-) -> Result<(Option<MessageId>, Vec<String>), String> {
-    let raw = {
-        let store = store.clone();
-        blocking(move || folders::read(&store, id)).await?
-    };
-    Ok(file_sent(store, &account, id, Arc::new(raw), &progress).await)
-}
-
-/// Removes Outbox (or Drafts) message `id` and any mark it has.
-pub async fn discard(store: Store, id: MessageId) -> Result<(), String> {
-    blocking(move || {
-        outbox_marks::clear_message(&store, id)?;
-        folders::remove(&store, id)
-    })
-    .await
-}
-
-/// What sending the whole Outbox did.
-#[derive(Debug, Default)]
-pub struct QueueReport {
-    pub sent: Vec<(MessageId, Sent)>,
-    pub failed: Vec<(MessageId, SendFailure)>,
-    /// Left alone: their delivery is unknown.
-    pub skipped: Vec<(MessageId, DeliveryUnknown)>,
-}
-
-/// Sends every message waiting in `account`'s Outbox, oldest first,
-/// except those whose delivery is unknown (they wait for the user).
-pub async fn send_all_queued(
-    store: Store,
-    account: Account,
-    progress: ProgressSink,
-) -> Result<QueueReport, String> {
-    let (entries, marks) = {
-        let (store, name) = (store.clone(), account.name.clone());
-        blocking(move || {
-            let entries = folders::list(&store, &name, OUTBOX)?;
-            let marks = outbox_marks::outbox_marks(&store, &name)?;
-            Ok((entries, marks))
-        })
-        .await?
-    };
-    let mut report = QueueReport::default();
-    let total = entries.len();
-    for (n, entry) in entries.into_iter().rev().enumerate() {
-        if let Some(mark) = marks.get(&entry.id) {
-            report.skipped.push((entry.id, mark.clone()));
-            continue;
-        }
-        progress(Progress::Stage(format!("message {} of {total}", n + 1)));
-        match send_queued(store.clone(), account.clone(), entry.id, progress.clone()).await {
-            Ok(sent) => report.sent.push((entry.id, sent)),
-            Err(failed) => report.failed.push((entry.id, failed)),
-        }
-    }
-    Ok(report)
 }
 
 /// Saves the draft in the local Drafts folder (replacing `previous`) and,
