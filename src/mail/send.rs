@@ -218,7 +218,10 @@ pub(super) async fn file_sent(
         let (store, name, raw) = (store.clone(), account.name.clone(), raw.clone());
         blocking(move || match folders::file_as_sent(&store, &name, id) {
             Ok(sent) => {
-                outbox_marks::clear(&store, &raw)?;
+                // Filed: a mark left behind names no Outbox message.
+                if let Err(e) = outbox_marks::clear(&store, &raw) {
+                    tracing::warn!("{e}");
+                }
                 Ok(Ok(sent))
             }
             Err(e) => {
