@@ -47,16 +47,27 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Message files under `dir`'s new/ and cur/, by content. The server may
+/// still be moving files from new/ to cur/ for the session just killed: a
+/// file gone between listing and reading means "look again".
 fn messages(dir: &Path) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for path in walk(dir) {
-        let parent = path.parent().and_then(|p| p.file_name()).unwrap();
-        if parent == "new" || parent == "cur" {
-            *out.entry(content_identity(&std::fs::read(&path).unwrap()))
-                .or_insert(0) += 1;
+    'scan: loop {
+        let mut out = BTreeMap::new();
+        for path in walk(dir) {
+            let parent = path.parent().and_then(|p| p.file_name()).unwrap();
+            if parent == "new" || parent == "cur" {
+                match std::fs::read(&path) {
+                    Ok(raw) => *out.entry(content_identity(&raw)).or_insert(0) += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        std::thread::sleep(Duration::from_millis(20));
+                        continue 'scan;
+                    }
+                    Err(e) => panic!("{}: {e}", path.display()),
+                }
+            }
         }
+        return out;
     }
-    out
 }
 
 fn server_maildir(stack: &Mailstack, user: &TestUser) -> PathBuf {
