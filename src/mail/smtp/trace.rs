@@ -303,8 +303,7 @@ mod tests {
             for piece in line.chunks(chunk) {
                 r.received(piece);
             }
-            let out = lines.lock().unwrap().clone();
-            out
+            lines.lock().unwrap().clone()
         };
         let whole = trace(line.len());
         assert_eq!(whole.len(), 2);
