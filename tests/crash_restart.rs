@@ -14,6 +14,8 @@ use std::io::Write;
 use std::os::unix::fs::{PermissionsExt, chown};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use wirepost::mail::pop3::sync::content_identity;
 use wirepost::store::Store;
@@ -45,16 +47,27 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Message files under `dir`'s new/ and cur/, by content. The server may
+/// still be moving files from new/ to cur/ for the session just killed: a
+/// file gone between listing and reading means "look again".
 fn messages(dir: &Path) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for path in walk(dir) {
-        let parent = path.parent().and_then(|p| p.file_name()).unwrap();
-        if parent == "new" || parent == "cur" {
-            *out.entry(content_identity(&std::fs::read(&path).unwrap()))
-                .or_insert(0) += 1;
+    'scan: loop {
+        let mut out = BTreeMap::new();
+        for path in walk(dir) {
+            let parent = path.parent().and_then(|p| p.file_name()).unwrap();
+            if parent == "new" || parent == "cur" {
+                match std::fs::read(&path) {
+                    Ok(raw) => *out.entry(content_identity(&raw)).or_insert(0) += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        std::thread::sleep(Duration::from_millis(20));
+                        continue 'scan;
+                    }
+                    Err(e) => panic!("{}: {e}", path.display()),
+                }
+            }
         }
+        return out;
     }
-    out
 }
 
 fn server_maildir(stack: &Mailstack, user: &TestUser) -> PathBuf {
@@ -261,5 +274,101 @@ fn kill_during_send_then_restart_keeps_the_outbox() {
     assert_eq!(delivered, 1);
     report(
         "kill -9 during send (stuck in the greeting), then a restart: store opens, the message waits in the Outbox once and is delivered once",
+    );
+}
+
+/// A plaintext SMTP server that takes a message and never answers its
+/// final dot; reports on `dot` when the dot has arrived.
+fn server_silent_after_the_dot(dot: std::sync::mpsc::Sender<()>) -> (u16, Arc<AtomicU64>) {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = Arc::new(AtomicU64::new(0));
+    let count = connections.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            count.fetch_add(1, Ordering::SeqCst);
+            let dot = dot.clone();
+            std::thread::spawn(move || {
+                let mut out = stream.try_clone().unwrap();
+                let mut lines = BufReader::new(stream);
+                let _ = out.write_all(b"220 silent.example.test ESMTP\r\n");
+                let mut line = String::new();
+                let mut in_data = false;
+                while lines.read_line(&mut line).unwrap_or(0) > 0 {
+                    let upper = line.to_ascii_uppercase();
+                    if in_data {
+                        if line == ".\r\n" {
+                            let _ = dot.send(());
+                            // Holds the connection open, answering nothing.
+                            std::thread::sleep(Duration::from_secs(120));
+                            return;
+                        }
+                    } else if upper.starts_with("EHLO") {
+                        let _ = out.write_all(b"250-silent.example.test\r\n250 8BITMIME\r\n");
+                    } else if upper.starts_with("DATA") {
+                        in_data = true;
+                        let _ = out.write_all(b"354 go ahead\r\n");
+                    } else if upper.starts_with("QUIT") {
+                        let _ = out.write_all(b"221 bye\r\n");
+                        return;
+                    } else {
+                        let _ = out.write_all(b"250 ok\r\n");
+                    }
+                    line.clear();
+                }
+            });
+        }
+    });
+    (port, connections)
+}
+
+#[test]
+fn kill_after_the_final_dot_leaves_the_message_marked_delivery_unknown() {
+    let (dot_tx, dot_rx) = std::sync::mpsc::channel();
+    let (port, connections) = server_silent_after_the_dot(dot_tx);
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(
+        dir.path(),
+        &format!(
+            "[[accounts]]\nname = \"o\"\nemail = \"me@example.test\"\n[accounts.smtp]\n\
+             host = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\n"
+        ),
+    );
+    let mut child = wirepost(
+        &config,
+        &[
+            "send",
+            "--to",
+            "them@example.test",
+            "--subject",
+            "in flight",
+        ],
+        dir.path(),
+    )
+    .spawn()
+    .unwrap();
+    child.stdin.take().unwrap().write_all(b"body\n").unwrap();
+    dot_rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the message's final dot arrived");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Restart: the message waits in the Outbox, marked.
+    let store = Store::open(&dir.path().join("store")).expect("the store opens after kill -9");
+    let outbox = wirepost::mail::folders::list(&store, "o", "Outbox").unwrap();
+    assert_eq!(outbox.len(), 1);
+    let marks = wirepost::mail::outbox_marks::outbox_marks(&store, "o").unwrap();
+    assert!(marks.contains_key(&outbox[0].id), "not marked: {marks:?}");
+    // Sending what is queued leaves it alone and does not connect.
+    let before = connections.load(Ordering::SeqCst);
+    let status = wirepost(&config, &["send", "--queued"], dir.path())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(4));
+    assert_eq!(connections.load(Ordering::SeqCst), before);
+    report(
+        "kill -9 while the final dot was unanswered, then a restart: the message waits in the Outbox marked delivery unknown, and send --queued leaves it alone",
     );
 }

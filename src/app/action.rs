@@ -55,6 +55,8 @@ pub enum Action {
     ComposeDrafts,
     ComposeNew,
     ComposeRetry,
+    ComposeSendAll,
+    ComposeFileAsSent,
     Reply,
     ReplyAll,
     Forward,
@@ -139,6 +141,8 @@ impl Action {
         Action::ComposeDrafts,
         Action::ComposeNew,
         Action::ComposeRetry,
+        Action::ComposeSendAll,
+        Action::ComposeFileAsSent,
         Action::Reply,
         Action::ReplyAll,
         Action::Forward,
@@ -224,6 +228,8 @@ impl Action {
             Action::ComposeDrafts => "compose_drafts",
             Action::ComposeNew => "compose_new",
             Action::ComposeRetry => "compose_retry",
+            Action::ComposeSendAll => "compose_send_all",
+            Action::ComposeFileAsSent => "compose_file_as_sent",
             Action::Reply => "reply",
             Action::ReplyAll => "reply_all",
             Action::Forward => "forward",
@@ -309,7 +315,13 @@ impl Action {
             Action::ComposeOutbox => "Show the Outbox (unsent mail)",
             Action::ComposeDrafts => "Show the saved drafts",
             Action::ComposeNew => "Start a new message",
-            Action::ComposeRetry => "Send the selected Outbox message again",
+            Action::ComposeRetry => {
+                "Send the selected Outbox message again (asks first when its delivery is unknown)"
+            }
+            Action::ComposeSendAll => {
+                "Send everything queued in the Outbox, except of unknown delivery"
+            }
+            Action::ComposeFileAsSent => "File the selected Outbox message in Sent (it did arrive)",
             Action::Reply => "Reply to the sender",
             Action::ReplyAll => "Reply to the sender and all recipients",
             Action::Forward => "Forward (original quoted inline)",

@@ -4,11 +4,13 @@
 
 use super::draft::{Attachment, Draft};
 use super::folders::{self, OUTBOX};
-use super::send::{self, Progress, ProgressSink};
+use super::outbox_marks::{self, DeliveryUnknown};
+use super::send::{self, ProgressSink};
 use super::smtp::{Refusal, TraceLine};
 use crate::app::{EngineEvent, JobId};
 use crate::config::Account;
 use crate::store::{FolderEntry, MessageId, Store};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::mpsc;
@@ -34,8 +36,26 @@ pub enum ComposeCommand {
         draft: Draft,
         replaces: Option<MessageId>,
     },
-    /// Send an Outbox message again.
+    /// Send an Outbox message again (refused when its delivery is
+    /// unknown).
     Retry {
+        account: AccountConfig,
+        id: MessageId,
+    },
+    /// Send an Outbox message of unknown delivery again: the user
+    /// confirmed it may arrive twice.
+    ResendUnknown {
+        account: AccountConfig,
+        id: MessageId,
+    },
+    /// Send everything queued in the Outbox except messages of unknown
+    /// delivery.
+    SendAll {
+        account: AccountConfig,
+    },
+    /// File an Outbox message of unknown delivery in Sent: the user says
+    /// it arrived.
+    FileAsSent {
         account: AccountConfig,
         id: MessageId,
     },
@@ -113,6 +133,20 @@ pub enum ComposeEvent {
     Folder {
         folder: String,
         entries: Vec<FolderEntry>,
+        /// Outbox messages whose delivery is unknown.
+        unknown: HashMap<MessageId, DeliveryUnknown>,
+    },
+    /// A send broke after the whole message went out: the message stays
+    /// in the Outbox, marked, and is not sent again automatically.
+    DeliveryUnknown {
+        job: JobId,
+        id: MessageId,
+        mark: DeliveryUnknown,
+    },
+    /// An Outbox message was filed in Sent on the user's word.
+    FiledAsSent {
+        id: MessageId,
+        warnings: Vec<String>,
     },
     Opened {
         folder: String,
@@ -244,7 +278,8 @@ impl ComposeEngine {
                 match queued {
                     Ok((store, id)) => {
                         send(ComposeEvent::Queued { job, id }).await;
-                        self.send_job(store, account, id, job, events.clone()).await;
+                        self.send_job(store, account, id, false, job, events.clone())
+                            .await;
                     }
                     Err(e) => {
                         send(ComposeEvent::SendFinished {
@@ -273,7 +308,43 @@ impl ComposeEngine {
                     })
                     .await;
                 let store = self.store_async().await?;
-                self.send_job(store, account, id, job, events.clone()).await;
+                self.send_job(store, account, id, false, job, events.clone())
+                    .await;
+            }
+            ComposeCommand::ResendUnknown {
+                account: AccountConfig(account),
+                id,
+            } => {
+                let _ = events
+                    .send(EngineEvent::JobStarted {
+                        job,
+                        label: "sending again (delivery was unknown)".into(),
+                    })
+                    .await;
+                let store = self.store_async().await?;
+                self.send_job(store, account, id, true, job, events.clone())
+                    .await;
+            }
+            ComposeCommand::SendAll {
+                account: AccountConfig(account),
+            } => {
+                let _ = events
+                    .send(EngineEvent::JobStarted {
+                        job,
+                        label: "sending the Outbox".into(),
+                    })
+                    .await;
+                let store = self.store_async().await?;
+                outbox::send_all_job(store, account, job, events.clone()).await;
+            }
+            ComposeCommand::FileAsSent {
+                account: AccountConfig(account),
+                id,
+            } => {
+                let store = self.store_async().await?;
+                let progress: ProgressSink = Arc::new(|_| {});
+                let (_, warnings) = send::file_as_delivered(store, account, id, progress).await?;
+                send(ComposeEvent::FiledAsSent { id, warnings }).await;
             }
             ComposeCommand::SaveDraft {
                 account: AccountConfig(account),
@@ -293,8 +364,22 @@ impl ComposeEngine {
             ComposeCommand::ListFolder { account, folder } => {
                 let store = self.store_async().await?;
                 let name = folder.clone();
-                let entries = blocking(move || folders::list(&store, &account, &name)).await?;
-                send(ComposeEvent::Folder { folder, entries }).await;
+                let (entries, unknown) = blocking(move || {
+                    let entries = folders::list(&store, &account, &name)?;
+                    let unknown = if name == OUTBOX {
+                        outbox_marks::outbox_marks(&store, &account)?
+                    } else {
+                        HashMap::new()
+                    };
+                    Ok((entries, unknown))
+                })
+                .await?;
+                send(ComposeEvent::Folder {
+                    folder,
+                    entries,
+                    unknown,
+                })
+                .await;
             }
             ComposeCommand::Open {
                 id,
@@ -311,7 +396,7 @@ impl ComposeEngine {
             }
             ComposeCommand::Delete { id } => {
                 let store = self.store_async().await?;
-                blocking(move || folders::remove(&store, id)).await?;
+                send::discard(store, id).await?;
                 send(ComposeEvent::Deleted { id }).await;
             }
             ComposeCommand::LoadAddresses => {
@@ -343,83 +428,25 @@ impl ComposeEngine {
         Ok(())
     }
 
-    /// Sends Outbox message `id`, forwarding the trace in batches.
+    /// Sends Outbox message `id` (`resend`: even though its delivery is
+    /// unknown), forwarding the trace in batches.
     async fn send_job(
         &self,
         store: Store,
         account: Account,
         id: MessageId,
+        resend: bool,
         job: JobId,
         events: mpsc::Sender<EngineEvent>,
     ) {
-        // The trace arrives from inside socket polls (no await possible):
-        // collect it on an unbounded queue and forward batches, so a
-        // chatty server costs a few events, not one per line.
-        let (tx, mut rx) = mpsc::unbounded_channel::<Progress>();
-        let progress: ProgressSink = Arc::new(move |p| {
-            let _ = tx.send(p);
-        });
-        let forward_events = events.clone();
-        let forwarder = tokio::spawn(async move {
-            while let Some(first) = rx.recv().await {
-                let mut batch = vec![first];
-                while let Ok(more) = rx.try_recv() {
-                    batch.push(more);
-                }
-                let mut lines = Vec::new();
-                for item in batch {
-                    match item {
-                        Progress::Trace(line) => lines.push(line),
-                        Progress::Stage(text) => {
-                            let _ = forward_events
-                                .send(EngineEvent::Compose(Box::new(ComposeEvent::Stage {
-                                    job,
-                                    text,
-                                })))
-                                .await;
-                        }
-                    }
-                }
-                if !lines.is_empty() {
-                    let _ = forward_events
-                        .send(EngineEvent::Compose(Box::new(ComposeEvent::Trace {
-                            job,
-                            lines,
-                        })))
-                        .await;
-                }
-            }
-        });
-        let result = send::send_queued(store, account, id, progress).await;
-        let _ = forwarder.await;
-        let (outcome, summary) = match result {
-            Ok(sent) => {
-                let mut text = format!("sent to {}", sent.delivery.accepted.join(", "));
-                if !sent.delivery.refused.is_empty() {
-                    text.push_str(&format!("; {} refused", sent.delivery.refused.len()));
-                }
-                (
-                    Ok(SendSummary {
-                        accepted: sent.delivery.accepted,
-                        refused: sent.delivery.refused,
-                        reply: sent.delivery.reply,
-                        warnings: sent.warnings,
-                    }),
-                    Ok(text),
-                )
-            }
-            Err(failure) => {
-                let text = format!("not sent, kept in the {OUTBOX}: {}", failure.summary);
-                (Err((failure.summary, failure.refused)), Err(text))
-            }
+        let (progress, forwarder) = outbox::forward_progress(job, events.clone());
+        let result = if resend {
+            send::resend_unknown(store, account, id, progress).await
+        } else {
+            send::send_queued(store, account, id, progress).await
         };
-        let _ = events
-            .send(EngineEvent::Compose(Box::new(ComposeEvent::SendFinished {
-                job,
-                id: Some(id),
-                outcome,
-            })))
-            .await;
+        let _ = forwarder.await;
+        let summary = outbox::report_send(job, id, result, &events).await;
         let _ = events
             .send(EngineEvent::JobFinished {
                 job,
@@ -437,5 +464,6 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| e.to_string())?
 }
 
+mod outbox;
 #[cfg(test)]
 mod tests;

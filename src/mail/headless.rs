@@ -32,6 +32,12 @@ pub struct SendArgs {
     /// To/Cc/Bcc headers).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["to", "cc", "bcc", "subject", "attach"])]
     pub eml: Option<PathBuf>,
+    /// Send what waits in the account's Outbox instead of a new message.
+    /// Messages of unknown delivery (the connection broke after the whole
+    /// message went out) are left alone: resend or file them in the
+    /// interface's Outbox.
+    #[arg(long, conflicts_with_all = ["to", "cc", "bcc", "subject", "attach", "eml"])]
+    pub queued: bool,
     /// Print the SMTP conversation to stderr (credentials masked).
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -44,6 +50,9 @@ pub enum SendStatus {
     Failed = 1,
     /// Sent, but some recipients were refused.
     Partial = 3,
+    /// The connection broke after the whole message went out: it may or
+    /// may not have been delivered (kept in the Outbox, marked).
+    Unknown = 4,
 }
 
 /// The account to send from: the named one, or the first that can send.
@@ -79,7 +88,81 @@ pub fn run(config: &Config, paths: &Paths, args: SendArgs) -> SendStatus {
     }
 }
 
+fn progress_printer(verbose: bool) -> ProgressSink {
+    Arc::new(move |p| match p {
+        Progress::Trace(line) if verbose => {
+            eprintln!("{}", crate::sanitize::clean_line(&line.display()))
+        }
+        Progress::Stage(stage) if verbose => eprintln!("wirepost: {stage}"),
+        _ => {}
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+/// `wirepost send --queued`: everything in the Outbox but messages of
+/// unknown delivery.
+fn send_queued(config: &Config, paths: &Paths, args: &SendArgs) -> Result<SendStatus, String> {
+    use crate::sanitize::clean_line;
+    let account = sending_account(config, args.account.as_deref())?.clone();
+    let store_dir = config.store_dir(paths);
+    let progress = progress_printer(args.verbose);
+    let report = runtime()?.block_on(async move {
+        let store = Store::open(&store_dir).map_err(|e| format!("cannot open the store: {e}"))?;
+        send::send_all_queued(store, account, progress).await
+    })?;
+    for (_, sent) in &report.sent {
+        println!(
+            "sent to {}: {}",
+            sent.delivery.accepted.join(", "),
+            sent.delivery.reply
+        );
+    }
+    for (_, failure) in &report.failed {
+        if failure.delivery_unknown {
+            eprintln!(
+                "wirepost: delivery unknown ({}): kept in the Outbox, not sent again \
+                 automatically",
+                failure.summary
+            );
+        } else {
+            eprintln!(
+                "wirepost: not sent (kept in the Outbox): {}",
+                failure.summary
+            );
+        }
+    }
+    for (_, mark) in &report.skipped {
+        eprintln!(
+            "wirepost: left in the Outbox, delivery unknown since {}: {} \
+             (resend it or file it as sent in the Outbox view)",
+            crate::mailview::format_date(mark.since),
+            clean_line(&mark.reason)
+        );
+    }
+    if report.sent.is_empty() && report.failed.is_empty() && report.skipped.is_empty() {
+        println!("the Outbox is empty");
+    }
+    let unknown = report.failed.iter().any(|(_, f)| f.delivery_unknown);
+    Ok(if unknown || !report.skipped.is_empty() {
+        SendStatus::Unknown
+    } else if !report.failed.is_empty() {
+        SendStatus::Failed
+    } else {
+        SendStatus::Sent
+    })
+}
+
 fn try_run(config: &Config, paths: &Paths, args: SendArgs) -> Result<SendStatus, String> {
+    if args.queued {
+        return send_queued(config, paths, &args);
+    }
     let account = sending_account(config, args.account.as_deref())?.clone();
     let raw = match &args.eml {
         Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
@@ -105,22 +188,10 @@ fn try_run(config: &Config, paths: &Paths, args: SendArgs) -> Result<SendStatus,
         }
     };
     let store_dir = config.store_dir(paths);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    runtime.block_on(async move {
+    runtime()?.block_on(async move {
         let store = Store::open(&store_dir).map_err(|e| format!("cannot open the store: {e}"))?;
         let id = send::queue(store.clone(), account.name.clone(), Arc::new(raw)).await?;
-        let verbose = args.verbose;
-        let progress: ProgressSink = Arc::new(move |p| match p {
-            Progress::Trace(line) if verbose => {
-                eprintln!("{}", crate::sanitize::clean_line(&line.display()))
-            }
-            Progress::Stage(stage) if verbose => eprintln!("wirepost: {stage}"),
-            _ => {}
-        });
+        let progress = progress_printer(args.verbose);
         match send::send_queued(store, account, id, progress).await {
             Ok(sent) => {
                 for warning in &sent.warnings {
@@ -139,6 +210,15 @@ fn try_run(config: &Config, paths: &Paths, args: SendArgs) -> Result<SendStatus,
                 } else {
                     SendStatus::Partial
                 })
+            }
+            Err(failure) if failure.delivery_unknown => {
+                eprintln!(
+                    "wirepost: delivery unknown: the connection broke after the whole message \
+                     was sent, before the server confirmed it ({}); kept in the Outbox and not \
+                     sent again automatically (resend it or file it as sent in the Outbox view)",
+                    failure.summary
+                );
+                Ok(SendStatus::Unknown)
             }
             Err(failure) => {
                 for refusal in &failure.refused {

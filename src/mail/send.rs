@@ -2,10 +2,14 @@
 //! interface and the headless `wirepost send`: formatted and saved to the
 //! local Outbox first, submitted over SMTP, then filed in Sent (locally,
 //! and on the IMAP server when the account has one). A failure at any step
-//! leaves the message in the Outbox, ready to retry.
+//! leaves the message in the Outbox, ready to retry — except a break after
+//! the whole message went out, which marks it "delivery unknown" until the
+//! user decides (see `outbox_marks`).
 
 use super::draft::{BuildOptions, Draft};
 use super::folders::{self, DRAFTS, OUTBOX};
+use super::outbox_marks::{self, DeliveryUnknown};
+pub use super::outbox_queue::{QueueReport, discard, file_as_delivered, send_all_queued};
 use super::smtp::{self, Delivery, SendFailure, SmtpSettings, TraceLine, TraceSink};
 use crate::config::Account;
 use crate::store::{Flags, MessageId, Store};
@@ -31,7 +35,7 @@ pub struct Sent {
     pub warnings: Vec<String>,
 }
 
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {
     tokio::task::spawn_blocking(work)
@@ -65,53 +69,181 @@ pub async fn queue(store: Store, account: String, raw: Arc<Vec<u8>>) -> Result<M
 }
 
 /// Sends the Outbox message `id` and files it in Sent. On failure the
-/// message stays in the Outbox.
+/// message stays in the Outbox; when the connection broke after the whole
+/// message went out (the server may have it), it is marked "delivery
+/// unknown" and this refuses to send it again: only [`resend_unknown`],
+/// which the user asks for explicitly, does.
 pub async fn send_queued(
     store: Store,
     account: Account,
     id: MessageId,
     progress: ProgressSink,
 ) -> Result<Sent, SendFailure> {
-    let fail = |e: String| SendFailure {
-        summary: e,
+    send(store, account, id, progress, false).await
+}
+
+/// Sends an Outbox message whose delivery is unknown once more, because
+/// the user chose to (it may arrive twice).
+pub async fn resend_unknown(
+    store: Store,
+    account: Account,
+    id: MessageId,
+    progress: ProgressSink,
+) -> Result<Sent, SendFailure> {
+    send(store, account, id, progress, true).await
+}
+
+/// The reason on the mark of a send that has not come back (yet).
+const INTERRUPTED: &str = "wirepost stopped while the server was taking the message";
+
+fn failure(summary: String) -> SendFailure {
+    SendFailure {
+        summary,
         transient: false,
         refused: Vec::new(),
-    };
-    let raw = {
+        delivery_unknown: false,
+    }
+}
+
+async fn send(
+    store: Store,
+    account: Account,
+    id: MessageId,
+    progress: ProgressSink,
+    resend_unknown: bool,
+) -> Result<Sent, SendFailure> {
+    let (raw, mark) = {
         let store = store.clone();
-        blocking(move || folders::read(&store, id))
-            .await
-            .map_err(fail)?
+        blocking(move || {
+            let raw = folders::read(&store, id)?;
+            let mark = outbox_marks::get(&store, &raw);
+            Ok((raw, mark))
+        })
+        .await
+        .map_err(failure)?
     };
-    let envelope = smtp::envelope_of(&raw).map_err(fail)?;
+    if let Some(mark) = mark.clone().filter(|_| !resend_unknown) {
+        let mut refusal = failure(format!(
+            "not sent again: its delivery is unknown ({}); resend it or file it as sent",
+            mark.reason
+        ));
+        refusal.delivery_unknown = true;
+        return Err(refusal);
+    }
+    let envelope = smtp::envelope_of(&raw).map_err(failure)?;
     let wire = smtp::without_bcc(&raw);
     progress(Progress::Stage("looking up the password".into()));
     let settings = {
         let account = account.clone();
         blocking(move || SmtpSettings::for_account(&account))
             .await
-            .map_err(fail)?
+            .map_err(failure)?
     };
     progress(Progress::Stage(format!("sending {} bytes", wire.len())));
     let trace_progress = progress.clone();
     let sink: TraceSink = Arc::new(move |line| trace_progress(Progress::Trace(line)));
-    let delivery = smtp::submit(&settings, &envelope, &wire, sink).await?;
+    let raw = Arc::new(raw);
+    // Marked before the message goes out, so that a program killed while
+    // the server may be taking it finds it marked when it starts again.
+    let in_flight: smtp::BeforeData = {
+        let (store, raw) = (store.clone(), raw.clone());
+        Box::new(move || {
+            Box::pin(async move {
+                let mark = DeliveryUnknown::now(INTERRUPTED);
+                blocking(move || outbox_marks::mark_in_flight(&store, &raw, &mark)).await
+            })
+        })
+    };
+    let result = smtp::submit_with(&settings, &envelope, &wire, sink, Some(in_flight)).await;
+    let delivery = match result {
+        Ok(delivery) => delivery,
+        Err(mut failed) => {
+            let previous = mark.filter(|_| resend_unknown);
+            let marked = settle_mark(store.clone(), raw.clone(), &failed, previous).await;
+            if let Err(e) = marked {
+                failed.summary.push_str(&format!("; {e}"));
+            }
+            if failed.delivery_unknown
+                && let Some(sent) = super::sent_check::found_on_server(
+                    &store, &account, id, &raw, &envelope, &progress,
+                )
+                .await
+            {
+                return Ok(sent);
+            }
+            return Err(failed);
+        }
+    };
+    let (sent_id, warnings) = file_sent(store, &account, id, raw, &progress).await;
+    Ok(Sent {
+        delivery,
+        sent_id,
+        warnings,
+    })
+}
+
+/// The Outbox mark after a failed send: the new "delivery unknown", the
+/// first attempt's mark again after a failed resend (it does not settle
+/// the first attempt), or none (the server did not take it).
+async fn settle_mark(
+    store: Store,
+    raw: Arc<Vec<u8>>,
+    failed: &SendFailure,
+    previous: Option<DeliveryUnknown>,
+) -> Result<(), String> {
+    let mark = match previous {
+        _ if failed.delivery_unknown => Some(DeliveryUnknown::now(failed.summary.clone())),
+        previous => previous,
+    };
+    blocking(move || match mark {
+        Some(mark) => outbox_marks::mark(&store, &raw, &mark),
+        None => outbox_marks::clear(&store, &raw),
+    })
+    .await
+}
+
+/// After the server took Outbox message `id` (or the user says it did):
+/// moves it to Sent, clears its delivery-unknown mark and copies it to
+/// the server's Sent folder when the server does not do that itself.
+pub(super) async fn file_sent(
+    store: Store,
+    account: &Account,
+    id: MessageId,
+    raw: Arc<Vec<u8>>,
+    progress: &ProgressSink,
+) -> (Option<MessageId>, Vec<String>) {
     let mut warnings = Vec::new();
     progress(Progress::Stage("filing in Sent".into()));
     let sent_id = {
-        let (store, name) = (store.clone(), account.name.clone());
-        match blocking(move || folders::file_as_sent(&store, &name, id)).await {
-            Ok(id) => Some(id),
-            Err(e) => {
-                warnings.push(e);
-                None
+        let (store, name, raw) = (store.clone(), account.name.clone(), raw.clone());
+        blocking(move || match folders::file_as_sent(&store, &name, id) {
+            Ok(sent) => {
+                // Filed: a mark left behind names no Outbox message.
+                if let Err(e) = outbox_marks::clear(&store, &raw) {
+                    tracing::warn!("{e}");
+                }
+                Ok(Ok(sent))
             }
-        }
+            Err(e) => {
+                // Still in the Outbox, but delivered: marked, so that
+                // nothing sends it again; `m` files it once the disk
+                // allows.
+                let mark = DeliveryUnknown::now(format!("delivered, but not filed in Sent: {e}"));
+                Ok(match outbox_marks::mark(&store, &raw, &mark) {
+                    Ok(()) => Err(e),
+                    Err(also) => Err(format!("{e}; {also}")),
+                })
+            }
+        })
+        .await
+        .and_then(|filed| filed)
+        .map_err(|e| warnings.push(e))
+        .ok()
     };
     if account.imap.is_some() && !account.server_saves_sent {
         let folder = account.sent_folder.clone().unwrap_or_else(|| "Sent".into());
         progress(Progress::Stage(format!("copying to the server's {folder}")));
-        if let Err(e) = super::imap_append::append(&account, &folder, &raw, &["\\Seen"]).await {
+        if let Err(e) = super::imap_append::append(account, &folder, &raw, &["\\Seen"]).await {
             warnings.push(format!(
                 "sent, but not copied to the server's {folder}: {e}"
             ));
@@ -120,11 +252,7 @@ pub async fn send_queued(
     for warning in &warnings {
         tracing::warn!("{warning}");
     }
-    Ok(Sent {
-        delivery,
-        sent_id,
-        warnings,
-    })
+    (sent_id, warnings)
 }
 
 /// Saves the draft in the local Drafts folder (replacing `previous`) and,

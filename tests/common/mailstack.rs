@@ -115,6 +115,22 @@ impl Mailstack {
         assert!(status.success(), "mailstack reset {user} failed");
     }
 
+    /// Whether Postfix has nothing queued (so what its mailboxes hold is
+    /// final). Other tests' mail counts too: wait for this, don't assert it.
+    pub fn postfix_idle(&self) -> bool {
+        fn empty(dir: &std::path::Path) -> bool {
+            std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .all(|e| e.path().is_dir() && empty(&e.path()))
+        }
+        let queue = self.state.join("postfix/queue");
+        ["maildrop", "incoming", "active", "deferred", "hold"]
+            .iter()
+            .all(|dir| empty(&queue.join(dir)))
+    }
+
     /// Writes `count` messages of about `size` bytes into `user`'s INBOX.
     pub fn seed(&self, user: &str, count: usize, size: usize) {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/mailstack");

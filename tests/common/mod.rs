@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod dot_cut_proxy;
 pub mod fault_proxy;
 pub mod fuzz;
 pub mod mailstack;

@@ -85,6 +85,7 @@ impl App {
                     Ok(summary) => {
                         if let Some(id) = id {
                             state.outbox_errors.remove(&id);
+                            state.outbox_unknown.remove(&id);
                         }
                         LastSend::Sent { summary }
                     }
@@ -115,9 +116,38 @@ impl App {
                     None => {}
                 }
             }
-            ComposeEvent::Folder { entries, .. } => {
+            ComposeEvent::Folder {
+                entries, unknown, ..
+            } => {
                 state.folder_selected = state.folder_selected.min(entries.len().saturating_sub(1));
                 state.folder_entries = entries;
+                if state.view == View::Folder(super::FolderKind::Outbox) {
+                    state.outbox_unknown = unknown;
+                }
+            }
+            ComposeEvent::DeliveryUnknown { id, mark, .. } => {
+                state.sending = None;
+                state.outbox_errors.remove(&id);
+                state.last_send = Some(LastSend::Unknown {
+                    reason: mark.reason.clone(),
+                });
+                state.outbox_unknown.insert(id, mark);
+                if let View::Folder(kind) = state.view {
+                    self.dirty = true;
+                    return self.show_folder(kind);
+                }
+            }
+            ComposeEvent::FiledAsSent { id, warnings } => {
+                state.folder_entries.retain(|e| e.id != id);
+                state.outbox_unknown.remove(&id);
+                state.outbox_errors.remove(&id);
+                state.folder_selected = state
+                    .folder_selected
+                    .min(state.folder_entries.len().saturating_sub(1));
+                match warnings.first() {
+                    Some(w) => self.status.set(Level::Warning, w),
+                    None => self.status.set(Level::Info, "filed in Sent"),
+                }
             }
             ComposeEvent::Opened { id, draft, .. } => {
                 let config = self.config.clone();
@@ -139,6 +169,7 @@ impl App {
             ComposeEvent::Deleted { id } => {
                 state.folder_entries.retain(|e| e.id != id);
                 state.outbox_errors.remove(&id);
+                state.outbox_unknown.remove(&id);
                 if state.stored_as == Some(id) {
                     state.stored_as = None;
                 }

@@ -7,6 +7,7 @@ mod update;
 
 use crate::config::{Account, Config};
 use crate::mail::draft::{Attachment, Draft};
+use crate::mail::outbox_marks::DeliveryUnknown;
 use crate::mail::reply::Identity;
 use crate::mail::smtp::TraceLine;
 use crate::store::{FolderEntry, MessageId};
@@ -102,6 +103,11 @@ pub enum LastSend {
         error: String,
         refused: Vec<crate::mail::smtp::Refusal>,
     },
+    /// The connection broke after the whole message went out: the server
+    /// may or may not have it.
+    Unknown {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +148,12 @@ pub struct ComposeState {
     pub folder_selected: usize,
     /// The last error per Outbox message, from sends in this session.
     pub outbox_errors: HashMap<MessageId, String>,
+    /// Outbox messages whose delivery is unknown (kept in the store, so
+    /// they survive a restart); never sent again without asking.
+    pub outbox_unknown: HashMap<MessageId, DeliveryUnknown>,
+    /// The Outbox message of unknown delivery the user asked to send
+    /// again; a second `r` (or enter) confirms.
+    pub confirm_resend: Option<MessageId>,
 }
 
 fn line_input(placeholder: &str) -> TextArea<'static> {
@@ -196,6 +208,8 @@ impl Default for ComposeState {
             folder_entries: Vec::new(),
             folder_selected: 0,
             outbox_errors: HashMap::new(),
+            outbox_unknown: HashMap::new(),
+            confirm_resend: None,
         }
     }
 }
@@ -346,5 +360,7 @@ impl ComposeState {
     }
 }
 
+#[cfg(test)]
+mod outbox_tests;
 #[cfg(test)]
 mod tests;

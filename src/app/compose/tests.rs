@@ -238,6 +238,7 @@ fn outbox_lists_and_retries() {
             subject: "s".into(),
             size: 10,
         }],
+        unknown: std::collections::HashMap::new(),
     }));
     let commands = app.update(key(KeyCode::Char('r')));
     assert!(matches!(

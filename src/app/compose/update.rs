@@ -28,6 +28,16 @@ impl App {
         let commands = match (self.compose.view, action) {
             (_, Action::ComposeOutbox) => self.show_folder(FolderKind::Outbox),
             (_, Action::ComposeDrafts) => self.show_folder(FolderKind::Drafts),
+            (_, Action::ComposeSendAll) => {
+                let account = self.compose.account(&self.config)?.clone();
+                self.status.set(
+                    Level::Info,
+                    "sending the Outbox (messages of unknown delivery stay)",
+                );
+                self.start_send(ComposeCommand::SendAll {
+                    account: AccountConfig(account),
+                })
+            }
             (_, Action::ComposeToggleTrace) => {
                 self.compose.show_trace = !self.compose.show_trace;
                 Vec::new()
@@ -127,6 +137,24 @@ impl App {
             .get(state.folder_selected)
             .map(|e| e.id);
         let account = state.account(&self.config)?.clone();
+        // A pending "send again anyway?" is answered by the next key.
+        if let Some(pending) = state.confirm_resend.take() {
+            match action {
+                Action::ComposeRetry | Action::Confirm => {
+                    return Some(self.start_send(ComposeCommand::ResendUnknown {
+                        account: AccountConfig(account),
+                        id: pending,
+                    }));
+                }
+                _ => {
+                    self.status.set(Level::Info, "not sent again");
+                    if action == Action::Cancel {
+                        return Some(Vec::new());
+                    }
+                }
+            }
+        }
+        let state = &mut self.compose;
         match action {
             Action::Cancel => state.view = View::Form,
             Action::ScrollDown => {
@@ -151,11 +179,33 @@ impl App {
             }
             Action::ComposeRetry if kind == FolderKind::Outbox => {
                 let id = selected?;
-                self.compose.last_send = Some(LastSend::Running {
-                    stage: "starting".into(),
-                });
-                self.compose.trace.clear();
-                return Some(compose(ComposeCommand::Retry {
+                if let Some(mark) = state.outbox_unknown.get(&id) {
+                    let since = crate::mailview::format_date(mark.since);
+                    state.confirm_resend = Some(id);
+                    self.status.set(
+                        Level::Warning,
+                        &format!(
+                            "delivery unknown since {since}: the recipients may have it already. \
+                             r or enter sends it again anyway, esc keeps it"
+                        ),
+                    );
+                    return Some(Vec::new());
+                }
+                return Some(self.start_send(ComposeCommand::Retry {
+                    account: AccountConfig(account),
+                    id,
+                }));
+            }
+            Action::ComposeFileAsSent if kind == FolderKind::Outbox => {
+                let id = selected?;
+                if !state.outbox_unknown.contains_key(&id) {
+                    self.status.set(
+                        Level::Warning,
+                        "only a message of unknown delivery can be filed as sent; r sends it",
+                    );
+                    return Some(Vec::new());
+                }
+                return Some(compose(ComposeCommand::FileAsSent {
                     account: AccountConfig(account),
                     id,
                 }));
@@ -169,6 +219,14 @@ impl App {
         Some(Vec::new())
     }
 
+    fn start_send(&mut self, command: ComposeCommand) -> Vec<Command> {
+        self.compose.last_send = Some(LastSend::Running {
+            stage: "starting".into(),
+        });
+        self.compose.trace.clear();
+        compose(command)
+    }
+
     pub(super) fn show_folder(&mut self, kind: FolderKind) -> Vec<Command> {
         let Some(account) = self.compose.account(&self.config) else {
             return Vec::new();
@@ -176,6 +234,7 @@ impl App {
         let account = account.name.clone();
         self.compose.view = View::Folder(kind);
         self.compose.editing = false;
+        self.compose.confirm_resend = None;
         self.compose.folder_selected = 0;
         self.compose.folder_entries.clear();
         compose(ComposeCommand::ListFolder {

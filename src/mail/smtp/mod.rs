@@ -111,6 +111,10 @@ pub struct SendFailure {
     pub transient: bool,
     /// Recipients refused one by one, when that is why.
     pub refused: Vec<Refusal>,
+    /// The connection broke (or timed out) after the end of the message
+    /// went out and before the server's reply to it came back: the server
+    /// may have queued it. Sending it again may deliver it twice.
+    pub delivery_unknown: bool,
 }
 
 impl SendFailure {
@@ -119,6 +123,7 @@ impl SendFailure {
             summary: summary.into(),
             transient,
             refused: Vec::new(),
+            delivery_unknown: false,
         }
     }
 
@@ -152,6 +157,12 @@ async fn step<T>(
     }
 }
 
+/// Runs once the server is ready for the message (its 354 to DATA came)
+/// and before the message goes out. An error stops the send there, with
+/// nothing delivered.
+pub type BeforeData =
+    Box<dyn FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send>;
+
 /// Connects, secures, logs in, submits `message` for `envelope` and quits.
 ///
 /// Returns per-recipient results when at least one recipient was
@@ -162,6 +173,18 @@ pub async fn submit(
     envelope: &Envelope,
     message: &[u8],
     sink: TraceSink,
+) -> Result<Delivery, SendFailure> {
+    submit_with(settings, envelope, message, sink, None).await
+}
+
+/// [`submit`], with `before_data` run when the server is ready for the
+/// message (to record that a send is in flight).
+pub async fn submit_with(
+    settings: &SmtpSettings,
+    envelope: &Envelope,
+    message: &[u8],
+    sink: TraceSink,
+    before_data: Option<BeforeData>,
 ) -> Result<Delivery, SendFailure> {
     let trace = TraceRecorder::new(sink);
     let address = format!("{}:{}", settings.host, settings.port);
@@ -222,12 +245,22 @@ pub async fn submit(
         let reply = step("EHLO", conn.command(Ehlo::new(hello.clone()))).await?;
         info = ServerInfo::from_response(&reply).map_err(|e| SendFailure::smtp("EHLO", &e))?;
     }
-    let result = login_and_send(&mut conn, &info, settings, envelope, message).await;
-    match &result {
+    let mut result =
+        login_and_send(&mut conn, &info, settings, envelope, message, before_data).await;
+    match &mut result {
         Ok(_) => {
             let _ = step("QUIT", conn.command(Quit)).await;
         }
-        Err(_) => conn.abort().await,
+        Err(failure) => {
+            // lettre does not say at which point a connection broke; the
+            // bytes on the wire do.
+            if stream.end_of_data_unanswered() {
+                failure.delivery_unknown = true;
+                failure.transient = false;
+                stream.note("no reply to the end of the message: delivery unknown");
+            }
+            conn.abort().await
+        }
     }
     result
 }
@@ -261,6 +294,7 @@ async fn login_and_send(
     settings: &SmtpSettings,
     envelope: &Envelope,
     message: &[u8],
+    before_data: Option<BeforeData>,
 ) -> Result<Delivery, SendFailure> {
     let credentials = match &settings.login {
         Login::None => None,
@@ -327,6 +361,11 @@ async fn login_and_send(
         return Err(failure);
     }
     step("DATA", conn.command(Data)).await?;
+    if let Some(before_data) = before_data {
+        before_data()
+            .await
+            .map_err(|e| SendFailure::new(e, false))?;
+    }
     let reply = step("sending the message", conn.message(message)).await?;
     Ok(Delivery {
         accepted,

@@ -112,6 +112,12 @@ impl SmtpStream {
         Ok(())
     }
 
+    /// The final "." of a message went out and its reply has not come
+    /// back (see `TraceRecorder::end_of_data_unanswered`).
+    pub fn end_of_data_unanswered(&self) -> bool {
+        self.lock().trace.end_of_data_unanswered()
+    }
+
     pub fn is_encrypted(&self) -> bool {
         matches!(self.lock().inner, Inner::Tls(_))
     }

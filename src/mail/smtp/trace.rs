@@ -49,8 +49,8 @@ const MAX_LINE_BYTES: usize = 4096;
 /// Turns the bytes of both directions into redacted lines.
 pub struct TraceRecorder {
     sink: TraceSink,
-    client: Vec<u8>,
-    server: Vec<u8>,
+    client: LineBuffer,
+    server: LineBuffer,
     /// After "AUTH": client lines are credentials until a non-334 reply.
     in_auth: bool,
     /// "DATA" was sent; a 354 reply starts the message.
@@ -58,19 +58,31 @@ pub struct TraceRecorder {
     /// Between 354 and the final ".": count, never show.
     data_bytes: Option<u64>,
     data_tail: [u8; 5],
+    /// The final "." was written and no complete reply has come back:
+    /// from here on the server may have queued the message.
+    end_of_data_unanswered: bool,
 }
 
 impl TraceRecorder {
     pub fn new(sink: TraceSink) -> TraceRecorder {
         TraceRecorder {
             sink,
-            client: Vec::new(),
-            server: Vec::new(),
+            client: LineBuffer::default(),
+            server: LineBuffer::default(),
             in_auth: false,
             data_requested: false,
             data_bytes: None,
             data_tail: [0; 5],
+            end_of_data_unanswered: false,
         }
+    }
+
+    /// Whether the end of the message ("\r\n.\r\n") went out and the
+    /// server's whole reply to it has not come back. A connection lost in
+    /// that state leaves the delivery unknown: the server may have queued
+    /// the message without the client hearing so.
+    pub fn end_of_data_unanswered(&self) -> bool {
+        self.end_of_data_unanswered
     }
 
     pub fn note(&self, text: impl Into<String>) {
@@ -83,21 +95,19 @@ impl TraceRecorder {
             self.data(bytes);
             return;
         }
-        self.client.extend_from_slice(bytes);
-        while let Some(line) = take_line(&mut self.client) {
+        for line in self.client.push(bytes) {
             let shown = self.redact_client(&line);
             self.emit(Direction::Client, shown);
         }
-        self.client.truncate(MAX_LINE_BYTES);
     }
 
     /// Bytes the server sent.
     pub fn received(&mut self, bytes: &[u8]) {
-        self.server.extend_from_slice(bytes);
-        while let Some(line) = take_line(&mut self.server) {
+        for line in self.server.push(bytes) {
             let code = line.get(..3).unwrap_or_default().to_string();
             let last = line.as_bytes().get(3) != Some(&b'-');
             if last {
+                self.end_of_data_unanswered = false;
                 if self.in_auth && code != "334" {
                     self.in_auth = false;
                 }
@@ -110,7 +120,6 @@ impl TraceRecorder {
             }
             self.emit(Direction::Server, line);
         }
-        self.server.truncate(MAX_LINE_BYTES);
     }
 
     fn redact_client(&mut self, line: &str) -> String {
@@ -145,6 +154,7 @@ impl TraceRecorder {
             let size = count.saturating_sub(5);
             self.data_bytes = None;
             self.data_tail = [0; 5];
+            self.end_of_data_unanswered = true;
             self.emit(Direction::Client, format!("<message, {size} bytes>"));
             self.emit(Direction::Client, ".".into());
         }
@@ -155,12 +165,37 @@ impl TraceRecorder {
     }
 }
 
-/// Removes and returns the first complete line (without CRLF).
-fn take_line(buffer: &mut Vec<u8>) -> Option<String> {
-    let end = buffer.iter().position(|&b| b == b'\n')?;
-    let line: Vec<u8> = buffer.drain(..=end).collect();
-    let text = String::from_utf8_lossy(&line);
-    Some(text.trim_end_matches(['\r', '\n']).to_string())
+/// The partial line of one direction. A line longer than
+/// `MAX_LINE_BYTES` keeps its first `MAX_LINE_BYTES` and loses the rest up
+/// to its line feed, however the bytes were cut into reads (so the trace
+/// never depends on how TCP split them).
+#[derive(Default)]
+struct LineBuffer {
+    partial: Vec<u8>,
+}
+
+impl LineBuffer {
+    /// Takes more bytes; returns the lines they complete (without CRLF).
+    fn push(&mut self, mut bytes: &[u8]) -> Vec<String> {
+        let mut lines = Vec::new();
+        while !bytes.is_empty() {
+            let end = bytes.iter().position(|&b| b == b'\n');
+            let piece = &bytes[..end.unwrap_or(bytes.len())];
+            let room = MAX_LINE_BYTES.saturating_sub(self.partial.len());
+            self.partial
+                .extend_from_slice(&piece[..piece.len().min(room)]);
+            match end {
+                Some(at) => {
+                    let line = std::mem::take(&mut self.partial);
+                    let text = String::from_utf8_lossy(&line);
+                    lines.push(text.trim_end_matches('\r').to_string());
+                    bytes = &bytes[at + 1..];
+                }
+                None => break,
+            }
+        }
+        lines
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +252,66 @@ mod tests {
                 "S: 250 2.0.0 Ok: queued as 1234"
             ]
         );
+    }
+
+    #[test]
+    fn knows_when_the_end_of_data_is_out_and_unanswered() {
+        let (mut r, _) = recorder();
+        r.sent(b"MAIL FROM:<a@b>\r\n");
+        assert!(!r.end_of_data_unanswered());
+        r.received(b"250 ok\r\n");
+        r.sent(b"DATA\r\n");
+        r.received(b"354 go ahead\r\n");
+        // The whole body, a stuffed "." line included, is not the end.
+        r.sent(b"Subject: x\r\n\r\n..\r\nbody\r\n");
+        assert!(!r.end_of_data_unanswered());
+        r.sent(b"\r\n.");
+        assert!(
+            !r.end_of_data_unanswered(),
+            "the dot is not out until its line end"
+        );
+        r.sent(b"\r\n");
+        assert!(r.end_of_data_unanswered());
+        // Half a reply, or only continuation lines, answer nothing yet.
+        r.received(b"250-2.0.0 Ok\r\n25");
+        assert!(r.end_of_data_unanswered());
+        r.received(b"0 queued as 1234\r\n");
+        assert!(!r.end_of_data_unanswered());
+    }
+
+    #[test]
+    fn a_refusal_of_the_message_is_an_answer() {
+        let (mut r, _) = recorder();
+        r.sent(b"DATA\r\n");
+        r.received(b"354 go\r\n");
+        r.sent(b"x\r\n.\r\n");
+        assert!(r.end_of_data_unanswered());
+        r.received(b"554 5.7.1 spam\r\n");
+        assert!(!r.end_of_data_unanswered());
+    }
+
+    /// Found by fuzzing (libFuzzer `smtp_trace`): a server line longer
+    /// than the cap came out differently depending on how it was split
+    /// into reads (the first 4 KiB plus whatever the last read held).
+    #[test]
+    fn an_overlong_line_is_cut_the_same_however_it_arrives() {
+        let mut line = b"250-".to_vec();
+        line.extend((0..10_000u32).map(|i| b'a' + (i % 26) as u8));
+        line.extend_from_slice(b"\r\n250 ok\r\n");
+        let trace = |chunk: usize| {
+            let (mut r, lines) = recorder();
+            for piece in line.chunks(chunk) {
+                r.received(piece);
+            }
+            lines.lock().unwrap().clone()
+        };
+        let whole = trace(line.len());
+        assert_eq!(whole.len(), 2);
+        assert_eq!(whole[0].len(), "S: ".len() + MAX_LINE_BYTES);
+        assert_eq!(whole[1], "S: 250 ok");
+        for chunk in [1, 7, 100, 4096, 4097, 5000] {
+            assert_eq!(trace(chunk), whole, "cut into {chunk}-byte reads");
+        }
     }
 
     #[test]

@@ -33,7 +33,13 @@ pub fn render(
             theme.dim(),
         )));
     }
+    // The first line of the selected entry (entries may take more than
+    // one line), to keep it in view.
+    let mut selected_line = 0;
     for (i, entry) in state.folder_entries.iter().enumerate() {
+        if i == state.folder_selected {
+            selected_line = lines.len();
+        }
         let style = if i == state.folder_selected {
             Style::new().add_modifier(Modifier::REVERSED)
         } else {
@@ -45,32 +51,69 @@ pub fn render(
             &entry.subject
         };
         let width = list.width as usize;
+        let unknown = state.outbox_unknown.get(&entry.id);
+        // A message of unknown delivery is flagged in its own column, so
+        // it stands out even where its detail line is scrolled away.
+        let badge = if unknown.is_some() { "? " } else { "  " };
         let to_cols = (width / 3).min(30);
-        let subject_cols = width.saturating_sub(to_cols + 9 + 4);
+        let subject_cols = width.saturating_sub(to_cols + 9 + 4 + badge.len());
+        let row = format!(
+            "{badge}{}  {}  {:>9}",
+            fit(&clean_line(&entry.to), to_cols),
+            fit(&clean_line(subject), subject_cols),
+            human_size(entry.size)
+        );
         lines.push(Line::from(Span::styled(
-            format!(
-                "{}  {}  {:>9}",
-                fit(&clean_line(&entry.to), to_cols),
-                fit(&clean_line(subject), subject_cols),
-                human_size(entry.size)
-            ),
-            style,
+            row,
+            match unknown {
+                Some(_) => style.fg(theme.error).add_modifier(Modifier::BOLD),
+                None => style,
+            },
         )));
-        if let Some(error) = state.outbox_errors.get(&entry.id) {
+        if let Some(mark) = unknown {
+            let pending = state.confirm_resend == Some(entry.id);
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "    delivery unknown since {}: {}",
+                    crate::mailview::format_date(mark.since),
+                    clean_line(&mark.reason)
+                ),
+                Style::new().fg(theme.error),
+            )));
+            lines.push(Line::from(Span::styled(
+                if pending {
+                    "    send it again anyway? r or enter: yes, esc: no".to_string()
+                } else {
+                    "    the server may have it: not sent again unless you press r".to_string()
+                },
+                if pending {
+                    theme.key().add_modifier(Modifier::BOLD)
+                } else {
+                    theme.dim()
+                },
+            )));
+        } else if let Some(error) = state.outbox_errors.get(&entry.id) {
             lines.push(Line::from(Span::styled(
                 format!("    last try: {}", clean_line(error)),
                 Style::new().fg(theme.error),
             )));
         }
     }
-    let skip = state
-        .folder_selected
-        .saturating_sub(list.height.saturating_sub(1) as usize);
+    let skip = selected_line.saturating_sub(list.height.saturating_sub(1) as usize);
     frame.render_widget(Paragraph::new(lines).scroll((skip as u16, 0)), list);
     let keys: &[(&str, &str)] = match kind {
+        FolderKind::Outbox if !state.outbox_unknown.is_empty() => &[
+            ("enter", "edit"),
+            ("r", "send again"),
+            ("R", "send all"),
+            ("m", "file as sent"),
+            ("x", "delete"),
+            ("esc", "back"),
+        ],
         FolderKind::Outbox => &[
             ("enter", "edit"),
             ("r", "send again"),
+            ("R", "send all"),
             ("x", "delete"),
             ("esc", "back"),
         ],

@@ -242,6 +242,21 @@ fn last_send_lines(state: &ComposeState, theme: &Theme) -> Vec<Line<'static>> {
             }
             lines
         }
+        LastSend::Unknown { reason } => vec![
+            Line::from(Span::styled(
+                "Delivery unknown: the connection broke after the whole message went out."
+                    .to_string(),
+                Style::new().fg(theme.error).add_modifier(Modifier::BOLD),
+            )),
+            Line::from(Span::styled(
+                format!(
+                    "The server may have it. Kept in the Outbox (o), not sent again unless you \
+                     ask: {}",
+                    clean_line(reason)
+                ),
+                Style::new().fg(theme.error),
+            )),
+        ],
         LastSend::Failed { error, refused } => {
             let mut lines = vec![Line::from(Span::styled(
                 format!("Not sent, kept in the Outbox (o): {}", clean_line(error)),

@@ -101,3 +101,32 @@ fn compose_outbox_with_last_error() {
         .insert(3, "535 5.7.8 Error: authentication failed".into());
     insta::assert_snapshot!(draw(&app, 80, 12).backend());
 }
+
+#[test]
+fn compose_outbox_with_delivery_unknown() {
+    use crate::mail::outbox_marks::DeliveryUnknown;
+    let mut app = app();
+    app.compose.view = View::Folder(FolderKind::Outbox);
+    let entry = |id, subject: &str| crate::store::FolderEntry {
+        id,
+        date: 0,
+        to: "ann@example.com".into(),
+        subject: subject.into(),
+        size: 2048,
+    };
+    app.compose.folder_entries = vec![entry(3, "minutes"), entry(4, "report")];
+    app.compose.outbox_unknown.insert(
+        3,
+        DeliveryUnknown {
+            since: 1_790_000_000,
+            reason: "sending the message: timed out".into(),
+        },
+    );
+    app.compose.last_send = Some(LastSend::Unknown {
+        reason: "sending the message: timed out".into(),
+    });
+    insta::assert_snapshot!("outbox_unknown", draw(&app, 80, 12).backend());
+    // After r: the confirmation is asked on the message's own lines.
+    app.compose.confirm_resend = Some(3);
+    insta::assert_snapshot!("outbox_unknown_confirm", draw(&app, 80, 12).backend());
+}

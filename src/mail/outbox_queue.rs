@@ -1,0 +1,76 @@
+//! The Outbox as a whole: sending everything that waits (but messages of
+//! unknown delivery), filing one of those in Sent on the user's word,
+//! discarding one.
+
+use super::folders::{self, OUTBOX};
+use super::outbox_marks::{self, DeliveryUnknown};
+use super::send::{Progress, ProgressSink, Sent, blocking, file_sent, send_queued};
+use super::smtp::SendFailure;
+use crate::config::Account;
+use crate::store::{MessageId, Store};
+use std::sync::Arc;
+
+/// The user says Outbox message `id`, of unknown delivery, did arrive:
+/// it is filed in Sent as if the server had confirmed it.
+pub async fn file_as_delivered(
+    store: Store,
+    account: Account,
+    id: MessageId,
+    progress: ProgressSink,
+) -> Result<(Option<MessageId>, Vec<String>), String> {
+    let raw = {
+        let store = store.clone();
+        blocking(move || folders::read(&store, id)).await?
+    };
+    Ok(file_sent(store, &account, id, Arc::new(raw), &progress).await)
+}
+
+/// Removes Outbox (or Drafts) message `id` and any mark it has.
+pub async fn discard(store: Store, id: MessageId) -> Result<(), String> {
+    blocking(move || {
+        outbox_marks::clear_message(&store, id)?;
+        folders::remove(&store, id)
+    })
+    .await
+}
+
+/// What sending the whole Outbox did.
+#[derive(Debug, Default)]
+pub struct QueueReport {
+    pub sent: Vec<(MessageId, Sent)>,
+    pub failed: Vec<(MessageId, SendFailure)>,
+    /// Left alone: their delivery is unknown.
+    pub skipped: Vec<(MessageId, DeliveryUnknown)>,
+}
+
+/// Sends every message waiting in `account`'s Outbox, oldest first,
+/// except those whose delivery is unknown (they wait for the user).
+pub async fn send_all_queued(
+    store: Store,
+    account: Account,
+    progress: ProgressSink,
+) -> Result<QueueReport, String> {
+    let (entries, marks) = {
+        let (store, name) = (store.clone(), account.name.clone());
+        blocking(move || {
+            let entries = folders::list(&store, &name, OUTBOX)?;
+            let marks = outbox_marks::outbox_marks(&store, &name)?;
+            Ok((entries, marks))
+        })
+        .await?
+    };
+    let mut report = QueueReport::default();
+    let total = entries.len();
+    for (n, entry) in entries.into_iter().rev().enumerate() {
+        if let Some(mark) = marks.get(&entry.id) {
+            report.skipped.push((entry.id, mark.clone()));
+            continue;
+        }
+        progress(Progress::Stage(format!("message {} of {total}", n + 1)));
+        match send_queued(store.clone(), account.clone(), entry.id, progress.clone()).await {
+            Ok(sent) => report.sent.push((entry.id, sent)),
+            Err(failed) => report.failed.push((entry.id, failed)),
+        }
+    }
+    Ok(report)
+}
