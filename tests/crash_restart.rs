@@ -246,7 +246,7 @@ fn kill_during_imap_sync_then_restart_stores_each_message_once() {
         let mut child = wirepost(&config, &["sync"], dir.path()).spawn().unwrap();
         let have = walk(&inbox).len();
         let target = have + 1 + (rng.next() % (count - have) as u64) as usize;
-        if rng.next() % 10 == 0 {
+        if rng.next().is_multiple_of(10) {
             std::thread::sleep(Duration::from_millis(20 + rng.next() % 300));
         } else {
             let start = Instant::now();

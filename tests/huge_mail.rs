@@ -198,7 +198,7 @@ fn a_huge_message_opens_with_keys_answered_and_memory_bounded() {
     // Bounded: the parse holds the message and its decoded parts once,
     // the viewer a capped text; not a copy per line or per frame.
     assert!(
-        hwm_kb < (3 * raw.len() as u64 >> 10) + 128 * 1024,
+        hwm_kb < ((3 * raw.len() as u64) >> 10) + 128 * 1024,
         "peak RSS {hwm_kb} KiB for a {} byte message",
         raw.len()
     );
