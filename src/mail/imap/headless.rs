@@ -161,6 +161,14 @@ impl ProgressLine {
         let mut err = std::io::stderr().lock();
         match update {
             SyncUpdate::Folders(_) | SyncUpdate::FolderDone(_) => {}
+            SyncUpdate::FoldersCapped { listed, kept } => {
+                self.end_line(&mut err);
+                let _ = writeln!(
+                    err,
+                    "{}: the server lists {listed} folders; only the first {kept} are synced",
+                    self.account
+                );
+            }
             SyncUpdate::Folder(name) => {
                 self.end_line(&mut err);
                 self.folder = crate::sanitize::clean_line(&name);
