@@ -59,13 +59,7 @@ pub async fn sync_account(
         .map(|f| (f.local_name(), store_role(f.role)))
         .collect();
     let acc = account.to_string();
-    blocking(store, move |s| {
-        for (name, role) in &names {
-            s.ensure_folder(&acc, name, *role)?;
-        }
-        Ok(())
-    })
-    .await?;
+    blocking(store, move |s| s.ensure_folders(&acc, &names)).await?;
     updates(SyncUpdate::Folders(folders.clone()));
     super::pending::push_pending(
         &mut connected.session,
