@@ -93,11 +93,27 @@ impl MessageView {
         for header in &mut self.headers {
             cap_text(&mut header.value, VIEW_HEADER_CAP_BYTES, 0);
         }
-        cap_text(&mut self.body, VIEW_BODY_CAP_BYTES, 0);
+        cap_lines(&mut self.body, VIEW_BODY_CAP_BYTES);
         if let Some(html) = &mut self.html {
-            cap_text(html, VIEW_BODY_CAP_BYTES, 0);
+            cap_lines(html, VIEW_BODY_CAP_BYTES);
         }
     }
+}
+
+/// Like [`cap_text`] for text read as lines: cut after the last whole line
+/// that fits, the note on a line of its own.
+fn cap_lines(text: &mut String, cap: usize) {
+    if text.len() <= cap {
+        return;
+    }
+    let mut end = cap;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = text[..end].rfind('\n').unwrap_or(end);
+    let cut = text.len() - end;
+    text.truncate(end);
+    text.push_str(&format!("\n[…{} more not shown]", human_bytes(cut)));
 }
 
 /// Cuts `text` to `cap` bytes (on a character boundary) and says how much
