@@ -50,7 +50,7 @@ pub enum CliCommand {
         /// IMAP: sync every folder (the chosen one first).
         #[arg(long)]
         all: bool,
-        /// POP3: print the protocol conversation to stderr (passwords masked).
+        /// Print the protocol conversation to stderr (passwords masked).
         #[arg(long)]
         trace: bool,
     },

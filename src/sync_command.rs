@@ -52,6 +52,7 @@ pub fn run(loaded: &LoadedConfig, paths: &Paths, request: &SyncRequest) -> ExitC
             Some(&account.name),
             request.folder.as_deref(),
             request.all,
+            request.trace,
         );
         failed |= code != ExitCode::SUCCESS;
     }

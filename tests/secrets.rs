@@ -202,3 +202,138 @@ fn no_password_in_logs_traces_store_or_screen() {
     assert!(tui_files > 0, "the interface wrote no log");
     assert!(leaks.is_empty(), "the password leaked: {leaks:#?}");
 }
+
+/// One account of each login kind: POP3 USER/PASS and AUTH PLAIN, IMAP
+/// LOGIN and AUTHENTICATE PLAIN, all over TLS to Dovecot.
+fn sync_accounts(stack: &Mailstack, me: &TestUser) -> Vec<(&'static str, String)> {
+    let server = |name: &str, section: &str, port: u16, auth: &str, password: &str| {
+        format!(
+            "[[accounts]]\nname = \"{name}\"\nemail = \"{email}\"\n[accounts.{section}]\n\
+             host = \"{host}\"\nport = {port}\nsecurity = \"tls\"\nauth = \"{auth}\"\n\
+             {password}\nca_file = \"{ca}\"\n",
+            email = me.address,
+            host = stack.host,
+            ca = stack.ca.display(),
+        )
+    };
+    let env = format!("password_env = \"{PASSWORD_VAR}\"");
+    let command = format!("password_command = \"printenv {PASSWORD_VAR}\"");
+    vec![
+        (
+            "C: PASS ********",
+            server("popuser", "pop3", stack.pop3s_port, "login", &env),
+        ),
+        (
+            "C: AUTH PLAIN ********",
+            server("popplain", "pop3", stack.pop3s_port, "plain", &command),
+        ),
+        (
+            "LOGIN ***",
+            server("imaplogin", "imap", stack.imaps_port, "login", &env),
+        ),
+        (
+            "C: *** (authentication data)",
+            server("imapplain", "imap", stack.imaps_port, "plain", &command),
+        ),
+    ]
+}
+
+#[test]
+fn no_password_in_pop3_or_imap_sync_logs_traces_store_or_screen() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let me = stack.claim_user();
+    stack.seed(&me.address, 3, 2_000);
+    let forms = forms(&me);
+    let mut leaks = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = sync_accounts(&stack, &me);
+
+    // Headless: every account in one `wirepost sync --trace`, at trace level.
+    let store = dir.path().join("store");
+    let all: String = accounts.iter().map(|(_, a)| a.as_str()).collect();
+    let config = temp_config(
+        dir.path(),
+        &format!("[store]\npath = \"{}\"\n{all}", store.display()),
+    )
+    .display()
+    .to_string();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wirepost"))
+        .args(["-c", &config, "--log-level", "trace", "sync", "--trace"])
+        .env("HOME", &home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("WIREPOST_LOG", "trace")
+        .env(PASSWORD_VAR, &me.password)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    for (masked, _) in &accounts {
+        assert!(stderr.contains(masked), "no {masked:?} in:\n{stderr}");
+    }
+    find_in(&out.stdout, &forms, "sync's stdout", &mut leaks);
+    find_in(&out.stderr, &forms, "sync's stderr", &mut leaks);
+    let mut files = scan_dir(&home, &forms, &mut leaks);
+    files += scan_dir(&store, &forms, &mut leaks);
+
+    // The interface, one account at a time, with the trace on screen.
+    let mut terminal_bytes = 0;
+    for (i, (masked, account)) in accounts.iter().enumerate() {
+        let store = dir.path().join(format!("store{i}"));
+        let config_dir = dir.path().join(format!("tui{i}"));
+        std::fs::create_dir_all(&config_dir).unwrap();
+        let config = temp_config(
+            &config_dir,
+            &format!("[store]\npath = \"{}\"\n{account}", store.display()),
+        )
+        .display()
+        .to_string();
+        let mut tui = Tui::start_with(
+            &["-c", &config, "--log-level", "trace"],
+            120,
+            // Tall, so the trace pane holds the whole short conversation.
+            160,
+            &[(PASSWORD_VAR, &me.password)],
+        );
+        tui.wait_text("Sockets");
+        tui.send("3");
+        tui.wait_for("the Inbox", |s| {
+            s.contains("Accounts") || s.contains("Folders")
+        });
+        tui.send("T");
+        tui.wait_text("trace");
+        tui.send("s");
+        tui.wait_text(masked);
+        tui.wait_for("the sync to end", |s| {
+            s.contains("last sync: 3 new") || s.contains("Seed message 3 of 3")
+        });
+        find_in(tui.screen().as_bytes(), &forms, "the screen", &mut leaks);
+        // An IMAP account keeps watching its INBOX: quitting asks first.
+        let log_path = tui.home.path().join("state/wirepost/wirepost.log");
+        if account.contains("[accounts.imap]") {
+            // The IMAP account goes on syncing its other folders and then
+            // watches its INBOX; what it wrote so far (after the login and
+            // the INBOX shown) is what is searched.
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        } else {
+            tui.send("q");
+            assert_eq!(tui.wait_exit(), 0);
+        }
+        let raw = tui.raw();
+        terminal_bytes += raw.len();
+        find_in(&raw, &forms, "the terminal output", &mut leaks);
+        let log = std::fs::read_to_string(&log_path).unwrap();
+        assert!(log.contains(" TRACE "), "the log was not at trace level");
+        files += scan_dir(tui.home.path(), &forms, &mut leaks);
+        files += scan_dir(&store, &forms, &mut leaks);
+    }
+    eprintln!(
+        "secrets (sync): searched {} forms in {files} files (logs, state, stores), the output of \
+         `sync --trace` and {terminal_bytes} bytes of terminal output of four interface syncs",
+        forms.len()
+    );
+    assert!(leaks.is_empty(), "the password leaked: {leaks:#?}");
+}

@@ -22,6 +22,14 @@ use mail_parser::{Message, MessageParser};
 pub const MAX_RENDER_WIDTH: usize = 100;
 /// Nested `message/rfc822` parts are shown inline to this depth.
 const MAX_NESTING: usize = 4;
+/// The viewer lays out at most this much of a body (and of the HTML
+/// source): a 100 MB text part would otherwise cost seconds of wrapping
+/// on every resize and hundreds of MB of lines. The rest is named, not
+/// shown; `wirepost show` prints all of it.
+pub const VIEW_BODY_CAP_BYTES: usize = 4 * 1024 * 1024;
+/// One header value is shown up to this size (a 10 MB `To:` would be
+/// 100,000 lines of addresses).
+pub const VIEW_HEADER_CAP_BYTES: usize = 16 * 1024;
 
 /// A parsed message, ready to draw.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -55,14 +63,79 @@ impl MessageView {
             Some(message) => {
                 let mut view = from_message(&message, width, 0);
                 view.size = raw.len();
+                view.cap();
                 view
             }
-            None => MessageView {
-                body: String::from_utf8_lossy(raw).into_owned(),
-                size: raw.len(),
-                ..MessageView::default()
-            },
+            None => {
+                let cut = raw.len().min(VIEW_BODY_CAP_BYTES);
+                let mut body = String::from_utf8_lossy(&raw[..cut]).into_owned();
+                cap_text(&mut body, VIEW_BODY_CAP_BYTES, raw.len() - cut);
+                MessageView {
+                    body,
+                    size: raw.len(),
+                    ..MessageView::default()
+                }
+            }
         }
+    }
+
+    /// Holds every string to what the viewer shows of it.
+    fn cap(&mut self) {
+        for value in [
+            &mut self.subject,
+            &mut self.from,
+            &mut self.to,
+            &mut self.cc,
+            &mut self.date,
+        ] {
+            cap_text(value, VIEW_HEADER_CAP_BYTES, 0);
+        }
+        for header in &mut self.headers {
+            cap_text(&mut header.value, VIEW_HEADER_CAP_BYTES, 0);
+        }
+        cap_lines(&mut self.body, VIEW_BODY_CAP_BYTES);
+        if let Some(html) = &mut self.html {
+            cap_lines(html, VIEW_BODY_CAP_BYTES);
+        }
+    }
+}
+
+/// Like [`cap_text`] for text read as lines: cut after the last whole line
+/// that fits, the note on a line of its own.
+fn cap_lines(text: &mut String, cap: usize) {
+    if text.len() <= cap {
+        return;
+    }
+    let mut end = cap;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = text[..end].rfind('\n').unwrap_or(end);
+    let cut = text.len() - end;
+    text.truncate(end);
+    text.push_str(&format!("\n[…{} more not shown]", human_bytes(cut)));
+}
+
+/// Cuts `text` to `cap` bytes (on a character boundary) and says how much
+/// was left out; `more` counts bytes already cut before.
+pub fn cap_text(text: &mut String, cap: usize, more: usize) {
+    let mut end = text.len().min(cap);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = text.len() - end + more;
+    if cut == 0 {
+        return;
+    }
+    text.truncate(end);
+    text.push_str(&format!(" […{} more not shown]", human_bytes(cut)));
+}
+
+fn human_bytes(n: usize) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / (1 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KB", n as f64 / 1024.0),
+        n => format!("{n} bytes"),
     }
 }
 

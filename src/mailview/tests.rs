@@ -95,3 +95,33 @@ fn legacy_charsets_are_converted() {
     let latin = b"Content-Type: text/plain; charset=iso-8859-1\r\n\r\ncaf\xe9";
     assert_eq!(MessageView::build(latin, 80).body, "café");
 }
+
+#[test]
+fn huge_bodies_and_header_lines_are_cut_for_the_viewer() {
+    let to: Vec<String> = (0..600_000).map(|i| format!("u{i}@example.test")).collect();
+    let mut raw = format!(
+        "Subject: {}\r\nTo: {}\r\n\r\n",
+        "long ".repeat(3_000_000),
+        to.join(", ")
+    );
+    while raw.len() < 40 << 20 {
+        raw.push_str("a line of a very long body\r\n");
+    }
+    let view = MessageView::build(raw.as_bytes(), 80);
+    assert!(view.subject.len() < VIEW_HEADER_CAP_BYTES + 40);
+    assert!(
+        view.subject.ends_with("MB more not shown]"),
+        "{}",
+        &view.subject[view.subject.len() - 40..]
+    );
+    assert!(view.to.len() < VIEW_HEADER_CAP_BYTES + 40);
+    assert!(
+        view.headers
+            .iter()
+            .all(|h| h.value.len() < VIEW_HEADER_CAP_BYTES + 40)
+    );
+    assert!(view.body.len() < VIEW_BODY_CAP_BYTES + 40);
+    assert!(view.body.starts_with("a line of a very long body\n"));
+    assert!(view.body.ends_with("long body\n[…8.7 MB more not shown]"));
+    assert_eq!(view.size, raw.len());
+}

@@ -5,6 +5,12 @@ use mail_parser::{Address, HeaderValue, Message, MessageParser};
 
 /// Longest body text kept for full-text search, in bytes.
 pub const FTS_BODY_CAP_BYTES: usize = 256 * 1024;
+/// Longest subject, address list or Message-ID kept in the index, in
+/// bytes: a 10 MB header line would otherwise be copied into every list
+/// page and search. Longer values are cut at a character boundary.
+pub const FIELD_CAP_BYTES: usize = 4 * 1024;
+/// Most `References:` ids kept (the newest, which threading uses).
+const MAX_REFERENCES: usize = 100;
 /// Length of the list snippet, in characters.
 pub const SNIPPET_CHARS: usize = 160;
 
@@ -48,13 +54,16 @@ impl Envelope {
                 .date()
                 .filter(|d| d.is_valid())
                 .map(|d| d.to_timestamp()),
-            from: addresses(message.from()),
-            to: addresses(message.to()),
-            cc: addresses(message.cc()),
-            subject: message.subject().unwrap_or_default().trim().to_string(),
-            message_id: message.message_id().map(str::to_string),
-            in_reply_to: ids(message.in_reply_to()).into_iter().next_back(),
-            references: Some(ids(message.references()).join(" ")).filter(|s| !s.is_empty()),
+            from: field(&addresses(message.from())),
+            to: field(&addresses(message.to())),
+            cc: field(&addresses(message.cc())),
+            subject: field(message.subject().unwrap_or_default().trim()),
+            message_id: message.message_id().map(field),
+            in_reply_to: ids(message.in_reply_to())
+                .into_iter()
+                .next_back()
+                .map(|id| field(&id)),
+            references: Some(references(message.references())).filter(|s| !s.is_empty()),
             has_attachment: message.attachment_count() > 0,
             snippet: snippet(&body),
             body,
@@ -97,6 +106,18 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
     .into_iter()
     .filter(|id| !id.is_empty())
     .collect()
+}
+
+fn field(value: &str) -> String {
+    cap_bytes(value, FIELD_CAP_BYTES).to_string()
+}
+
+/// The newest [`MAX_REFERENCES`] ids, oldest first, space separated.
+fn references(value: &HeaderValue<'_>) -> String {
+    let all = ids(value);
+    let skip = all.len().saturating_sub(MAX_REFERENCES);
+    let kept: Vec<String> = all.into_iter().skip(skip).map(|id| field(&id)).collect();
+    kept.join(" ")
 }
 
 fn snippet(body: &str) -> String {
@@ -154,6 +175,27 @@ References: <m0@x> <m1@x>\r\n\r\nHello there\r\n> quoted\r\nbye\r\n";
         assert_eq!(env.references.as_deref(), Some("m0@x m1@x"));
         assert_eq!(env.snippet, "Hello there bye");
         assert!(!env.has_attachment);
+    }
+
+    #[test]
+    fn a_huge_header_line_is_cut_for_the_index() {
+        let subject = "word ".repeat(2_000_000);
+        let to: Vec<String> = (0..200_000).map(|i| format!("u{i}@example.test")).collect();
+        let refs: Vec<String> = (0..5_000).map(|i| format!("<r{i}@x>")).collect();
+        let raw = format!(
+            "Subject: {subject}\r\nTo: {}\r\nReferences: {}\r\n\r\nbody\r\n",
+            to.join(", "),
+            refs.join(" ")
+        );
+        let env = Envelope::parse(raw.as_bytes());
+        assert!(env.subject.starts_with("word word"));
+        assert!(env.subject.len() <= FIELD_CAP_BYTES);
+        assert!(env.to.starts_with("u0@example.test, u1@"));
+        assert!(env.to.len() <= FIELD_CAP_BYTES);
+        let kept = env.references.unwrap();
+        assert_eq!(kept.split(' ').count(), MAX_REFERENCES);
+        assert!(kept.ends_with("r4999@x"));
+        assert_eq!(env.snippet, "body");
     }
 
     #[test]

@@ -134,6 +134,22 @@ impl Store {
         Ok(())
     }
 
+    /// [`Store::ensure_folder`] for many folders in one transaction: a
+    /// server's folder list costs one commit, not one per folder.
+    pub fn ensure_folders(
+        &self,
+        account: &str,
+        folders: &[(String, Option<FolderRole>)],
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for (folder, role) in folders {
+            folder_row(&tx, &self.inner.root, account, folder, *role)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Sets the flags in the index and in the file name (`cur/…:2,FLAGS`),
     /// keeping letters wirepost does not manage (e.g. `P`).
     pub fn set_flags(&self, id: MessageId, flags: &Flags) -> Result<(), StoreError> {

@@ -402,3 +402,32 @@ fn store_handles_can_be_shared_between_threads() {
     fn shareable<T: Clone + Send + Sync + 'static>() {}
     shareable::<Store>();
 }
+
+#[test]
+fn ensure_folders_creates_many_at_once_and_keeps_existing_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .ensure_folder("acct", "INBOX", Some(FolderRole::Inbox))
+        .unwrap();
+    let mut wanted: Vec<(String, Option<FolderRole>)> =
+        (0..500).map(|i| (format!("F.{i:03}"), None)).collect();
+    wanted.push(("INBOX".into(), None));
+    wanted.push(("Bin".into(), Some(FolderRole::Trash)));
+    store.ensure_folders("acct", &wanted).unwrap();
+    let folders = store.folders().unwrap();
+    assert_eq!(folders.len(), 502);
+    assert_eq!(folders[0].name, "INBOX");
+    assert_eq!(folders[0].role, Some(FolderRole::Inbox));
+    assert!(
+        folders
+            .iter()
+            .any(|f| f.name == "Bin" && f.role == Some(FolderRole::Trash))
+    );
+    assert!(
+        dir.path()
+            .join(folder_dir_name("acct", "F.499"))
+            .join("cur")
+            .is_dir()
+    );
+}

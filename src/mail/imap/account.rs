@@ -5,7 +5,7 @@
 use super::connect::{ConnectOptions, connect};
 use super::error::ImapError;
 use super::fetch::FetchProgress;
-use super::folders::{RemoteFolder, list_folders};
+use super::folders::{RemoteFolder, list_folders_capped};
 use super::sync::{FolderReport, blocking, store_role, sync_folder};
 use super::trace::TraceSink;
 use crate::store::Store;
@@ -28,6 +28,12 @@ pub enum SyncUpdate {
     Folder(String),
     Progress(FetchProgress),
     FolderDone(FolderReport),
+    /// The server listed more folders than [`super::folders::MAX_FOLDERS`];
+    /// only `kept` of `listed` are synced and shown.
+    FoldersCapped {
+        listed: usize,
+        kept: usize,
+    },
 }
 
 /// Syncs `account` into the store.
@@ -40,19 +46,20 @@ pub async fn sync_account(
     updates: &mut (dyn FnMut(SyncUpdate) + Send),
 ) -> Result<Vec<FolderReport>, ImapError> {
     let mut connected = connect(opts, trace).await?;
-    let folders = list_folders(&mut connected.session).await?;
+    let list = list_folders_capped(&mut connected.session).await?;
+    if list.dropped() > 0 {
+        updates(SyncUpdate::FoldersCapped {
+            listed: list.listed,
+            kept: list.folders.len(),
+        });
+    }
+    let folders = list.folders;
     let names: Vec<(String, Option<crate::store::FolderRole>)> = folders
         .iter()
         .map(|f| (f.local_name(), store_role(f.role)))
         .collect();
     let acc = account.to_string();
-    blocking(store, move |s| {
-        for (name, role) in &names {
-            s.ensure_folder(&acc, name, *role)?;
-        }
-        Ok(())
-    })
-    .await?;
+    blocking(store, move |s| s.ensure_folders(&acc, &names)).await?;
     updates(SyncUpdate::Folders(folders.clone()));
     super::pending::push_pending(
         &mut connected.session,

@@ -276,6 +276,19 @@ async fn run(
                 });
             }
             SyncUpdate::Folders(_) => {}
+            SyncUpdate::FoldersCapped { listed, kept } => {
+                let text = format!(
+                    "{account}: the server lists {listed} folders; only the first {kept} are shown and synced"
+                );
+                tracing::warn!("{text}");
+                trace.note(text.clone());
+                // A status-line note; dropped if the channel is full, the
+                // trace and the log still have it.
+                let _ = events.try_send(EngineEvent::Notice {
+                    level: Level::Warning,
+                    text,
+                });
+            }
         };
         match sync_account(
             options,

@@ -3,6 +3,7 @@
 
 use super::account::{FolderChoice, SyncUpdate, sync_account};
 use super::connect::ConnectOptions;
+use super::trace::{TraceDir, TraceLine, TraceSink};
 use crate::config::{Config, Paths};
 use crate::store::Store;
 use std::io::{IsTerminal, Write};
@@ -15,6 +16,7 @@ pub fn sync(
     account: Option<&str>,
     folder: Option<&str>,
     all: bool,
+    trace: bool,
 ) -> ExitCode {
     let accounts: Vec<_> = config
         .accounts
@@ -64,14 +66,28 @@ pub fn sync(
         }
         let started = Instant::now();
         let mut line = ProgressLine::new(&account.name);
+        line.tty &= !trace;
+        let sink = trace.then(TraceSink::new);
+        let printer = sink.clone().map(|sink| {
+            runtime.spawn(async move {
+                loop {
+                    sink.notified().await;
+                    print_trace(&sink.take());
+                }
+            })
+        });
         let result = runtime.block_on(sync_account(
             &opts,
             &store,
             &account.name,
             &choice,
-            None,
+            sink.clone(),
             &mut |update| line.update(update),
         ));
+        if let (Some(printer), Some(sink)) = (printer, &sink) {
+            printer.abort();
+            print_trace(&sink.take());
+        }
         line.finish();
         match result {
             Ok(reports) => {
@@ -107,6 +123,19 @@ pub fn sync(
     }
 }
 
+/// The conversation on stderr (`--trace`), masked as in the interface.
+fn print_trace(lines: &[TraceLine]) {
+    let mut err = std::io::stderr().lock();
+    for line in lines {
+        let arrow = match line.dir {
+            TraceDir::Sent => "C:",
+            TraceDir::Received => "S:",
+            TraceDir::Note => "--",
+        };
+        let _ = writeln!(err, "{arrow} {}", crate::sanitize::clean_line(&line.text));
+    }
+}
+
 /// One stderr line rewritten in place on a terminal; on a pipe, one line
 /// per folder only.
 struct ProgressLine {
@@ -132,6 +161,14 @@ impl ProgressLine {
         let mut err = std::io::stderr().lock();
         match update {
             SyncUpdate::Folders(_) | SyncUpdate::FolderDone(_) => {}
+            SyncUpdate::FoldersCapped { listed, kept } => {
+                self.end_line(&mut err);
+                let _ = writeln!(
+                    err,
+                    "{}: the server lists {listed} folders; only the first {kept} are synced",
+                    self.account
+                );
+            }
             SyncUpdate::Folder(name) => {
                 self.end_line(&mut err);
                 self.folder = crate::sanitize::clean_line(&name);

@@ -24,7 +24,7 @@ pub mod watch;
 pub use account::{FolderChoice, SyncUpdate, sync_account};
 pub use connect::{ConnectOptions, Connected, ImapSession, ServerCaps, connect};
 pub use error::ImapError;
-pub use folders::{RemoteFolder, list_folders};
+pub use folders::{FolderList, MAX_FOLDERS, RemoteFolder, list_folders, list_folders_capped};
 pub use trace::{TraceDir, TraceLine, TraceSink};
 
 /// Empties async-imap's channel of unsolicited responses. It holds 100 and

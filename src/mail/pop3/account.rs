@@ -5,7 +5,7 @@
 use super::connect::{AuthMethod, ServerSpec};
 use super::sync::{SyncError, SyncProgress, SyncReport, SyncRequest, sync};
 use super::trace::TraceLine;
-use crate::config::{Account, Protocol};
+use crate::config::{Account, AuthMethod as ConfigAuth, Protocol};
 use crate::net::tls::TlsOptions;
 use crate::store::Store;
 
@@ -35,10 +35,19 @@ pub fn server_spec(account: &Account) -> Result<ServerSpec, String> {
         },
         user: account.username_for(endpoint).to_string(),
         password,
-        auth: if endpoint.apop {
-            AuthMethod::Apop
-        } else {
-            AuthMethod::Auto
+        auth: match (endpoint.apop, endpoint.auth) {
+            (true, _) => AuthMethod::Apop,
+            (false, ConfigAuth::Auto) => AuthMethod::Auto,
+            (false, ConfigAuth::Login) => AuthMethod::UserPass,
+            (false, ConfigAuth::Plain) => AuthMethod::Plain,
+            (false, other) => {
+                return Err(format!(
+                    "account \"{}\" [pop3]: auth = \"{}\" is not available for POP3 \
+                     (use \"auto\", \"login\" for USER/PASS, \"plain\", or apop = true)",
+                    account.name,
+                    format!("{other:?}").to_lowercase()
+                ));
+            }
         },
     })
 }

@@ -30,6 +30,10 @@ pub enum AuthMethod {
     Auto,
     /// APOP (RFC 1939): the password never crosses the wire.
     Apop,
+    /// USER/PASS, even when SASL is offered (`auth = "login"`).
+    UserPass,
+    /// SASL PLAIN, even when CAPA does not list it (`auth = "plain"`).
+    Plain,
 }
 
 /// Everything needed to open a session.
@@ -174,14 +178,16 @@ async fn login(
             };
             session.simple(&cmd).await.map_err(rejected)?;
         }
-        AuthMethod::Auto if caps.sasl.contains("PLAIN") => {
+        AuthMethod::Plain | AuthMethod::Auto
+            if spec.auth == AuthMethod::Plain || caps.sasl.contains("PLAIN") =>
+        {
             let response = plain_response(&spec.user, &spec.password);
             session
                 .simple(&Command::AuthPlain(response))
                 .await
                 .map_err(rejected)?;
         }
-        AuthMethod::Auto => {
+        AuthMethod::Auto | AuthMethod::UserPass | AuthMethod::Plain => {
             session
                 .simple(&Command::User(spec.user.clone()))
                 .await

@@ -103,3 +103,25 @@ async fn apop_uses_the_greeting_timestamp() {
         "{seen}"
     );
 }
+
+#[tokio::test]
+async fn auth_login_uses_user_pass_even_when_sasl_is_offered() {
+    let mut s = spec(Security::None);
+    s.auth = AuthMethod::UserPass;
+    let (client_end, mut server_end) = duplex(1 << 16);
+    server_end
+        .write_all(b"+OK hi\r\n+OK\r\nSASL PLAIN\r\nUSER\r\n.\r\n+OK\r\n+OK in\r\n-ERR\r\n")
+        .await
+        .unwrap();
+    open_over(&s, client_end, Trace::disabled()).await.unwrap();
+    let mut seen = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_millis(200),
+        server_end.read_to_end(&mut seen),
+    )
+    .await;
+    assert_eq!(
+        seen,
+        b"CAPA\r\nUSER me@example.test\r\nPASS hunter2\r\nCAPA\r\n"
+    );
+}
