@@ -147,6 +147,11 @@ fn run_tui(
         exit
     });
     tui::restore_terminal();
+    // Jobs were aborted above, but blocking work cannot be (a store write
+    // finishing, a password command waiting on its own prompt): give it a
+    // moment, never the power to keep wirepost from exiting. What the store
+    // had not committed is recovered when it next opens.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(3));
     match result {
         Ok(exit) => {
             tracing::info!(?exit, "exiting");
