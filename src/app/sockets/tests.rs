@@ -378,3 +378,18 @@ fn clicking_a_session_in_the_list_selects_it() {
     app.update(click(20)); // below the last session: nothing
     assert_eq!(app.sockets.selected, 1);
 }
+
+#[test]
+fn keys_that_change_nothing_cost_no_frame() {
+    let mut app = app();
+    // No session: hex input, line ending, scrolling and moving have nothing
+    // to act on.
+    for c in ['x', 'j', 'k', 'G', 'g'] {
+        app.update(key(KeyCode::Char(c)));
+        assert!(!app.dirty, "{c:?} changed nothing yet asked for a frame");
+    }
+    open(&mut app, "connect 127.0.0.1:9");
+    app.dirty = false;
+    app.update(key(KeyCode::Char('x')));
+    assert!(app.dirty, "hex input on a session is shown");
+}
