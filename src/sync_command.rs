@@ -4,7 +4,7 @@
 //! account failed.
 
 use crate::config::{Account, LoadedConfig, Paths};
-use crate::mail::pop3;
+use crate::mail::{imap, pop3};
 use crate::store::Store;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -44,46 +44,14 @@ pub fn run(loaded: &LoadedConfig, paths: &Paths, request: &SyncRequest) -> ExitC
         eprintln!("wirepost: no account has an [accounts.imap] or [accounts.pop3] section");
         return ExitCode::from(2);
     }
+    let Some((store, runtime)) = open_store_and_runtime(loaded, paths) else {
+        return ExitCode::FAILURE;
+    };
     let mut failed = false;
+    let choice = imap::headless::folder_choice(request.folder.as_deref(), request.all);
     for account in selected.iter().filter(|a| a.imap.is_some()) {
-        let code = crate::mail::imap::headless::sync(
-            config,
-            paths,
-            Some(&account.name),
-            request.folder.as_deref(),
-            request.all,
-            request.trace,
-        );
-        failed |= code != ExitCode::SUCCESS;
+        failed |= !imap::headless::sync_one(&runtime, &store, account, &choice, request.trace);
     }
-    if !selected.iter().any(|a| a.pop3.is_some()) {
-        return if failed {
-            ExitCode::FAILURE
-        } else {
-            ExitCode::SUCCESS
-        };
-    }
-    let store_dir = config.store_dir(paths);
-    let store = match Store::open(&store_dir) {
-        Ok(store) => store,
-        Err(e) => {
-            eprintln!(
-                "wirepost: cannot open the mail store {}: {e}",
-                store_dir.display()
-            );
-            return ExitCode::FAILURE;
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("wirepost: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     for account in &selected {
         if account.pop3.is_none() {
             if account.imap.is_none() && !names.is_empty() {
@@ -106,6 +74,35 @@ pub fn run(loaded: &LoadedConfig, paths: &Paths, request: &SyncRequest) -> ExitC
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The store and an async runtime, shared by every account synced; `None`
+/// once the reason has been printed.
+fn open_store_and_runtime(
+    loaded: &LoadedConfig,
+    paths: &Paths,
+) -> Option<(Store, tokio::runtime::Runtime)> {
+    let store_dir = loaded.config.store_dir(paths);
+    let store = match Store::open(&store_dir) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!(
+                "wirepost: cannot open the mail store {}: {e}",
+                store_dir.display()
+            );
+            return None;
+        }
+    };
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => Some((store, runtime)),
+        Err(e) => {
+            eprintln!("wirepost: cannot start the async runtime: {e}");
+            None
+        }
     }
 }
 

@@ -1,125 +1,93 @@
 //! `wirepost sync`: the sync engine without the interface, with a progress
 //! line on stderr and a non-zero exit status on failure.
 
-use super::account::{FolderChoice, SyncUpdate, sync_account};
+pub use super::account::FolderChoice;
+use super::account::{SyncUpdate, sync_account};
 use super::connect::ConnectOptions;
 use super::trace::{TraceDir, TraceLine, TraceSink};
-use crate::config::{Config, Paths};
+use crate::config::Account;
 use crate::store::Store;
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 use std::time::Instant;
 
-pub fn sync(
-    config: &Config,
-    paths: &Paths,
-    account: Option<&str>,
-    folder: Option<&str>,
-    all: bool,
+/// Syncs one IMAP account on `runtime` into `store`, with a progress line
+/// and a summary on stderr (and the masked conversation with `trace`).
+/// Returns false when the sync failed; the error has been printed.
+pub fn sync_one(
+    runtime: &tokio::runtime::Runtime,
+    store: &Store,
+    account: &Account,
+    choice: &FolderChoice,
     trace: bool,
-) -> ExitCode {
-    let accounts: Vec<_> = config
-        .accounts
-        .iter()
-        .filter(|a| a.imap.is_some() && account.is_none_or(|name| a.name == name))
-        .collect();
-    if accounts.is_empty() {
-        match account {
-            Some(name) => {
-                eprintln!("wirepost: no account \"{name}\" with an [accounts.imap] section")
-            }
-            None => eprintln!("wirepost: no account has an [accounts.imap] section"),
-        }
-        return ExitCode::from(2);
+) -> bool {
+    let Some(opts) = ConnectOptions::for_account(account) else {
+        return true;
+    };
+    for warning in opts.warnings() {
+        eprintln!("wirepost: WARNING: {warning}");
     }
-    let dir = config.store_dir(paths);
-    let store = match Store::open(&dir) {
-        Ok(store) => store,
-        Err(e) => {
-            eprintln!("wirepost: {}: {e}", dir.display());
-            return ExitCode::FAILURE;
+    let started = Instant::now();
+    let mut line = ProgressLine::new(&account.name);
+    line.tty &= !trace;
+    let sink = trace.then(TraceSink::new);
+    let printer = sink.clone().map(|sink| {
+        runtime.spawn(async move {
+            loop {
+                sink.notified().await;
+                print_trace(&sink.take());
+            }
+        })
+    });
+    let result = runtime.block_on(sync_account(
+        &opts,
+        store,
+        &account.name,
+        choice,
+        sink.clone(),
+        &mut |update| line.update(update),
+    ));
+    if let (Some(printer), Some(sink)) = (printer, &sink) {
+        printer.abort();
+        print_trace(&sink.take());
+    }
+    line.finish();
+    match result {
+        Ok(reports) => {
+            let fetched: u64 = reports.iter().map(|r| r.fetched).sum();
+            let bytes: u64 = reports.iter().map(|r| r.bytes).sum();
+            let removed: u64 = reports.iter().map(|r| r.removed).sum();
+            let flags: u64 = reports.iter().map(|r| r.flags_updated).sum();
+            eprintln!(
+                "{}: {} folder(s), {fetched} new ({}), {removed} removed, {flags} flag change(s) in {:.2}s",
+                account.name,
+                reports.len(),
+                human_bytes(bytes),
+                started.elapsed().as_secs_f64()
+            );
+            for report in reports.iter().filter(|r| r.rebuilt) {
+                eprintln!(
+                    "{}: {}: UIDVALIDITY changed; folder cache rebuilt",
+                    account.name, report.folder
+                );
+            }
+            true
         }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
         Err(e) => {
-            eprintln!("wirepost: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
+            tracing::warn!(account = %account.name, "sync failed: {e:?}");
+            eprintln!("wirepost: {}: {e}", account.name);
+            false
         }
-    };
+    }
+}
+
+/// Which folders `wirepost sync` takes: the chosen one (INBOX by default),
+/// or every folder with the chosen one first.
+pub fn folder_choice(folder: Option<&str>, all: bool) -> FolderChoice {
     let folder = folder.unwrap_or("INBOX").to_string();
-    let choice = if all {
+    if all {
         FolderChoice::FirstThenAll(folder)
     } else {
         FolderChoice::One(folder)
-    };
-    let mut failed = false;
-    for account in accounts {
-        let Some(opts) = ConnectOptions::for_account(account) else {
-            continue;
-        };
-        for warning in opts.warnings() {
-            eprintln!("wirepost: WARNING: {warning}");
-        }
-        let started = Instant::now();
-        let mut line = ProgressLine::new(&account.name);
-        line.tty &= !trace;
-        let sink = trace.then(TraceSink::new);
-        let printer = sink.clone().map(|sink| {
-            runtime.spawn(async move {
-                loop {
-                    sink.notified().await;
-                    print_trace(&sink.take());
-                }
-            })
-        });
-        let result = runtime.block_on(sync_account(
-            &opts,
-            &store,
-            &account.name,
-            &choice,
-            sink.clone(),
-            &mut |update| line.update(update),
-        ));
-        if let (Some(printer), Some(sink)) = (printer, &sink) {
-            printer.abort();
-            print_trace(&sink.take());
-        }
-        line.finish();
-        match result {
-            Ok(reports) => {
-                let fetched: u64 = reports.iter().map(|r| r.fetched).sum();
-                let bytes: u64 = reports.iter().map(|r| r.bytes).sum();
-                let removed: u64 = reports.iter().map(|r| r.removed).sum();
-                let flags: u64 = reports.iter().map(|r| r.flags_updated).sum();
-                eprintln!(
-                    "{}: {} folder(s), {fetched} new ({}), {removed} removed, {flags} flag change(s) in {:.2}s",
-                    account.name,
-                    reports.len(),
-                    human_bytes(bytes),
-                    started.elapsed().as_secs_f64()
-                );
-                for report in reports.iter().filter(|r| r.rebuilt) {
-                    eprintln!(
-                        "{}: {}: UIDVALIDITY changed; folder cache rebuilt",
-                        account.name, report.folder
-                    );
-                }
-            }
-            Err(e) => {
-                tracing::warn!(account = %account.name, "sync failed: {e:?}");
-                eprintln!("wirepost: {}: {e}", account.name);
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
     }
 }
 
