@@ -10,6 +10,7 @@ mod common;
 
 use common::fuzz::Rng;
 use common::mailstack::{Mailstack, TestUser};
+use common::soak::{maildir_lf_messages, maildir_messages, report, walk};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::os::unix::fs::{PermissionsExt, chown};
@@ -22,54 +23,6 @@ use wirepost::mail::pop3::sync::content_identity;
 use wirepost::store::Store;
 
 const VMAIL_ID: u32 = 5000;
-
-fn report(line: &str) {
-    eprintln!("{line}");
-    if let Ok(path) = std::env::var("WIREPOST_SOAK_REPORT")
-        && let Ok(mut file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-    {
-        let _ = writeln!(file, "{line}");
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-/// Message files under `dir`'s new/ and cur/, by content. The server may
-/// still be moving files from new/ to cur/ for the session just killed: a
-/// file gone between listing and reading means "look again".
-fn messages(dir: &Path) -> BTreeMap<String, usize> {
-    'scan: loop {
-        let mut out = BTreeMap::new();
-        for path in walk(dir) {
-            let parent = path.parent().and_then(|p| p.file_name()).unwrap();
-            if parent == "new" || parent == "cur" {
-                match std::fs::read(&path) {
-                    Ok(raw) => *out.entry(content_identity(&raw)).or_insert(0) += 1,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        std::thread::sleep(Duration::from_millis(20));
-                        continue 'scan;
-                    }
-                    Err(e) => panic!("{}: {e}", path.display()),
-                }
-            }
-        }
-        return out;
-    }
-}
 
 fn server_maildir(stack: &Mailstack, user: &TestUser) -> PathBuf {
     stack.state.join("mail").join(&user.address).join("Maildir")
@@ -165,8 +118,8 @@ fn kill_during_pop3_sync_then_restart_loses_nothing() {
         }
         // The store opens after the crash, and nothing is lost or doubled.
         Store::open(&dir.path().join("store")).expect("the store opens after kill -9");
-        let server = messages(&server_maildir(&stack, &user));
-        let local = messages(&inbox);
+        let server = maildir_messages(&server_maildir(&stack, &user));
+        let local = maildir_messages(&inbox);
         for id in originals.keys() {
             assert!(
                 server.contains_key(id) || local.contains_key(id),
@@ -179,34 +132,18 @@ fn kill_during_pop3_sync_then_restart_loses_nothing() {
     // The restart: a full sync completes the job.
     let status = wirepost(&config, &["sync"], dir.path()).status().unwrap();
     assert!(status.success());
-    assert_eq!(messages(&inbox), originals, "every message exactly once");
-    assert!(messages(&server_maildir(&stack, &user)).is_empty());
+    assert_eq!(
+        maildir_messages(&inbox),
+        originals,
+        "every message exactly once"
+    );
+    assert!(maildir_messages(&server_maildir(&stack, &user)).is_empty());
     report(&format!(
         "kill -9 during pop3 sync: {runs} kills ({killed_mid_way} while running) of a 20 × 200 KB \
          sync with delete-after-download (messages stored so far at each kill: {stored_at_kills:?}), \
          then a restart: store opens, {} messages each stored once, none lost",
         originals.len()
     ));
-}
-
-/// Like [`messages`], with CRLF read as LF: Dovecot keeps LF on disk and
-/// serves CRLF.
-fn lf_messages(dir: &Path) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for path in walk(dir) {
-        let parent = path.parent().and_then(|p| p.file_name()).unwrap();
-        if parent == "new" || parent == "cur" {
-            let raw = std::fs::read(&path).unwrap();
-            let lf: Vec<u8> = raw
-                .iter()
-                .enumerate()
-                .filter(|(i, b)| !(**b == b'\r' && raw.get(i + 1) == Some(&b'\n')))
-                .map(|(_, b)| *b)
-                .collect();
-            *out.entry(content_identity(&lf)).or_insert(0) += 1;
-        }
-    }
-    out
 }
 
 /// Every index row of the folder has its file.
@@ -233,7 +170,7 @@ fn kill_during_imap_sync_then_restart_stores_each_message_once() {
     let user = stack.claim_user();
     let (count, size) = (300, 30_000);
     stack.seed(&user.address, count, size);
-    let server = lf_messages(&server_maildir(&stack, &user));
+    let server = maildir_lf_messages(&server_maildir(&stack, &user));
     assert_eq!(server.values().sum::<usize>(), count);
     let dir = tempfile::tempdir().unwrap();
     let config = config(
@@ -278,7 +215,7 @@ fn kill_during_imap_sync_then_restart_stores_each_message_once() {
         }
         let store = Store::open(&store_dir).expect("the store opens after kill -9");
         let rows = rows_have_files(&store, "k", "INBOX");
-        let local = lf_messages(&inbox);
+        let local = maildir_lf_messages(&inbox);
         for (id, n) in &local {
             assert_eq!(*n, 1, "run {run}: a message is stored {n} times");
             assert!(server.contains_key(id), "run {run}: a damaged copy");
@@ -295,7 +232,11 @@ fn kill_during_imap_sync_then_restart_stores_each_message_once() {
     let status = wirepost(&config, &["sync"], dir.path()).status().unwrap();
     assert!(status.success());
     let store = Store::open(&store_dir).unwrap();
-    assert_eq!(lf_messages(&inbox), server, "every message exactly once");
+    assert_eq!(
+        maildir_lf_messages(&inbox),
+        server,
+        "every message exactly once"
+    );
     assert_eq!(rows_have_files(&store, "k", "INBOX"), count);
     report(&format!(
         "kill -9 during imap sync: {runs} kills ({killed_mid_way} while running) of a first sync \

@@ -11,8 +11,8 @@ mod common;
 
 use common::fault_proxy::FaultProxy;
 use common::mailstack::{Mailstack, TestUser};
+use common::soak::{env_or, maildir_lf_messages, maildir_messages, report, walk};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::os::unix::fs::{PermissionsExt, chown};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -21,70 +21,6 @@ use wirepost::mail::pop3::sync::content_identity;
 use wirepost::store::Store;
 
 const VMAIL_ID: u32 = 5000;
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn report(line: &str) {
-    eprintln!("{line}");
-    if let Ok(path) = std::env::var("WIREPOST_SOAK_REPORT")
-        && let Ok(mut file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-    {
-        let _ = writeln!(file, "{line}");
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-/// Message files under `dir`'s new/ and cur/ directories, by content.
-fn messages(dir: &Path) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for path in walk(dir) {
-        let parent = path.parent().and_then(|p| p.file_name()).unwrap();
-        if parent == "new" || parent == "cur" {
-            let raw = std::fs::read(&path).unwrap();
-            *out.entry(content_identity(&raw)).or_insert(0) += 1;
-        }
-    }
-    out
-}
-
-/// Like [`messages`], with CRLF read as LF.
-fn lf_messages(dir: &Path) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for path in walk(dir) {
-        let parent = path.parent().and_then(|p| p.file_name()).unwrap();
-        if parent == "new" || parent == "cur" {
-            let raw = std::fs::read(&path).unwrap();
-            let lf: Vec<u8> = raw
-                .iter()
-                .enumerate()
-                .filter(|(i, b)| !(**b == b'\r' && raw.get(i + 1) == Some(&b'\n')))
-                .map(|(_, b)| *b)
-                .collect();
-            *out.entry(content_identity(&lf)).or_insert(0) += 1;
-        }
-    }
-    out
-}
 
 fn server_maildir(stack: &Mailstack, user: &TestUser) -> PathBuf {
     stack.state.join("mail").join(&user.address).join("Maildir")
@@ -168,8 +104,8 @@ async fn pop3_sync_with_delete_survives_cuts_stalls_and_corruption() {
     let Some(stack) = Mailstack::get() else {
         return;
     };
-    let runs = env_or("WIREPOST_FAULT_RUNS", 10);
-    let seed = env_or("WIREPOST_FAULT_SEED", 0xfa_0175);
+    let runs = env_or::<u64>("WIREPOST_FAULT_RUNS", 10);
+    let seed = env_or::<u64>("WIREPOST_FAULT_SEED", 0xfa_0175);
     let user = stack.claim_user();
     let token = Mailstack::unique("fault");
     let mut round = 0;
@@ -198,8 +134,8 @@ async fn pop3_sync_with_delete_survives_cuts_stalls_and_corruption() {
             Ok(report) => stored += report.stored,
             Err(_) => failed += 1,
         }
-        let server = messages(&server_maildir(&stack, &user));
-        check_nothing_lost(&originals, &server, &messages(&inbox), run);
+        let server = maildir_messages(&server_maildir(&stack, &user));
+        check_nothing_lost(&originals, &server, &maildir_messages(&inbox), run);
         if server.is_empty() {
             // Everything came down: new mail, so later runs have work.
             round += 1;
@@ -212,12 +148,12 @@ async fn pop3_sync_with_delete_survives_cuts_stalls_and_corruption() {
         .await
         .expect("the clean run");
     assert_eq!(
-        messages(&inbox),
+        maildir_messages(&inbox),
         originals,
         "every message stored exactly once"
     );
     assert!(
-        messages(&server_maildir(&stack, &user)).is_empty(),
+        maildir_messages(&server_maildir(&stack, &user)).is_empty(),
         "all deleted on the server"
     );
     report(&format!(
@@ -310,8 +246,8 @@ async fn smtp_send_through_faults_loses_nothing_and_sends_nothing_twice() {
     let Some(stack) = Mailstack::get() else {
         return;
     };
-    let runs = env_or("WIREPOST_FAULT_RUNS", 10);
-    let seed = env_or("WIREPOST_FAULT_SEED", 0x5e_0d);
+    let runs = env_or::<u64>("WIREPOST_FAULT_RUNS", 10);
+    let seed = env_or::<u64>("WIREPOST_FAULT_SEED", 0x5e_0d);
     let (me, them) = (stack.claim_user(), stack.claim_user());
     // Offsets within the TLS handshake, the commands and the message.
     let proxy = FaultProxy::start(stack.smtps_port, seed, 4_000);
@@ -431,8 +367,8 @@ async fn imap_sync_survives_cuts_stalls_and_corruption() {
     let Some(stack) = Mailstack::get() else {
         return;
     };
-    let runs = env_or("WIREPOST_FAULT_RUNS", 10);
-    let seed = env_or("WIREPOST_FAULT_SEED", 0x1_3a9);
+    let runs = env_or::<u64>("WIREPOST_FAULT_RUNS", 10);
+    let seed = env_or::<u64>("WIREPOST_FAULT_SEED", 0x1_3a9);
     let user = stack.claim_user();
     stack.seed(&user.address, 40, 20_000);
     let proxy = FaultProxy::start(stack.imaps_port, seed, 900_000);
@@ -456,7 +392,7 @@ async fn imap_sync_survives_cuts_stalls_and_corruption() {
     let dir = tempfile::tempdir().unwrap();
     // Dovecot keeps LF line ends on disk and serves CRLF: compare both
     // sides with LF.
-    let server = lf_messages(&server_maildir(&stack, &user));
+    let server = maildir_lf_messages(&server_maildir(&stack, &user));
     assert_eq!(server.values().sum::<usize>(), 40);
     let mut failed = 0;
     for run in 0..runs {
@@ -468,7 +404,7 @@ async fn imap_sync_survives_cuts_stalls_and_corruption() {
         .await
         .unwrap_or_else(|_| panic!("run {run}: sync hung"));
         failed += result.is_err() as u64;
-        let local = lf_messages(dir.path());
+        let local = maildir_lf_messages(dir.path());
         for (id, n) in &local {
             assert_eq!(*n, 1, "run {run}: a message is stored {n} times");
             assert!(
@@ -489,7 +425,7 @@ async fn imap_sync_survives_cuts_stalls_and_corruption() {
         .await
         .expect("the clean run");
     assert_eq!(
-        lf_messages(dir.path()),
+        maildir_lf_messages(dir.path()),
         server,
         "every message exactly once"
     );

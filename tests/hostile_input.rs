@@ -10,6 +10,7 @@ mod common;
 
 use common::peers::free_port;
 use common::pty::{Tui, count};
+use common::soak::{report, status_kb};
 use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -46,29 +47,6 @@ fn listener_with_client(tui: &mut Tui, options: &str) -> TcpStream {
     tui.send("\x1b");
     tui.send("j");
     client
-}
-
-fn report(line: &str) {
-    eprintln!("{line}");
-    if let Ok(path) = std::env::var("WIREPOST_SOAK_REPORT")
-        && let Ok(mut file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-    {
-        let _ = writeln!(file, "{line}");
-    }
-}
-
-/// Kilobytes from a line of /proc/PID/status ("VmRSS:", "VmHWM:").
-fn status_kb(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
 }
 
 #[test]

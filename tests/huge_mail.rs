@@ -12,36 +12,13 @@
 mod common;
 
 use common::pty::Tui;
-use std::io::Write;
+use common::soak::{report, status_kb};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 36;
-
-fn report(line: &str) {
-    eprintln!("{line}");
-    if let Ok(path) = std::env::var("WIREPOST_SOAK_REPORT")
-        && let Ok(mut file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-    {
-        let _ = writeln!(file, "{line}");
-    }
-}
-
-/// Kilobytes from a line of /proc/PID/status ("VmRSS:", "VmHWM:").
-fn status_kb(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
-}
 
 /// `wirepost import DIR` into `data` (the XDG data dir); returns the time
 /// it took and its peak RSS in KiB (polled: VmHWM only grows).

@@ -9,6 +9,7 @@
 mod common;
 
 use common::pty::{Tui, temp_config};
+use common::soak::{report, status_kb};
 use std::io::{BufRead, Write};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, BufWriter};
@@ -18,38 +19,11 @@ use wirepost::mail::imap::auth::Credentials;
 use wirepost::mail::imap::{ConnectOptions, MAX_FOLDERS, connect, list_folders_capped};
 use wirepost::net::tls::TlsOptions;
 
-fn report(line: &str) {
-    eprintln!("{line}");
-    if let Ok(path) = std::env::var("WIREPOST_SOAK_REPORT")
-        && let Ok(mut file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-    {
-        let _ = writeln!(file, "{line}");
-    }
-}
-
 fn folder_count() -> usize {
     std::env::var("WIREPOST_LIST_FOLDERS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000)
-}
-
-/// Kilobytes from a line of /proc/self/status ("VmRSS:", "VmHWM:").
-fn status_kb(field: &str) -> u64 {
-    pid_status_kb("self", field)
-}
-
-fn pid_status_kb(pid: &str, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
 }
 
 /// A server that logs anyone in and answers LIST with `count` folders,
@@ -113,7 +87,7 @@ async fn a_list_of_a_million_folders_is_capped_and_memory_bounded() {
         },
         delete: DeleteMode::Trash,
     };
-    let before_kb = status_kb("VmRSS:");
+    let before_kb = status_kb("self", "VmRSS:");
     let start = Instant::now();
     let mut connected = connect(&opts, None).await.expect("logged in");
     let list = list_folders_capped(&mut connected.session)
@@ -122,7 +96,7 @@ async fn a_list_of_a_million_folders_is_capped_and_memory_bounded() {
     let secs = start.elapsed().as_secs_f64();
     // The session is usable afterwards: the whole answer was consumed.
     connected.session.logout().await.expect("logout after LIST");
-    let hwm_kb = status_kb("VmHWM:");
+    let hwm_kb = status_kb("self", "VmHWM:");
     assert_eq!(list.listed, count);
     assert_eq!(list.folders.len(), MAX_FOLDERS + 2);
     assert_eq!(list.dropped(), count - MAX_FOLDERS - 2);
@@ -246,7 +220,7 @@ fn wirepost_sync_against_a_million_folders_finishes_and_says_so() {
     let pid = child.id().to_string();
     let mut peak = 0;
     while child.try_wait().unwrap().is_none() {
-        peak = peak.max(pid_status_kb(&pid, "VmHWM:"));
+        peak = peak.max(status_kb(&pid, "VmHWM:"));
         assert!(start.elapsed() < Duration::from_secs(600), "sync hung");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -317,7 +291,7 @@ fn the_interface_stays_responsive_while_a_million_folders_are_listed() {
         std::thread::sleep(Duration::from_millis(100));
     }
     let done = start.elapsed();
-    let hwm = pid_status_kb(&pid, "VmHWM:");
+    let hwm = status_kb(&pid, "VmHWM:");
     let store = wirepost::store::Store::open(&dir.path().join("store")).unwrap();
     let kept = store
         .folders()

@@ -10,27 +10,11 @@ mod common;
 
 use common::peers::free_port;
 use common::pty::Tui;
+use common::soak::{env_or, status_kb};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn status_kb(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
-}
 
 /// Line `i` of client `n`: 1 KiB including its line feed.
 fn line(n: usize, i: usize) -> Vec<u8> {
@@ -92,8 +76,8 @@ fn key_round_trip(tui: &mut Tui, key: &str, shown: impl Fn(&str) -> bool) -> Dur
 
 #[test]
 fn listener_under_many_concurrent_clients_answers_every_line() {
-    let clients = env_or("WIREPOST_LOAD_CLIENTS", 200);
-    let kb = env_or("WIREPOST_LOAD_KB", 64);
+    let clients = env_or::<usize>("WIREPOST_LOAD_CLIENTS", 200);
+    let kb = env_or::<usize>("WIREPOST_LOAD_KB", 64);
     let port = free_port();
     let mut tui = Tui::start(&[], 140, 40);
     let pid = tui.pid();

@@ -5,6 +5,7 @@
 mod common;
 
 use common::mailstack::{Mailstack, TestUser};
+use common::soak::walk;
 use std::collections::BTreeMap;
 use std::os::unix::fs::{PermissionsExt, chown};
 use std::path::{Path, PathBuf};
@@ -64,22 +65,6 @@ fn hashes(dir: &Path) -> BTreeMap<String, usize> {
             let raw = std::fs::read(&entry).unwrap();
             *out.entry(wirepost::mail::pop3::sync::content_identity(&raw))
                 .or_insert(0) += 1;
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
         }
     }
     out

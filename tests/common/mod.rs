@@ -7,3 +7,4 @@ pub mod fuzz;
 pub mod mailstack;
 pub mod peers;
 pub mod pty;
+pub mod soak;
