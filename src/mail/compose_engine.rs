@@ -301,29 +301,15 @@ impl ComposeEngine {
                 account: AccountConfig(account),
                 id,
             } => {
-                let _ = events
-                    .send(EngineEvent::JobStarted {
-                        job,
-                        label: "sending from the Outbox".into(),
-                    })
-                    .await;
-                let store = self.store_async().await?;
-                self.send_job(store, account, id, false, job, events.clone())
-                    .await;
+                self.send_from_outbox(account, id, false, job, events.clone())
+                    .await?;
             }
             ComposeCommand::ResendUnknown {
                 account: AccountConfig(account),
                 id,
             } => {
-                let _ = events
-                    .send(EngineEvent::JobStarted {
-                        job,
-                        label: "sending again (delivery was unknown)".into(),
-                    })
-                    .await;
-                let store = self.store_async().await?;
-                self.send_job(store, account, id, true, job, events.clone())
-                    .await;
+                self.send_from_outbox(account, id, true, job, events.clone())
+                    .await?;
             }
             ComposeCommand::SendAll {
                 account: AccountConfig(account),
@@ -430,6 +416,32 @@ impl ComposeEngine {
 
     /// Sends Outbox message `id` (`resend`: even though its delivery is
     /// unknown), forwarding the trace in batches.
+    /// Sends one Outbox message as a job of its own; `resend` for one whose
+    /// delivery was unknown, which the user chose to send again.
+    async fn send_from_outbox(
+        &self,
+        account: Account,
+        id: MessageId,
+        resend: bool,
+        job: JobId,
+        events: mpsc::Sender<EngineEvent>,
+    ) -> Result<(), String> {
+        let label = if resend {
+            "sending again (delivery was unknown)"
+        } else {
+            "sending from the Outbox"
+        };
+        let _ = events
+            .send(EngineEvent::JobStarted {
+                job,
+                label: label.into(),
+            })
+            .await;
+        let store = self.store_async().await?;
+        self.send_job(store, account, id, resend, job, events).await;
+        Ok(())
+    }
+
     async fn send_job(
         &self,
         store: Store,
