@@ -1,8 +1,8 @@
 //! Maildir folders, written so that a crash at any moment leaves either the
 //! whole message or nothing: write to `tmp/`, fsync, rename into `new/` or
 //! `cur/`, fsync the directory (on Linux the file is written unnamed and
-//! linked into place instead; see `unnamed_file`). Other Maildir tools (mutt, mbsync, notmuch)
-//! read what this writes.
+//! linked into place instead; see `unnamed_file`). Other Maildir tools
+//! (mutt, mbsync, notmuch) read what this writes.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -199,18 +199,21 @@ pub fn sync_paths(paths: &[PathBuf]) -> io::Result<()> {
         }
         Ok::<(), io::Error>(())
     })?;
-    let mut dirs: Vec<&Path> = Vec::new();
-    for path in paths {
-        if let Some(dir) = path.parent()
-            && !dirs.contains(&dir)
-        {
-            dirs.push(dir);
-        }
-    }
-    for dir in dirs {
+    for dir in parent_dirs(paths) {
         sync_dir(dir)?;
     }
     Ok(())
+}
+
+/// The directories `paths` are in, each once (a batch spans a few).
+fn parent_dirs(paths: &[PathBuf]) -> Vec<&Path> {
+    let mut dirs: Vec<&Path> = Vec::new();
+    for dir in paths.iter().filter_map(|p| p.parent()) {
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    dirs
 }
 
 /// True when every path is on one filesystem and `syncfs` flushed it;
@@ -222,13 +225,9 @@ fn syncfs_batch(paths: &[PathBuf]) -> io::Result<bool> {
     let first = File::open(&paths[0])?;
     let device = first.metadata()?.dev();
     // A file is on its directory's filesystem: one stat per directory.
-    let mut dirs: Vec<&Path> = Vec::new();
-    for dir in paths.iter().filter_map(|p| p.parent()) {
-        if !dirs.contains(&dir) {
-            if fs::metadata(dir)?.dev() != device {
-                return Ok(false);
-            }
-            dirs.push(dir);
+    for dir in parent_dirs(paths) {
+        if fs::metadata(dir)?.dev() != device {
+            return Ok(false);
         }
     }
     // SAFETY: syncfs only reads the descriptor, which `first` keeps open.
