@@ -30,7 +30,7 @@ pub fn write_then_link(
     if !SUPPORTED.load(Ordering::Relaxed) {
         return Ok(false);
     }
-    let file = match open_unnamed(tmp_dir) {
+    let mut file = match open_unnamed(tmp_dir) {
         Ok(file) => file,
         Err(e) if unsupported(&e) => {
             SUPPORTED.store(false, Ordering::Relaxed);
@@ -38,7 +38,6 @@ pub fn write_then_link(
         }
         Err(e) => return Err(e),
     };
-    let mut file = file;
     file.write_all(bytes)?;
     if sync {
         file.sync_all()?;
