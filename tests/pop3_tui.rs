@@ -35,6 +35,8 @@ fn inbox_syncs_a_pop3_account_and_shows_the_trace() {
     tui.wait_text("No POP3 conversation yet");
     tui.send("s");
     tui.wait_text("last sync: 5 new");
+    // What was downloaded is listed at once, without a restart.
+    tui.wait_text("Seed message 5 of 5");
     tui.wait_text("C: AUTH PLAIN ********");
     tui.wait_text("S: [message: ");
     assert!(!tui.screen().contains(&user.password), "{}", tui.screen());

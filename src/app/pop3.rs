@@ -171,7 +171,8 @@ impl App {
                 outcome,
             } => {
                 let outcome = outcome.map(|summary| format!("{account}: {summary}"));
-                self.on_engine(EngineEvent::JobFinished { job, outcome });
+                // What the job stored is listed by the follow-up this returns.
+                return self.on_engine(EngineEvent::JobFinished { job, outcome });
             }
         }
         Vec::new()

@@ -161,3 +161,22 @@ fn trace_scrolls_back_and_stays_put_while_lines_arrive() {
     )));
     assert_eq!(app.pop3.trace_back, 0);
 }
+
+#[test]
+fn a_finished_sync_relists_the_folders_so_new_mail_shows() {
+    use crate::store::service::{StoreEvent, StoreRequest};
+    let mut app = app(POP);
+    app.update(Event::Engine(EngineEvent::Store(StoreEvent::Folders(
+        Vec::new(),
+    ))));
+    app.update(Event::Engine(EngineEvent::Pop3(Pop3Event::Started {
+        job: 4,
+        account: "isp".into(),
+    })));
+    let commands = app.update(Event::Engine(EngineEvent::Pop3(Pop3Event::Finished {
+        job: 4,
+        account: "isp".into(),
+        outcome: Ok("300 new".into()),
+    })));
+    assert_eq!(commands, vec![Command::Store(StoreRequest::Folders)]);
+}
