@@ -35,7 +35,7 @@ pub enum CliCommand {
     CheckConfig,
     /// Send a message without the interface: body from stdin, or a whole
     /// message with --eml. It goes through the Outbox like any other.
-    Send(crate::mail::headless::SendArgs),
+    Send(crate::mail::compose::headless::SendArgs),
     /// Download new mail for the named accounts (all by default) without the
     /// interface; prints one summary line per account.
     Sync {

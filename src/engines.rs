@@ -2,7 +2,7 @@
 //! running jobs so they can be cancelled. Engines report back on the event
 //! channel given to [`Engines::new`].
 
-use crate::app::{Command, EngineEvent, JobId};
+use crate::app::{Command, EngineEvent, JobEvent, JobId};
 use crate::net::hub::SocketHub;
 use crate::store::service::{StoreRequest, StoreWorker};
 use std::collections::HashMap;
@@ -15,7 +15,7 @@ pub const ENGINE_CHANNEL_CAPACITY: usize = 1024;
 
 pub struct Engines {
     events: mpsc::Sender<EngineEvent>,
-    compose: crate::mail::compose_engine::ComposeEngine,
+    compose: crate::mail::compose::engine::ComposeEngine,
     jobs: HashMap<JobId, AbortHandle>,
     next_job: JobId,
     sockets: SocketHub,
@@ -27,8 +27,8 @@ impl Engines {
     pub fn new() -> (Engines, mpsc::Receiver<EngineEvent>) {
         let (tx, rx) = mpsc::channel(ENGINE_CHANNEL_CAPACITY);
         let engines = Engines {
-            sockets: SocketHub::new(tx.clone()),
-            store: StoreWorker::start(tx.clone()),
+            sockets: SocketHub::new(EngineEvent::reporter(&tx)),
+            store: StoreWorker::start(EngineEvent::reporter(&tx)),
             events: tx,
             compose: Default::default(),
             jobs: HashMap::new(),
@@ -44,7 +44,7 @@ impl Engines {
 
     /// Where the mail store lives (Outbox, Sent, Drafts).
     pub fn set_store_dir(&mut self, dir: std::path::PathBuf) {
-        self.compose = crate::mail::compose_engine::ComposeEngine::new(dir);
+        self.compose = crate::mail::compose::engine::ComposeEngine::new(dir);
     }
 
     /// A fresh job id.
@@ -64,7 +64,8 @@ impl Engines {
         match command {
             Command::Compose(command) => {
                 let job = self.next_job_id();
-                let handle = self.compose.dispatch(*command, job, self.events.clone());
+                let reports = EngineEvent::reporter(&self.events);
+                let handle = self.compose.dispatch(*command, job, reports);
                 self.track(job, handle.abort_handle());
             }
             Command::Pop3Sync(request) => {
@@ -74,8 +75,7 @@ impl Engines {
                     job,
                     request.account.clone(),
                     store_dir,
-                    self.events.clone(),
-                    EngineEvent::Pop3,
+                    EngineEvent::reporter(&self.events),
                 ));
                 self.track(job, task.abort_handle());
             }
@@ -84,11 +84,9 @@ impl Engines {
                     handle.abort();
                     let events = self.events.clone();
                     tokio::spawn(async move {
+                        let outcome = Err("cancelled".into());
                         let _ = events
-                            .send(EngineEvent::JobFinished {
-                                job,
-                                outcome: Err("cancelled".into()),
-                            })
+                            .send(JobEvent::Finished { job, outcome }.into())
                             .await;
                     });
                 }
@@ -109,7 +107,8 @@ impl Engines {
             }
             Command::Imap(command) => {
                 let job = self.next_job_id();
-                let handle = crate::mail::imap::engine::spawn(self.reporter(), job, command);
+                let reports = EngineEvent::reporter(&self.events);
+                let handle = crate::mail::imap::engine::spawn(reports, job, command);
                 self.track(job, handle);
             }
         }

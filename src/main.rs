@@ -62,7 +62,9 @@ fn main() -> ExitCode {
         Some(CliCommand::Listen(args)) => wirepost::net::pipe_cli::listen(args),
         Some(CliCommand::Udp(args)) => wirepost::net::pipe_cli::udp(args),
         Some(CliCommand::Send(args)) => {
-            ExitCode::from(wirepost::mail::headless::run(&loaded.config, &paths, args) as u8)
+            ExitCode::from(
+                wirepost::mail::compose::headless::run(&loaded.config, &paths, args) as u8,
+            )
         }
         Some(
             command @ (CliCommand::Import { .. }
@@ -71,7 +73,11 @@ fn main() -> ExitCode {
             | CliCommand::Show { .. }),
         ) => store_command(command, &loaded, &paths),
         None => {
-            let mailto = match cli.mailto.as_deref().map(wirepost::mail::mailto::parse) {
+            let mailto = match cli
+                .mailto
+                .as_deref()
+                .map(wirepost::mail::compose::mailto::parse)
+            {
                 Some(Err(e)) => {
                     eprintln!("wirepost: {e}");
                     return ExitCode::from(2);
@@ -89,7 +95,7 @@ fn run_tui(
     keymap: Keymap,
     paths: &Paths,
     log_level: &str,
-    mailto: Option<wirepost::mail::draft::Draft>,
+    mailto: Option<wirepost::mail::compose::draft::Draft>,
 ) -> ExitCode {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!("wirepost: the interface needs a terminal (stdin and stdout must be a tty)");
@@ -191,7 +197,7 @@ async fn save_unsent(app: &App, store_dir: &std::path::Path) {
     };
     // The local copy is written first and fast; do not keep the user
     // waiting long for a slow IMAP server on the way out.
-    let save = wirepost::mail::send::save_draft(store, account, draft, previous);
+    let save = wirepost::mail::compose::drafts::save_draft(store, account, draft, previous);
     match tokio::time::timeout(std::time::Duration::from_secs(15), save).await {
         Ok(Ok((_, None))) => eprintln!("wirepost: draft saved"),
         Ok(Ok((_, Some(warning)))) => eprintln!("wirepost: {warning}"),

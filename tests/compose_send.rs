@@ -10,10 +10,11 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use wirepost::config::{Account, Config};
-use wirepost::mail::draft::{Attachment, Draft};
+use wirepost::mail::compose::draft::{Attachment, Draft};
+use wirepost::mail::compose::drafts;
+use wirepost::mail::compose::reply::{self, Identity};
 use wirepost::mail::folders;
-use wirepost::mail::reply::{self, Identity};
-use wirepost::mail::send::{self, Progress, ProgressSink};
+use wirepost::mail::outbox::send::{self, Progress, ProgressSink};
 use wirepost::net::tls::{TlsOptions, client_config, server_name};
 use wirepost::store::Store;
 
@@ -143,7 +144,7 @@ async fn send_draft(
     Result<send::Sent, wirepost::mail::smtp::SendFailure>,
     Vec<String>,
 ) {
-    let raw = send::format(draft).await.expect("format");
+    let raw = drafts::format(draft).await.expect("format");
     let id = send::queue(store.clone(), account.name.clone(), Arc::new(raw))
         .await
         .expect("queue");
@@ -552,12 +553,12 @@ async fn drafts_are_saved_locally_and_replaced_on_the_server() {
     let mut draft = Identity::from_account(&account).new_draft();
     draft.subject = format!("draft {token}");
     draft.bcc = "hidden@example.test".into();
-    let (first, warning) = send::save_draft(store.clone(), account.clone(), draft.clone(), None)
+    let (first, warning) = drafts::save_draft(store.clone(), account.clone(), draft.clone(), None)
         .await
         .unwrap();
     assert_eq!(warning, None);
     draft.body = format!("second version\n{}", draft.body);
-    let (second, warning) = send::save_draft(store.clone(), account.clone(), draft, Some(first))
+    let (second, warning) = drafts::save_draft(store.clone(), account.clone(), draft, Some(first))
         .await
         .unwrap();
     assert_eq!(warning, None);
@@ -610,8 +611,7 @@ async fn plaintext_injected_after_starttls_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sending_a_reopened_draft_removes_it_locally_and_on_the_server() {
-    use wirepost::app::EngineEvent;
-    use wirepost::mail::compose_engine::{
+    use wirepost::mail::compose::engine::{
         AccountConfig, ComposeCommand, ComposeEngine, ComposeEvent,
     };
     let Some(stack) = Mailstack::get() else {
@@ -625,10 +625,10 @@ async fn sending_a_reopened_draft_removes_it_locally_and_on_the_server() {
     let mut draft = Identity::from_account(&account).new_draft();
     draft.to = them.address.clone();
     draft.subject = format!("draft then send {token}");
-    let (tx, mut rx) = tokio::sync::mpsc::channel(256);
+    let (tx, mut rx) = wirepost::report::Reporter::channel(256);
     let mut next = async move || loop {
-        if let EngineEvent::Compose(event) = rx.recv().await.expect("event") {
-            return *event;
+        if let wirepost::report::Report::Event(event) = rx.recv().await.expect("event") {
+            return event;
         }
     };
     engine.dispatch(

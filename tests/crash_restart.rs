@@ -301,7 +301,7 @@ fn kill_during_send_then_restart_keeps_the_outbox() {
             .remove(0);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime
-        .block_on(wirepost::mail::send::send_queued(
+        .block_on(wirepost::mail::outbox::send::send_queued(
             store.clone(),
             account,
             outbox[0].id,
@@ -418,7 +418,7 @@ fn kill_after_the_final_dot_leaves_the_message_marked_delivery_unknown() {
     let store = Store::open(&dir.path().join("store")).expect("the store opens after kill -9");
     let outbox = wirepost::mail::folders::list(&store, "o", "Outbox").unwrap();
     assert_eq!(outbox.len(), 1);
-    let marks = wirepost::mail::outbox_marks::outbox_marks(&store, "o").unwrap();
+    let marks = wirepost::mail::outbox::marks::outbox_marks(&store, "o").unwrap();
     assert!(marks.contains_key(&outbox[0].id), "not marked: {marks:?}");
     // Sending what is queued leaves it alone and does not connect.
     let before = connections.load(Ordering::SeqCst);

@@ -14,7 +14,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use wirepost::config::{Account, Config};
-use wirepost::mail::{folders, outbox_marks, send};
+use wirepost::mail::folders;
+use wirepost::mail::outbox::marks as outbox_marks;
+use wirepost::mail::outbox::send;
 use wirepost::store::Store;
 
 fn config_text(me: &TestUser, port: u16, store: &Path) -> String {

@@ -7,7 +7,7 @@ use std::io;
 use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use wirepost::app::{App, EngineEvent, Keymap, Level, Tab};
+use wirepost::app::{App, EngineEvent, JobEvent, Keymap, Level, Tab};
 use wirepost::config::{Config, ConfigOrigin, LoadedConfig};
 use wirepost::engines::Engines;
 use wirepost::tui::{InputReader, LoopExit, Screen, run};
@@ -57,10 +57,10 @@ async fn a_burst_is_one_frame_and_an_idle_hour_is_none() {
     }
     for i in 0..500 {
         reporter
-            .send(EngineEvent::Notice {
+            .send(EngineEvent::Job(JobEvent::Notice {
                 level: Level::Info,
                 text: format!("report {i}"),
-            })
+            }))
             .await
             .unwrap();
     }
@@ -162,10 +162,10 @@ async fn typed_keys_show_in_the_next_frame_while_reports_flood_in() {
     // Reports without a pause: the queue is full whenever the loop looks.
     let flood = tokio::spawn(async move {
         for i in 0.. {
-            let report = EngineEvent::Notice {
+            let report = EngineEvent::Job(JobEvent::Notice {
                 level: Level::Info,
                 text: format!("report {i}"),
-            };
+            });
             if reporter.send(report).await.is_err() {
                 break;
             }

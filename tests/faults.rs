@@ -204,7 +204,7 @@ struct OutboxRun {
 }
 
 async fn send_outbox(store: &Store, account: &Account) -> OutboxRun {
-    use wirepost::mail::send;
+    use wirepost::mail::outbox::send;
     let progress: send::ProgressSink = std::sync::Arc::new(|_| {});
     let report = tokio::time::timeout(
         Duration::from_secs(600),
@@ -242,7 +242,8 @@ async fn settled_counts(stack: &Mailstack, user: &TestUser, tokens: &[String]) -
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn smtp_send_through_faults_loses_nothing_and_sends_nothing_twice() {
-    use wirepost::mail::{folders, send};
+    use wirepost::mail::folders;
+    use wirepost::mail::outbox::send;
     let Some(stack) = Mailstack::get() else {
         return;
     };
@@ -295,7 +296,7 @@ async fn smtp_send_through_faults_loses_nothing_and_sends_nothing_twice() {
     // Then the user's decision for each of those, as the Outbox offers
     // it: once everything sent has arrived, one that arrived is filed as
     // sent, one that did not is sent again.
-    let marked = wirepost::mail::outbox_marks::outbox_marks(&store, &account.name).unwrap();
+    let marked = wirepost::mail::outbox::marks::outbox_marks(&store, &account.name).unwrap();
     let sure: Vec<String> = folders::list(&store, &account.name, folders::SENT)
         .unwrap()
         .into_iter()

@@ -11,14 +11,15 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
-use wirepost::app::EngineEvent;
-use wirepost::net::hub::{self, Registry};
+use wirepost::net::hub;
 use wirepost::net::pipe_buffer::DataPipe;
+use wirepost::net::registry::Registry;
 use wirepost::net::session::{
     Direction, MailProtocol, OpenSpec, Rules, SessionCommand, SessionEvent, SessionId, TlsInfo,
     fresh_session_id,
 };
 use wirepost::net::tls::TlsOptions;
+use wirepost::report::{Report, Reporter};
 
 /// Bounds every wait, so a broken engine fails the test instead of hanging.
 const WAIT: Duration = Duration::from_secs(30);
@@ -26,7 +27,7 @@ const WAIT: Duration = Duration::from_secs(30);
 /// One session driven the way the app drives it, with what it reported.
 struct Probe {
     id: SessionId,
-    events: mpsc::Receiver<EngineEvent>,
+    events: mpsc::Receiver<Report<SessionEvent>>,
     commands: mpsc::Sender<SessionCommand>,
     registry: Registry,
     pipes: HashMap<SessionId, Arc<DataPipe>>,
@@ -39,7 +40,7 @@ struct Probe {
 
 impl Probe {
     fn open(spec: OpenSpec) -> Probe {
-        let (events_tx, events) = mpsc::channel(1024);
+        let (events_tx, events) = Reporter::channel(1024);
         let (commands, rx) = mpsc::channel(64);
         let id = fresh_session_id();
         let sink = hub::sink_for(id, events_tx, true);
@@ -69,7 +70,7 @@ impl Probe {
                 .await
                 .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
                 .expect("engine channel open");
-            let EngineEvent::Socket(event) = event else {
+            let Report::Event(event) = event else {
                 continue;
             };
             match event {
@@ -291,7 +292,7 @@ async fn udp_server_answers_each_sender_and_client_sees_replies() {
             .await
             .unwrap()
             .unwrap();
-        bound = matches!(event, EngineEvent::Socket(SessionEvent::Bound { .. }));
+        bound = matches!(event, Report::Event(SessionEvent::Bound { .. }));
     }
     let mut client = Probe::open(OpenSpec::UdpSend {
         target: format!("127.0.0.1:{port}"),
@@ -432,7 +433,7 @@ async fn tls_listener_with_a_generated_certificate() {
             .await
             .unwrap()
             .unwrap();
-        bound = matches!(event, EngineEvent::Socket(SessionEvent::Bound { .. }));
+        bound = matches!(event, Report::Event(SessionEvent::Bound { .. }));
     }
     let insecure = TlsOptions {
         extra_ca: None,
@@ -470,7 +471,7 @@ async fn ipv6_listener_and_client() {
             .await
             .unwrap()
             .unwrap();
-        bound = matches!(event, EngineEvent::Socket(SessionEvent::Bound { .. }));
+        bound = matches!(event, Report::Event(SessionEvent::Bound { .. }));
     }
     let mut client = Probe::open(connect(&format!("[::1]:{port}"), None));
     client.send("hi\n").await;

@@ -1,7 +1,7 @@
 //! What `update` asks the event loop to do. The loop hands each command to
 //! the engine that owns it; `update` itself never performs IO.
 
-use super::event::JobId;
+use crate::report::JobId;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -11,7 +11,7 @@ pub enum Command {
     /// Open, drive or save a socket session.
     Socket(crate::net::session::SocketCommand),
     /// Work for the composer (send, save a draft, list the Outbox, ...).
-    Compose(Box<crate::mail::compose_engine::ComposeCommand>),
+    Compose(Box<crate::mail::compose::engine::ComposeCommand>),
     /// Download new mail from one POP3 account into the store.
     Pop3Sync(Box<crate::mail::pop3::engine::Pop3SyncRequest>),
     /// A request to the mail store.

@@ -1,6 +1,18 @@
 //! What reaches `update`: terminal input and engine reports.
+//!
+//! Each engine speaks its own event type and reports through a
+//! [`Reporter`](crate::report::Reporter) built by [`EngineEvent::reporter`];
+//! the `From` impls below are the one place where an engine's reports become
+//! the app's.
 
+use crate::mail::compose::ComposeEvent;
+use crate::mail::imap::engine::ImapEvent;
+use crate::mail::pop3::engine::Pop3Event;
+use crate::net::session::SessionEvent;
+use crate::report::{JobEvent, Report, Reporter};
+use crate::store::service::StoreEvent;
 use crossterm::event::{KeyEvent, MouseEvent};
+use tokio::sync::mpsc;
 
 /// One input to `App::update`.
 #[derive(Debug, Clone)]
@@ -18,39 +30,57 @@ pub enum Event {
     Engine(EngineEvent),
 }
 
-/// Identifies one background job (a sync, a send, a listener) so that its
-/// reports can be matched to it.
-pub type JobId = u64;
-
-/// A report from an engine. Every report names the job it belongs to.
+/// A report from an engine, wrapped. Every report names the job or session
+/// it belongs to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EngineEvent {
-    /// A job began; while any job runs, quitting asks first.
-    JobStarted { job: JobId, label: String },
-    /// Progress of a job, e.g. messages fetched of messages to fetch.
-    JobProgress { job: JobId, done: u64, total: u64 },
-    /// A job ended; `Err` carries a one-line summary for the status line.
-    JobFinished {
-        job: JobId,
-        outcome: Result<String, String>,
-    },
-    /// A message for the status line that belongs to no job.
-    Notice { level: Level, text: String },
+    /// A job's start, progress or end, or a notice for the status line.
+    Job(JobEvent),
     /// A socket session's report.
-    Socket(crate::net::session::SessionEvent),
+    Socket(SessionEvent),
     /// A report from the composer's background work.
-    Compose(Box<crate::mail::compose_engine::ComposeEvent>),
+    Compose(Box<ComposeEvent>),
     /// A POP3 sync's start, progress (with trace lines) and end.
-    Pop3(crate::mail::pop3::engine::Pop3Event),
+    Pop3(Pop3Event),
     /// An answer from the mail store.
-    Store(crate::store::service::StoreEvent),
+    Store(StoreEvent),
     /// IMAP sync reports: folder progress and the protocol trace.
-    Imap(crate::mail::imap::engine::ImapEvent),
+    Imap(ImapEvent),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Warning,
-    Error,
+impl EngineEvent {
+    /// A reporter for one engine's events on the app's report channel.
+    pub fn reporter<E>(tx: &mpsc::Sender<EngineEvent>) -> Reporter<E>
+    where
+        E: Send + 'static,
+        EngineEvent: From<Report<E>>,
+    {
+        Reporter::wrapping(tx.clone())
+    }
 }
+
+impl From<JobEvent> for EngineEvent {
+    fn from(event: JobEvent) -> EngineEvent {
+        EngineEvent::Job(event)
+    }
+}
+
+/// How one engine's reports become `EngineEvent`s.
+macro_rules! wraps {
+    ($event:ty, $variant:expr) => {
+        impl From<Report<$event>> for EngineEvent {
+            fn from(report: Report<$event>) -> EngineEvent {
+                match report {
+                    Report::Job(job) => EngineEvent::Job(job),
+                    Report::Event(event) => $variant(event),
+                }
+            }
+        }
+    };
+}
+
+wraps!(SessionEvent, EngineEvent::Socket);
+wraps!(ComposeEvent, |e| EngineEvent::Compose(Box::new(e)));
+wraps!(Pop3Event, EngineEvent::Pop3);
+wraps!(StoreEvent, EngineEvent::Store);
+wraps!(ImapEvent, EngineEvent::Imap);

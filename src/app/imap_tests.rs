@@ -1,5 +1,5 @@
 use super::*;
-use crate::app::{EngineEvent, Event, Keymap};
+use crate::app::{EngineEvent, Event, JobEvent, Keymap};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};
 use crate::mail::imap::{TraceDir, TraceLine};
 use std::path::PathBuf;
@@ -87,10 +87,10 @@ fn progress_folder_done_and_cancel() {
         app.apply(Action::InboxCancelSync),
         vec![Command::CancelJob(7)]
     );
-    app.update(Event::Engine(EngineEvent::JobFinished {
+    app.update(Event::Engine(EngineEvent::Job(JobEvent::Finished {
         job: 7,
         outcome: Err("cancelled".into()),
-    }));
+    })));
     assert!(app.imap.sync.is_none());
 }
 

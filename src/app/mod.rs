@@ -19,9 +19,10 @@ mod status;
 mod tabs;
 mod update;
 
+pub use crate::report::{JobEvent, JobId, Level};
 pub use action::Action;
 pub use command::Command;
-pub use event::{EngineEvent, Event, JobId, Level};
+pub use event::{EngineEvent, Event};
 pub use help::{HelpLine, help_line_count, help_lines};
 pub use keymap::{KeyContext, Keymap};
 pub use keyspec::KeySpec;

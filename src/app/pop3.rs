@@ -1,8 +1,8 @@
 //! What the Inbox shows of POP3 accounts: each one's sync state and
 //! progress, and the protocol trace pane. Changed only through `update`.
 
-use super::event::{EngineEvent, JobId, Level};
 use super::{App, Command};
+use super::{JobEvent, JobId, Level};
 use crate::mail::pop3::TraceLine;
 use crate::mail::pop3::engine::{Pop3Event, Pop3SyncRequest};
 use std::collections::{BTreeMap, VecDeque};
@@ -130,7 +130,7 @@ impl App {
                 let state = self.pop3.accounts.entry(account.clone()).or_default();
                 state.job = Some(job);
                 state.gauge = Some(Pop3Gauge::default());
-                self.on_engine(EngineEvent::JobStarted {
+                self.on_job(JobEvent::Started {
                     job,
                     label: format!("POP3 {account}"),
                 });
@@ -159,7 +159,7 @@ impl App {
                     self.pop3.push_trace(&account, trace);
                     self.dirty |= self.pop3.show_trace;
                 }
-                self.on_engine(EngineEvent::JobProgress {
+                self.on_job(JobEvent::Progress {
                     job,
                     done: done_messages,
                     total: total_messages,
@@ -172,7 +172,7 @@ impl App {
             } => {
                 let outcome = outcome.map(|summary| format!("{account}: {summary}"));
                 // What the job stored is listed by the follow-up this returns.
-                return self.on_engine(EngineEvent::JobFinished { job, outcome });
+                return self.on_job(JobEvent::Finished { job, outcome });
             }
         }
         Vec::new()

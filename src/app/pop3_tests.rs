@@ -1,5 +1,5 @@
 use super::*;
-use crate::app::{Event, Keymap, Tab};
+use crate::app::{EngineEvent, Event, JobEvent, Keymap, Tab};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};
 use crate::mail::pop3::TraceDir;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -97,10 +97,10 @@ fn cancel_stops_the_running_sync() {
         account: "isp".into(),
     })));
     assert_eq!(app.update(key('X')), vec![Command::CancelJob(9)]);
-    app.update(Event::Engine(EngineEvent::JobFinished {
+    app.update(Event::Engine(EngineEvent::Job(JobEvent::Finished {
         job: 9,
         outcome: Err("cancelled".into()),
-    }));
+    })));
     let state = &app.pop3.accounts["isp"];
     assert_eq!(state.job, None);
     assert_eq!(state.last, Some(Err("cancelled".into())));

@@ -1,6 +1,6 @@
 //! The status line's state: the last message and the jobs that run.
 
-use super::event::{JobId, Level};
+use super::{JobId, Level};
 use crate::sanitize::clean_line;
 
 /// The most recent message shown in the status line.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::app::JobEvent;
 use crate::config::{Config, ConfigOrigin, LoadedConfig};
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseButton, MouseEvent,
@@ -108,10 +109,10 @@ fn quit_is_immediate_when_idle() {
 #[test]
 fn quit_asks_while_a_job_runs() {
     let mut app = app();
-    app.update(Event::Engine(EngineEvent::JobStarted {
+    app.update(Event::Engine(EngineEvent::Job(JobEvent::Started {
         job: 7,
         label: "Syncing work/INBOX".into(),
-    }));
+    })));
     app.update(ch('q'));
     assert!(!app.should_quit);
     assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
@@ -126,29 +127,29 @@ fn quit_asks_while_a_job_runs() {
 #[test]
 fn job_reports_drive_the_status_line() {
     let mut app = app();
-    app.update(Event::Engine(EngineEvent::JobStarted {
+    app.update(Event::Engine(EngineEvent::Job(JobEvent::Started {
         job: 1,
         label: "Sending".into(),
-    }));
+    })));
     app.dirty = false;
-    app.update(Event::Engine(EngineEvent::JobProgress {
+    app.update(Event::Engine(EngineEvent::Job(JobEvent::Progress {
         job: 1,
         done: 1,
         total: 2,
-    }));
+    })));
     assert!(app.dirty);
     app.dirty = false;
     // The same progress again is no change: no frame.
-    app.update(Event::Engine(EngineEvent::JobProgress {
+    app.update(Event::Engine(EngineEvent::Job(JobEvent::Progress {
         job: 1,
         done: 1,
         total: 2,
-    }));
+    })));
     assert!(!app.dirty);
-    app.update(Event::Engine(EngineEvent::JobFinished {
+    app.update(Event::Engine(EngineEvent::Job(JobEvent::Finished {
         job: 1,
         outcome: Err("550 mailbox unavailable".into()),
-    }));
+    })));
     let message = app.status.message.clone().unwrap();
     assert_eq!(message.level, Level::Error);
     assert_eq!(message.text, "Sending: 550 mailbox unavailable");
@@ -158,10 +159,10 @@ fn job_reports_drive_the_status_line() {
 #[test]
 fn remote_text_is_sanitized_on_the_way_in() {
     let mut app = app();
-    app.update(Event::Engine(EngineEvent::Notice {
+    app.update(Event::Engine(EngineEvent::Job(JobEvent::Notice {
         level: Level::Warning,
         text: "evil\x1b]0;pwned\x07title".into(),
-    }));
+    })));
     let text = app.status.message.unwrap().text;
     assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
 }
@@ -179,8 +180,8 @@ fn resize_records_size_and_redraws() {
 
 #[test]
 fn reply_in_the_inbox_answers_the_message_under_the_cursor() {
-    use crate::mail::compose_engine::ComposeCommand;
-    use crate::mail::reply::Respond;
+    use crate::mail::compose::engine::ComposeCommand;
+    use crate::mail::compose::reply::Respond;
     use crate::store::service::ListLine;
     use crate::store::{Flags, MessageRow};
     let text = "[[accounts]]\nname = \"work\"\nemail = \"me@example.com\"\n[accounts.smtp]\nhost = \"smtp.example.com\"\npassword_env = \"X\"\n";

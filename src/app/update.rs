@@ -1,8 +1,8 @@
 //! `App::update`: the only place state changes.
 
 use super::{
-    Action, App, Command, EngineEvent, Event, KeyContext, KeySpec, Level, Overlay, Tab,
-    tab_at_column,
+    Action, App, Command, EngineEvent, Event, JobEvent, JobId, KeyContext, KeySpec, Level, Overlay,
+    Tab, tab_at_column,
 };
 use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
 
@@ -147,7 +147,7 @@ impl App {
             | Action::ScrollTop
             | Action::ScrollBottom => {}
             Action::Reply | Action::ReplyAll | Action::Forward | Action::ForwardAttached => {
-                use crate::mail::reply::{ForwardMode, Respond};
+                use crate::mail::compose::reply::{ForwardMode, Respond};
                 let how = match action {
                     Action::Reply => Respond::Reply,
                     Action::ReplyAll => Respond::ReplyAll,
@@ -247,50 +247,60 @@ impl App {
 
     pub(super) fn on_engine(&mut self, report: EngineEvent) -> Vec<Command> {
         match report {
-            EngineEvent::JobStarted { job, label } => {
-                self.status.job_started(job, &label);
-                self.dirty = true;
-            }
-            EngineEvent::JobProgress { job, done, total } => {
-                self.dirty |= self.status.job_progress(job, done, total);
-            }
-            EngineEvent::JobFinished { job, outcome } => {
-                self.compose.job_finished(job, &outcome);
-                self.pop3.job_ended(job, &outcome);
-                self.imap_job_finished(job);
-                let finished = self.status.job_finished(job);
-                match (outcome, finished) {
-                    (Ok(summary), _) => self.status.set(Level::Info, &summary),
-                    (Err(error), Some(job)) => self
-                        .status
-                        .set(Level::Error, &format!("{}: {error}", job.label)),
-                    (Err(error), None) => self.status.set(Level::Error, &error),
-                }
-                if self.overlay == Some(Overlay::ConfirmQuit) && self.status.jobs.is_empty() {
-                    self.overlay = None;
-                }
-                self.dirty = true;
-                // A finished sync or import may have stored mail.
-                if self.inbox.loaded {
-                    return vec![Command::Store(crate::store::service::StoreRequest::Folders)];
-                }
-            }
-            EngineEvent::Notice { level, text } => {
-                self.status.set(level, &text);
-                self.dirty = true;
-            }
-            EngineEvent::Socket(event) => return self.on_socket_event(event),
-            EngineEvent::Compose(event) => return self.on_compose_event(*event),
-            EngineEvent::Pop3(event) => return self.on_pop3(event),
-            EngineEvent::Imap(event) => return self.on_imap(event),
+            EngineEvent::Job(event) => self.on_job(event),
+            EngineEvent::Socket(event) => self.on_socket_event(event),
+            EngineEvent::Compose(event) => self.on_compose_event(*event),
+            EngineEvent::Pop3(event) => self.on_pop3(event),
+            EngineEvent::Imap(event) => self.on_imap(event),
             EngineEvent::Store(event) => {
                 let nudge = self.imap_nudge_for(&event);
                 let (mut commands, dirty) = self.inbox.on_store(event, self.size);
                 // Only the Inbox tab draws this state.
                 self.dirty |= dirty && self.tab == Tab::Inbox;
                 commands.extend(nudge);
-                return commands;
+                commands
             }
+        }
+    }
+
+    /// A job's lifecycle or a notice, from any engine.
+    pub(super) fn on_job(&mut self, event: JobEvent) -> Vec<Command> {
+        match event {
+            JobEvent::Started { job, label } => {
+                self.status.job_started(job, &label);
+                self.dirty = true;
+            }
+            JobEvent::Progress { job, done, total } => {
+                self.dirty |= self.status.job_progress(job, done, total);
+            }
+            JobEvent::Finished { job, outcome } => return self.on_job_finished(job, outcome),
+            JobEvent::Notice { level, text } => {
+                self.status.set(level, &text);
+                self.dirty = true;
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_job_finished(&mut self, job: JobId, outcome: Result<String, String>) -> Vec<Command> {
+        self.compose.job_finished(job, &outcome);
+        self.pop3.job_ended(job, &outcome);
+        self.imap_job_finished(job);
+        let finished = self.status.job_finished(job);
+        match (outcome, finished) {
+            (Ok(summary), _) => self.status.set(Level::Info, &summary),
+            (Err(error), Some(job)) => self
+                .status
+                .set(Level::Error, &format!("{}: {error}", job.label)),
+            (Err(error), None) => self.status.set(Level::Error, &error),
+        }
+        if self.overlay == Some(Overlay::ConfirmQuit) && self.status.jobs.is_empty() {
+            self.overlay = None;
+        }
+        self.dirty = true;
+        // A finished sync or import may have stored mail.
+        if self.inbox.loaded {
+            return vec![Command::Store(crate::store::service::StoreRequest::Folders)];
         }
         Vec::new()
     }

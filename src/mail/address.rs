@@ -1,5 +1,6 @@
 //! Address fields as users type them: "Ann <ann@example.com>, bob@example.com".
 
+pub use crate::mailview::address::split_entries;
 use lettre::message::Mailbox;
 use std::str::FromStr;
 
@@ -12,32 +13,6 @@ pub fn parse_list(field: &str) -> Result<Vec<Mailbox>, String> {
         .map(|entry| {
             Mailbox::from_str(&entry).map_err(|_| format!("\"{entry}\" is not a valid address"))
         })
-        .collect()
-}
-
-/// The entries of a field, trimmed, empty ones dropped.
-pub fn split_entries(field: &str) -> Vec<String> {
-    let mut entries = Vec::new();
-    let mut current = String::new();
-    let (mut quoted, mut angle) = (false, false);
-    for c in field.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            '<' if !quoted => angle = true,
-            '>' if !quoted => angle = false,
-            ',' | ';' if !quoted && !angle => {
-                entries.push(std::mem::take(&mut current));
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
-    }
-    entries.push(current);
-    entries
-        .into_iter()
-        .map(|e| e.trim().to_string())
-        .filter(|e| !e.is_empty())
         .collect()
 }
 

@@ -1,20 +1,20 @@
-//! Mail: composing and sending over SMTP, syncing over IMAP, downloading
-//! over POP3, and the local folders that keep what is being sent. Engines
-//! here never touch the terminal.
+//! Mail: writing messages and getting them out over SMTP, syncing over
+//! IMAP, downloading over POP3. Engines here never touch the terminal.
+//!
+//! - `compose/`: a message being written (the form's draft, replies and
+//!   forwards, `mailto:`), its background engine and `wirepost send`.
+//! - `outbox/`: a formatted message on its way out: queued in the local
+//!   Outbox, submitted, filed in Sent; marks of unknown delivery.
+//! - `imap/`, `pop3/`, `smtp/`: the protocols.
+//! - `address.rs`, `folders.rs`: address lists and the local special
+//!   folders, shared by the above.
+//!
+//! Imports point one way: `compose → outbox → {smtp, imap} → …`.
 
 pub mod address;
-pub mod compose_engine;
-pub mod draft;
+pub mod compose;
 pub mod folders;
-pub mod headless;
 pub mod imap;
-pub mod imap_append;
-pub mod mailto;
-pub mod outbox_marks;
-mod outbox_queue;
-pub mod path_complete;
+pub mod outbox;
 pub mod pop3;
-pub mod reply;
-pub mod send;
-pub mod sent_check;
 pub mod smtp;

@@ -1,6 +1,6 @@
 //! Every header of a message, decoded for the "all headers" view.
 
-use crate::store::envelope_addresses;
+use super::address::envelope_addresses;
 use mail_parser::{HeaderValue, Message};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

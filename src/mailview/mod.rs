@@ -5,6 +5,7 @@
 //! Strings here are decoded but not sanitized; the renderer cleans every
 //! one of them before it reaches the terminal.
 
+pub mod address;
 mod attachments;
 mod body;
 mod date;
@@ -14,7 +15,7 @@ pub use attachments::{AttachmentInfo, attachment_bytes, safe_file_name, save_att
 pub use date::format_date;
 pub use headers::HeaderLine;
 
-use crate::store::envelope_addresses;
+use address::envelope_addresses;
 use mail_parser::{Message, MessageParser};
 
 /// HTML is rendered to this many columns at most; wider text is harder to

@@ -2,48 +2,25 @@
 //! the app's commands to them, and writes saved transcripts off the loop.
 
 use super::listener::{self, COMMAND_QUEUE};
-use super::pipe_buffer::{DataPipe, Sink};
+use super::pipe_buffer::DataPipe;
+use super::registry::Registry;
 use super::rules::LineRules;
 use super::session::{OpenSpec, SessionCommand, SessionEvent, SessionId, SocketCommand};
+use super::sink::Sink;
 use super::stream::Stream;
 use super::tcp::{self, SessionContext};
 use super::udp;
-use crate::app::{EngineEvent, Level};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use crate::report::{JobEvent, Level, Reporter};
 use tokio::sync::mpsc;
 
-/// Command senders of the running sessions, shared with listeners (which
-/// register the clients they accept).
-#[derive(Clone, Default)]
-pub struct Registry(Arc<Mutex<HashMap<SessionId, mpsc::Sender<SessionCommand>>>>);
-
-impl Registry {
-    pub fn insert(&self, id: SessionId, tx: mpsc::Sender<SessionCommand>) {
-        self.lock().insert(id, tx);
-    }
-
-    pub fn remove(&self, id: SessionId) {
-        self.lock().remove(&id);
-    }
-
-    pub fn get(&self, id: SessionId) -> Option<mpsc::Sender<SessionCommand>> {
-        self.lock().get(&id).cloned()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SessionId, mpsc::Sender<SessionCommand>>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
 pub struct SocketHub {
-    events: mpsc::Sender<EngineEvent>,
+    events: Reporter<SessionEvent>,
     registry: Registry,
     tasks: Vec<tokio::task::AbortHandle>,
 }
 
 impl SocketHub {
-    pub fn new(events: mpsc::Sender<EngineEvent>) -> SocketHub {
+    pub fn new(events: Reporter<SessionEvent>) -> SocketHub {
         SocketHub {
             events,
             registry: Registry::default(),
@@ -96,14 +73,14 @@ impl SocketHub {
                         }
                         Err(e) => (Level::Error, format!("cannot save: {e}")),
                     };
-                    let _ = events.send(EngineEvent::Notice { level, text }).await;
+                    events.notice(level, text).await;
                 });
             }
         }
     }
 
     fn notice(&self, level: Level, text: String) {
-        let _ = self.events.try_send(EngineEvent::Notice { level, text });
+        self.events.try_job(JobEvent::Notice { level, text });
     }
 
     /// Stops every session; called on the way out.
@@ -201,7 +178,7 @@ async fn open_and_run(
 }
 
 /// A sink for a session driven outside the app (tests, headless pipe).
-pub fn sink_for(id: SessionId, events: mpsc::Sender<EngineEvent>, record_out: bool) -> Sink {
+pub fn sink_for(id: SessionId, events: Reporter<SessionEvent>, record_out: bool) -> Sink {
     Sink {
         id,
         pipe: DataPipe::new(),

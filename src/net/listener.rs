@@ -2,16 +2,16 @@
 //! running the same loop as a client connection, with the listener's
 //! greeting and reply rules.
 
-use super::hub::Registry;
-use super::pipe_buffer::Sink;
+use super::registry::Registry;
 use super::rules::LineRules;
 use super::session::{
     PipeHandle, Rules, ServerCert, SessionCommand, SessionEvent, SessionId, fresh_session_id,
     listener_job,
 };
+use super::sink::Sink;
 use super::stream::Stream;
 use super::tcp::{SessionContext, run_session, tls_info};
-use crate::app::EngineEvent;
+use crate::report::JobEvent;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use std::sync::Arc;
@@ -99,9 +99,8 @@ pub async fn run(
 ) {
     let id = sink.id;
     let local = listener.local_addr().ok();
-    let _ = sink
-        .events
-        .send(EngineEvent::JobStarted {
+    sink.events
+        .job(JobEvent::Started {
             job: listener_job(id),
             label: format!(
                 "listening on {}",
@@ -139,9 +138,8 @@ pub async fn run(
     drop(listener);
     registry.remove(id);
     sink.report(SessionEvent::Closed { id, error: None }).await;
-    let _ = sink
-        .events
-        .send(EngineEvent::JobFinished {
+    sink.events
+        .job(JobEvent::Finished {
             job: listener_job(id),
             outcome,
         })

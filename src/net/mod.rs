@@ -2,6 +2,7 @@
 //! protocols.
 
 pub mod cert;
+pub mod chunk;
 pub mod escape;
 pub mod hub;
 pub mod listener;
@@ -9,8 +10,10 @@ pub mod pipe;
 pub mod pipe_budget;
 pub mod pipe_buffer;
 pub mod pipe_cli;
+pub mod registry;
 pub mod rules;
 pub mod session;
+pub mod sink;
 pub mod starttls;
 pub mod stream;
 pub mod tcp;

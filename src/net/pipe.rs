@@ -3,14 +3,15 @@
 //! For TCP, end of stdin half-closes (FIN) and the peer closing ends the
 //! program with status 0.
 
-use super::hub::{self, Registry};
+use super::hub;
 use super::pipe_buffer::DataPipe;
+use super::registry::Registry;
 use super::session::{
     Chunk, Direction, MailProtocol, OpenSpec, Rules, ServerCert, SessionCommand, SessionEvent,
     SessionId, TlsInfo, fresh_session_id,
 };
 use super::tls::TlsOptions;
-use crate::app::EngineEvent;
+use crate::report::{Report, Reporter};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::SocketAddr;
@@ -64,7 +65,7 @@ pub fn run(spec: PipeSpec) -> u8 {
 }
 
 async fn drive(spec: PipeSpec) -> u8 {
-    let (events_tx, mut events) = mpsc::channel::<EngineEvent>(256);
+    let (events_tx, mut events) = Reporter::<SessionEvent>::channel(256);
     let (commands_tx, commands_rx) = mpsc::channel::<SessionCommand>(8);
     let id = fresh_session_id();
     let sink = hub::sink_for(id, events_tx, false);
@@ -150,7 +151,7 @@ async fn drive(spec: PipeSpec) -> u8 {
         tokio::select! {
             event = events.recv() => {
                 let Some(event) = event else { return 1 };
-                let EngineEvent::Socket(event) = event else { continue };
+                let Report::Event(event) = event else { continue };
                 match event {
                     SessionEvent::Connected { id: sid, .. } if sid == id => {
                         match starttls.clone() {

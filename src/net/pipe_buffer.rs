@@ -3,14 +3,11 @@
 //! available" report in flight. A fast peer therefore costs one event per
 //! drain, not one per read, and "closed" never waits behind megabytes.
 
+use super::chunk::{Chunk, READ_CHUNK_BYTES};
 use super::pipe_budget::PipeBudget;
-use super::session::{Chunk, Direction, READ_CHUNK_BYTES, SessionEvent, SessionId};
-use crate::app::EngineEvent;
 use std::collections::VecDeque;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
 
 /// Bytes that may wait in one pipe before its engine stops reading the
 /// socket, so that one flooding peer cannot take a shared budget alone.
@@ -36,7 +33,7 @@ struct Queue {
 pub struct DataPipe {
     queue: Mutex<Queue>,
     drained: Notify,
-    budget: Arc<PipeBudget>,
+    pub(super) budget: Arc<PipeBudget>,
 }
 
 impl DataPipe {
@@ -68,7 +65,7 @@ impl DataPipe {
 
     /// Queues a chunk whose bytes were taken from the budget; true when
     /// the reader must be told (nothing was reported since its last drain).
-    fn push(&self, chunk: Chunk, held: usize) -> bool {
+    pub(super) fn push(&self, chunk: Chunk, held: usize) -> bool {
         let mut queue = self.lock();
         if queue.closed {
             drop(queue);
@@ -120,7 +117,7 @@ impl DataPipe {
     }
 
     /// Waits until this pipe is below its own limit.
-    async fn room(&self) {
+    pub(super) async fn room(&self) {
         loop {
             let drained = self.drained.notified();
             if self.bytes() < PIPE_LIMIT_BYTES {
@@ -138,45 +135,11 @@ impl Drop for DataPipe {
     }
 }
 
-/// An engine's end of a session: its pipe and its report channel.
-#[derive(Clone)]
-pub struct Sink {
-    pub id: SessionId,
-    pub pipe: Arc<DataPipe>,
-    pub events: mpsc::Sender<EngineEvent>,
-    /// Whether written bytes go to the transcript too (the headless pipe
-    /// does not want its own input echoed back).
-    pub record_out: bool,
-}
-
-impl Sink {
-    /// Records bytes that crossed the socket, waiting while the reader is
-    /// far behind.
-    pub async fn bytes(&self, dir: Direction, peer: Option<SocketAddr>, data: Vec<u8>) {
-        if data.is_empty() || (dir == Direction::Out && !self.record_out) {
-            return;
-        }
-        self.pipe.room().await;
-        let held = self.pipe.budget.take(data.len()).await;
-        let chunk = Chunk {
-            dir,
-            at: SystemTime::now(),
-            peer,
-            data,
-        };
-        if self.pipe.push(chunk, held) {
-            self.report(SessionEvent::Data { id: self.id }).await;
-        }
-    }
-
-    pub async fn report(&self, event: SessionEvent) {
-        let _ = self.events.send(EngineEvent::Socket(event)).await;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::chunk::Direction;
+    use std::time::SystemTime;
 
     fn chunk(dir: Direction, n: usize) -> Chunk {
         Chunk {
@@ -211,47 +174,5 @@ mod tests {
         pipe.push(datagram, 0);
         let sizes: Vec<usize> = pipe.drain().iter().map(|c| c.data.len()).collect();
         assert_eq!(sizes, [10, 10, MERGE_UP_TO_BYTES, 5, 5]);
-    }
-
-    fn sink(pipe: Arc<DataPipe>) -> (Sink, mpsc::Receiver<EngineEvent>) {
-        let (events, reports) = mpsc::channel(16);
-        let sink = Sink {
-            id: 1,
-            pipe,
-            events,
-            record_out: true,
-        };
-        (sink, reports)
-    }
-
-    #[tokio::test]
-    async fn pipes_sharing_a_budget_wait_for_each_others_drains() {
-        let budget = PipeBudget::new(100);
-        let first = DataPipe::with_budget(budget.clone());
-        let second = first.sharing();
-        let (a, _reports_a) = sink(first.clone());
-        let (b, _reports_b) = sink(second.clone());
-        a.bytes(Direction::In, None, vec![b'a'; 80]).await;
-        let waiting =
-            tokio::spawn(async move { b.bytes(Direction::In, None, vec![b'b'; 40]).await });
-        tokio::task::yield_now().await;
-        assert!(!waiting.is_finished(), "the budget is spent");
-        assert_eq!(first.drain()[0].data.len(), 80);
-        waiting.await.unwrap();
-        assert_eq!(budget.in_use(), 40);
-        drop(second);
-        assert_eq!(budget.in_use(), 0, "a dropped pipe gives its bytes back");
-    }
-
-    #[tokio::test]
-    async fn a_closed_pipe_keeps_nothing() {
-        let budget = PipeBudget::new(100);
-        let pipe = DataPipe::with_budget(budget.clone());
-        let (sink, _reports) = sink(pipe.clone());
-        sink.bytes(Direction::In, None, vec![1; 50]).await;
-        pipe.close();
-        sink.bytes(Direction::In, None, vec![2; 500]).await;
-        assert_eq!(budget.in_use(), 0);
-        assert!(pipe.drain().is_empty());
     }
 }

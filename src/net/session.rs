@@ -1,6 +1,7 @@
 //! The vocabulary shared by every socket session: ids, what to open, what a
 //! session can be told, and what it reports.
 
+pub use super::chunk::{Chunk, Direction, READ_CHUNK_BYTES};
 use super::pipe_buffer::DataPipe;
 use super::tls::TlsOptions;
 use std::fmt;
@@ -8,7 +9,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// Identifies one socket session (a connection, a listener, a UDP socket).
 pub type SessionId = u64;
@@ -29,29 +30,8 @@ pub fn listener_job(session: SessionId) -> u64 {
     session | LISTENER_JOB_BIT
 }
 
-/// Bytes read from a socket at most per read (and per transcript chunk).
-pub const READ_CHUNK_BYTES: usize = 64 * 1024;
-
 /// How long a connection attempt may take unless the user says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// Received from the peer.
-    In,
-    /// Written to the peer.
-    Out,
-}
-
-/// Bytes that crossed the socket in one read or write.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Chunk {
-    pub dir: Direction,
-    pub at: SystemTime,
-    /// The other end, for UDP datagrams.
-    pub peer: Option<SocketAddr>,
-    pub data: Vec<u8>,
-}
 
 /// The mail protocols whose STARTTLS dialogue wirepost knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 //! sends after its go-ahead is returned (and shown), never handed to TLS,
 //! so no byte is lost and none is smuggled into the encrypted stream.
 
-use super::pipe_buffer::Sink;
 use super::session::{Direction, MailProtocol};
+use super::sink::Sink;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -3,9 +3,9 @@
 //! bytes between the socket, the transcript pipe and the app's commands.
 
 use super::cert;
-use super::pipe_buffer::Sink;
 use super::rules::LineRules;
 use super::session::{Direction, READ_CHUNK_BYTES, SessionCommand, SessionEvent, TlsInfo};
+use super::sink::Sink;
 use super::starttls;
 use super::stream::Stream;
 use super::tls::{TlsOptions, client_config, server_name};

@@ -2,9 +2,9 @@
 //! (and can answer by rule), or an unconnected socket that sends to a
 //! default target and shows replies from anyone.
 
-use super::pipe_buffer::Sink;
 use super::rules::LineRules;
 use super::session::{Direction, Rules, SessionCommand, SessionEvent};
+use super::sink::Sink;
 use std::net::SocketAddr;
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;

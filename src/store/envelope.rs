@@ -1,7 +1,8 @@
 //! What the index keeps about a message, taken from its raw bytes once,
 //! when it is stored, so that lists and search never parse bodies.
 
-use mail_parser::{Address, HeaderValue, Message, MessageParser};
+use crate::mailview::address::envelope_addresses;
+use mail_parser::{HeaderValue, Message, MessageParser};
 
 /// Longest body text kept for full-text search, in bytes.
 pub const FTS_BODY_CAP_BYTES: usize = 256 * 1024;
@@ -54,9 +55,9 @@ impl Envelope {
                 .date()
                 .filter(|d| d.is_valid())
                 .map(|d| d.to_timestamp()),
-            from: field(&addresses(message.from())),
-            to: field(&addresses(message.to())),
-            cc: field(&addresses(message.cc())),
+            from: field(&envelope_addresses(message.from())),
+            to: field(&envelope_addresses(message.to())),
+            cc: field(&envelope_addresses(message.cc())),
             subject: field(message.subject().unwrap_or_default().trim()),
             message_id: message.message_id().map(field),
             in_reply_to: ids(message.in_reply_to())
@@ -74,25 +75,6 @@ impl Envelope {
     pub fn addresses(&self) -> String {
         format!("{} {} {}", self.from, self.to, self.cc)
     }
-}
-
-/// `Name <addr>, addr2` for an address header (groups flattened).
-pub fn addresses(address: Option<&Address<'_>>) -> String {
-    let Some(address) = address else {
-        return String::new();
-    };
-    let mut out = Vec::new();
-    for addr in address.iter() {
-        let name = addr.name().map(str::trim).filter(|n| !n.is_empty());
-        let mail = addr.address().map(str::trim).filter(|a| !a.is_empty());
-        out.push(match (name, mail) {
-            (Some(n), Some(a)) if n != a => format!("{n} <{a}>"),
-            (Some(n), _) => n.to_string(),
-            (None, Some(a)) => a.to_string(),
-            (None, None) => continue,
-        });
-    }
-    out.join(", ")
 }
 
 /// The Message-IDs in an `In-Reply-To`/`References` value, without angle

@@ -56,7 +56,7 @@ impl Store {
         let mut out = Vec::new();
         for fields in rows {
             for field in fields? {
-                for entry in crate::mail::address::split_entries(&field) {
+                for entry in crate::mailview::address::split_entries(&field) {
                     let key = entry.to_lowercase();
                     if entry.contains('@') && seen.insert(key) {
                         out.push(entry);

@@ -27,7 +27,7 @@ mod types;
 mod unnamed_file;
 mod write;
 
-pub use envelope::{Envelope, addresses as envelope_addresses};
+pub use envelope::Envelope;
 pub use folder_list::FolderEntry;
 pub use import::ImportReport;
 pub use names::{dir_name, folder_dir_name, undo_dir_name};

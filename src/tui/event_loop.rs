@@ -1,7 +1,7 @@
 use super::{InputReader, Screen, translate};
 use crate::app::{App, EngineEvent, Event};
 use crate::engines::Engines;
-use crate::mail::compose_engine::ComposeEvent;
+use crate::mail::compose::engine::ComposeEvent;
 use std::io;
 use std::time::Duration;
 use tokio::sync::mpsc;

@@ -1,5 +1,5 @@
 use super::render;
-use crate::app::{App, EngineEvent, Event, Keymap, Level, Overlay, Tab};
+use crate::app::{App, EngineEvent, Event, JobEvent, Keymap, Level, Overlay, Tab};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -83,19 +83,19 @@ fn help_overlay_large() {
 #[test]
 fn confirm_quit_with_jobs_and_error_message() {
     let mut app = app_with(example_config());
-    app.update(Event::Engine(EngineEvent::JobStarted {
+    app.update(Event::Engine(EngineEvent::Job(JobEvent::Started {
         job: 1,
         label: "Syncing personal/INBOX".into(),
-    }));
-    app.update(Event::Engine(EngineEvent::JobProgress {
+    })));
+    app.update(Event::Engine(EngineEvent::Job(JobEvent::Progress {
         job: 1,
         done: 120,
         total: 500,
-    }));
-    app.update(Event::Engine(EngineEvent::Notice {
+    })));
+    app.update(Event::Engine(EngineEvent::Job(JobEvent::Notice {
         level: Level::Error,
         text: "imap.example.com: connection refused".into(),
-    }));
+    })));
     app.overlay = Some(Overlay::ConfirmQuit);
     insta::assert_snapshot!(draw(&app, 80, 24).backend());
 }

@@ -3,8 +3,8 @@
 
 use super::{Field, LastSend, View, senders, set_text};
 use crate::app::{App, Command, Level, Tab};
-use crate::mail::compose_engine::{ComposeCommand, ComposeEvent};
-use crate::mail::reply::Respond;
+use crate::mail::compose::engine::{ComposeCommand, ComposeEvent};
+use crate::mail::compose::reply::Respond;
 use crate::store::MessageId;
 
 fn compose(command: ComposeCommand) -> Vec<Command> {
@@ -13,7 +13,7 @@ fn compose(command: ComposeCommand) -> Vec<Command> {
 
 impl App {
     /// Opens the composer on a `mailto:` link's fields.
-    pub fn open_mailto(&mut self, mut draft: crate::mail::draft::Draft) {
+    pub fn open_mailto(&mut self, mut draft: crate::mail::compose::draft::Draft) {
         let Some(account) = self.compose.account(&self.config) else {
             self.status.set(
                 Level::Error,
@@ -22,7 +22,7 @@ impl App {
             self.tab = Tab::Compose;
             return;
         };
-        let me = crate::mail::reply::Identity::from_account(account);
+        let me = crate::mail::compose::reply::Identity::from_account(account);
         draft.account = me.account.clone();
         draft.from = me.from.clone();
         draft.body = format!("{}{}", draft.body, me.signature_block());
@@ -52,7 +52,7 @@ impl App {
         };
         compose(ComposeCommand::Respond {
             id,
-            identity: crate::mail::reply::Identity::from_account(sender),
+            identity: crate::mail::compose::reply::Identity::from_account(sender),
             how,
         })
     }

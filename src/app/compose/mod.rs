@@ -6,9 +6,9 @@ mod events;
 mod update;
 
 use crate::config::{Account, Config};
-use crate::mail::draft::{Attachment, Draft};
-use crate::mail::outbox_marks::DeliveryUnknown;
-use crate::mail::reply::Identity;
+use crate::mail::compose::draft::{Attachment, Draft};
+use crate::mail::compose::reply::Identity;
+use crate::mail::outbox::marks::DeliveryUnknown;
 use crate::mail::smtp::TraceLine;
 use crate::store::{FolderEntry, MessageId};
 use ratatui_textarea::TextArea;
@@ -97,7 +97,7 @@ pub enum LastSend {
         stage: String,
     },
     Sent {
-        summary: crate::mail::compose_engine::SendSummary,
+        summary: crate::mail::compose::engine::SendSummary,
     },
     Failed {
         error: String,

@@ -4,8 +4,8 @@
 use super::tests::app;
 use super::{LastSend, View};
 use crate::app::{App, Command, EngineEvent, Event, Level};
-use crate::mail::compose_engine::{ComposeCommand, ComposeEvent};
-use crate::mail::outbox_marks::DeliveryUnknown;
+use crate::mail::compose::engine::{ComposeCommand, ComposeEvent};
+use crate::mail::outbox::marks::DeliveryUnknown;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 

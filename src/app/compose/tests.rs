@@ -1,7 +1,7 @@
 use super::*;
 use crate::app::{Action, App, Command, EngineEvent, Event, Keymap, Tab};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};
-use crate::mail::compose_engine::{ComposeCommand, ComposeEvent, SendSummary};
+use crate::mail::compose::engine::{ComposeCommand, ComposeEvent, SendSummary};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -182,7 +182,7 @@ fn attaching_by_path_and_removing() {
         })]
     );
     let attachment =
-        crate::mail::draft::Attachment::from_data("r.pdf", "application/pdf", vec![1, 2]);
+        crate::mail::compose::draft::Attachment::from_data("r.pdf", "application/pdf", vec![1, 2]);
     app.update(engine(ComposeEvent::Attached(attachment)));
     assert_eq!(app.compose.attachments.len(), 1);
     app.update(key(KeyCode::Esc));
@@ -253,12 +253,12 @@ fn outbox_lists_and_retries() {
 fn replies_land_in_the_form() {
     let mut app = app();
     app.tab = Tab::Inbox;
-    let commands = app.respond_to("work", 9, crate::mail::reply::Respond::ReplyAll);
+    let commands = app.respond_to("work", 9, crate::mail::compose::reply::Respond::ReplyAll);
     assert!(matches!(
         commands.as_slice(),
         [Command::Compose(c)] if matches!(**c, ComposeCommand::Respond { id: 9, .. })
     ));
-    let draft = crate::mail::draft::Draft {
+    let draft = crate::mail::compose::draft::Draft {
         account: "work".into(),
         to: "carol@example.test".into(),
         subject: "Re: \u{1b}[31mhi".into(),
@@ -279,7 +279,8 @@ fn replies_land_in_the_form() {
 fn mailto_prefills_with_signature() {
     let mut app = app();
     app.tab = Tab::Sockets;
-    let draft = crate::mail::mailto::parse("mailto:z@example.test?subject=hi&body=yo").unwrap();
+    let draft =
+        crate::mail::compose::mailto::parse("mailto:z@example.test?subject=hi&body=yo").unwrap();
     app.open_mailto(draft);
     assert_eq!(app.tab, Tab::Compose);
     assert_eq!(app.compose.text(Field::To), "z@example.test");

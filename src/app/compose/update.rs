@@ -3,7 +3,7 @@
 use super::{ComposeState, Field, FolderKind, LastSend, View, senders, set_text};
 use crate::app::{Action, App, Command, Level, Tab};
 use crate::mail::address;
-use crate::mail::compose_engine::{AccountConfig, ComposeCommand};
+use crate::mail::compose::engine::{AccountConfig, ComposeCommand};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn compose(command: ComposeCommand) -> Vec<Command> {

@@ -52,8 +52,8 @@ fn feed(app: &mut App, id: u64, dir: Direction, data: &[u8]) {
     session.pipe.0.drain(); // keep the test's own pipe state simple
     let pipe = session.pipe.clone();
     // The engine side of the pipe is not public; go through a sink.
-    let (tx, _rx) = tokio::sync::mpsc::channel(4);
-    let sink = crate::net::pipe_buffer::Sink {
+    let (tx, _rx) = crate::report::Reporter::channel(4);
+    let sink = crate::net::sink::Sink {
         id,
         pipe: pipe.0,
         events: tx,

@@ -1,6 +1,6 @@
 //! The sync job the interface starts: runs `sync_account` as a tokio task,
 //! reconnecting with backoff after transient failures, and reports progress,
-//! finished folders and the protocol trace as `EngineEvent`s. Progress is
+//! finished folders and the protocol trace as `ImapEvent`s. Progress is
 //! coalesced (only the latest counts travel) so a 100k-message sync cannot
 //! flood the event channel.
 
@@ -10,7 +10,7 @@ use super::error::ImapError;
 use super::fetch::FetchProgress;
 use super::trace::{TraceLine, TraceSink};
 use super::watch::watch_folder;
-use crate::app::{EngineEvent, JobId, Level};
+use crate::report::{JobEvent, JobId, Level, Reporter};
 use crate::store::Store;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,6 +18,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::AbortHandle;
+
+/// Where the IMAP engine's reports go.
+pub type Reports = Reporter<ImapEvent>;
 
 /// Attempts after a transient failure (unreachable, connection lost).
 pub const RECONNECT_ATTEMPTS: u32 = 4;
@@ -68,7 +71,7 @@ pub enum ImapEvent {
     },
 }
 
-pub fn spawn(events: mpsc::Sender<EngineEvent>, job: JobId, command: ImapCommand) -> AbortHandle {
+pub fn spawn(events: Reports, job: JobId, command: ImapCommand) -> AbortHandle {
     let ImapCommand::Sync {
         account,
         options,
@@ -80,14 +83,9 @@ pub fn spawn(events: mpsc::Sender<EngineEvent>, job: JobId, command: ImapCommand
     };
     tokio::spawn(async move {
         let label = format!("sync {account}");
-        let _ = events.send(EngineEvent::JobStarted { job, label }).await;
+        events.job(JobEvent::Started { job, label }).await;
         for warning in options.warnings() {
-            let _ = events
-                .send(EngineEvent::Notice {
-                    level: Level::Warning,
-                    text: warning,
-                })
-                .await;
+            events.notice(Level::Warning, warning).await;
         }
         let outcome = run(&events, job, &account, &options, store_dir.clone(), &choice).await;
         let outcome = outcome.map_err(|e| {
@@ -95,7 +93,7 @@ pub fn spawn(events: mpsc::Sender<EngineEvent>, job: JobId, command: ImapCommand
             e.to_string()
         });
         let synced = outcome.is_ok();
-        let _ = events.send(EngineEvent::JobFinished { job, outcome }).await;
+        events.job(JobEvent::Finished { job, outcome }).await;
         if synced {
             let folder = match choice {
                 FolderChoice::One(f) | FolderChoice::FirstThenAll(f) => f,
@@ -109,7 +107,7 @@ pub fn spawn(events: mpsc::Sender<EngineEvent>, job: JobId, command: ImapCommand
 /// After a sync, keeps `folder` live (IDLE or polling) until aborted,
 /// reconnecting with backoff. Not a job: quitting need not ask about it.
 async fn watch(
-    events: &mpsc::Sender<EngineEvent>,
+    events: &Reports,
     job: JobId,
     account: &str,
     options: &ConnectOptions,
@@ -133,7 +131,7 @@ async fn watch(
                         account: account.clone(),
                         lines,
                     };
-                    if events.send(EngineEvent::Imap(event)).await.is_err() {
+                    if !events.send(event).await {
                         break;
                     }
                 }
@@ -141,11 +139,11 @@ async fn watch(
         })
     };
     let _ = events
-        .send(EngineEvent::Imap(ImapEvent::Watching {
+        .send(ImapEvent::Watching {
             job,
             account: account.to_string(),
             folder: folder.to_string(),
-        }))
+        })
         .await;
     let mut delay = RECONNECT_FIRST_DELAY;
     loop {
@@ -161,22 +159,17 @@ async fn watch(
                         continue;
                     }
                     let _ = events
-                        .send(EngineEvent::Imap(ImapEvent::FolderDone {
+                        .send(ImapEvent::FolderDone {
                             job,
                             account: account.clone(),
-                        }))
+                        })
                         .await;
                     if report.fetched > 0 {
                         let text = format!(
                             "{account}/{}: {} new message(s)",
                             report.folder, report.fetched
                         );
-                        let _ = events
-                            .send(EngineEvent::Notice {
-                                level: Level::Info,
-                                text,
-                            })
-                            .await;
+                        events.notice(Level::Info, text).await;
                     }
                 }
             })
@@ -197,12 +190,7 @@ async fn watch(
         tracing::info!(%account, "IMAP watch ended: {e:?}");
         if !e.is_transient() {
             let text = format!("{account}: no longer watching {folder}: {e}");
-            let _ = events
-                .send(EngineEvent::Notice {
-                    level: Level::Warning,
-                    text,
-                })
-                .await;
+            events.notice(Level::Warning, text).await;
             break;
         }
         trace.note(format!("{e}; reconnecting in {}s", delay.as_secs()));
@@ -233,7 +221,7 @@ pub fn nudge(account: &str) {
 }
 
 async fn run(
-    events: &mpsc::Sender<EngineEvent>,
+    events: &Reports,
     job: JobId,
     account: &str,
     options: &ConnectOptions,
@@ -284,7 +272,7 @@ async fn run(
                 trace.note(text.clone());
                 // A status-line note; dropped if the channel is full, the
                 // trace and the log still have it.
-                let _ = events.try_send(EngineEvent::Notice {
+                events.try_job(JobEvent::Notice {
                     level: Level::Warning,
                     text,
                 });
@@ -304,12 +292,7 @@ async fn run(
                 attempt += 1;
                 trace.note(format!("{e}; reconnecting in {}s", delay.as_secs()));
                 let text = format!("{account}: {e}; retrying in {}s", delay.as_secs());
-                let _ = events
-                    .send(EngineEvent::Notice {
-                        level: Level::Warning,
-                        text,
-                    })
-                    .await;
+                events.notice(Level::Warning, text).await;
                 tokio::time::sleep(delay).await;
                 delay *= 2;
             }
@@ -331,7 +314,7 @@ async fn run(
 /// Sends the latest progress, folder events and trace lines until the sync
 /// ends; each wake-up sends what accumulated, so bursts coalesce.
 async fn forward(
-    events: mpsc::Sender<EngineEvent>,
+    events: Reports,
     job: JobId,
     account: String,
     trace: TraceSink,
@@ -347,25 +330,23 @@ async fn forward(
                     continue;
                 }
                 let p = *progress.borrow_and_update();
-                let _ = events.send(EngineEvent::JobProgress { job, done: p.messages_done, total: p.messages_total }).await;
-                let _ = events.send(EngineEvent::Imap(ImapEvent::Progress { job, progress: p })).await;
+                events.job(JobEvent::Progress { job, done: p.messages_done, total: p.messages_total }).await;
+                let _ = events.send(ImapEvent::Progress { job, progress: p }).await;
             }
             folder = folders.recv() => match folder {
-                Some(event) => { let _ = events.send(EngineEvent::Imap(event)).await; }
+                Some(event) => { let _ = events.send(event).await; }
                 None => break,
             },
             () = trace.notified() => {
                 let lines = trace.take();
                 if !lines.is_empty() {
-                    let _ = events.send(EngineEvent::Imap(ImapEvent::Trace { account: account.clone(), lines })).await;
+                    let _ = events.send(ImapEvent::Trace { account: account.clone(), lines }).await;
                 }
             }
         }
     }
     let lines = trace.take();
     if !lines.is_empty() {
-        let _ = events
-            .send(EngineEvent::Imap(ImapEvent::Trace { account, lines }))
-            .await;
+        let _ = events.send(ImapEvent::Trace { account, lines }).await;
     }
 }

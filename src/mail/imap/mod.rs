@@ -4,6 +4,7 @@
 //! app with `EngineEvent`s and never touches the terminal.
 
 pub mod account;
+pub mod append;
 pub mod auth;
 pub mod caps;
 pub mod connect;

@@ -6,11 +6,11 @@
 use super::sync::{SyncProgress, SyncReport};
 use super::trace::TraceLine;
 use crate::config::Account;
+use crate::report::Reporter;
 use crate::store::Store;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
-use tokio::sync::mpsc;
 
 /// The request behind `Command::Pop3Sync`: the account to sync and the
 /// configured store location (`None`: the XDG default).
@@ -77,23 +77,16 @@ fn shared_store(dir: &Path) -> Result<Store, String> {
 }
 
 /// Runs one sync of `account` into the store at `store_dir`, reporting on
-/// `events` (each report wrapped by `wrap`). Cancelling the task drops the
+/// `events`. Cancelling the task drops the
 /// connection without QUIT: the server deletes nothing, and the batch being
 /// stored finishes.
-pub async fn run_sync<E: Send + 'static>(
-    job: u64,
-    account: Account,
-    store_dir: PathBuf,
-    events: mpsc::Sender<E>,
-    wrap: fn(Pop3Event) -> E,
-) {
+pub async fn run_sync(job: u64, account: Account, store_dir: PathBuf, events: Reporter<Pop3Event>) {
     let name = account.name.clone();
-    let _ = events
-        .send(wrap(Pop3Event::Started {
-            job,
-            account: name.clone(),
-        }))
-        .await;
+    let started = Pop3Event::Started {
+        job,
+        account: name.clone(),
+    };
+    events.send(started).await;
     let outcome = async {
         let store = tokio::task::spawn_blocking(move || shared_store(&store_dir))
             .await
@@ -102,7 +95,7 @@ pub async fn run_sync<E: Send + 'static>(
         // Progress is advisory: when the loop is behind, a report is
         // dropped rather than holding up the download.
         let progress = |p: &SyncProgress| {
-            let _ = events.try_send(wrap(Pop3Event::Progress {
+            events.try_send(Pop3Event::Progress {
                 job,
                 account: name.clone(),
                 done_messages: p.done_messages,
@@ -110,7 +103,7 @@ pub async fn run_sync<E: Send + 'static>(
                 done_bytes: p.done_bytes,
                 total_bytes: p.total_bytes,
                 trace: p.trace.clone(),
-            }));
+            });
         };
         super::sync_account(&account, store, progress, Some(&mut trace_sink))
             .await
@@ -120,11 +113,10 @@ pub async fn run_sync<E: Send + 'static>(
             })
     }
     .await;
-    let _ = events
-        .send(wrap(Pop3Event::Finished {
-            job,
-            account: name,
-            outcome: outcome.map(|r: SyncReport| r.summary()),
-        }))
-        .await;
+    let finished = Pop3Event::Finished {
+        job,
+        account: name,
+        outcome: outcome.map(|r: SyncReport| r.summary()),
+    };
+    events.send(finished).await;
 }

@@ -1,6 +1,6 @@
 //! The store as a service for the interface: requests from `update` go to
 //! one worker thread that owns the blocking store calls, and its answers
-//! come back as `EngineEvent::Store`. Long work (imports) runs on its own
+//! come back as `StoreEvent`s. Long work (imports) runs on its own
 //! blocking thread and reports as a job.
 
 mod worker;
@@ -64,7 +64,7 @@ pub enum StoreRequest {
     },
     /// Import mail from `path` into the Local account.
     Import {
-        job: crate::app::JobId,
+        job: crate::report::JobId,
         path: PathBuf,
     },
 }

@@ -2,14 +2,13 @@
 //! loop never waits on disk.
 
 use super::{ListLine, ListRequest, StoreEvent, StoreRequest};
-use crate::app::{EngineEvent, JobId, Level};
 use crate::mailview::{self, MessageView};
+use crate::report::{JobEvent, JobId, Level, Reporter};
 use crate::store::{
     FolderRole, LOCAL_ACCOUNT, ListQuery, MessageId, Store, StoreError, ThreadLine, thread_order,
 };
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use tokio::sync::mpsc::Sender;
 
 /// Raw sources larger than this are cut in the raw view.
 const RAW_VIEW_CAP_BYTES: usize = 8 * 1024 * 1024;
@@ -21,7 +20,7 @@ pub struct StoreWorker {
 }
 
 impl StoreWorker {
-    pub fn start(events: Sender<EngineEvent>) -> StoreWorker {
+    pub fn start(events: Reporter<StoreEvent>) -> StoreWorker {
         let (tx, rx) = mpsc::channel();
         let spawned = std::thread::Builder::new()
             .name("store".into())
@@ -46,13 +45,13 @@ struct Listing {
 }
 
 struct Worker {
-    events: Sender<EngineEvent>,
+    events: Reporter<StoreEvent>,
     store: Option<Store>,
     listing: Option<Listing>,
 }
 
 impl Worker {
-    fn new(events: Sender<EngineEvent>) -> Worker {
+    fn new(events: Reporter<StoreEvent>) -> Worker {
         Worker {
             events,
             store: None,
@@ -82,13 +81,11 @@ impl Worker {
     }
 
     fn report(&self, event: StoreEvent) {
-        let _ = self.events.blocking_send(EngineEvent::Store(event));
+        self.events.blocking_send(event);
     }
 
     fn notice(&self, level: Level, text: String) {
-        let _ = self
-            .events
-            .blocking_send(EngineEvent::Notice { level, text });
+        self.events.blocking_job(JobEvent::Notice { level, text });
     }
 
     fn store(&self) -> Result<&Store, StoreError> {
@@ -232,11 +229,11 @@ impl Worker {
         let store = self.store()?.clone();
         let events = self.events.clone();
         let label = format!("import {}", path.display());
-        let _ = events.blocking_send(EngineEvent::JobStarted { job, label });
+        events.blocking_job(JobEvent::Started { job, label });
         std::thread::spawn(move || {
             let progress_events = events.clone();
             let mut progress = move |done: u64| {
-                let _ = progress_events.try_send(EngineEvent::JobProgress {
+                progress_events.try_job(JobEvent::Progress {
                     job,
                     done,
                     total: 0,
@@ -252,15 +249,15 @@ impl Worker {
                 )),
                 Err(e) => Err(e.to_string()),
             };
-            let _ = events.blocking_send(EngineEvent::JobFinished {
+            events.blocking_job(JobEvent::Finished {
                 job,
                 outcome: result,
             });
             if let Ok(report) = outcome {
-                let _ = events.blocking_send(EngineEvent::Store(StoreEvent::Imported(report)));
+                events.blocking_send(StoreEvent::Imported(report));
             }
             if let Ok(folders) = store.folders() {
-                let _ = events.blocking_send(EngineEvent::Store(StoreEvent::Folders(folders)));
+                events.blocking_send(StoreEvent::Folders(folders));
             }
         });
         Ok(())

@@ -7,7 +7,7 @@ mod trace;
 use super::Theme;
 use crate::app::App;
 use crate::app::compose::{ComposeState, Field, LastSend, View, senders};
-use crate::mail::reply::Identity;
+use crate::mail::compose::reply::Identity;
 use crate::sanitize::clean_line;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -1,8 +1,8 @@
 use crate::app::compose::{Field, FolderKind, LastSend, View};
 use crate::app::{App, Keymap, Tab};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};
-use crate::mail::compose_engine::SendSummary;
-use crate::mail::draft::{Attachment, Draft};
+use crate::mail::compose::draft::{Attachment, Draft};
+use crate::mail::compose::engine::SendSummary;
 use crate::mail::smtp::{Direction, Refusal, TraceLine};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -104,7 +104,7 @@ fn compose_outbox_with_last_error() {
 
 #[test]
 fn compose_outbox_with_delivery_unknown() {
-    use crate::mail::outbox_marks::DeliveryUnknown;
+    use crate::mail::outbox::marks::DeliveryUnknown;
     let mut app = app();
     app.compose.view = View::Folder(FolderKind::Outbox);
     let entry = |id, subject: &str| crate::store::FolderEntry {

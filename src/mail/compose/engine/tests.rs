@@ -1,10 +1,13 @@
 use super::*;
+use crate::mail::folders;
+use crate::report::Report;
+use tokio::sync::mpsc;
 
-async fn next_compose_event(rx: &mut mpsc::Receiver<EngineEvent>) -> ComposeEvent {
+async fn next_compose_event(rx: &mut mpsc::Receiver<Report<ComposeEvent>>) -> ComposeEvent {
     loop {
         match rx.recv().await.expect("an event") {
-            EngineEvent::Compose(event) => return *event,
-            _ => continue,
+            Report::Event(event) => return event,
+            Report::Job(_) => continue,
         }
     }
 }
@@ -17,8 +20,8 @@ async fn replies_lists_and_deletes_stored_messages() {
     let raw = b"From: Carol <carol@example.test>\r\nTo: me@example.test\r\n\
 Subject: lunch?\r\nMessage-ID: <l1@example.test>\r\n\r\nNoon?\r\n";
     let id = folders::put(&store, "work", "INBOX", raw, crate::store::Flags::default()).unwrap();
-    let (tx, mut rx) = mpsc::channel(16);
-    let identity = super::super::reply::Identity {
+    let (tx, mut rx) = Reporter::channel(16);
+    let identity = crate::mail::compose::reply::Identity {
         account: "work".into(),
         from: "me@example.test".into(),
         email: "me@example.test".into(),
@@ -28,7 +31,7 @@ Subject: lunch?\r\nMessage-ID: <l1@example.test>\r\n\r\nNoon?\r\n";
         ComposeCommand::Respond {
             id,
             identity,
-            how: super::super::reply::Respond::Reply,
+            how: crate::mail::compose::reply::Respond::Reply,
         },
         1,
         tx.clone(),

@@ -1,7 +1,7 @@
 //! A message being written: the form's fields, its attachments and its
 //! place in a thread, and how it becomes an RFC 5322 message.
 
-use super::address::parse_list;
+use crate::mail::address::parse_list;
 use lettre::Message;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Attachment as MimeAttachment, Body, Mailbox, MultiPart, SinglePart};

@@ -4,9 +4,9 @@
 //! One IMAP login and a SEARCH, only in that rare case.
 
 use super::send::{Progress, ProgressSink, Sent};
-use super::smtp::Delivery;
 use crate::config::Account;
 use crate::mail::imap::{ConnectOptions, connect};
+use crate::mail::smtp::Delivery;
 use crate::store::{MessageId, Store};
 use std::sync::Arc;
 use std::time::Duration;

@@ -90,7 +90,7 @@ fn forward_attached_carries_the_original_bytes() {
     let mut draft = draft;
     draft.to = "x@example.test".into();
     let raw = draft
-        .to_message(crate::mail::draft::BuildOptions::default())
+        .to_message(crate::mail::compose::draft::BuildOptions::default())
         .unwrap()
         .formatted();
     let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
@@ -122,7 +122,7 @@ fn reopen_restores_fields_and_attachments() {
         b"attached".to_vec(),
     ));
     let raw = draft
-        .to_message(crate::mail::draft::BuildOptions {
+        .to_message(crate::mail::compose::draft::BuildOptions {
             keep_bcc: true,
             allow_no_recipient: true,
         })
@@ -145,7 +145,7 @@ fn garbage_is_an_error_not_a_panic() {
 fn reopening_a_plain_draft_does_not_grow_it() {
     let mut draft = me().new_draft();
     draft.body = "one\ntwo\n".into();
-    let options = crate::mail::draft::BuildOptions {
+    let options = crate::mail::compose::draft::BuildOptions {
         keep_bcc: true,
         allow_no_recipient: true,
     };

@@ -3,8 +3,8 @@
 
 use super::draft::{Attachment, Draft};
 use super::reply::Identity;
-use super::send::{self, Progress, ProgressSink};
 use crate::config::{Account, Config, Paths};
+use crate::mail::outbox::send::{self, Progress, ProgressSink};
 use crate::store::Store;
 use std::io::Read;
 use std::path::PathBuf;

@@ -6,12 +6,11 @@
 //! the whole message went out, which marks it "delivery unknown" until the
 //! user decides (see `outbox_marks`).
 
-use super::draft::{BuildOptions, Draft};
-use super::folders::{self, DRAFTS, OUTBOX};
-use super::outbox_marks::{self, DeliveryUnknown};
-pub use super::outbox_queue::{QueueReport, discard, file_as_delivered, send_all_queued};
-use super::smtp::{self, Delivery, SendFailure, SmtpSettings, TraceLine, TraceSink};
+use super::marks::{self as outbox_marks, DeliveryUnknown};
+pub use super::queue::{QueueReport, discard, file_as_delivered, send_all_queued};
 use crate::config::Account;
+use crate::mail::folders::{self, OUTBOX};
+use crate::mail::smtp::{self, Delivery, SendFailure, SmtpSettings, TraceLine, TraceSink};
 use crate::store::{Flags, MessageId, Store};
 use std::sync::Arc;
 
@@ -35,27 +34,12 @@ pub struct Sent {
     pub warnings: Vec<String>,
 }
 
-pub(super) async fn blocking<T: Send + 'static>(
+pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| format!("background task failed: {e}"))?
-}
-
-/// Formats the draft (reading its attachments) with Bcc kept for the
-/// local copies.
-pub async fn format(draft: Draft) -> Result<Vec<u8>, String> {
-    blocking(move || {
-        draft.validate()?;
-        Ok(draft
-            .to_message(BuildOptions {
-                keep_bcc: true,
-                allow_no_recipient: false,
-            })?
-            .formatted())
-    })
-    .await
 }
 
 /// Writes a formatted message to `account`'s Outbox (fsynced) and returns
@@ -243,7 +227,8 @@ pub(super) async fn file_sent(
     if account.imap.is_some() && !account.server_saves_sent {
         let folder = account.sent_folder.clone().unwrap_or_else(|| "Sent".into());
         progress(Progress::Stage(format!("copying to the server's {folder}")));
-        if let Err(e) = super::imap_append::append(account, &folder, &raw, &["\\Seen"]).await {
+        if let Err(e) = crate::mail::imap::append::append(account, &folder, &raw, &["\\Seen"]).await
+        {
             warnings.push(format!(
                 "sent, but not copied to the server's {folder}: {e}"
             ));
@@ -253,78 +238,4 @@ pub(super) async fn file_sent(
         tracing::warn!("{warning}");
     }
     (sent_id, warnings)
-}
-
-/// Saves the draft in the local Drafts folder (replacing `previous`) and,
-/// when the account has IMAP, on the server. Returns the new id and a
-/// warning when the server copy failed.
-pub async fn save_draft(
-    store: Store,
-    account: Account,
-    draft: Draft,
-    previous: Option<MessageId>,
-) -> Result<(MessageId, Option<String>), String> {
-    let raw = blocking(move || {
-        Ok(draft
-            .to_message(BuildOptions {
-                keep_bcc: true,
-                allow_no_recipient: true,
-            })?
-            .formatted())
-    })
-    .await?;
-    let raw = Arc::new(raw);
-    let old_message_id = match previous {
-        Some(old) => {
-            let store = store.clone();
-            blocking(move || Ok(folders::message_id_of(&store, old)))
-                .await
-                .unwrap_or_default()
-        }
-        None => None,
-    };
-    let id = {
-        let (store, name, raw) = (store.clone(), account.name.clone(), raw.clone());
-        blocking(move || {
-            let flags = Flags {
-                draft: true,
-                seen: true,
-                ..Flags::default()
-            };
-            let id = folders::put(&store, &name, DRAFTS, &raw, flags)?;
-            if let Some(old) = previous.filter(|old| *old != id) {
-                let _ = folders::remove(&store, old);
-            }
-            Ok(id)
-        })
-        .await?
-    };
-    let mut warning = None;
-    if account.imap.is_some() {
-        let folder = account
-            .drafts_folder
-            .clone()
-            .unwrap_or_else(|| "Drafts".into());
-        let flags = ["\\Draft", "\\Seen"];
-        let old = old_message_id.as_deref();
-        if let Err(e) = super::imap_append::replace(&account, &folder, &raw, &flags, old).await {
-            warning = Some(format!("draft saved locally, not on the server: {e}"));
-        }
-    }
-    Ok((id, warning))
-}
-
-/// Removes a draft that was just sent from the server's Drafts folder.
-/// Best effort: a failure only leaves a stale draft on the server.
-pub async fn forget_server_draft(account: Account, message_id: String) {
-    if account.imap.is_none() {
-        return;
-    }
-    let folder = account
-        .drafts_folder
-        .clone()
-        .unwrap_or_else(|| "Drafts".into());
-    if let Err(e) = super::imap_append::delete(&account, &folder, &message_id).await {
-        tracing::warn!("sent draft not removed from the server's {folder}: {e}");
-    }
 }

@@ -9,7 +9,7 @@
 //! marks. The leading dot keeps the directory apart from accounts', whose
 //! names never start with one. Everything here blocks on disk.
 
-use super::folders;
+use crate::mail::folders;
 use crate::store::{MessageId, Store, maildir};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

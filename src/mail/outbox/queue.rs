@@ -2,11 +2,11 @@
 //! unknown delivery), filing one of those in Sent on the user's word,
 //! discarding one.
 
-use super::folders::{self, OUTBOX};
-use super::outbox_marks::{self, DeliveryUnknown};
+use super::marks::{self as outbox_marks, DeliveryUnknown};
 use super::send::{Progress, ProgressSink, Sent, blocking, file_sent, send_queued};
-use super::smtp::SendFailure;
 use crate::config::Account;
+use crate::mail::folders::{self, OUTBOX};
+use crate::mail::smtp::SendFailure;
 use crate::store::{MessageId, Store};
 use std::sync::Arc;
 
