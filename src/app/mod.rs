@@ -17,6 +17,7 @@ mod pop3;
 pub mod sockets;
 mod status;
 mod tabs;
+mod text_line;
 mod update;
 
 pub use crate::report::{JobEvent, JobId, Level};
@@ -29,6 +30,7 @@ pub use keyspec::KeySpec;
 pub use pop3::{POP3_TRACE_CAP_LINES, Pop3AccountState, Pop3Gauge, Pop3Ui};
 pub use status::{Job, Status, StatusMessage};
 pub use tabs::{TAB_BAR_BRAND, TAB_GAP, Tab, tab_at_column, tab_columns};
+pub use text_line::{Edit, LineWindow, TextLine};
 
 use crate::config::{Config, ConfigOrigin, LoadedConfig};
 

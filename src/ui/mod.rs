@@ -11,9 +11,11 @@ mod prompt;
 mod sockets;
 mod status_line;
 mod tab_bar;
+mod text_line;
 mod theme;
 
 pub use layout::centered;
+pub use text_line::draw as draw_text_line;
 pub use theme::Theme;
 
 use crate::app::{App, Overlay, Tab};
