@@ -1,39 +1,28 @@
+//! The `wirepost` binary: parses the command line, loads the config, and
+//! either runs a headless command or the terminal interface.
+
 use clap::{CommandFactory, Parser};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, stdout};
 use std::process::ExitCode;
 use wirepost::app::{App, Keymap};
 use wirepost::cli::{Cli, CliCommand, describe_config};
 use wirepost::config::{Config, LoadedConfig, Paths};
 use wirepost::engines::Engines;
+use wirepost::mail::compose::draft::Draft;
 use wirepost::tui::{self, CrosstermScreen, InputReader, LoopExit, TerminalGuard};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let paths = Paths::from_env();
     if let Some(CliCommand::Completions { shell }) = &cli.command {
-        clap_complete::generate(
-            *shell,
-            &mut Cli::command(),
-            "wirepost",
-            &mut std::io::stdout(),
-        );
+        clap_complete::generate(*shell, &mut Cli::command(), "wirepost", &mut stdout());
         return ExitCode::SUCCESS;
     }
     // Everything that can fail because of the user's files fails here, on a
     // normal terminal, before the screen is taken over.
-    let loaded = match Config::load(cli.config.as_deref(), &paths) {
-        Ok(loaded) => loaded,
-        Err(e) => {
-            eprintln!("wirepost: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let keymap = match Keymap::build(&loaded.config.keys) {
-        Ok(keymap) => keymap,
-        Err(e) => {
-            eprintln!("wirepost: {}: {e}", loaded.origin.path().display());
-            return ExitCode::from(2);
-        }
+    let (loaded, keymap) = match load_config(&cli, &paths) {
+        Ok(both) => both,
+        Err(code) => return code,
     };
     match cli.command {
         Some(CliCommand::CheckConfig) => {
@@ -72,21 +61,42 @@ fn main() -> ExitCode {
             | CliCommand::List { .. }
             | CliCommand::Show { .. }),
         ) => store_command(command, &loaded, &paths),
-        None => {
-            let mailto = match cli
-                .mailto
-                .as_deref()
-                .map(wirepost::mail::compose::mailto::parse)
-            {
-                Some(Err(e)) => {
-                    eprintln!("wirepost: {e}");
-                    return ExitCode::from(2);
-                }
-                Some(Ok(draft)) => Some(draft),
-                None => None,
-            };
-            run_tui(loaded, keymap, &paths, &cli.log_level, mailto)
+        None => match parse_mailto(cli.mailto.as_deref()) {
+            Ok(mailto) => run_tui(loaded, keymap, &paths, &cli.log_level, mailto),
+            Err(code) => code,
+        },
+    }
+}
+
+/// The config file and the keymap built from it; a broken one is reported
+/// and becomes exit code 2.
+fn load_config(cli: &Cli, paths: &Paths) -> Result<(LoadedConfig, Keymap), ExitCode> {
+    let loaded = match Config::load(cli.config.as_deref(), paths) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("wirepost: {e}");
+            return Err(ExitCode::from(2));
         }
+    };
+    match Keymap::build(&loaded.config.keys) {
+        Ok(keymap) => Ok((loaded, keymap)),
+        Err(e) => {
+            eprintln!("wirepost: {}: {e}", loaded.origin.path().display());
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// The `mailto:` link to open the composer on, if one was given; a broken
+/// one is reported and becomes exit code 2.
+fn parse_mailto(link: Option<&str>) -> Result<Option<Draft>, ExitCode> {
+    match link.map(wirepost::mail::compose::mailto::parse) {
+        Some(Err(e)) => {
+            eprintln!("wirepost: {e}");
+            Err(ExitCode::from(2))
+        }
+        Some(Ok(draft)) => Ok(Some(draft)),
+        None => Ok(None),
     }
 }
 
@@ -95,7 +105,7 @@ fn run_tui(
     keymap: Keymap,
     paths: &Paths,
     log_level: &str,
-    mailto: Option<wirepost::mail::compose::draft::Draft>,
+    mailto: Option<Draft>,
 ) -> ExitCode {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!("wirepost: the interface needs a terminal (stdin and stdout must be a tty)");
@@ -119,39 +129,7 @@ fn run_tui(
         }
     };
     tracing::info!(config = %loaded.origin.path().display(), "starting");
-    let result = runtime.block_on(async {
-        tui::install_panic_hook();
-        let _guard = TerminalGuard::enter()?;
-        let mut screen = CrosstermScreen::new()?;
-        let store_dir = loaded.config.store_dir(paths);
-        let mut app = App::new(loaded, keymap);
-        app.size = screen.size()?;
-        app.inbox.store_dir = Some(store_dir);
-        let (mut engines, reports) = Engines::new();
-        let store_dir = app.config.store_dir(paths);
-        engines.set_store_dir(store_dir.clone());
-        if let Some(draft) = mailto {
-            app.open_mailto(draft);
-        }
-        for command in app.inbox.start() {
-            engines.dispatch(command);
-        }
-        let (mut reader, input) = InputReader::start();
-        let exit = tui::run(
-            &mut app,
-            &mut screen,
-            &mut reader,
-            input,
-            reports,
-            &mut engines,
-            termination_signal(),
-        )
-        .await;
-        engines.shutdown();
-        reader.pause();
-        save_unsent(&app, &store_dir).await;
-        exit
-    });
+    let result = runtime.block_on(interface(loaded, keymap, paths, mailto));
     tui::restore_terminal();
     // Jobs were aborted above, but blocking work cannot be (a store write
     // finishing, a password command waiting on its own prompt): give it a
@@ -172,6 +150,48 @@ fn run_tui(
             ExitCode::FAILURE
         }
     }
+}
+
+/// The interface from taking over the terminal to giving it back: the
+/// app, its engines and the event loop, then the shutdown that keeps an
+/// unsent message.
+async fn interface(
+    loaded: LoadedConfig,
+    keymap: Keymap,
+    paths: &Paths,
+    mailto: Option<Draft>,
+) -> std::io::Result<LoopExit> {
+    tui::install_panic_hook();
+    let _guard = TerminalGuard::enter()?;
+    let mut screen = CrosstermScreen::new()?;
+    let store_dir = loaded.config.store_dir(paths);
+    let mut app = App::new(loaded, keymap);
+    app.size = screen.size()?;
+    app.inbox.store_dir = Some(store_dir);
+    let (mut engines, reports) = Engines::new();
+    let store_dir = app.config.store_dir(paths);
+    engines.set_store_dir(store_dir.clone());
+    if let Some(draft) = mailto {
+        app.open_mailto(draft);
+    }
+    for command in app.inbox.start() {
+        engines.dispatch(command);
+    }
+    let (mut reader, input) = InputReader::start();
+    let exit = tui::run(
+        &mut app,
+        &mut screen,
+        &mut reader,
+        input,
+        reports,
+        &mut engines,
+        termination_signal(),
+    )
+    .await;
+    engines.shutdown();
+    reader.pause();
+    save_unsent(&app, &store_dir).await;
+    exit
 }
 
 /// Keeps a message that was being written when the program quits: it goes

@@ -1,362 +1,294 @@
 //! Everything a user can ask for by key. Keys map to actions through the
 //! keymap; the help overlay lists actions by their descriptions, so the two
 //! can never disagree.
+//!
+//! Each action is declared once, in the table below, with its config name,
+//! its help text and the key contexts it belongs to; the enum, the name and
+//! description lookups, parsing and the list of every action all come from
+//! that one table, so they cannot drift apart.
 
-/// A user intent, independent of which key produced it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    Quit,
-    ToggleHelp,
-    NextTab,
-    PrevTab,
-    ShowSockets,
-    ShowCompose,
-    ShowInbox,
+use super::key_context::KeyContext;
+
+/// One row of the action table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionSpec {
+    pub action: Action,
+    /// The name used in the keymap file and in config overrides.
+    pub name: &'static str,
+    /// What the action does, as the help overlay shows it.
+    pub description: &'static str,
+    /// The `[keys.*]` sections the action is meant for (a tab's keys fall
+    /// back to `global`, so global actions work on every tab).
+    pub contexts: &'static [KeyContext],
+}
+
+/// Declares the `Action` enum and `ACTIONS`, its table, from one list of
+/// `Variant = "name" in [Context, ...]: "description";` rows.
+macro_rules! actions {
+    ($(
+        $(#[$meta:meta])*
+        $variant:ident = $name:literal in [$($context:ident),+]: $description:literal;
+    )+) => {
+        /// A user intent, independent of which key produced it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $($(#[$meta])* $variant,)+
+        }
+
+        /// Every action, in declaration order: `ACTIONS[a as usize]` is
+        /// the row of `a`.
+        pub const ACTIONS: &[ActionSpec] = &[$(
+            ActionSpec {
+                action: Action::$variant,
+                name: $name,
+                description: $description,
+                contexts: &[$(KeyContext::$context),+],
+            },
+        )+];
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant),+];
+        }
+    };
+}
+
+actions! {
+    Quit = "quit" in [Global]:
+        "Quit (asks first while work is running)";
+    ToggleHelp = "toggle_help" in [Global]:
+        "Show or hide this help";
+    NextTab = "next_tab" in [Global]:
+        "Next tab";
+    PrevTab = "prev_tab" in [Global]:
+        "Previous tab";
+    ShowSockets = "show_sockets" in [Global]:
+        "Go to the Sockets tab";
+    ShowCompose = "show_compose" in [Global]:
+        "Go to the Compose tab";
+    ShowInbox = "show_inbox" in [Global]:
+        "Go to the Inbox tab";
     /// Closes the open overlay or cancels the current prompt.
-    Cancel,
-    Confirm,
-    ScrollUp,
-    ScrollDown,
-    PageUp,
-    PageDown,
-    ScrollTop,
-    ScrollBottom,
-    SocketCommandLine,
-    SocketFocusInput,
-    SocketFocusList,
-    SocketNext,
-    SocketPrev,
-    SocketView,
-    SocketLineEnding,
-    SocketHexInput,
-    SocketReconnect,
-    SocketHalfClose,
-    SocketClose,
-    SocketStartTls,
-    SocketNextPeer,
-    SocketSave,
-    SocketSendFile,
-    SocketScrollUp,
-    SocketScrollDown,
-    SocketFollow,
-    SocketTop,
-    ComposeNextField,
-    ComposePrevField,
-    ComposeSend,
-    ComposeSaveDraft,
-    ComposeEditor,
-    ComposeAttach,
-    ComposeRemoveAttachment,
-    ComposeNextAttachment,
-    ComposePrevAttachment,
-    ComposeNextFrom,
-    ComposeToggleTrace,
-    ComposeOutbox,
-    ComposeDrafts,
-    ComposeNew,
-    ComposeRetry,
-    ComposeSendAll,
-    ComposeFileAsSent,
-    Reply,
-    ReplyAll,
-    Forward,
-    ForwardAttached,
-    Pop3Sync,
-    Pop3Cancel,
-    Pop3ToggleTrace,
-    Pop3TraceOlder,
-    Pop3TraceNewer,
-    InboxOpen,
-    InboxBack,
-    InboxToggleSort,
-    InboxToggleThreads,
-    InboxSearch,
-    InboxFindNext,
-    InboxToggleRead,
-    InboxToggleFlag,
-    InboxDelete,
-    InboxNextMessage,
-    InboxPrevMessage,
-    InboxToggleHeaders,
-    InboxToggleRaw,
-    InboxToggleHtml,
-    InboxNextAttachment,
-    InboxSaveAttachment,
-    InboxSaveAll,
-    InboxOpenAttachment,
-    InboxImport,
-    InboxSync,
-    InboxCancelSync,
-    InboxToggleTrace,
+    Cancel = "cancel" in [Overlay, Compose]:
+        "Close the overlay / cancel";
+    Confirm = "confirm" in [Overlay, Compose]:
+        "Confirm";
+    ScrollUp = "scroll_up" in [Overlay, Compose, Inbox]:
+        "Move up";
+    ScrollDown = "scroll_down" in [Overlay, Compose, Inbox]:
+        "Move down";
+    PageUp = "page_up" in [Overlay, Compose, Inbox]:
+        "Page up";
+    PageDown = "page_down" in [Overlay, Compose, Inbox]:
+        "Page down";
+    ScrollTop = "scroll_top" in [Overlay, Inbox]:
+        "Go to the top";
+    ScrollBottom = "scroll_bottom" in [Overlay, Inbox]:
+        "Go to the bottom";
+    SocketCommandLine = "socket_command" in [Sockets]:
+        "Command line (:connect, :listen, :udp, …)";
+    SocketFocusInput = "socket_focus_input" in [Sockets]:
+        "Type into the input line";
+    SocketFocusList = "socket_focus_list" in [Sockets]:
+        "Leave the input line (keys become commands)";
+    SocketNext = "socket_next" in [Sockets]:
+        "Next session";
+    SocketPrev = "socket_prev" in [Sockets]:
+        "Previous session";
+    SocketView = "socket_view" in [Sockets]:
+        "Text / hex / side-by-side view";
+    SocketLineEnding = "socket_line_ending" in [Sockets]:
+        "Line ending added on Enter (none, LF, CRLF)";
+    SocketHexInput = "socket_hex_input" in [Sockets]:
+        "Type hex bytes instead of text";
+    SocketReconnect = "socket_reconnect" in [Sockets]:
+        "Reconnect (open the session again)";
+    SocketHalfClose = "socket_half_close" in [Sockets]:
+        "Half-close (send FIN, keep reading)";
+    SocketClose = "socket_close" in [Sockets]:
+        "Close the session / stop listening";
+    SocketStartTls = "socket_starttls" in [Sockets]:
+        "STARTTLS (SMTP, IMAP, POP3)";
+    SocketNextPeer = "socket_next_peer" in [Sockets]:
+        "UDP: reply to the next peer";
+    SocketSave = "socket_save" in [Sockets]:
+        "Save the transcript (raw and log)";
+    SocketSendFile = "socket_send_file" in [Sockets]:
+        "Send a file";
+    SocketScrollUp = "socket_scroll_up" in [Sockets]:
+        "Scroll the transcript up";
+    SocketScrollDown = "socket_scroll_down" in [Sockets]:
+        "Scroll the transcript down";
+    SocketFollow = "socket_follow" in [Sockets]:
+        "Follow new data (jump to the end)";
+    SocketTop = "socket_top" in [Sockets]:
+        "Jump to the oldest data";
+    ComposeNextField = "compose_next_field" in [Compose]:
+        "Next field (takes the completion shown)";
+    ComposePrevField = "compose_prev_field" in [Compose]:
+        "Previous field";
+    ComposeSend = "compose_send" in [Compose]:
+        "Send the message (through the Outbox)";
+    ComposeSaveDraft = "compose_save_draft" in [Compose]:
+        "Save the message in Drafts";
+    ComposeEditor = "compose_editor" in [Compose]:
+        "Edit the body in $EDITOR";
+    ComposeAttach = "compose_attach" in [Compose]:
+        "Attach a file (type its path; tab completes)";
+    ComposeRemoveAttachment = "compose_remove" in [Compose]:
+        "Remove the selected attachment / message";
+    ComposeNextAttachment = "compose_next_attachment" in [Compose]:
+        "Select the next attachment";
+    ComposePrevAttachment = "compose_prev_attachment" in [Compose]:
+        "Select the previous attachment";
+    ComposeNextFrom = "compose_next_from" in [Compose]:
+        "Send from the next account";
+    ComposeToggleTrace = "compose_toggle_trace" in [Compose]:
+        "Show or hide the SMTP conversation";
+    ComposeOutbox = "compose_outbox" in [Compose]:
+        "Show the Outbox (unsent mail)";
+    ComposeDrafts = "compose_drafts" in [Compose]:
+        "Show the saved drafts";
+    ComposeNew = "compose_new" in [Compose]:
+        "Start a new message";
+    ComposeRetry = "compose_retry" in [Compose]:
+        "Send the selected Outbox message again (asks first when its delivery is unknown)";
+    ComposeSendAll = "compose_send_all" in [Compose]:
+        "Send everything queued in the Outbox, except of unknown delivery";
+    ComposeFileAsSent = "compose_file_as_sent" in [Compose]:
+        "File the selected Outbox message in Sent (it did arrive)";
+    Reply = "reply" in [Inbox]:
+        "Reply to the sender";
+    ReplyAll = "reply_all" in [Inbox]:
+        "Reply to the sender and all recipients";
+    Forward = "forward" in [Inbox]:
+        "Forward (original quoted inline)";
+    ForwardAttached = "forward_attached" in [Inbox]:
+        "Forward with the original attached";
+    Pop3Sync = "pop3_sync" in [Global]:
+        "Get new mail from the POP3 accounts";
+    Pop3Cancel = "pop3_cancel" in [Global]:
+        "Stop the POP3 sync (deletes nothing)";
+    Pop3ToggleTrace = "pop3_toggle_trace" in [Global]:
+        "Show or hide the POP3 protocol trace";
+    Pop3TraceOlder = "pop3_trace_older" in [Inbox]:
+        "Scroll the POP3 trace back a page";
+    Pop3TraceNewer = "pop3_trace_newer" in [Inbox]:
+        "Scroll the POP3 trace forward a page";
+    InboxOpen = "inbox_open" in [Inbox]:
+        "Open the folder or message under the cursor";
+    InboxBack = "inbox_back" in [Inbox]:
+        "Back: close message, clear search";
+    InboxToggleSort = "inbox_toggle_sort" in [Inbox]:
+        "Sort newest or oldest first";
+    InboxToggleThreads = "inbox_toggle_threads" in [Inbox]:
+        "Threaded or flat list";
+    InboxSearch = "inbox_search" in [Inbox]:
+        "Search folder / find in message";
+    InboxFindNext = "inbox_find_next" in [Inbox]:
+        "Next match in the message";
+    InboxToggleRead = "inbox_toggle_read" in [Inbox]:
+        "Mark read / unread";
+    InboxToggleFlag = "inbox_toggle_flag" in [Inbox]:
+        "Flag / unflag";
+    InboxDelete = "inbox_delete" in [Inbox]:
+        "Delete (to Trash; from Trash for good)";
+    InboxNextMessage = "inbox_next_message" in [Inbox]:
+        "Next message";
+    InboxPrevMessage = "inbox_prev_message" in [Inbox]:
+        "Previous message";
+    InboxToggleHeaders = "inbox_toggle_headers" in [Inbox]:
+        "Show all headers";
+    InboxToggleRaw = "inbox_toggle_raw" in [Inbox]:
+        "Show the raw source";
+    InboxToggleHtml = "inbox_toggle_html" in [Inbox]:
+        "Show the HTML source";
+    InboxNextAttachment = "inbox_next_attachment" in [Inbox]:
+        "Select the next attachment";
+    InboxSaveAttachment = "inbox_save_attachment" in [Inbox]:
+        "Save the selected attachment";
+    InboxSaveAll = "inbox_save_all" in [Inbox]:
+        "Save all attachments";
+    InboxOpenAttachment = "inbox_open_attachment" in [Inbox]:
+        "Open attachment with the system viewer";
+    InboxImport = "inbox_import" in [Inbox]:
+        "Import mbox / .eml folder / Maildir";
+    InboxSync = "inbox_sync" in [Inbox]:
+        "Sync the account from its IMAP server (this folder first)";
+    InboxCancelSync = "inbox_cancel_sync" in [Inbox]:
+        "Cancel the running IMAP sync";
+    InboxToggleTrace = "inbox_toggle_trace" in [Inbox]:
+        "Show/hide the IMAP protocol trace";
 }
 
 impl Action {
-    pub const ALL: &'static [Action] = &[
-        Action::Quit,
-        Action::ToggleHelp,
-        Action::NextTab,
-        Action::PrevTab,
-        Action::ShowSockets,
-        Action::ShowCompose,
-        Action::ShowInbox,
-        Action::Cancel,
-        Action::Confirm,
-        Action::ScrollUp,
-        Action::ScrollDown,
-        Action::PageUp,
-        Action::PageDown,
-        Action::ScrollTop,
-        Action::ScrollBottom,
-        Action::SocketCommandLine,
-        Action::SocketFocusInput,
-        Action::SocketFocusList,
-        Action::SocketNext,
-        Action::SocketPrev,
-        Action::SocketView,
-        Action::SocketLineEnding,
-        Action::SocketHexInput,
-        Action::SocketReconnect,
-        Action::SocketHalfClose,
-        Action::SocketClose,
-        Action::SocketStartTls,
-        Action::SocketNextPeer,
-        Action::SocketSave,
-        Action::SocketSendFile,
-        Action::SocketScrollUp,
-        Action::SocketScrollDown,
-        Action::SocketFollow,
-        Action::SocketTop,
-        Action::ComposeNextField,
-        Action::ComposePrevField,
-        Action::ComposeSend,
-        Action::ComposeSaveDraft,
-        Action::ComposeEditor,
-        Action::ComposeAttach,
-        Action::ComposeRemoveAttachment,
-        Action::ComposeNextAttachment,
-        Action::ComposePrevAttachment,
-        Action::ComposeNextFrom,
-        Action::ComposeToggleTrace,
-        Action::ComposeOutbox,
-        Action::ComposeDrafts,
-        Action::ComposeNew,
-        Action::ComposeRetry,
-        Action::ComposeSendAll,
-        Action::ComposeFileAsSent,
-        Action::Reply,
-        Action::ReplyAll,
-        Action::Forward,
-        Action::ForwardAttached,
-        Action::Pop3Sync,
-        Action::Pop3Cancel,
-        Action::Pop3ToggleTrace,
-        Action::Pop3TraceOlder,
-        Action::Pop3TraceNewer,
-        Action::InboxOpen,
-        Action::InboxBack,
-        Action::InboxToggleSort,
-        Action::InboxToggleThreads,
-        Action::InboxSearch,
-        Action::InboxFindNext,
-        Action::InboxToggleRead,
-        Action::InboxToggleFlag,
-        Action::InboxDelete,
-        Action::InboxNextMessage,
-        Action::InboxPrevMessage,
-        Action::InboxToggleHeaders,
-        Action::InboxToggleRaw,
-        Action::InboxToggleHtml,
-        Action::InboxNextAttachment,
-        Action::InboxSaveAttachment,
-        Action::InboxSaveAll,
-        Action::InboxOpenAttachment,
-        Action::InboxImport,
-        Action::InboxSync,
-        Action::InboxCancelSync,
-        Action::InboxToggleTrace,
-    ];
+    /// This action's row of the table.
+    pub fn spec(self) -> &'static ActionSpec {
+        // The macro emits the enum and the table in the same order.
+        &ACTIONS[self as usize]
+    }
 
     /// The name used in the keymap file and in config overrides.
     pub fn name(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::ToggleHelp => "toggle_help",
-            Action::NextTab => "next_tab",
-            Action::PrevTab => "prev_tab",
-            Action::ShowSockets => "show_sockets",
-            Action::ShowCompose => "show_compose",
-            Action::ShowInbox => "show_inbox",
-            Action::Cancel => "cancel",
-            Action::Confirm => "confirm",
-            Action::ScrollUp => "scroll_up",
-            Action::ScrollDown => "scroll_down",
-            Action::PageUp => "page_up",
-            Action::PageDown => "page_down",
-            Action::ScrollTop => "scroll_top",
-            Action::ScrollBottom => "scroll_bottom",
-            Action::SocketCommandLine => "socket_command",
-            Action::SocketFocusInput => "socket_focus_input",
-            Action::SocketFocusList => "socket_focus_list",
-            Action::SocketNext => "socket_next",
-            Action::SocketPrev => "socket_prev",
-            Action::SocketView => "socket_view",
-            Action::SocketLineEnding => "socket_line_ending",
-            Action::SocketHexInput => "socket_hex_input",
-            Action::SocketReconnect => "socket_reconnect",
-            Action::SocketHalfClose => "socket_half_close",
-            Action::SocketClose => "socket_close",
-            Action::SocketStartTls => "socket_starttls",
-            Action::SocketNextPeer => "socket_next_peer",
-            Action::SocketSave => "socket_save",
-            Action::SocketSendFile => "socket_send_file",
-            Action::SocketScrollUp => "socket_scroll_up",
-            Action::SocketScrollDown => "socket_scroll_down",
-            Action::SocketFollow => "socket_follow",
-            Action::SocketTop => "socket_top",
-            Action::ComposeNextField => "compose_next_field",
-            Action::ComposePrevField => "compose_prev_field",
-            Action::ComposeSend => "compose_send",
-            Action::ComposeSaveDraft => "compose_save_draft",
-            Action::ComposeEditor => "compose_editor",
-            Action::ComposeAttach => "compose_attach",
-            Action::ComposeRemoveAttachment => "compose_remove",
-            Action::ComposeNextAttachment => "compose_next_attachment",
-            Action::ComposePrevAttachment => "compose_prev_attachment",
-            Action::ComposeNextFrom => "compose_next_from",
-            Action::ComposeToggleTrace => "compose_toggle_trace",
-            Action::ComposeOutbox => "compose_outbox",
-            Action::ComposeDrafts => "compose_drafts",
-            Action::ComposeNew => "compose_new",
-            Action::ComposeRetry => "compose_retry",
-            Action::ComposeSendAll => "compose_send_all",
-            Action::ComposeFileAsSent => "compose_file_as_sent",
-            Action::Reply => "reply",
-            Action::ReplyAll => "reply_all",
-            Action::Forward => "forward",
-            Action::ForwardAttached => "forward_attached",
-            Action::Pop3Sync => "pop3_sync",
-            Action::Pop3Cancel => "pop3_cancel",
-            Action::Pop3ToggleTrace => "pop3_toggle_trace",
-            Action::Pop3TraceOlder => "pop3_trace_older",
-            Action::Pop3TraceNewer => "pop3_trace_newer",
-            Action::InboxOpen => "inbox_open",
-            Action::InboxBack => "inbox_back",
-            Action::InboxToggleSort => "inbox_toggle_sort",
-            Action::InboxToggleThreads => "inbox_toggle_threads",
-            Action::InboxSearch => "inbox_search",
-            Action::InboxFindNext => "inbox_find_next",
-            Action::InboxToggleRead => "inbox_toggle_read",
-            Action::InboxToggleFlag => "inbox_toggle_flag",
-            Action::InboxDelete => "inbox_delete",
-            Action::InboxNextMessage => "inbox_next_message",
-            Action::InboxPrevMessage => "inbox_prev_message",
-            Action::InboxToggleHeaders => "inbox_toggle_headers",
-            Action::InboxToggleRaw => "inbox_toggle_raw",
-            Action::InboxToggleHtml => "inbox_toggle_html",
-            Action::InboxNextAttachment => "inbox_next_attachment",
-            Action::InboxSaveAttachment => "inbox_save_attachment",
-            Action::InboxSaveAll => "inbox_save_all",
-            Action::InboxOpenAttachment => "inbox_open_attachment",
-            Action::InboxImport => "inbox_import",
-            Action::InboxSync => "inbox_sync",
-            Action::InboxCancelSync => "inbox_cancel_sync",
-            Action::InboxToggleTrace => "inbox_toggle_trace",
-        }
+        self.spec().name
     }
 
     /// What the action does, as the help overlay shows it.
     pub fn description(self) -> &'static str {
-        match self {
-            Action::Quit => "Quit (asks first while work is running)",
-            Action::ToggleHelp => "Show or hide this help",
-            Action::NextTab => "Next tab",
-            Action::PrevTab => "Previous tab",
-            Action::ShowSockets => "Go to the Sockets tab",
-            Action::ShowCompose => "Go to the Compose tab",
-            Action::ShowInbox => "Go to the Inbox tab",
-            Action::Cancel => "Close the overlay / cancel",
-            Action::Confirm => "Confirm",
-            Action::ScrollUp => "Move up",
-            Action::ScrollDown => "Move down",
-            Action::PageUp => "Page up",
-            Action::PageDown => "Page down",
-            Action::ScrollTop => "Go to the top",
-            Action::ScrollBottom => "Go to the bottom",
-            Action::SocketCommandLine => "Command line (:connect, :listen, :udp, …)",
-            Action::SocketFocusInput => "Type into the input line",
-            Action::SocketFocusList => "Leave the input line (keys become commands)",
-            Action::SocketNext => "Next session",
-            Action::SocketPrev => "Previous session",
-            Action::SocketView => "Text / hex / side-by-side view",
-            Action::SocketLineEnding => "Line ending added on Enter (none, LF, CRLF)",
-            Action::SocketHexInput => "Type hex bytes instead of text",
-            Action::SocketReconnect => "Reconnect (open the session again)",
-            Action::SocketHalfClose => "Half-close (send FIN, keep reading)",
-            Action::SocketClose => "Close the session / stop listening",
-            Action::SocketStartTls => "STARTTLS (SMTP, IMAP, POP3)",
-            Action::SocketNextPeer => "UDP: reply to the next peer",
-            Action::SocketSave => "Save the transcript (raw and log)",
-            Action::SocketSendFile => "Send a file",
-            Action::SocketScrollUp => "Scroll the transcript up",
-            Action::SocketScrollDown => "Scroll the transcript down",
-            Action::SocketFollow => "Follow new data (jump to the end)",
-            Action::SocketTop => "Jump to the oldest data",
-            Action::ComposeNextField => "Next field (takes the completion shown)",
-            Action::ComposePrevField => "Previous field",
-            Action::ComposeSend => "Send the message (through the Outbox)",
-            Action::ComposeSaveDraft => "Save the message in Drafts",
-            Action::ComposeEditor => "Edit the body in $EDITOR",
-            Action::ComposeAttach => "Attach a file (type its path; tab completes)",
-            Action::ComposeRemoveAttachment => "Remove the selected attachment / message",
-            Action::ComposeNextAttachment => "Select the next attachment",
-            Action::ComposePrevAttachment => "Select the previous attachment",
-            Action::ComposeNextFrom => "Send from the next account",
-            Action::ComposeToggleTrace => "Show or hide the SMTP conversation",
-            Action::ComposeOutbox => "Show the Outbox (unsent mail)",
-            Action::ComposeDrafts => "Show the saved drafts",
-            Action::ComposeNew => "Start a new message",
-            Action::ComposeRetry => {
-                "Send the selected Outbox message again (asks first when its delivery is unknown)"
-            }
-            Action::ComposeSendAll => {
-                "Send everything queued in the Outbox, except of unknown delivery"
-            }
-            Action::ComposeFileAsSent => "File the selected Outbox message in Sent (it did arrive)",
-            Action::Reply => "Reply to the sender",
-            Action::ReplyAll => "Reply to the sender and all recipients",
-            Action::Forward => "Forward (original quoted inline)",
-            Action::ForwardAttached => "Forward with the original attached",
-            Action::Pop3Sync => "Get new mail from the POP3 accounts",
-            Action::Pop3Cancel => "Stop the POP3 sync (deletes nothing)",
-            Action::Pop3ToggleTrace => "Show or hide the POP3 protocol trace",
-            Action::Pop3TraceOlder => "Scroll the POP3 trace back a page",
-            Action::Pop3TraceNewer => "Scroll the POP3 trace forward a page",
-            Action::InboxOpen => "Open the folder or message under the cursor",
-            Action::InboxBack => "Back: close message, clear search",
-            Action::InboxToggleSort => "Sort newest or oldest first",
-            Action::InboxToggleThreads => "Threaded or flat list",
-            Action::InboxSearch => "Search folder / find in message",
-            Action::InboxFindNext => "Next match in the message",
-            Action::InboxToggleRead => "Mark read / unread",
-            Action::InboxToggleFlag => "Flag / unflag",
-            Action::InboxDelete => "Delete (to Trash; from Trash for good)",
-            Action::InboxNextMessage => "Next message",
-            Action::InboxPrevMessage => "Previous message",
-            Action::InboxToggleHeaders => "Show all headers",
-            Action::InboxToggleRaw => "Show the raw source",
-            Action::InboxToggleHtml => "Show the HTML source",
-            Action::InboxNextAttachment => "Select the next attachment",
-            Action::InboxSaveAttachment => "Save the selected attachment",
-            Action::InboxSaveAll => "Save all attachments",
-            Action::InboxOpenAttachment => "Open attachment with the system viewer",
-            Action::InboxImport => "Import mbox / .eml folder / Maildir",
-            Action::InboxSync => "Sync the account from its IMAP server (this folder first)",
-            Action::InboxCancelSync => "Cancel the running IMAP sync",
-            Action::InboxToggleTrace => "Show/hide the IMAP protocol trace",
-        }
+        self.spec().description
+    }
+
+    /// The `[keys.*]` sections the action is meant for.
+    pub fn contexts(self) -> &'static [KeyContext] {
+        self.spec().contexts
     }
 
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.iter().copied().find(|a| a.name() == name)
+        ACTIONS.iter().find(|a| a.name == name).map(|a| a.action)
+    }
+
+    /// The actions that belong to `context`, in table order.
+    pub fn in_context(context: KeyContext) -> impl Iterator<Item = Action> {
+        ACTIONS
+            .iter()
+            .filter(move |a| a.contexts.contains(&context))
+            .map(|a| a.action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Keymap;
+
+    #[test]
+    fn the_table_is_in_enum_order() {
+        for (i, spec) in ACTIONS.iter().enumerate() {
+            assert_eq!(spec.action as usize, i, "{}", spec.name);
+            assert_eq!(Action::ALL[i], spec.action);
+        }
+        assert_eq!(Action::ALL.len(), ACTIONS.len());
+    }
+
+    #[test]
+    fn names_are_unique_and_parse_back() {
+        for action in Action::ALL {
+            assert_eq!(Action::from_name(action.name()), Some(*action));
+        }
+        assert_eq!(Action::from_name("explode"), None);
+    }
+
+    #[test]
+    fn every_default_binding_is_in_a_context_of_its_action() {
+        let keymap = Keymap::build(&Default::default()).unwrap();
+        for context in KeyContext::ALL {
+            for (key, action) in keymap.bindings(*context) {
+                assert!(
+                    Action::in_context(*context).any(|a| a == *action),
+                    "[{}] {key} = {} is not declared for that context",
+                    context.name(),
+                    action.name()
+                );
+            }
+        }
     }
 }

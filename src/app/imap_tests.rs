@@ -1,3 +1,6 @@
+//! Tests of the IMAP side of the Inbox: starting and cancelling syncs,
+//! progress and the trace.
+
 use super::*;
 use crate::app::{EngineEvent, Event, JobEvent, Keymap};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};

@@ -2,54 +2,11 @@
 //! `assets/keymap.toml` plus the user's `[keys.*]` overrides.
 
 use super::action::Action;
+use super::key_context::KeyContext;
 use super::keyspec::KeySpec;
 use std::collections::BTreeMap;
 
 const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
-
-/// Where a binding applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KeyContext {
-    Global,
-    Overlay,
-    Sockets,
-    Compose,
-    Inbox,
-}
-
-impl KeyContext {
-    pub const ALL: &'static [KeyContext] = &[
-        KeyContext::Global,
-        KeyContext::Overlay,
-        KeyContext::Sockets,
-        KeyContext::Compose,
-        KeyContext::Inbox,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyContext::Global => "global",
-            KeyContext::Overlay => "overlay",
-            KeyContext::Sockets => "sockets",
-            KeyContext::Compose => "compose",
-            KeyContext::Inbox => "inbox",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            KeyContext::Global => "Everywhere",
-            KeyContext::Overlay => "In help and prompts",
-            KeyContext::Sockets => "Sockets tab",
-            KeyContext::Compose => "Compose tab",
-            KeyContext::Inbox => "Inbox tab",
-        }
-    }
-
-    fn from_name(name: &str) -> Option<KeyContext> {
-        KeyContext::ALL.iter().copied().find(|c| c.name() == name)
-    }
-}
 
 /// The bindings of every context, in the order they were declared (the help
 /// overlay shows them in that order).

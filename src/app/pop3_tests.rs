@@ -1,3 +1,5 @@
+//! Tests of the POP3 side of the app: starting syncs, progress, the trace.
+
 use super::*;
 use crate::app::{EngineEvent, Event, JobEvent, Keymap, Tab};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};

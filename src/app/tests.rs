@@ -1,3 +1,5 @@
+//! Tests of `App::update` across tabs: keys, tabs, overlays, mouse, jobs.
+
 use super::*;
 use crate::app::JobEvent;
 use crate::config::{Config, ConfigOrigin, LoadedConfig};

@@ -4,6 +4,7 @@ use super::{
     Action, App, Command, EngineEvent, Event, JobEvent, JobId, KeyContext, KeySpec, Level, Overlay,
     Tab, tab_at_column,
 };
+use crate::mail::compose::reply::{ForwardMode, Respond};
 use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
 
 impl App {
@@ -105,25 +106,8 @@ impl App {
 
     /// Performs an action in the main view (no overlay open).
     pub fn apply(&mut self, action: Action) -> Vec<Command> {
-        if self.tab == Tab::Compose
-            && let Some(commands) = self.compose_action(action)
-        {
+        if let Some(commands) = self.apply_on_tab(action) {
             return commands;
-        }
-        if self.tab == Tab::Inbox {
-            if !self.inbox.typing()
-                && let Some(commands) = self.apply_imap(action)
-            {
-                return commands;
-            }
-            if self.inbox.typing() && action == Action::InboxBack {
-                self.dirty |= self.inbox.cancel_input();
-                return Vec::new();
-            }
-            if let Some((commands, dirty)) = self.inbox.apply(action, self.size) {
-                self.dirty |= dirty;
-                return commands;
-            }
         }
         match action {
             Action::Quit => self.request_quit(),
@@ -146,27 +130,52 @@ impl App {
             | Action::PageDown
             | Action::ScrollTop
             | Action::ScrollBottom => {}
-            Action::Reply | Action::ReplyAll | Action::Forward | Action::ForwardAttached => {
-                use crate::mail::compose::reply::{ForwardMode, Respond};
-                let how = match action {
-                    Action::Reply => Respond::Reply,
-                    Action::ReplyAll => Respond::ReplyAll,
-                    Action::Forward => Respond::Forward(ForwardMode::Inline),
-                    _ => Respond::Forward(ForwardMode::Attached),
-                };
-                let target = (self.tab == Tab::Inbox)
-                    .then(|| self.inbox.message_to_answer())
-                    .flatten()
-                    .map(|(account, id)| (account.to_string(), id));
-                if let Some((account, id)) = target {
-                    return self.respond_to(&account, id, how);
-                }
-                self.status
-                    .set(Level::Info, "select a message in the Inbox to answer it");
-                self.dirty = true;
+            Action::Reply => return self.answer(Respond::Reply),
+            Action::ReplyAll => return self.answer(Respond::ReplyAll),
+            Action::Forward => return self.answer(Respond::Forward(ForwardMode::Inline)),
+            Action::ForwardAttached => {
+                return self.answer(Respond::Forward(ForwardMode::Attached));
             }
             socket => return self.sockets_action(socket),
         }
+        Vec::new()
+    }
+
+    /// The Compose or Inbox tab's share of `apply`; `None` leaves the
+    /// action to the global handler.
+    fn apply_on_tab(&mut self, action: Action) -> Option<Vec<Command>> {
+        match self.tab {
+            Tab::Compose => self.compose_action(action),
+            Tab::Inbox if self.inbox.typing() && action == Action::InboxBack => {
+                self.dirty |= self.inbox.cancel_input();
+                Some(Vec::new())
+            }
+            Tab::Inbox if self.inbox.typing() => self.inbox_action(action),
+            Tab::Inbox => self
+                .apply_imap(action)
+                .or_else(|| self.inbox_action(action)),
+            Tab::Sockets => None,
+        }
+    }
+
+    fn inbox_action(&mut self, action: Action) -> Option<Vec<Command>> {
+        let (commands, dirty) = self.inbox.apply(action, self.size)?;
+        self.dirty |= dirty;
+        Some(commands)
+    }
+
+    /// Reply or forward: the message in the Inbox, when one is selected.
+    fn answer(&mut self, how: Respond) -> Vec<Command> {
+        let target = (self.tab == Tab::Inbox)
+            .then(|| self.inbox.message_to_answer())
+            .flatten()
+            .map(|(account, id)| (account.to_string(), id));
+        if let Some((account, id)) = target {
+            return self.respond_to(&account, id, how);
+        }
+        self.status
+            .set(Level::Info, "select a message in the Inbox to answer it");
+        self.dirty = true;
         Vec::new()
     }
 

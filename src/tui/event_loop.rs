@@ -1,3 +1,6 @@
+//! The interface's event loop: terminal input and engine reports in,
+//! `App::update` in between, frames out only when something changed.
+
 use super::{InputReader, Screen, translate};
 use crate::app::{App, EngineEvent, Event};
 use crate::engines::Engines;
@@ -79,29 +82,52 @@ pub async fn run<S: Screen>(
             // shows in the next frame, not one drain later.
             budget_end = budget_end.min(next_frame_at(last_frame, frame_interval));
         }
-        for _ in 0..MAX_EVENTS_PER_FRAME {
-            if let Ok(event) = input.try_recv() {
-                handle_terminal(app, engines, event?);
-            } else if Instant::now() >= budget_end {
-                break;
-            } else if let Ok(report) = engine_events.try_recv() {
-                handle(app, engines, Event::Engine(report));
-            } else {
-                break;
-            }
+        drain_queued(app, engines, &mut input, &mut engine_events, budget_end)?;
+        run_editor_requests(app, engines, reader, screen).await;
+    }
+}
+
+/// Handles events that are already queued, without waiting: keys first,
+/// then engine reports until `budget_end`, at most `MAX_EVENTS_PER_FRAME`.
+fn drain_queued(
+    app: &mut App,
+    engines: &mut Engines,
+    input: &mut mpsc::Receiver<io::Result<crossterm::event::Event>>,
+    engine_events: &mut mpsc::Receiver<EngineEvent>,
+    budget_end: Instant,
+) -> io::Result<()> {
+    for _ in 0..MAX_EVENTS_PER_FRAME {
+        if let Ok(event) = input.try_recv() {
+            handle_terminal(app, engines, event?);
+        } else if Instant::now() >= budget_end {
+            break;
+        } else if let Ok(report) = engine_events.try_recv() {
+            handle(app, engines, Event::Engine(report));
+        } else {
+            break;
         }
-        // The one command that needs the terminal itself: $EDITOR.
-        while let Some(text) = app.editor_request.take() {
-            let result = super::editor::suspend_and_edit(reader, screen, text).await;
-            app.dirty = true;
-            handle(
-                app,
-                engines,
-                Event::Engine(EngineEvent::Compose(Box::new(
-                    ComposeEvent::EditorFinished(result),
-                ))),
-            );
-        }
+    }
+    Ok(())
+}
+
+/// The one command that needs the terminal itself: $EDITOR. The loop
+/// hands the terminal over and reports the text back as a compose event.
+async fn run_editor_requests<S: Screen>(
+    app: &mut App,
+    engines: &mut Engines,
+    reader: &mut InputReader,
+    screen: &mut S,
+) {
+    while let Some(text) = app.editor_request.take() {
+        let result = super::editor::suspend_and_edit(reader, screen, text).await;
+        app.dirty = true;
+        handle(
+            app,
+            engines,
+            Event::Engine(EngineEvent::Compose(Box::new(
+                ComposeEvent::EditorFinished(result),
+            ))),
+        );
     }
 }
 

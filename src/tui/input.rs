@@ -1,3 +1,6 @@
+//! Terminal input: read on its own thread, queued for the loop, and
+//! translated into app events.
+
 use crate::app::Event;
 use crossterm::event::{Event as TermEvent, EventStream, MouseEventKind};
 use futures::StreamExt;

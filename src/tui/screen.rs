@@ -1,3 +1,5 @@
+//! What the loop draws on: the real terminal or a test backend.
+
 use crate::app::App;
 use crate::ui;
 use crossterm::execute;

@@ -1,3 +1,6 @@
+//! Taking the terminal over (raw mode, alternate screen, mouse, paste)
+//! and giving it back, also when the program panics.
+
 use crossterm::event::{
     DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
     EnableFocusChange, EnableMouseCapture,

@@ -3,7 +3,7 @@
 
 use super::Theme;
 use crate::app::{Action, App, KeyContext};
-use crate::config::{ConfigOrigin, Protocol, Security};
+use crate::config::{Account, ConfigOrigin, Protocol, Security};
 use crate::sanitize::clean_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -39,6 +39,8 @@ pub(super) fn compose(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     panel(frame, area, theme, " Compose ", lines);
 }
 
+/// The Inbox tab with no mail: how to import some, then how to add an
+/// account, or the accounts there are and what each can be read from.
 pub fn inbox(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let import_key = app
         .keymap
@@ -58,73 +60,85 @@ pub fn inbox(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         Line::default(),
     ];
     if app.config.accounts.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "No mail account yet",
-            theme.title(),
-        )));
-        lines.push(Line::default());
-        lines.push(Line::from("To read a server, add an account to"));
-        lines.extend(config_path_lines(app, theme));
-        lines.push(Line::default());
-        for example in [
-            "[[accounts]]",
-            "name = \"personal\"",
-            "email = \"you@example.com\"",
-            "[accounts.imap]",
-            "host = \"imap.example.com\"",
-            "password_command = \"pass show mail\"",
-        ] {
-            lines.push(Line::from(Span::styled(
-                format!("  {example}"),
-                theme.dim(),
-            )));
-        }
-        lines.push(Line::default());
-        lines.push(Line::from(
-            "config.example.toml documents every key; `wirepost check-config` validates.",
-        ));
+        lines.extend(no_account_lines(app, theme));
     } else {
         lines.push(Line::from(Span::styled("Accounts", theme.title())));
         lines.push(Line::default());
         for account in &app.config.accounts {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {} ", clean_line(&account.name)), theme.key()),
-                Span::raw(clean_line(&account.email)),
-            ]));
-            for (protocol, endpoint) in account.endpoints() {
-                let security = endpoint.security;
-                let style = if security == Security::None {
-                    Style::new().fg(theme.warning)
-                } else {
-                    theme.dim()
-                };
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "      {:<5} {}:{} ({})",
-                        protocol.name(),
-                        clean_line(&endpoint.host),
-                        endpoint.port_for(protocol),
-                        security.as_str()
-                    ),
-                    style,
-                )));
-                if protocol == Protocol::Pop3 {
-                    lines.push(super::pop3::state_line(app, theme, &account.name));
-                }
-            }
-            if account.imap.is_none() && account.pop3.is_none() {
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "      no {} or {} section: nothing to read from",
-                        Protocol::Imap.name(),
-                        Protocol::Pop3.name()
-                    ),
-                    theme.dim(),
-                )));
-            }
+            lines.extend(account_lines(app, account, theme));
         }
     }
     panel(frame, area, theme, " Inbox ", lines);
+}
+
+/// Where to add an account, with an example.
+fn no_account_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![
+        Line::from(Span::styled("No mail account yet", theme.title())),
+        Line::default(),
+        Line::from("To read a server, add an account to"),
+    ];
+    lines.extend(config_path_lines(app, theme));
+    lines.push(Line::default());
+    for example in [
+        "[[accounts]]",
+        "name = \"personal\"",
+        "email = \"you@example.com\"",
+        "[accounts.imap]",
+        "host = \"imap.example.com\"",
+        "password_command = \"pass show mail\"",
+    ] {
+        lines.push(Line::from(Span::styled(
+            format!("  {example}"),
+            theme.dim(),
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(
+        "config.example.toml documents every key; `wirepost check-config` validates.",
+    ));
+    lines
+}
+
+/// An account's name and address, then each server it reads from (an
+/// unencrypted one stands out), or a note that there is none.
+fn account_lines(app: &App, account: &Account, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("  {} ", clean_line(&account.name)), theme.key()),
+        Span::raw(clean_line(&account.email)),
+    ])];
+    for (protocol, endpoint) in account.endpoints() {
+        let security = endpoint.security;
+        let style = if security == Security::None {
+            Style::new().fg(theme.warning)
+        } else {
+            theme.dim()
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "      {:<5} {}:{} ({})",
+                protocol.name(),
+                clean_line(&endpoint.host),
+                endpoint.port_for(protocol),
+                security.as_str()
+            ),
+            style,
+        )));
+        if protocol == Protocol::Pop3 {
+            lines.push(super::pop3::state_line(app, theme, &account.name));
+        }
+    }
+    if account.imap.is_none() && account.pop3.is_none() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "      no {} or {} section: nothing to read from",
+                Protocol::Imap.name(),
+                Protocol::Pop3.name()
+            ),
+            theme.dim(),
+        )));
+    }
+    lines
 }
 
 /// "path/to/config.toml (not created yet)", styled.

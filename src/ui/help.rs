@@ -1,3 +1,5 @@
+//! The help overlay: the key reference, generated from the live keymap.
+
 use super::{Theme, centered};
 use crate::app::{Action, App, HelpLine, KeyContext, help_lines};
 use ratatui::Frame;

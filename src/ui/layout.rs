@@ -1,3 +1,5 @@
+//! Small geometry helpers shared by the overlays.
+
 use ratatui::layout::Rect;
 
 /// A rectangle of at most `width` x `height` centred in `area`, never larger

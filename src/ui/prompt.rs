@@ -1,3 +1,5 @@
+//! The modal prompts drawn over the tabs (quit while work runs).
+
 use super::{Theme, centered};
 use crate::app::App;
 use ratatui::Frame;

@@ -1,3 +1,5 @@
+//! The bottom row: account, running work, the last message, a help hint.
+
 use super::Theme;
 use crate::app::{App, Level};
 use ratatui::Frame;

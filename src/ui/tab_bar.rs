@@ -1,3 +1,5 @@
+//! The top row: the brand and the tab labels.
+
 use super::Theme;
 use crate::app::{App, TAB_BAR_BRAND, tab_columns};
 use ratatui::Frame;

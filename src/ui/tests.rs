@@ -1,3 +1,5 @@
+//! Snapshot tests of whole screens: each tab, overlays, the status line.
+
 use super::render;
 use crate::app::{App, EngineEvent, Event, JobEvent, Keymap, Level, Overlay, Tab};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};

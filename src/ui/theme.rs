@@ -1,3 +1,5 @@
+//! Colours from the config resolved once, and the styles built from them.
+
 use crate::config::{ColorSpec, ThemeConfig};
 use ratatui::style::{Color, Modifier, Style};
 use std::str::FromStr;

@@ -2,11 +2,17 @@
 //! attachments, body), the Outbox and Drafts lists, the last send's result
 //! and the live SMTP trace.
 
+mod actions;
 mod events;
-mod update;
+mod folder_actions;
+mod form_actions;
+mod sending;
+mod typing;
 
+use crate::app::Command;
 use crate::config::{Account, Config};
 use crate::mail::compose::draft::{Attachment, Draft};
+use crate::mail::compose::engine::ComposeCommand;
 use crate::mail::compose::reply::Identity;
 use crate::mail::outbox::marks::DeliveryUnknown;
 use crate::mail::smtp::TraceLine;
@@ -154,6 +160,11 @@ pub struct ComposeState {
     /// The Outbox message of unknown delivery the user asked to send
     /// again; a second `r` (or enter) confirms.
     pub confirm_resend: Option<MessageId>,
+}
+
+/// A command for the compose engine, as `App::update` returns it.
+fn compose(command: ComposeCommand) -> Vec<Command> {
+    vec![Command::Compose(Box::new(command))]
 }
 
 fn line_input(placeholder: &str) -> TextArea<'static> {

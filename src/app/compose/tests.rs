@@ -1,3 +1,6 @@
+//! Tests of the Compose tab's state: the form, typing, completion and
+//! sending through the Outbox.
+
 use super::*;
 use crate::app::{Action, App, Command, EngineEvent, Event, Keymap, Tab};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};

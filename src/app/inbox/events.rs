@@ -1,10 +1,10 @@
 //! Answers from the store, applied to the Inbox state.
 
 use super::geometry::{body_for, inbox_areas, list_rows};
-use super::{Focus, InboxState};
+use super::{Focus, InboxState, Outcome, Viewer};
 use crate::app::Command;
 use crate::store::service::{StoreEvent, StoreRequest};
-use crate::store::{FolderRole, ListQuery};
+use crate::store::{FolderRole, FolderSummary, ListQuery, MessageId};
 
 impl InboxState {
     /// The first commands: open the store (when there is one).
@@ -17,49 +17,10 @@ impl InboxState {
 
     /// Applies a store answer; returns follow-up requests and whether the
     /// screen changed.
-    pub fn on_store(&mut self, event: StoreEvent, size: (u16, u16)) -> (Vec<Command>, bool) {
+    pub fn on_store(&mut self, event: StoreEvent, size: (u16, u16)) -> Outcome {
         let rows = self.visible_rows(size);
         match event {
-            StoreEvent::Folders(folders) => {
-                let first = !self.loaded;
-                self.loaded = true;
-                let old_total = self.current_total();
-                let keep = self
-                    .selected_folder()
-                    .filter(|_| self.folder_chosen)
-                    .map(|f| (f.account.clone(), f.name.clone()));
-                self.folders = folders;
-                self.folder_cursor = keep
-                    .and_then(|(a, n)| {
-                        self.folders
-                            .iter()
-                            .position(|f| f.account == a && f.name == n)
-                    })
-                    .unwrap_or_else(|| self.default_folder());
-                if let Some(name) = self.show_after_import.take()
-                    && let Some(i) = self
-                        .folders
-                        .iter()
-                        .position(|f| f.account == crate::store::LOCAL_ACCOUNT && f.name == name)
-                {
-                    self.folder_cursor = i;
-                    self.folder_chosen = true;
-                    self.focus = Focus::List;
-                    return (self.show_folder(size), true);
-                }
-                let mut commands = Vec::new();
-                let moved = self
-                    .selected_folder()
-                    .map(|f| (f.account.clone(), f.name.clone()))
-                    != self.current;
-                if first || self.current.is_none() || (moved && !self.folder_chosen) {
-                    commands = self.show_folder(size);
-                } else if self.current_total() != old_total {
-                    // New mail or moves in the shown folder: relist, keep place.
-                    commands = self.relist(true);
-                }
-                (commands, true)
-            }
+            StoreEvent::Folders(folders) => self.on_folders(folders, size),
             StoreEvent::Listed { req, total } if req == self.list.req => {
                 self.list.total = Some(total);
                 let cursor = self.list.cursor;
@@ -75,22 +36,8 @@ impl InboxState {
                 (self.page_commands(rows), true)
             }
             StoreEvent::Listed { .. } | StoreEvent::Page { .. } => (Vec::new(), false),
-            StoreEvent::Viewed { id, view } => match &mut self.viewer {
-                Some(viewer) if viewer.id == id => {
-                    viewer.view = Some(view);
-                    viewer.layout();
-                    (Vec::new(), true)
-                }
-                _ => (Vec::new(), false),
-            },
-            StoreEvent::Raw { id, text } => match &mut self.viewer {
-                Some(viewer) if viewer.id == id => {
-                    viewer.raw = Some(text);
-                    viewer.layout();
-                    (Vec::new(), true)
-                }
-                _ => (Vec::new(), false),
-            },
+            StoreEvent::Viewed { id, view } => self.fill_viewer(id, |v| v.view = Some(view)),
+            StoreEvent::Raw { id, text } => self.fill_viewer(id, |v| v.raw = Some(text)),
             StoreEvent::FlagsChanged(changes) => {
                 let mut changed = false;
                 for (id, flags) in changes {
@@ -111,6 +58,78 @@ impl InboxState {
                 self.show_after_import = report.folders.first().cloned();
                 (Vec::new(), false)
             }
+        }
+    }
+
+    /// A new folder list: keep the folder in view, show the right one
+    /// first, and relist when the shown folder's count changed.
+    fn on_folders(&mut self, folders: Vec<FolderSummary>, size: (u16, u16)) -> Outcome {
+        let first = !self.loaded;
+        self.loaded = true;
+        let old_total = self.current_total();
+        self.replace_folders(folders);
+        if self.select_imported_folder() {
+            self.focus = Focus::List;
+            return (self.show_folder(size), true);
+        }
+        let moved = self
+            .selected_folder()
+            .map(|f| (f.account.clone(), f.name.clone()))
+            != self.current;
+        let commands = if first || self.current.is_none() || (moved && !self.folder_chosen) {
+            self.show_folder(size)
+        } else if self.current_total() != old_total {
+            // New mail or moves in the shown folder: relist, keep place.
+            self.relist(true)
+        } else {
+            Vec::new()
+        };
+        (commands, true)
+    }
+
+    /// The folder cursor stays on a folder the user chose; otherwise it
+    /// follows the best default as folders appear.
+    fn replace_folders(&mut self, folders: Vec<FolderSummary>) {
+        let keep = self
+            .selected_folder()
+            .filter(|_| self.folder_chosen)
+            .map(|f| (f.account.clone(), f.name.clone()));
+        self.folders = folders;
+        self.folder_cursor = keep
+            .and_then(|(a, n)| {
+                self.folders
+                    .iter()
+                    .position(|f| f.account == a && f.name == n)
+            })
+            .unwrap_or_else(|| self.default_folder());
+    }
+
+    /// Moves the cursor to the folder an import just filled, once the list
+    /// has it; true when it did.
+    fn select_imported_folder(&mut self) -> bool {
+        if let Some(name) = self.show_after_import.take()
+            && let Some(i) = self
+                .folders
+                .iter()
+                .position(|f| f.account == crate::store::LOCAL_ACCOUNT && f.name == name)
+        {
+            self.folder_cursor = i;
+            self.folder_chosen = true;
+            return true;
+        }
+        false
+    }
+
+    /// Fills in what the store parsed for the open message, if it is still
+    /// the one open.
+    fn fill_viewer(&mut self, id: MessageId, fill: impl FnOnce(&mut Viewer)) -> Outcome {
+        match &mut self.viewer {
+            Some(viewer) if viewer.id == id => {
+                fill(viewer);
+                viewer.layout();
+                (Vec::new(), true)
+            }
+            _ => (Vec::new(), false),
         }
     }
 

@@ -5,9 +5,11 @@
 mod actions;
 mod events;
 mod geometry;
+mod input;
 mod list;
 mod mouse;
 mod viewer;
+mod viewer_actions;
 mod wrap;
 
 pub use geometry::{InboxAreas, inbox_areas};
@@ -15,8 +17,12 @@ pub use list::{MessageList, PAGE_ROWS};
 pub use mouse::FolderLine;
 pub use viewer::{ViewMode, Viewer};
 
+use crate::app::Command;
 use crate::store::{FolderSummary, MessageId, SortOrder};
 use std::path::PathBuf;
+
+/// Outcome of an action: commands, and whether the screen changed.
+pub type Outcome = (Vec<Command>, bool);
 
 /// Which pane has the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,10 +1,9 @@
 //! Mouse in the Inbox: click a folder to show it, click a message to select
 //! it (again to open it), wheel to scroll the pane under the pointer.
 
-use super::geometry::{body_for, inbox_areas};
-use super::{Focus, InboxState};
+use super::geometry::{InboxAreas, body_for, inbox_areas};
+use super::{Focus, InboxState, Outcome};
 use crate::app::Job;
-use crate::app::inbox::actions::Outcome;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
@@ -52,6 +51,8 @@ impl InboxState {
         selected.saturating_sub(height.saturating_sub(1))
     }
 
+    /// A click or wheel step in the Inbox; `None` when it lands outside
+    /// the panes (the tab bar handles its own row).
     pub fn on_mouse(
         &mut self,
         mouse: MouseEvent,
@@ -60,57 +61,47 @@ impl InboxState {
     ) -> Option<Outcome> {
         let areas = inbox_areas(body_for(size), self.viewer.is_some(), self.typing());
         let at = Position::new(mouse.column, mouse.row);
-        let inner = |r: Rect| Rect {
-            x: r.x + 1,
-            y: r.y + 1,
-            width: r.width.saturating_sub(2),
-            height: r.height.saturating_sub(2),
-        };
-        let wheel = match mouse.kind {
-            MouseEventKind::ScrollDown => Some(WHEEL_LINES),
-            MouseEventKind::ScrollUp => Some(-WHEEL_LINES),
+        match mouse.kind {
+            MouseEventKind::ScrollDown => self.on_wheel(WHEEL_LINES, at, &areas, size),
+            MouseEventKind::ScrollUp => self.on_wheel(-WHEEL_LINES, at, &areas, size),
+            MouseEventKind::Down(MouseButton::Left) => self.on_click(at, &areas, size, jobs),
             _ => None,
-        };
-        if let Some(delta) = wheel {
-            let rows = self.visible_rows(size);
-            if areas.viewer.is_some_and(|v| v.contains(at)) {
-                return Some(self.scroll_viewer(delta));
-            }
-            if areas.list.contains(at) {
-                return Some(self.move_list(delta, rows));
-            }
-            return None;
         }
-        if mouse.kind != MouseEventKind::Down(MouseButton::Left) {
-            return None;
+    }
+
+    /// The wheel scrolls the pane under the pointer.
+    fn on_wheel(
+        &mut self,
+        delta: i64,
+        at: Position,
+        areas: &InboxAreas,
+        size: (u16, u16),
+    ) -> Option<Outcome> {
+        let rows = self.visible_rows(size);
+        if areas.viewer.is_some_and(|v| v.contains(at)) {
+            return Some(self.scroll_viewer(delta));
         }
-        let folders = inner(areas.folders);
+        if areas.list.contains(at) {
+            return Some(self.move_list(delta, rows));
+        }
+        None
+    }
+
+    fn on_click(
+        &mut self,
+        at: Position,
+        areas: &InboxAreas,
+        size: (u16, u16),
+        jobs: &[Job],
+    ) -> Option<Outcome> {
+        let folders = inside_border(areas.folders);
         if folders.contains(at) {
-            let lines = self.folder_lines(jobs);
-            let skip = Self::folder_scroll(&lines, self.folder_cursor, usize::from(folders.height));
-            let index = skip + usize::from(mouse.row - folders.y);
-            if let Some(FolderLine::Folder(i)) = lines.get(index) {
-                self.folder_cursor = *i;
-                self.folder_chosen = true;
-                self.focus = Focus::List;
-                return Some((self.show_folder(size), true));
-            }
-            return Some((Vec::new(), false));
+            return Some(self.click_folder(at, folders, size, jobs));
         }
-        let list = inner(areas.list);
+        let list = inside_border(areas.list);
         // The first row inside the border is the column header.
-        if list.contains(at) && mouse.row > list.y {
-            let index = self.list.top + u64::from(mouse.row - list.y - 1);
-            if self.list.total.is_some_and(|t| index < t) {
-                if index == self.list.cursor && self.list.selected().is_some() {
-                    return Some(self.open_selected(size));
-                }
-                let rows = self.visible_rows(size);
-                self.focus = Focus::List;
-                self.list.select(index, rows);
-                return Some((self.page_commands(rows), true));
-            }
-            return Some((Vec::new(), false));
+        if list.contains(at) && at.y > list.y {
+            return Some(self.click_list(at, list, size));
         }
         if areas.viewer.is_some_and(|v| v.contains(at)) && self.viewer.is_some() {
             let changed = self.focus != Focus::Viewer;
@@ -118,5 +109,50 @@ impl InboxState {
             return Some((Vec::new(), changed));
         }
         None
+    }
+
+    /// A click on a folder shows it; on an account name or gauge, nothing.
+    fn click_folder(
+        &mut self,
+        at: Position,
+        folders: Rect,
+        size: (u16, u16),
+        jobs: &[Job],
+    ) -> Outcome {
+        let lines = self.folder_lines(jobs);
+        let skip = Self::folder_scroll(&lines, self.folder_cursor, usize::from(folders.height));
+        let index = skip + usize::from(at.y - folders.y);
+        if let Some(FolderLine::Folder(i)) = lines.get(index) {
+            self.folder_cursor = *i;
+            self.folder_chosen = true;
+            self.focus = Focus::List;
+            return (self.show_folder(size), true);
+        }
+        (Vec::new(), false)
+    }
+
+    /// A click on a message selects it; on the selected one, opens it.
+    fn click_list(&mut self, at: Position, list: Rect, size: (u16, u16)) -> Outcome {
+        let index = self.list.top + u64::from(at.y - list.y - 1);
+        if self.list.total.is_none_or(|t| index >= t) {
+            return (Vec::new(), false);
+        }
+        if index == self.list.cursor && self.list.selected().is_some() {
+            return self.open_selected(size);
+        }
+        let rows = self.visible_rows(size);
+        self.focus = Focus::List;
+        self.list.select(index, rows);
+        (self.page_commands(rows), true)
+    }
+}
+
+/// A bordered pane's area without its border.
+fn inside_border(r: Rect) -> Rect {
+    Rect {
+        x: r.x + 1,
+        y: r.y + 1,
+        width: r.width.saturating_sub(2),
+        height: r.height.saturating_sub(2),
     }
 }

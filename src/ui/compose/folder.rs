@@ -2,7 +2,9 @@
 
 use super::{Theme, human_size};
 use crate::app::compose::{ComposeState, FolderKind};
+use crate::mail::outbox::marks::DeliveryUnknown;
 use crate::sanitize::clean_line;
+use crate::store::FolderEntry;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -40,67 +42,98 @@ pub fn render(
         if i == state.folder_selected {
             selected_line = lines.len();
         }
-        let style = if i == state.folder_selected {
-            Style::new().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::new()
-        };
-        let subject = if entry.subject.is_empty() {
-            "(no subject)"
-        } else {
-            &entry.subject
-        };
-        let width = list.width as usize;
-        let unknown = state.outbox_unknown.get(&entry.id);
-        // A message of unknown delivery is flagged in its own column, so
-        // it stands out even where its detail line is scrolled away.
-        let badge = if unknown.is_some() { "? " } else { "  " };
-        let to_cols = (width / 3).min(30);
-        let subject_cols = width.saturating_sub(to_cols + 9 + 4 + badge.len());
-        let row = format!(
-            "{badge}{}  {}  {:>9}",
-            fit(&clean_line(&entry.to), to_cols),
-            fit(&clean_line(subject), subject_cols),
-            human_size(entry.size)
-        );
-        lines.push(Line::from(Span::styled(
-            row,
-            match unknown {
-                Some(_) => style.fg(theme.error).add_modifier(Modifier::BOLD),
-                None => style,
-            },
-        )));
-        if let Some(mark) = unknown {
-            let pending = state.confirm_resend == Some(entry.id);
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "    delivery unknown since {}: {}",
-                    crate::mailview::format_date(mark.since),
-                    clean_line(&mark.reason)
-                ),
-                Style::new().fg(theme.error),
-            )));
-            lines.push(Line::from(Span::styled(
-                if pending {
-                    "    send it again anyway? r or enter: yes, esc: no".to_string()
-                } else {
-                    "    the server may have it: not sent again unless you press r".to_string()
-                },
-                if pending {
-                    theme.key().add_modifier(Modifier::BOLD)
-                } else {
-                    theme.dim()
-                },
-            )));
-        } else if let Some(error) = state.outbox_errors.get(&entry.id) {
-            lines.push(Line::from(Span::styled(
-                format!("    last try: {}", clean_line(error)),
-                Style::new().fg(theme.error),
-            )));
-        }
+        let selected = i == state.folder_selected;
+        lines.extend(entry_lines(
+            state,
+            entry,
+            selected,
+            list.width as usize,
+            theme,
+        ));
     }
     let skip = selected_line.saturating_sub(list.height.saturating_sub(1) as usize);
     frame.render_widget(Paragraph::new(lines).scroll((skip as u16, 0)), list);
+    frame.render_widget(hint_line(state, kind, theme), hints);
+}
+
+/// An entry's row, then what is known about its delivery: the unknown
+/// mark (and the pending question), or the last error.
+fn entry_lines(
+    state: &ComposeState,
+    entry: &FolderEntry,
+    selected: bool,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let style = if selected {
+        Style::new().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::new()
+    };
+    let subject = if entry.subject.is_empty() {
+        "(no subject)"
+    } else {
+        &entry.subject
+    };
+    let unknown = state.outbox_unknown.get(&entry.id);
+    // A message of unknown delivery is flagged in its own column, so
+    // it stands out even where its detail line is scrolled away.
+    let badge = if unknown.is_some() { "? " } else { "  " };
+    let to_cols = (width / 3).min(30);
+    let subject_cols = width.saturating_sub(to_cols + 9 + 4 + badge.len());
+    let row = format!(
+        "{badge}{}  {}  {:>9}",
+        fit(&clean_line(&entry.to), to_cols),
+        fit(&clean_line(subject), subject_cols),
+        human_size(entry.size)
+    );
+    let mut lines = vec![Line::from(Span::styled(
+        row,
+        match unknown {
+            Some(_) => style.fg(theme.error).add_modifier(Modifier::BOLD),
+            None => style,
+        },
+    ))];
+    if let Some(mark) = unknown {
+        let pending = state.confirm_resend == Some(entry.id);
+        lines.extend(unknown_lines(mark, pending, theme));
+    } else if let Some(error) = state.outbox_errors.get(&entry.id) {
+        lines.push(Line::from(Span::styled(
+            format!("    last try: {}", clean_line(error)),
+            Style::new().fg(theme.error),
+        )));
+    }
+    lines
+}
+
+/// Why delivery is unknown, and what r does about it (or the question,
+/// while it is `pending`).
+fn unknown_lines(mark: &DeliveryUnknown, pending: bool, theme: &Theme) -> [Line<'static>; 2] {
+    [
+        Line::from(Span::styled(
+            format!(
+                "    delivery unknown since {}: {}",
+                crate::mailview::format_date(mark.since),
+                clean_line(&mark.reason)
+            ),
+            Style::new().fg(theme.error),
+        )),
+        Line::from(Span::styled(
+            if pending {
+                "    send it again anyway? r or enter: yes, esc: no".to_string()
+            } else {
+                "    the server may have it: not sent again unless you press r".to_string()
+            },
+            if pending {
+                theme.key().add_modifier(Modifier::BOLD)
+            } else {
+                theme.dim()
+            },
+        )),
+    ]
+}
+
+fn hint_line(state: &ComposeState, kind: FolderKind, theme: &Theme) -> Line<'static> {
     let keys: &[(&str, &str)] = match kind {
         FolderKind::Outbox if !state.outbox_unknown.is_empty() => &[
             ("enter", "edit"),
@@ -124,7 +157,7 @@ pub fn render(
         spans.push(Span::styled(key.to_string(), theme.key()));
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
-    frame.render_widget(Line::from(spans), hints);
+    Line::from(spans)
 }
 
 /// `text` cut or padded to `cols` terminal columns (wide characters count

@@ -2,11 +2,12 @@
 //! last send and the SMTP conversation.
 
 mod folder;
+mod last_send;
 mod trace;
 
 use super::Theme;
 use crate::app::App;
-use crate::app::compose::{ComposeState, Field, LastSend, View, senders};
+use crate::app::compose::{ComposeState, Field, View, senders};
 use crate::mail::compose::reply::Identity;
 use crate::sanitize::clean_line;
 use ratatui::Frame;
@@ -43,7 +44,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let state = &app.compose;
-    let result_lines = last_send_lines(state, theme);
+    let result_lines = last_send::last_send_lines(state, theme);
     // Server replies can be long: give each line the rows it wraps to.
     let width = usize::from(area.width.max(1));
     let result_rows: usize = result_lines
@@ -59,28 +60,8 @@ fn form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
     let rows = Layout::vertical([Constraint::Length(1); 5]).split(header);
-    let from = state
-        .account(&app.config)
-        .map(|a| format!("{}  ({})", Identity::from_account(a).from, a.name))
-        .unwrap_or_default();
-    let others = senders(&app.config).len() > 1;
-    let mut from_spans = vec![
-        Span::raw(clean_line(&from)),
-        Span::styled(if others { "   f: other account" } else { "" }, theme.dim()),
-    ];
-    if let Some(smtp) = state.account(&app.config).and_then(|a| a.smtp.as_ref()) {
-        let warning = match (smtp.security, smtp.accept_invalid_certs) {
-            (crate::config::Security::None, _) => Some("   UNENCRYPTED (security = \"none\")"),
-            (_, true) => Some("   certificate NOT verified"),
-            _ => None,
-        };
-        if let Some(warning) = warning {
-            from_spans.push(Span::styled(warning, Style::new().fg(theme.warning)));
-        }
-    }
-    let from_line = Line::from(from_spans);
     label(state, theme, frame, rows[0], Field::From);
-    frame.render_widget(from_line, value_area(rows[0]));
+    frame.render_widget(from_line(app, theme), value_area(rows[0]));
     for (row, field) in rows[1..]
         .iter()
         .zip([Field::To, Field::Cc, Field::Bcc, Field::Subject])
@@ -100,6 +81,42 @@ fn form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         frame.render_widget(attachment_line(state, theme), value_area(attachments));
     }
+    body_pane(state, theme, frame, body);
+    frame.render_widget(
+        Paragraph::new(result_lines).wrap(Wrap { trim: false }),
+        result,
+    );
+    frame.render_widget(hint_line(state, theme), hints);
+    suggestions(state, theme, frame, area, &rows, attachments);
+}
+
+/// The sender, a hint when there are others, and a warning when its
+/// server connection is not safe.
+fn from_line(app: &App, theme: &Theme) -> Line<'static> {
+    let state = &app.compose;
+    let from = state
+        .account(&app.config)
+        .map(|a| format!("{}  ({})", Identity::from_account(a).from, a.name))
+        .unwrap_or_default();
+    let others = senders(&app.config).len() > 1;
+    let mut from_spans = vec![
+        Span::raw(clean_line(&from)),
+        Span::styled(if others { "   f: other account" } else { "" }, theme.dim()),
+    ];
+    if let Some(smtp) = state.account(&app.config).and_then(|a| a.smtp.as_ref()) {
+        let warning = match (smtp.security, smtp.accept_invalid_certs) {
+            (crate::config::Security::None, _) => Some("   UNENCRYPTED (security = \"none\")"),
+            (_, true) => Some("   certificate NOT verified"),
+            _ => None,
+        };
+        if let Some(warning) = warning {
+            from_spans.push(Span::styled(warning, Style::new().fg(theme.warning)));
+        }
+    }
+    Line::from(from_spans)
+}
+
+fn body_pane(state: &ComposeState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Field::Body;
     let title = if focused && state.editing {
         " Body (editing: esc to stop, ctrl-o for $EDITOR) "
@@ -109,15 +126,9 @@ fn form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(Span::styled(title, theme.title()))
         .border_style(if focused { theme.key() } else { theme.dim() });
-    let inner = block.inner(body);
-    frame.render_widget(block, body);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
     text_field(state, theme, frame, inner, Field::Body);
-    frame.render_widget(
-        Paragraph::new(result_lines).wrap(Wrap { trim: false }),
-        result,
-    );
-    frame.render_widget(hint_line(state, theme), hints);
-    suggestions(state, theme, frame, area, &rows, attachments);
 }
 
 fn value_area(row: Rect) -> Rect {
@@ -203,77 +214,6 @@ pub fn human_size(bytes: u64) -> String {
         format!("{bytes} B")
     } else {
         format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
-fn last_send_lines(state: &ComposeState, theme: &Theme) -> Vec<Line<'static>> {
-    let Some(last) = &state.last_send else {
-        return Vec::new();
-    };
-    match last {
-        LastSend::Running { stage } => vec![Line::from(Span::styled(
-            format!("Sending: {}…", clean_line(stage)),
-            theme.key(),
-        ))],
-        LastSend::Sent { summary } => {
-            let mut lines = vec![Line::from(Span::styled(
-                format!(
-                    "Sent to {} — {}",
-                    clean_line(&summary.accepted.join(", ")),
-                    clean_line(&summary.reply)
-                ),
-                theme.title(),
-            ))];
-            for refusal in &summary.refused {
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "  refused {}: {}",
-                        clean_line(&refusal.recipient),
-                        clean_line(&refusal.reply)
-                    ),
-                    Style::new().fg(theme.error),
-                )));
-            }
-            for warning in &summary.warnings {
-                lines.push(Line::from(Span::styled(
-                    format!("  {}", clean_line(warning)),
-                    Style::new().fg(theme.warning),
-                )));
-            }
-            lines
-        }
-        LastSend::Unknown { reason } => vec![
-            Line::from(Span::styled(
-                "Delivery unknown: the connection broke after the whole message went out."
-                    .to_string(),
-                Style::new().fg(theme.error).add_modifier(Modifier::BOLD),
-            )),
-            Line::from(Span::styled(
-                format!(
-                    "The server may have it. Kept in the Outbox (o), not sent again unless you \
-                     ask: {}",
-                    clean_line(reason)
-                ),
-                Style::new().fg(theme.error),
-            )),
-        ],
-        LastSend::Failed { error, refused } => {
-            let mut lines = vec![Line::from(Span::styled(
-                format!("Not sent, kept in the Outbox (o): {}", clean_line(error)),
-                Style::new().fg(theme.error),
-            ))];
-            for refusal in refused {
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "  refused {}: {}",
-                        clean_line(&refusal.recipient),
-                        clean_line(&refusal.reply)
-                    ),
-                    Style::new().fg(theme.error),
-                )));
-            }
-            lines
-        }
     }
 }
 

@@ -1,3 +1,5 @@
+//! Snapshot tests of the Compose tab: the form, Outbox, Drafts, results.
+
 use crate::app::compose::{Field, FolderKind, LastSend, View};
 use crate::app::{App, Keymap, Tab};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};

@@ -2,9 +2,10 @@
 
 use super::text::{date, fit, size};
 use crate::app::App;
-use crate::app::inbox::Focus;
+use crate::app::inbox::{Focus, InboxState};
 use crate::sanitize::clean_line;
-use crate::store::SortOrder;
+use crate::store::service::ListLine;
+use crate::store::{MessageRow, SortOrder};
 use crate::ui::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,10 +20,66 @@ const WIDE_LIST_COLS: usize = 90;
 const SIZE_COLS: usize = 5;
 const FLAG_COLS: usize = 3;
 
+/// How wide each column is for a list `width` columns wide.
+struct Columns {
+    date: usize,
+    from: usize,
+    subject: usize,
+}
+
+impl Columns {
+    fn for_width(width: usize) -> Columns {
+        let date = if width >= WIDE_LIST_COLS {
+            DATE_COLS
+        } else {
+            DAY_COLS
+        };
+        let from = (width / 4).clamp(8, 28);
+        let subject = width.saturating_sub(FLAG_COLS + date + from + SIZE_COLS + 4);
+        Columns {
+            date,
+            from,
+            subject,
+        }
+    }
+}
+
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inbox = &app.inbox;
     let list = &inbox.list;
     let focused = inbox.focus == Focus::List;
+    let block = frame_block(inbox, theme, focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let columns = Columns::for_width(usize::from(inner.width));
+    let mut lines = vec![header_line(&columns, theme)];
+    if list.total == Some(0) {
+        let text = if inbox.search.is_some() {
+            "No message matches the search (Esc clears it)."
+        } else {
+            "No messages in this folder."
+        };
+        lines.push(Line::from(Span::styled(text, theme.dim())));
+    }
+    let rows = inner.height.saturating_sub(1);
+    for index in list.top..list.top + u64::from(rows) {
+        if list.total.is_none_or(|t| index >= t) {
+            break;
+        }
+        let Some(line) = list.line(index) else {
+            lines.push(Line::from(Span::styled("  …", theme.dim())));
+            continue;
+        };
+        let selected = (index == list.cursor).then_some(focused);
+        lines.push(message_line(line, &columns, selected, theme));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The border with the folder, position and search on top; sort order
+/// and the last sync at the bottom.
+fn frame_block(inbox: &InboxState, theme: &Theme, focused: bool) -> Block<'static> {
+    let list = &inbox.list;
     let folder = inbox
         .current
         .as_ref()
@@ -45,14 +102,28 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         SortOrder::OldestFirst => "oldest first",
     };
     let mode = if inbox.threaded { "threads, " } else { "" };
-    let mut block = Block::bordered()
+    let block = Block::bordered()
         .title(Line::from(title))
         .title_bottom(Line::from(Span::styled(
             format!(" {mode}{order} "),
             theme.dim(),
         )))
         .border_style(if focused { theme.border() } else { theme.dim() });
-    if let Some(last) = inbox
+    match last_sync(inbox) {
+        Some(last) => block.title_bottom(
+            Line::from(Span::styled(
+                format!(" synced {} UTC ", date(last)),
+                theme.dim(),
+            ))
+            .right_aligned(),
+        ),
+        None => block,
+    }
+}
+
+/// When the folder in the list was last synced, if it ever was.
+fn last_sync(inbox: &InboxState) -> Option<i64> {
+    inbox
         .selected_folder()
         .filter(|f| {
             inbox
@@ -61,104 +132,83 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 .is_some_and(|(a, n)| &f.account == a && &f.name == n)
         })
         .and_then(|f| f.last_sync)
-    {
-        block = block.title_bottom(
-            Line::from(Span::styled(
-                format!(" synced {} UTC ", date(last)),
-                theme.dim(),
-            ))
-            .right_aligned(),
-        );
-    }
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let width = usize::from(inner.width);
-    let date_cols = if width >= WIDE_LIST_COLS {
-        DATE_COLS
-    } else {
-        DAY_COLS
-    };
-    let from_cols = (width / 4).clamp(8, 28);
-    let subject_cols = width.saturating_sub(FLAG_COLS + date_cols + from_cols + SIZE_COLS + 4);
-    let mut lines = vec![Line::from(Span::styled(
+}
+
+fn header_line(columns: &Columns, theme: &Theme) -> Line<'static> {
+    Line::from(Span::styled(
         format!(
             "{}{} {} {} {:>SIZE_COLS$}",
             " ".repeat(FLAG_COLS),
-            fit("Date", date_cols),
-            fit("From", from_cols),
-            fit("Subject", subject_cols),
+            fit("Date", columns.date),
+            fit("From", columns.from),
+            fit("Subject", columns.subject),
             "Size"
         ),
         theme.dim().add_modifier(Modifier::UNDERLINED),
-    ))];
-    if list.total == Some(0) {
-        let text = if inbox.search.is_some() {
-            "No message matches the search (Esc clears it)."
-        } else {
-            "No messages in this folder."
-        };
-        lines.push(Line::from(Span::styled(text, theme.dim())));
+    ))
+}
+
+/// One message row. `selected` is `Some(focused)` on the cursor's row.
+fn message_line(
+    line: &ListLine,
+    columns: &Columns,
+    selected: Option<bool>,
+    theme: &Theme,
+) -> Line<'static> {
+    let row = &line.row;
+    let indent = if line.depth > 0 {
+        format!("{}└ ", "  ".repeat(usize::from(line.depth.min(8) - 1)))
+    } else {
+        String::new()
+    };
+    let subject = if row.subject.is_empty() {
+        "(no subject)"
+    } else {
+        &row.subject
+    };
+    let from = if row.from.is_empty() {
+        "(unknown)"
+    } else {
+        sender_name(&row.from)
+    };
+    let text = format!(
+        "{}{} {} {} {:>SIZE_COLS$}",
+        flag_column(row),
+        fit(&date(row.date)[..columns.date], columns.date),
+        fit(&clean_line(from), columns.from),
+        fit(&format!("{indent}{}", clean_line(subject)), columns.subject),
+        size(row.size),
+    );
+    let mut style = Style::new();
+    if !row.flags.seen {
+        style = style.add_modifier(Modifier::BOLD);
     }
-    let rows = inner.height.saturating_sub(1);
-    for index in list.top..list.top + u64::from(rows) {
-        if list.total.is_none_or(|t| index >= t) {
-            break;
+    if row.flags.flagged {
+        style = style.fg(theme.warning);
+    }
+    if let Some(focused) = selected {
+        style = style.bg(theme.selection_bg);
+        if !focused {
+            style = style.add_modifier(Modifier::DIM);
         }
-        let Some(line) = list.line(index) else {
-            lines.push(Line::from(Span::styled("  …", theme.dim())));
-            continue;
-        };
-        let row = &line.row;
-        let flags = format!(
-            "{}{}{}",
-            if row.flags.seen { ' ' } else { 'N' },
-            if row.flags.flagged {
-                '!'
-            } else if row.flags.answered {
-                'r'
-            } else {
-                ' '
-            },
-            if row.has_attachment { '@' } else { ' ' },
-        );
-        let indent = if line.depth > 0 {
-            format!("{}└ ", "  ".repeat(usize::from(line.depth.min(8) - 1)))
-        } else {
-            String::new()
-        };
-        let subject = if row.subject.is_empty() {
-            "(no subject)"
-        } else {
-            &row.subject
-        };
-        let from = if row.from.is_empty() {
-            "(unknown)"
-        } else {
-            sender_name(&row.from)
-        };
-        let text = format!(
-            "{flags}{} {} {} {:>SIZE_COLS$}",
-            fit(&date(row.date)[..date_cols], date_cols),
-            fit(&clean_line(from), from_cols),
-            fit(&format!("{indent}{}", clean_line(subject)), subject_cols),
-            size(row.size),
-        );
-        let mut style = Style::new();
-        if !row.flags.seen {
-            style = style.add_modifier(Modifier::BOLD);
-        }
+    }
+    Line::from(Span::styled(text, style))
+}
+
+/// `N` new, `!` flagged (else `r` answered), `@` attachment.
+fn flag_column(row: &MessageRow) -> String {
+    format!(
+        "{}{}{}",
+        if row.flags.seen { ' ' } else { 'N' },
         if row.flags.flagged {
-            style = style.fg(theme.warning);
-        }
-        if index == list.cursor {
-            style = style.bg(theme.selection_bg);
-            if !focused {
-                style = style.add_modifier(Modifier::DIM);
-            }
-        }
-        lines.push(Line::from(Span::styled(text, style)));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
+            '!'
+        } else if row.flags.answered {
+            'r'
+        } else {
+            ' '
+        },
+        if row.has_attachment { '@' } else { ' ' },
+    )
 }
 
 /// The name of the first sender when there is one (`Alice <a@x>` →

@@ -1,0 +1,141 @@
+//! Typing into the form: keys and pastes for the field being edited, and
+//! the completion candidates (addresses, attachment paths) they bring up.
+
+use super::{Field, compose, set_text};
+use crate::app::{App, Command};
+use crate::mail::address;
+use crate::mail::compose::engine::ComposeCommand;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+impl App {
+    /// Loads what completion needs for the newly focused field.
+    pub(super) fn after_focus_change(&mut self) -> Vec<Command> {
+        let state = &mut self.compose;
+        if state.focus.is_address() && state.editing && !state.addresses_requested {
+            state.addresses_requested = true;
+            return compose(ComposeCommand::LoadAddresses);
+        }
+        Vec::new()
+    }
+
+    /// Tab on a field with suggestions takes the first one.
+    pub(super) fn accept_suggestion(&mut self) -> bool {
+        let state = &mut self.compose;
+        let Some(choice) = state.suggestions.first().cloned() else {
+            return false;
+        };
+        if !state.editing {
+            return false;
+        }
+        let field = state.focus;
+        let current = state.text(field);
+        let completed = if field == Field::Attachments {
+            // Like a shell: the common part of all candidates first, the
+            // first candidate once nothing more is common.
+            let common = common_prefix(&state.suggestions);
+            if common.len() > current.len() {
+                common
+            } else {
+                choice
+            }
+        } else {
+            address::complete_last(&current, &choice)
+        };
+        if let Some(area) = state.area_mut(field) {
+            set_text(area, &completed);
+            area.move_cursor(ratatui_textarea::CursorMove::End);
+        }
+        state.suggestions.clear();
+        true
+    }
+
+    /// A key typed while a field is being edited.
+    pub(crate) fn compose_text_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let state = &mut self.compose;
+        let field = state.focus;
+        let single_line = field != Field::Body;
+        if single_line && key.code == KeyCode::Enter {
+            if field == Field::Attachments {
+                let path = state.text(Field::Attachments).trim().to_string();
+                if path.is_empty() {
+                    return Vec::new();
+                }
+                set_text(&mut state.attach_path, "");
+                state.suggestions.clear();
+                self.dirty = true;
+                return compose(ComposeCommand::Attach { path });
+            }
+            state.focus = field.step(true);
+            state.suggestions.clear();
+            self.dirty = true;
+            return self.after_focus_change();
+        }
+        let Some(area) = state.area_mut(field) else {
+            return Vec::new();
+        };
+        let ctrl_m =
+            key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('m');
+        if single_line && ctrl_m {
+            return Vec::new();
+        }
+        if area.input(key) {
+            state.modified = true;
+        }
+        self.dirty = true;
+        self.refresh_suggestions()
+    }
+
+    /// Pasted text goes into the field being edited (one line in the
+    /// one-line fields).
+    pub(crate) fn compose_paste(&mut self, text: &str) -> Vec<Command> {
+        let state = &mut self.compose;
+        let field = state.focus;
+        let text = if field == Field::Body {
+            text.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            text.replace(['\r', '\n'], " ")
+        };
+        if let Some(area) = state.area_mut(field) {
+            area.insert_str(text);
+            state.modified = true;
+            self.dirty = true;
+        }
+        self.refresh_suggestions()
+    }
+
+    pub(super) fn refresh_suggestions(&mut self) -> Vec<Command> {
+        let state = &mut self.compose;
+        let field = state.focus;
+        let typed = state.text(field);
+        if field.is_address() {
+            state.suggestions = address::suggestions(&typed, &state.known_addresses, 5)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+        } else if field == Field::Attachments && !typed.trim().is_empty() {
+            return compose(ComposeCommand::CompletePath { typed });
+        } else {
+            state.suggestions.clear();
+        }
+        Vec::new()
+    }
+}
+
+/// The longest start all `options` share, cut at a character boundary.
+fn common_prefix(options: &[String]) -> String {
+    let Some(first) = options.first() else {
+        return String::new();
+    };
+    let mut end = first.len();
+    for other in &options[1..] {
+        end = first
+            .char_indices()
+            .zip(other.chars())
+            .take_while(|((_, a), b)| a == b)
+            .map(|((i, a), _)| i + a.len_utf8())
+            .last()
+            .unwrap_or(0)
+            .min(end);
+    }
+    first[..end].to_string()
+}
