@@ -4,12 +4,12 @@
 //! knew are kept (matched by the files' unique names).
 
 use super::envelope::Envelope;
+use super::folder_rows::{FolderRow, folder_row};
+use super::index_row::{RowData, insert_row, is_constraint};
 use super::maildir::{self, Maildir};
 use super::names::undo_dir_name;
-use super::write::{
-    FolderRow, RowData, decode_identity, encode_identity, folder_row, insert_row, is_constraint,
-    relative,
-};
+use super::paths::relative;
+use super::pending::{decode_identity, encode_identity};
 use super::{Flags, ServerIdentity, Store, StoreError};
 use std::collections::HashMap;
 use std::fs;
