@@ -3,8 +3,13 @@
 //! Messages already in the target folder (same Message-ID and size) are
 //! skipped, so running an import twice does not double the mail.
 
+mod formats;
+
 use super::maildir;
 use super::{Flags, NewMessage, ServerIdentity, Store, StoreError};
+use formats::{
+    header_message_id, is_maildir, is_mbox, looks_like_message_file, maildir_files, mbox_flags,
+};
 use rusqlite::OptionalExtension;
 use std::fs;
 use std::io::BufReader;
@@ -74,75 +79,11 @@ impl Store {
         let target = folder.map_or(default_name, str::to_string);
         let mut report = ImportReport::default();
         if meta.is_dir() && is_maildir(path) {
-            let mut sources = vec![(path.to_path_buf(), target.clone())];
-            // Maildir++: subfolders are ".Name" directories beside cur/new/tmp.
-            let mut subs: Vec<(PathBuf, String)> = fs::read_dir(path)?
-                .flatten()
-                .filter_map(|e| {
-                    let name = e.file_name().to_str()?.to_string();
-                    let sub = name.strip_prefix('.').filter(|s| !s.is_empty())?;
-                    is_maildir(&e.path()).then(|| (e.path(), format!("{target}.{sub}")))
-                })
-                .collect();
-            subs.sort();
-            sources.extend(subs);
-            for (dir, name) in sources {
-                let files = maildir_files(&dir)?;
-                self.import_files(files, account, &name, &mut report, progress, true)?;
-            }
+            self.import_maildir(path, account, &target, &mut report, progress)?;
         } else if meta.is_dir() {
-            let mut files: Vec<PathBuf> = fs::read_dir(path)?
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && looks_like_message_file(p))
-                .collect();
-            files.sort();
-            self.import_files(files, account, &target, &mut report, progress, false)?;
-            // A tree of folders (an export, a backup): each subdirectory
-            // becomes a subfolder. Links are not followed, so a loop in the
-            // tree cannot make this endless.
-            let mut subdirs: Vec<(PathBuf, String)> = fs::read_dir(path)?
-                .flatten()
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .filter_map(|e| {
-                    let name = e.file_name().to_str()?.to_string();
-                    (!name.starts_with('.')).then(|| (e.path(), name))
-                })
-                .collect();
-            subdirs.sort();
-            for (dir, name) in subdirs {
-                let sub =
-                    self.import_path(&dir, account, Some(&format!("{target}.{name}")), progress)?;
-                report.imported += sub.imported;
-                report.skipped += sub.skipped;
-                report.folders.extend(sub.folders);
-            }
+            self.import_directory(path, account, &target, &mut report, progress)?;
         } else if is_mbox(path)? {
-            let reader = BufReader::new(fs::File::open(path)?);
-            let mut batch = Vec::new();
-            for message in mail_parser::mailbox::mbox::MessageIterator::new(reader) {
-                let message = message?;
-                let date = i64::try_from(message.internal_date())
-                    .ok()
-                    .filter(|&d| d > 0);
-                let raw = message.unwrap_contents();
-                // The Date: header says when it was written; the From_
-                // line's date only stands in when that is missing.
-                let has_date = mail_parser::MessageParser::default()
-                    .parse_headers(&raw)
-                    .and_then(|m| m.date().map(|d| d.is_valid()))
-                    .unwrap_or(false);
-                batch.push(Source {
-                    flags: mbox_flags(&raw),
-                    date: if has_date { None } else { date },
-                    raw,
-                });
-                if batch.len() == IMPORT_BATCH {
-                    self.import_batch(&mut batch, account, &target, &mut report)?;
-                    progress(report.imported + report.skipped);
-                }
-            }
-            self.import_batch(&mut batch, account, &target, &mut report)?;
+            self.import_mbox(path, account, &target, &mut report, progress)?;
         } else {
             self.import_files(
                 vec![path.to_path_buf()],
@@ -155,6 +96,107 @@ impl Store {
         }
         progress(report.imported + report.skipped);
         Ok(report)
+    }
+
+    /// A Maildir into `target`, and its Maildir++ subfolders (".Name"
+    /// directories beside cur/new/tmp) into `target.Name`.
+    fn import_maildir(
+        &self,
+        path: &Path,
+        account: &str,
+        target: &str,
+        report: &mut ImportReport,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), StoreError> {
+        let mut sources = vec![(path.to_path_buf(), target.to_string())];
+        let mut subs: Vec<(PathBuf, String)> = fs::read_dir(path)?
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.to_string();
+                let sub = name.strip_prefix('.').filter(|s| !s.is_empty())?;
+                is_maildir(&e.path()).then(|| (e.path(), format!("{target}.{sub}")))
+            })
+            .collect();
+        subs.sort();
+        sources.extend(subs);
+        for (dir, name) in sources {
+            let files = maildir_files(&dir)?;
+            self.import_files(files, account, &name, report, progress, true)?;
+        }
+        Ok(())
+    }
+
+    /// A folder of message files into `target`. A tree of folders (an
+    /// export, a backup): each subdirectory becomes a subfolder. Links are
+    /// not followed, so a loop in the tree cannot make this endless.
+    fn import_directory(
+        &self,
+        path: &Path,
+        account: &str,
+        target: &str,
+        report: &mut ImportReport,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), StoreError> {
+        let mut files: Vec<PathBuf> = fs::read_dir(path)?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && looks_like_message_file(p))
+            .collect();
+        files.sort();
+        self.import_files(files, account, target, report, progress, false)?;
+        let mut subdirs: Vec<(PathBuf, String)> = fs::read_dir(path)?
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.to_string();
+                (!name.starts_with('.')).then(|| (e.path(), name))
+            })
+            .collect();
+        subdirs.sort();
+        for (dir, name) in subdirs {
+            let sub =
+                self.import_path(&dir, account, Some(&format!("{target}.{name}")), progress)?;
+            report.imported += sub.imported;
+            report.skipped += sub.skipped;
+            report.folders.extend(sub.folders);
+        }
+        Ok(())
+    }
+
+    /// An mbox file into `target`, in batches.
+    fn import_mbox(
+        &self,
+        path: &Path,
+        account: &str,
+        target: &str,
+        report: &mut ImportReport,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), StoreError> {
+        let reader = BufReader::new(fs::File::open(path)?);
+        let mut batch = Vec::new();
+        for message in mail_parser::mailbox::mbox::MessageIterator::new(reader) {
+            let message = message?;
+            let date = i64::try_from(message.internal_date())
+                .ok()
+                .filter(|&d| d > 0);
+            let raw = message.unwrap_contents();
+            // The Date: header says when it was written; the From_
+            // line's date only stands in when that is missing.
+            let has_date = mail_parser::MessageParser::default()
+                .parse_headers(&raw)
+                .and_then(|m| m.date().map(|d| d.is_valid()))
+                .unwrap_or(false);
+            batch.push(Source {
+                flags: mbox_flags(&raw),
+                date: if has_date { None } else { date },
+                raw,
+            });
+            if batch.len() == IMPORT_BATCH {
+                self.import_batch(&mut batch, account, target, report)?;
+                progress(report.imported + report.skipped);
+            }
+        }
+        self.import_batch(&mut batch, account, target, report)
     }
 
     fn import_files(
@@ -257,102 +299,4 @@ impl Store {
             .optional()?;
         Ok(found.is_some())
     }
-}
-
-fn is_maildir(dir: &Path) -> bool {
-    dir.join("cur").is_dir() && dir.join("new").is_dir()
-}
-
-fn maildir_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
-    let mut files = Vec::new();
-    for sub in ["cur", "new"] {
-        for entry in fs::read_dir(dir.join(sub))?.flatten() {
-            let path = entry.path();
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            if path.is_file() && !hidden {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// An mbox starts with a `From ` separator line.
-/// A file in a folder of messages: `.eml`, or any other name (MH folders
-/// use bare numbers, some exports `.txt`) whose first line is a header
-/// field, so licences and notes beside the mail are left alone.
-fn looks_like_message_file(path: &Path) -> bool {
-    use std::io::Read;
-    let extension = path.extension().and_then(|e| e.to_str());
-    if extension.is_some_and(|e| e.eq_ignore_ascii_case("eml")) {
-        return true;
-    }
-    let hidden = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_none_or(|n| n.starts_with('.'));
-    if hidden {
-        return false;
-    }
-    let mut head = [0u8; 256];
-    let Ok(n) = fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
-        return false;
-    };
-    starts_with_header_field(&head[..n])
-}
-
-/// `Name: value` (RFC 5322 field name: printable ASCII but colon, no space).
-fn starts_with_header_field(bytes: &[u8]) -> bool {
-    let name_len = bytes
-        .iter()
-        .take_while(|&&b| (33..=126).contains(&b) && b != b':')
-        .count();
-    name_len > 0 && bytes.get(name_len) == Some(&b':')
-}
-
-fn is_mbox(path: &Path) -> Result<bool, StoreError> {
-    use std::io::Read;
-    let mut head = [0u8; 5];
-    let n = fs::File::open(path)?.read(&mut head)?;
-    Ok(&head[..n] == b"From ")
-}
-
-/// The `Status:`/`X-Status:` flags mutt and other mbox writers keep.
-fn mbox_flags(raw: &[u8]) -> Flags {
-    let mut flags = Flags::default();
-    for line in header_lines(raw) {
-        if let Some(value) = strip_header(line, "status") {
-            flags.seen |= value.contains('R');
-        } else if let Some(value) = strip_header(line, "x-status") {
-            flags.answered |= value.contains('A');
-            flags.flagged |= value.contains('F');
-            flags.deleted |= value.contains('D');
-        }
-    }
-    flags
-}
-
-fn header_message_id(raw: &[u8]) -> Option<String> {
-    header_lines(raw)
-        .find_map(|line| strip_header(line, "message-id"))
-        .map(|v| {
-            v.trim()
-                .trim_start_matches('<')
-                .trim_end_matches('>')
-                .to_string()
-        })
-        .filter(|v| !v.is_empty())
-}
-
-fn header_lines(raw: &[u8]) -> impl Iterator<Item = &str> {
-    raw.split(|&b| b == b'\n')
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-        .take_while(|l| !l.is_empty())
-        .filter_map(|l| std::str::from_utf8(l).ok())
-}
-
-fn strip_header<'a>(line: &'a str, name: &str) -> Option<&'a str> {
-    let (key, value) = line.split_once(':')?;
-    key.trim().eq_ignore_ascii_case(name).then_some(value)
 }
