@@ -21,6 +21,9 @@ pub(super) struct RowData<'a> {
     pub size: usize,
 }
 
+/// Inserts the message row and its full-text row (text segmented as
+/// searches expect it), returning the new row id. Fails on a unique
+/// identity index when the identity is already stored.
 pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<MessageId, StoreError> {
     let (kind, uidvalidity, uid, uidl) = match row.identity {
         ServerIdentity::Local => (0, None, None, None),
