@@ -1,3 +1,6 @@
+//! Building the viewer's model from real messages: charsets, HTML, nested
+//! messages, attachments and the limits on huge mail.
+
 use super::*;
 
 #[test]

@@ -2,7 +2,7 @@
 //! `show`. They print to the writer given (stdout in the binary); text
 //! from messages is sanitized there as on screen.
 
-use super::{FolderSummary, LOCAL_ACCOUNT, ListQuery, Store, StoreError};
+use super::{FolderSummary, LOCAL_ACCOUNT, ListQuery, MessageRow, Store, StoreError};
 use crate::mailview::MessageView;
 use crate::sanitize::{clean_line, clean_text};
 use std::io::Write;
@@ -101,36 +101,9 @@ pub fn list(
         };
         for row in store.page(&query, 0, options.limit)? {
             if options.json {
-                write!(
-                    out,
-                    "{}\n{{\"id\":{},\"account\":{},\"folder\":{},\"date\":{},\"from\":{},\"to\":{},\"subject\":{},\"size\":{},\"seen\":{},\"flagged\":{},\"answered\":{},\"attachment\":{}}}",
-                    if first { "" } else { "," },
-                    row.id,
-                    json(&folder.account),
-                    json(&folder.name),
-                    row.date,
-                    json(&row.from),
-                    json(&row.to),
-                    json(&row.subject),
-                    row.size,
-                    row.flags.seen,
-                    row.flags.flagged,
-                    row.flags.answered,
-                    row.has_attachment
-                )?;
+                write_json_row(out, folder, &row, first)?;
             } else {
-                writeln!(
-                    out,
-                    "{:>7} {} {}{} {:<28} {}  [{}/{}]",
-                    row.id,
-                    crate::mailview::format_date(row.date),
-                    if row.flags.seen { ' ' } else { 'N' },
-                    if row.flags.flagged { '!' } else { ' ' },
-                    truncate(&clean_line(&row.from), 28),
-                    clean_line(&row.subject),
-                    clean_line(&folder.account),
-                    clean_line(&folder.name),
-                )?;
+                write_text_row(out, folder, &row)?;
             }
             first = false;
         }
@@ -141,6 +114,52 @@ pub fn list(
         writeln!(out, "no messages")?;
     }
     Ok(())
+}
+
+/// One message of `list --json`, after a comma unless it is the first.
+fn write_json_row(
+    out: &mut dyn Write,
+    folder: &FolderSummary,
+    row: &MessageRow,
+    first: bool,
+) -> std::io::Result<()> {
+    write!(
+        out,
+        "{}\n{{\"id\":{},\"account\":{},\"folder\":{},\"date\":{},\"from\":{},\"to\":{},\"subject\":{},\"size\":{},\"seen\":{},\"flagged\":{},\"answered\":{},\"attachment\":{}}}",
+        if first { "" } else { "," },
+        row.id,
+        json(&folder.account),
+        json(&folder.name),
+        row.date,
+        json(&row.from),
+        json(&row.to),
+        json(&row.subject),
+        row.size,
+        row.flags.seen,
+        row.flags.flagged,
+        row.flags.answered,
+        row.has_attachment
+    )
+}
+
+/// One line of `list`: id, date, new/flagged marks, sender, subject, folder.
+fn write_text_row(
+    out: &mut dyn Write,
+    folder: &FolderSummary,
+    row: &MessageRow,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:>7} {} {}{} {:<28} {}  [{}/{}]",
+        row.id,
+        crate::mailview::format_date(row.date),
+        if row.flags.seen { ' ' } else { 'N' },
+        if row.flags.flagged { '!' } else { ' ' },
+        truncate(&clean_line(&row.from), 28),
+        clean_line(&row.subject),
+        clean_line(&folder.account),
+        clean_line(&folder.name),
+    )
 }
 
 /// How `show` prints a message.
@@ -172,74 +191,83 @@ pub fn show(
     }
     let view = MessageView::build(&raw, 80);
     match format {
-        ShowFormat::Html => {
-            let html = view.html.unwrap_or_default();
-            if terminal {
-                writeln!(out, "{}", clean_text(&html))?;
-            } else {
-                writeln!(out, "{html}")?;
-            }
+        ShowFormat::Html => show_html(&view, terminal, out)?,
+        ShowFormat::Json => show_json(id, &view, out)?,
+        ShowFormat::Text | ShowFormat::Raw => show_text(&view, out)?,
+    }
+    Ok(())
+}
+
+fn show_html(view: &MessageView, terminal: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let html = view.html.as_deref().unwrap_or_default();
+    if terminal {
+        writeln!(out, "{}", clean_text(html))
+    } else {
+        writeln!(out, "{html}")
+    }
+}
+
+fn show_json(id: i64, view: &MessageView, out: &mut dyn Write) -> std::io::Result<()> {
+    let attachments: Vec<String> = view
+        .attachments
+        .iter()
+        .map(|a| {
+            format!(
+                "{{\"name\":{},\"type\":{},\"size\":{}}}",
+                json(&a.name),
+                json(&a.mime),
+                a.size
+            )
+        })
+        .collect();
+    let links: Vec<String> = view.links.iter().map(|l| json(l)).collect();
+    writeln!(
+        out,
+        "{{\"id\":{id},\"from\":{},\"to\":{},\"cc\":{},\"date\":{},\"subject\":{},\"body\":{},\"html\":{},\"links\":[{}],\"attachments\":[{}]}}",
+        json(&view.from),
+        json(&view.to),
+        json(&view.cc),
+        json(&view.date),
+        json(&view.subject),
+        json(&view.body),
+        view.html.as_deref().map_or("null".into(), json),
+        links.join(","),
+        attachments.join(",")
+    )
+}
+
+/// The headers that are set, the body, then numbered links and the
+/// attachments, every piece sanitized.
+fn show_text(view: &MessageView, out: &mut dyn Write) -> std::io::Result<()> {
+    for (name, value) in [
+        ("From", &view.from),
+        ("To", &view.to),
+        ("Cc", &view.cc),
+        ("Date", &view.date),
+        ("Subject", &view.subject),
+    ] {
+        if !value.is_empty() {
+            writeln!(out, "{name}: {}", clean_line(value))?;
         }
-        ShowFormat::Json => {
-            let attachments: Vec<String> = view
-                .attachments
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{{\"name\":{},\"type\":{},\"size\":{}}}",
-                        json(&a.name),
-                        json(&a.mime),
-                        a.size
-                    )
-                })
-                .collect();
-            let links: Vec<String> = view.links.iter().map(|l| json(l)).collect();
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", clean_text(&view.body))?;
+    if !view.links.is_empty() {
+        writeln!(out, "\nLinks:")?;
+        for (i, link) in view.links.iter().enumerate() {
+            writeln!(out, "[{}] {}", i + 1, clean_line(link))?;
+        }
+    }
+    if !view.attachments.is_empty() {
+        writeln!(out, "\nAttachments:")?;
+        for a in &view.attachments {
             writeln!(
                 out,
-                "{{\"id\":{id},\"from\":{},\"to\":{},\"cc\":{},\"date\":{},\"subject\":{},\"body\":{},\"html\":{},\"links\":[{}],\"attachments\":[{}]}}",
-                json(&view.from),
-                json(&view.to),
-                json(&view.cc),
-                json(&view.date),
-                json(&view.subject),
-                json(&view.body),
-                view.html.as_deref().map_or("null".into(), json),
-                links.join(","),
-                attachments.join(",")
+                "  {} ({}, {} bytes)",
+                clean_line(&a.name),
+                clean_line(&a.mime),
+                a.size
             )?;
-        }
-        ShowFormat::Text | ShowFormat::Raw => {
-            for (name, value) in [
-                ("From", &view.from),
-                ("To", &view.to),
-                ("Cc", &view.cc),
-                ("Date", &view.date),
-                ("Subject", &view.subject),
-            ] {
-                if !value.is_empty() {
-                    writeln!(out, "{name}: {}", clean_line(value))?;
-                }
-            }
-            writeln!(out)?;
-            writeln!(out, "{}", clean_text(&view.body))?;
-            if !view.links.is_empty() {
-                writeln!(out, "\nLinks:")?;
-                for (i, link) in view.links.iter().enumerate() {
-                    writeln!(out, "[{}] {}", i + 1, clean_line(link))?;
-                }
-            }
-            if !view.attachments.is_empty() {
-                writeln!(out, "\nAttachments:")?;
-                for a in &view.attachments {
-                    writeln!(
-                        out,
-                        "  {} ({}, {} bytes)",
-                        clean_line(&a.name),
-                        clean_line(&a.mime),
-                        a.size
-                    )?;
-                }
-            }
         }
     }
     Ok(())

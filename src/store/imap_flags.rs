@@ -2,7 +2,7 @@
 //! instead of two per message, so a flag reconciliation over a big folder
 //! stays fast.
 
-use super::ops::folder_id;
+use super::folder_rows::folder_id;
 use super::{Flags, MessageId, Store, StoreError};
 use rusqlite::params;
 use std::collections::HashMap;

@@ -101,10 +101,9 @@ fn imports_eml_folders_and_maildirs_with_subfolders() {
     assert!(rows[0].flags.seen && rows[0].flags.flagged);
 }
 
-#[test]
-fn pages_sort_and_search_read_only_what_is_asked() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+/// Twenty IMAP messages in `a`/INBOX, dated by their number; every fifth
+/// one speaks of "the quarterly report".
+fn store_twenty_messages(store: &Store) {
     let raws: Vec<String> = (0..20)
         .map(|n| {
             mail(
@@ -134,6 +133,13 @@ fn pages_sort_and_search_read_only_what_is_asked() {
         })
         .collect();
     store.store_batch(&batch).unwrap();
+}
+
+#[test]
+fn pages_sort_and_search_read_only_what_is_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store_twenty_messages(&store);
     let mut query = ListQuery {
         account: "a".into(),
         folder: "INBOX".into(),
@@ -157,7 +163,11 @@ fn pages_sort_and_search_read_only_what_is_asked() {
         20,
         "nothing searchable lists all"
     );
-    // Chinese and Japanese have no spaces: any part of a word is found.
+    cjk_words_are_found_by_any_part(&store, &mut query);
+}
+
+/// Chinese and Japanese have no spaces: any part of a word is found.
+fn cjk_words_are_found_by_any_part(store: &Store, query: &mut ListQuery) {
     let cjk = mail(99, "会议纪要：第三季度计划", "今日は良い天気ですね");
     store
         .store_message(&NewMessage {
@@ -171,14 +181,41 @@ fn pages_sort_and_search_read_only_what_is_asked() {
         .unwrap();
     for (q, n) in [("纪要", 1), ("第三季度", 1), ("天気", 1), ("季会", 0)] {
         query.search = Some(q.into());
-        assert_eq!(store.count(&query).unwrap(), n, "{q}");
+        assert_eq!(store.count(query).unwrap(), n, "{q}");
     }
     query.search = Some("\"(*".into());
     assert_eq!(
-        store.count(&query).unwrap(),
+        store.count(query).unwrap(),
         21,
         "nothing searchable lists all"
     );
+}
+
+/// A message stored under IMAP identity 3/42 and then marked seen.
+fn store_seen_imap_message(store: &Store, raw: &str) {
+    let id = store
+        .store_message(&NewMessage {
+            account: "a",
+            folder: "INBOX",
+            identity: ServerIdentity::Imap {
+                uidvalidity: 3,
+                uid: 42,
+            },
+            raw: raw.as_bytes(),
+            flags: Flags::default(),
+            internal_date: None,
+        })
+        .unwrap()
+        .id();
+    store
+        .set_flags(
+            id,
+            &Flags {
+                seen: true,
+                ..Flags::default()
+            },
+        )
+        .unwrap();
 }
 
 #[test]
@@ -187,29 +224,7 @@ fn reindex_rebuilds_rows_and_keeps_identities() {
     let raw = mail(1, "kept", "body");
     {
         let store = Store::open(dir.path()).unwrap();
-        let id = store
-            .store_message(&NewMessage {
-                account: "a",
-                folder: "INBOX",
-                identity: ServerIdentity::Imap {
-                    uidvalidity: 3,
-                    uid: 42,
-                },
-                raw: raw.as_bytes(),
-                flags: Flags::default(),
-                internal_date: None,
-            })
-            .unwrap()
-            .id();
-        store
-            .set_flags(
-                id,
-                &Flags {
-                    seen: true,
-                    ..Flags::default()
-                },
-            )
-            .unwrap();
+        store_seen_imap_message(&store, &raw);
         // Another program drops a message into the Maildir.
         maildir::Maildir::create(dir.path().join("a/INBOX"))
             .unwrap()

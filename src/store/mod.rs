@@ -9,17 +9,23 @@
 //! Every method blocks on disk: call them from `spawn_blocking` or a store
 //! task, never from the event loop.
 
+mod clock;
 pub mod commands;
 mod envelope;
 mod folder_list;
+mod folder_rows;
 mod imap_flags;
 mod import;
+mod index_row;
 pub mod maildir;
 mod names;
 mod ops;
+mod paths;
+mod pending;
 mod query;
 mod reindex;
 mod schema;
+mod search_text;
 mod server_sync;
 pub mod service;
 mod thread;
@@ -31,9 +37,10 @@ pub use envelope::Envelope;
 pub use folder_list::FolderEntry;
 pub use import::ImportReport;
 pub use names::{dir_name, folder_dir_name, undo_dir_name};
-pub use query::{FolderSummary, ListQuery, MessageRow, SortOrder, ThreadFields, fts_query};
+pub use query::{FolderSummary, ListQuery, MessageRow, SortOrder, ThreadFields};
 pub use reindex::ReindexReport;
 pub use schema::SCHEMA_VERSION;
+pub use search_text::fts_query;
 pub use server_sync::{LocalMove, RemovedIdentity};
 pub use thread::{ThreadLine, thread_order};
 pub use types::{

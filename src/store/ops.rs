@@ -1,8 +1,11 @@
 //! Lookups and changes the sync engines and the Inbox use on stored
 //! messages: identities, folder sync state, flags, moves and removal.
 
+use super::clock::now_seconds;
+use super::folder_rows::{FolderRow, folder_id, folder_row};
+use super::index_row::find_identity;
 use super::maildir::{self, Maildir};
-use super::write::{FolderRow, find_by_base_name, find_identity, folder_row, relative};
+use super::paths::{find_by_base_name, relative};
 use super::{Flags, FolderRole, FolderState, MessageId, ServerIdentity, Store, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeSet, HashSet};
@@ -227,7 +230,7 @@ impl Store {
             "INSERT INTO tombstones (account, id_folder, id_kind, uidvalidity, uid, uidl, removed_at)
              SELECT account, id_folder, id_kind, uidvalidity, uid, uidl, ?2
              FROM messages WHERE id = ?1 AND id_kind != 0",
-            params![id, super::write::now_seconds()],
+            params![id, now_seconds()],
         )?;
         tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
         tx.execute("DELETE FROM messages WHERE id = ?1", [id])?;
@@ -294,18 +297,4 @@ impl Store {
         }
         Err(StoreError::MissingFile(path))
     }
-}
-
-pub(super) fn folder_id(
-    conn: &Connection,
-    account: &str,
-    folder: &str,
-) -> Result<Option<i64>, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT id FROM folders WHERE account = ?1 AND name = ?2",
-            [account, folder],
-            |r| r.get(0),
-        )
-        .optional()?)
 }

@@ -2,7 +2,7 @@
 //! another folder locally (e.g. deleted to Trash) and messages deleted for
 //! good. Both keep their server identity until the engine has acted.
 
-use super::ops::folder_id;
+use super::folder_rows::{folder_id, folder_row};
 use super::{MessageId, ServerIdentity, Store, StoreError};
 use rusqlite::params;
 
@@ -66,7 +66,7 @@ impl Store {
                 Ok((r.get(0)?,))
             })
             .map_err(|_| StoreError::NotFound)?;
-        let folder = super::write::folder_row(&conn, self.root(), &account, folder, None)?;
+        let folder = folder_row(&conn, self.root(), &account, folder, None)?;
         let (kind, uidvalidity, uid, uidl) = match identity {
             ServerIdentity::Local => (0, None, None, None),
             ServerIdentity::Imap { uidvalidity, uid } => (1, Some(*uidvalidity), Some(*uid), None),

@@ -1,3 +1,6 @@
+//! Storing, flags, moves, crash recovery and schema migration, on a real
+//! store in a temp dir.
+
 use super::maildir;
 use super::*;
 use std::fs;

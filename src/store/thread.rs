@@ -26,111 +26,159 @@ struct Container {
 /// The messages in thread order: threads sorted by their newest message
 /// (per `sort`), replies under their parent oldest first.
 pub fn thread_order(items: &[ThreadFields], sort: SortOrder) -> Vec<ThreadLine> {
-    let mut containers: Vec<Container> = Vec::with_capacity(items.len());
-    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(items.len());
-    let mut own: Vec<usize> = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let c = match item.message_id.as_deref().filter(|m| !m.is_empty()) {
-            Some(mid) => {
-                let c = container_of(&mut by_id, mid, &mut containers);
-                if containers[c].message.is_some() {
-                    // A second message with the same Message-ID stands alone.
-                    containers.push(Container::default());
-                    containers.len() - 1
-                } else {
-                    c
-                }
-            }
-            None => {
-                containers.push(Container::default());
-                containers.len() - 1
-            }
-        };
-        containers[c].message = Some(i);
-        own.push(c);
-    }
-    for (i, item) in items.iter().enumerate() {
-        let mut refs: Vec<&str> = item
-            .references
-            .as_deref()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        if let Some(irt) = item.in_reply_to.as_deref()
-            && refs.last() != Some(&irt)
-        {
-            refs.push(irt);
-        }
-        let chain: Vec<usize> = refs
-            .iter()
-            .map(|r| container_of(&mut by_id, r, &mut containers))
-            .collect();
-        for pair in chain.windows(2) {
-            let (parent, child) = (pair[0], pair[1]);
-            if containers[child].parent.is_none() && !is_ancestor(&containers, child, parent) {
-                containers[child].parent = Some(parent);
-            }
-        }
-        let me = own[i];
-        let parent = chain
-            .last()
-            .copied()
-            .filter(|&p| p != me && !is_ancestor(&containers, me, p));
-        containers[me].parent = parent;
-    }
-    for c in 0..containers.len() {
-        if let Some(p) = containers[c].parent {
-            containers[p].children.push(c);
-        }
-    }
+    let mut forest = Forest::with_messages(items);
+    forest.link_references(items);
+    forest.attach_children();
     // Newest date in each subtree, for ordering threads.
     let date_of = |c: &Container| c.message.map(|m| items[m].date);
-    let mut roots: Vec<usize> = (0..containers.len())
-        .filter(|&c| containers[c].parent.is_none())
-        .collect();
-    let newest = subtree_newest(&containers, &date_of);
-    // Stand-ins for missing messages give way to their children.
-    let mut lines = Vec::with_capacity(items.len());
-    let mut top: Vec<(usize, i64)> = Vec::new();
-    while let Some(r) = roots.pop() {
-        if containers[r].message.is_some() {
-            top.push((r, newest[r].unwrap_or(i64::MIN)));
-        } else {
-            roots.extend(containers[r].children.iter().copied());
-        }
-    }
-    top.sort_by_key(|&(c, date)| (date, containers[c].message.map(|m| items[m].id)));
-    if sort == SortOrder::NewestFirst {
-        top.reverse();
-    }
-    for (root, _) in top {
-        let mut stack = vec![(root, 0u16)];
-        while let Some((c, depth)) = stack.pop() {
-            let mut next_depth = depth;
-            if let Some(m) = containers[c].message {
-                lines.push(ThreadLine {
-                    id: items[m].id,
-                    depth,
-                });
-                next_depth = depth.saturating_add(1);
-            }
-            let mut kids: Vec<usize> = containers[c].children.clone();
-            kids.sort_by_key(|&k| std::cmp::Reverse((newest[k], k)));
-            stack.extend(kids.into_iter().map(|k| (k, next_depth)));
-        }
-    }
-    lines
+    let newest = subtree_newest(&forest.containers, &date_of);
+    let threads = forest.threads(items, &newest, sort);
+    forest.lines(items, &newest, threads)
 }
 
-fn container_of<'a>(
-    by_id: &mut HashMap<&'a str, usize>,
-    key: &'a str,
-    containers: &mut Vec<Container>,
-) -> usize {
-    *by_id.entry(key).or_insert_with(|| {
-        containers.push(Container::default());
-        containers.len() - 1
-    })
+/// Every container: one per message, one per Message-ID only referenced.
+struct Forest<'a> {
+    containers: Vec<Container>,
+    by_id: HashMap<&'a str, usize>,
+    /// The container of each message, by its index in the items.
+    own: Vec<usize>,
+}
+
+impl<'a> Forest<'a> {
+    /// A container for every message; a second message with a Message-ID
+    /// already taken, or one without any, stands alone.
+    fn with_messages(items: &'a [ThreadFields]) -> Forest<'a> {
+        let mut forest = Forest {
+            containers: Vec::with_capacity(items.len()),
+            by_id: HashMap::with_capacity(items.len()),
+            own: Vec::with_capacity(items.len()),
+        };
+        for (i, item) in items.iter().enumerate() {
+            let c = match item.message_id.as_deref().filter(|m| !m.is_empty()) {
+                Some(mid) => {
+                    let c = forest.container_of(mid);
+                    if forest.containers[c].message.is_some() {
+                        forest.new_container()
+                    } else {
+                        c
+                    }
+                }
+                None => forest.new_container(),
+            };
+            forest.containers[c].message = Some(i);
+            forest.own.push(c);
+        }
+        forest
+    }
+
+    /// Links each message's reference chain parent to child (a link that
+    /// would close a loop is left out), and the message under the last
+    /// reference.
+    fn link_references(&mut self, items: &'a [ThreadFields]) {
+        for (i, item) in items.iter().enumerate() {
+            let mut refs: Vec<&str> = item
+                .references
+                .as_deref()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            if let Some(irt) = item.in_reply_to.as_deref()
+                && refs.last() != Some(&irt)
+            {
+                refs.push(irt);
+            }
+            let chain: Vec<usize> = refs.iter().map(|r| self.container_of(r)).collect();
+            let containers = &mut self.containers;
+            for pair in chain.windows(2) {
+                let (parent, child) = (pair[0], pair[1]);
+                if containers[child].parent.is_none() && !is_ancestor(containers, child, parent) {
+                    containers[child].parent = Some(parent);
+                }
+            }
+            let me = self.own[i];
+            let parent = chain
+                .last()
+                .copied()
+                .filter(|&p| p != me && !is_ancestor(containers, me, p));
+            containers[me].parent = parent;
+        }
+    }
+
+    fn attach_children(&mut self) {
+        for c in 0..self.containers.len() {
+            if let Some(p) = self.containers[c].parent {
+                self.containers[p].children.push(c);
+            }
+        }
+    }
+
+    /// The thread starts with their newest date, in `sort` order. Stand-ins
+    /// for missing messages give way to their children.
+    fn threads(
+        &self,
+        items: &[ThreadFields],
+        newest: &[Option<i64>],
+        sort: SortOrder,
+    ) -> Vec<(usize, i64)> {
+        let containers = &self.containers;
+        let mut roots: Vec<usize> = (0..containers.len())
+            .filter(|&c| containers[c].parent.is_none())
+            .collect();
+        let mut top: Vec<(usize, i64)> = Vec::new();
+        while let Some(r) = roots.pop() {
+            if containers[r].message.is_some() {
+                top.push((r, newest[r].unwrap_or(i64::MIN)));
+            } else {
+                roots.extend(containers[r].children.iter().copied());
+            }
+        }
+        top.sort_by_key(|&(c, date)| (date, containers[c].message.map(|m| items[m].id)));
+        if sort == SortOrder::NewestFirst {
+            top.reverse();
+        }
+        top
+    }
+
+    /// Each thread depth first, replies under their parent.
+    fn lines(
+        &self,
+        items: &[ThreadFields],
+        newest: &[Option<i64>],
+        threads: Vec<(usize, i64)>,
+    ) -> Vec<ThreadLine> {
+        let mut lines = Vec::with_capacity(items.len());
+        for (root, _) in threads {
+            let mut stack = vec![(root, 0u16)];
+            while let Some((c, depth)) = stack.pop() {
+                let mut next_depth = depth;
+                if let Some(m) = self.containers[c].message {
+                    lines.push(ThreadLine {
+                        id: items[m].id,
+                        depth,
+                    });
+                    next_depth = depth.saturating_add(1);
+                }
+                let mut kids: Vec<usize> = self.containers[c].children.clone();
+                kids.sort_by_key(|&k| std::cmp::Reverse((newest[k], k)));
+                stack.extend(kids.into_iter().map(|k| (k, next_depth)));
+            }
+        }
+        lines
+    }
+
+    /// The container of Message-ID `key`, made on first sight.
+    fn container_of(&mut self, key: &'a str) -> usize {
+        let containers = &mut self.containers;
+        *self.by_id.entry(key).or_insert_with(|| {
+            containers.push(Container::default());
+            containers.len() - 1
+        })
+    }
+
+    fn new_container(&mut self) -> usize {
+        self.containers.push(Container::default());
+        self.containers.len() - 1
+    }
 }
 
 /// Whether `ancestor` is `node` or above it.

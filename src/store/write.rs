@@ -9,13 +9,20 @@
 //! indexed (with its identity), otherwise the partial `tmp/` file is removed.
 //! A row is only ever committed after its file is durable, so there is never
 //! a row without a file.
+//!
+//! This module is the batch writer that runs the three steps; the
+//! `pending` module owns step (1) and the recovery, `index_row` the rows
+//! of step (3).
 
+use super::clock::now_seconds;
 use super::envelope::Envelope;
+use super::folder_rows::{FolderRow, folder_row};
+use super::index_row::{RowData, find_identity, insert_row, is_constraint};
 use super::maildir::{self, Durability, Maildir, Subdir};
-use super::names::undo_dir_name;
-use super::query::segment_cjk;
-use super::{Flags, MessageId, NewMessage, ServerIdentity, Store, StoreError, StoreOutcome};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use super::paths::relative;
+use super::pending::record_pending;
+use super::{MessageId, NewMessage, ServerIdentity, Store, StoreError, StoreOutcome};
+use rusqlite::{Connection, Transaction};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
@@ -24,24 +31,24 @@ use std::path::{Path, PathBuf};
 /// committing their rows (for the crash-consistency test only).
 pub const CRASH_HOOK_ENV: &str = "WIREPOST_TEST_CRASH_BEFORE_INDEX_COMMIT";
 
-/// A folder's row id and its directory relative to the store root.
-#[derive(Debug, Clone)]
-pub(super) struct FolderRow {
-    pub id: i64,
-    pub dir: String,
+/// What a batch is about to do, worked out before anything is written.
+struct BatchPlan<'m> {
+    /// The folders the batch stores into, created when missing.
+    folders: HashMap<(&'m str, &'m str), FolderRow>,
+    /// Each message's outcome once known. A duplicate of an earlier copy in
+    /// the same batch holds `-(index of that copy) - 1` until the copy has
+    /// its id (see [`resolve_batch_duplicates`]).
+    outcomes: Vec<Option<StoreOutcome>>,
+    /// The messages to write, with the unique file name each will get.
+    planned: Vec<(usize, String)>,
 }
 
-/// Everything needed to insert one index row.
-pub(super) struct RowData<'a> {
-    pub folder: &'a FolderRow,
-    pub account: &'a str,
-    pub identity: &'a ServerIdentity,
-    pub id_folder: i64,
-    pub rel_path: &'a str,
-    pub envelope: &'a Envelope,
-    pub date: i64,
-    pub flags: Flags,
-    pub size: usize,
+/// A file of step (2): durable, not yet indexed.
+struct WrittenFile {
+    /// The message's position in the batch.
+    index: usize,
+    path: PathBuf,
+    envelope: Envelope,
 }
 
 impl Store {
@@ -54,22 +61,45 @@ impl Store {
         self.store_batch_with(msgs, Durability::CallerSyncs)
     }
 
+    /// The three steps of the module comment, in that order.
     fn store_batch_with(
         &self,
         msgs: &[NewMessage<'_>],
         durability: Durability,
     ) -> Result<Vec<StoreOutcome>, StoreError> {
         let mut conn = self.conn();
-        let mut outcomes: Vec<Option<StoreOutcome>> = vec![None; msgs.len()];
-        let mut folders: HashMap<(&str, &str), FolderRow> = HashMap::new();
-        // Plan: which messages are new, under which file names.
-        let mut planned: Vec<(usize, String)> = Vec::new();
+        let mut plan = self.plan_batch(&conn, msgs)?;
+        if !plan.planned.is_empty() {
+            record_pending(&mut conn, msgs, &plan.folders, &plan.planned)?;
+        }
+        let written = self.write_files(msgs, &plan, durability)?;
+        if std::env::var_os(CRASH_HOOK_ENV).is_some() && !written.is_empty() {
+            // The crash-consistency test kills the process exactly here:
+            // files durable, index rows not committed.
+            std::process::abort();
+        }
+        self.index_written(&mut conn, msgs, &mut plan, &written)?;
+        Ok(resolve_batch_duplicates(&plan.outcomes))
+    }
+
+    /// Which messages are new, under which file names: an identity already
+    /// stored, or met earlier in the batch, is a duplicate and not written.
+    fn plan_batch<'m>(
+        &self,
+        conn: &Connection,
+        msgs: &'m [NewMessage<'m>],
+    ) -> Result<BatchPlan<'m>, StoreError> {
+        let mut plan = BatchPlan {
+            folders: HashMap::new(),
+            outcomes: vec![None; msgs.len()],
+            planned: Vec::new(),
+        };
         let mut in_batch: HashMap<(&str, &str, &ServerIdentity), usize> = HashMap::new();
         for (i, msg) in msgs.iter().enumerate() {
-            let folder = match folders.entry((msg.account, msg.folder)) {
+            let folder = match plan.folders.entry((msg.account, msg.folder)) {
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => e.insert(folder_row(
-                    &conn,
+                    conn,
                     &self.inner.root,
                     msg.account,
                     msg.folder,
@@ -77,8 +107,8 @@ impl Store {
                 )?),
             };
             if msg.identity != ServerIdentity::Local {
-                if let Some(id) = find_identity(&conn, msg.account, folder.id, &msg.identity)? {
-                    outcomes[i] = Some(StoreOutcome::Duplicate(id));
+                if let Some(id) = find_identity(conn, msg.account, folder.id, &msg.identity)? {
+                    plan.outcomes[i] = Some(StoreOutcome::Duplicate(id));
                     continue;
                 }
                 let key_folder = if matches!(msg.identity, ServerIdentity::Pop3 { .. }) {
@@ -87,23 +117,30 @@ impl Store {
                     msg.folder
                 };
                 if let Some(&first) = in_batch.get(&(msg.account, key_folder, &msg.identity)) {
-                    // Resolved below, once the first copy has its id.
-                    outcomes[i] = Some(StoreOutcome::Duplicate(-(first as i64) - 1));
+                    // Resolved at the end, once the first copy has its id.
+                    plan.outcomes[i] = Some(StoreOutcome::Duplicate(-(first as i64) - 1));
                     continue;
                 }
                 in_batch.insert((msg.account, key_folder, &msg.identity), i);
             }
-            planned.push((i, maildir::unique_name()));
+            plan.planned.push((i, maildir::unique_name()));
         }
-        if !planned.is_empty() {
-            record_pending(&mut conn, msgs, &folders, &planned)?;
-        }
-        // Write the files; none is indexed yet.
-        let mut written: Vec<(usize, PathBuf, Envelope)> = Vec::with_capacity(planned.len());
+        Ok(plan)
+    }
+
+    /// Step (2): writes the planned files; none is indexed yet. With
+    /// [`Durability::CallerSyncs`] the files are fsynced together here.
+    fn write_files(
+        &self,
+        msgs: &[NewMessage<'_>],
+        plan: &BatchPlan<'_>,
+        durability: Durability,
+    ) -> Result<Vec<WrittenFile>, StoreError> {
+        let mut written: Vec<WrittenFile> = Vec::with_capacity(plan.planned.len());
         let mut maildirs: HashMap<&str, Maildir> = HashMap::new();
-        for (i, name) in &planned {
+        for (i, name) in &plan.planned {
             let msg = &msgs[*i];
-            let folder = &folders[&(msg.account, msg.folder)];
+            let folder = &plan.folders[&(msg.account, msg.folder)];
             let md = match maildirs.entry(folder.dir.as_str()) {
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => e.insert(Maildir::create(self.inner.root.join(&folder.dir))?),
@@ -115,23 +152,34 @@ impl Store {
             };
             let path =
                 md.deliver_named(name, msg.raw, subdir, &msg.flags.to_maildir(), durability)?;
-            written.push((*i, path, Envelope::parse(msg.raw)));
+            written.push(WrittenFile {
+                index: *i,
+                path,
+                envelope: Envelope::parse(msg.raw),
+            });
         }
         if durability == Durability::CallerSyncs && !written.is_empty() {
-            let paths: Vec<PathBuf> = written.iter().map(|(_, p, _)| p.clone()).collect();
+            let paths: Vec<PathBuf> = written.iter().map(|w| w.path.clone()).collect();
             maildir::sync_paths(&paths)?;
         }
-        if std::env::var_os(CRASH_HOOK_ENV).is_some() && !written.is_empty() {
-            // The crash-consistency test kills the process exactly here:
-            // files durable, index rows not committed.
-            std::process::abort();
-        }
+        Ok(written)
+    }
+
+    /// Step (3): one transaction inserts the rows of the written files and
+    /// deletes the batch's pending records.
+    fn index_written(
+        &self,
+        conn: &mut Connection,
+        msgs: &[NewMessage<'_>],
+        plan: &mut BatchPlan<'_>,
+        written: &[WrittenFile],
+    ) -> Result<(), StoreError> {
         let tx = conn.transaction()?;
-        for (i, path, envelope) in &written {
-            let msg = &msgs[*i];
-            let folder = &folders[&(msg.account, msg.folder)];
-            let rel = relative(&self.inner.root, path);
-            let id = insert_row(
+        for file in written {
+            let msg = &msgs[file.index];
+            let folder = &plan.folders[&(msg.account, msg.folder)];
+            let rel = relative(&self.inner.root, &file.path);
+            let inserted = insert_row(
                 &tx,
                 &RowData {
                     folder,
@@ -139,369 +187,63 @@ impl Store {
                     identity: &msg.identity,
                     id_folder: folder.id,
                     rel_path: &rel,
-                    envelope,
+                    envelope: &file.envelope,
                     date: msg
                         .internal_date
-                        .or(envelope.date)
+                        .or(file.envelope.date)
                         .unwrap_or_else(now_seconds),
                     flags: msg.flags,
                     size: msg.raw.len(),
                 },
             );
-            outcomes[*i] = Some(match id {
-                Ok(id) => StoreOutcome::Stored(id),
-                // Another writer (a second process, another engine) stored
-                // the same identity since we looked: keep theirs.
-                Err(StoreError::Sqlite(e)) if is_constraint(&e) => {
-                    let _ = std::fs::remove_file(path);
-                    match find_identity(&tx, msg.account, folder.id, &msg.identity)? {
-                        Some(existing) => StoreOutcome::Duplicate(existing),
-                        None => return Err(StoreError::Sqlite(e)),
-                    }
-                }
-                Err(e) => return Err(e),
-            });
+            let outcome = stored_or_theirs(&tx, inserted, msg, folder.id, &file.path)?;
+            plan.outcomes[file.index] = Some(outcome);
         }
-        for (_, name) in &planned {
+        for (_, name) in &plan.planned {
             tx.execute("DELETE FROM pending WHERE name = ?1", [name])?;
         }
         tx.commit()?;
-        let resolved: Vec<StoreOutcome> = outcomes
-            .iter()
-            .map(|o| o.expect("every message has an outcome"))
-            .collect();
-        Ok(resolved
-            .iter()
-            .map(|o| match *o {
-                StoreOutcome::Duplicate(id) if id < 0 => {
-                    StoreOutcome::Duplicate(resolved[(-id - 1) as usize].id())
-                }
-                other => other,
-            })
-            .collect())
-    }
-
-    fn recover_one(
-        &self,
-        tx: &Transaction<'_>,
-        dir: &str,
-        name: &str,
-        identity: &str,
-        date: Option<i64>,
-    ) -> Result<(), StoreError> {
-        let root = self.inner.root.join(dir);
-        let Some(path) = find_by_base_name(&root, name) else {
-            let _ = std::fs::remove_file(root.join("tmp").join(name));
-            return Ok(());
-        };
-        let rel = relative(&self.inner.root, &path);
-        let known: Option<i64> = tx
-            .query_row("SELECT id FROM messages WHERE path = ?1", [&rel], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        if known.is_some() {
-            return Ok(());
-        }
-        let (account, folder_name) = match dir.split_once('/') {
-            Some((a, f)) => (undo_dir_name(a), undo_dir_name(f)),
-            None => return Ok(()),
-        };
-        let folder = folder_row(tx, &self.inner.root, &account, &folder_name, None)?;
-        let raw = std::fs::read(&path)?;
-        let envelope = Envelope::parse(&raw);
-        insert_row(
-            tx,
-            &RowData {
-                folder: &folder,
-                account: &account,
-                identity: &decode_identity(identity),
-                id_folder: folder.id,
-                rel_path: &rel,
-                envelope: &envelope,
-                date: date.or(envelope.date).unwrap_or_else(now_seconds),
-                flags: Flags::from_maildir(maildir::flags_of(&path)),
-                size: raw.len(),
-            },
-        )?;
-        tracing::info!(file = %rel, "indexed a message whose delivery was interrupted");
-        Ok(())
-    }
-
-    /// Finishes deliveries interrupted by a crash (see the module comment).
-    pub(super) fn recover_pending(&self) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        type PendingRow = (
-            i64,
-            String,
-            String,
-            String,
-            Option<i64>,
-            Option<u32>,
-            Option<i64>,
-        );
-        let pending: Vec<PendingRow> = conn
-            .prepare("SELECT id, dir, name, identity, date, owner_pid, created FROM pending")?
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })?
-            .collect::<Result<_, _>>()?;
-        for (pending_id, dir, name, identity, date, owner, created) in pending {
-            if writer_alive(owner, created) {
-                continue;
-            }
-            let tx = conn.transaction()?;
-            match self.recover_one(&tx, &dir, &name, &identity, date) {
-                Ok(()) => {
-                    tx.execute("DELETE FROM pending WHERE id = ?1", [pending_id])?;
-                    tx.commit()?;
-                }
-                // A message that cannot be indexed now (unreadable file,
-                // odd state) must not keep the store from opening: its file
-                // stays in the Maildir, where `reindex` finds it.
-                Err(e) => {
-                    tracing::warn!(file = %name, "cannot finish an interrupted delivery: {e}");
-                    drop(tx);
-                    conn.execute("DELETE FROM pending WHERE id = ?1", [pending_id])?;
-                }
-            }
-        }
         Ok(())
     }
 }
 
-fn record_pending(
-    conn: &mut Connection,
-    msgs: &[NewMessage<'_>],
-    folders: &HashMap<(&str, &str), FolderRow>,
-    planned: &[(usize, String)],
-) -> Result<(), StoreError> {
-    let tx = conn.transaction()?;
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO pending (dir, name, identity, date, owner_pid, created)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for (i, name) in planned {
-            let msg = &msgs[*i];
-            let folder = &folders[&(msg.account, msg.folder)];
-            insert.execute(params![
-                folder.dir,
-                name,
-                encode_identity(&msg.identity),
-                msg.internal_date,
-                std::process::id(),
-                now_seconds()
-            ])?;
-        }
-    }
-    tx.commit()?;
-    Ok(())
-}
-
-/// The folder's row, created (with its Maildir) when missing.
-pub(super) fn folder_row(
-    conn: &Connection,
-    root: &Path,
-    account: &str,
-    folder: &str,
-    role: Option<super::FolderRole>,
-) -> Result<FolderRow, StoreError> {
-    let existing = conn
-        .query_row(
-            "SELECT id, dir FROM folders WHERE account = ?1 AND name = ?2",
-            [account, folder],
-            |r| {
-                Ok(FolderRow {
-                    id: r.get(0)?,
-                    dir: r.get(1)?,
-                })
-            },
-        )
-        .optional()?;
-    if let Some(row) = existing {
-        if let Some(role) = role {
-            conn.execute(
-                "UPDATE folders SET role = ?1 WHERE id = ?2",
-                params![role.as_str(), row.id],
-            )?;
-        }
-        return Ok(row);
-    }
-    let dir = super::folder_dir_name(account, folder);
-    Maildir::create(root.join(&dir))?;
-    // Another writer may create the same folder at the same moment.
-    conn.execute(
-        "INSERT INTO folders (account, name, dir, role) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT DO NOTHING",
-        params![account, folder, dir, role.map(|r| r.as_str())],
-    )?;
-    Ok(conn.query_row(
-        "SELECT id, dir FROM folders WHERE account = ?1 AND name = ?2",
-        [account, folder],
-        |r| {
-            Ok(FolderRow {
-                id: r.get(0)?,
-                dir: r.get(1)?,
-            })
-        },
-    )?)
-}
-
-/// The row holding `identity`: IMAP identities are per folder, POP3
-/// identities per account.
-pub(super) fn find_identity(
-    conn: &Connection,
-    account: &str,
+/// The outcome of inserting a written file's row. When another writer (a
+/// second process, another engine) stored the same identity since the
+/// plan looked, theirs is kept and our file removed.
+fn stored_or_theirs(
+    tx: &Transaction<'_>,
+    inserted: Result<MessageId, StoreError>,
+    msg: &NewMessage<'_>,
     folder_id: i64,
-    identity: &ServerIdentity,
-) -> Result<Option<MessageId>, StoreError> {
-    Ok(match identity {
-        ServerIdentity::Imap { uidvalidity, uid } => conn
-            .query_row(
-                "SELECT id FROM messages WHERE id_kind = 1 AND id_folder = ?1
-                 AND uidvalidity = ?2 AND uid = ?3",
-                params![folder_id, uidvalidity, uid],
-                |r| r.get(0),
-            )
-            .optional()?,
-        ServerIdentity::Pop3 { uidl } => conn
-            .query_row(
-                "SELECT id FROM messages WHERE id_kind = 2 AND account = ?1 AND uidl = ?2",
-                params![account, uidl],
-                |r| r.get(0),
-            )
-            .optional()?,
-        ServerIdentity::Local => None,
-    })
-}
-
-pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<MessageId, StoreError> {
-    let (kind, uidvalidity, uid, uidl) = match row.identity {
-        ServerIdentity::Local => (0, None, None, None),
-        ServerIdentity::Imap { uidvalidity, uid } => (1, Some(*uidvalidity), Some(*uid), None),
-        ServerIdentity::Pop3 { uidl } => (2, None, None, Some(uidl.as_str())),
-    };
-    let env = row.envelope;
-    tx.prepare_cached(
-        "INSERT INTO messages (folder_id, account, path, id_kind, id_folder, uidvalidity, uid,
-           uidl, date, from_addr, to_addr, cc_addr, subject, flags, size, has_attachment,
-           message_id, in_reply_to, refs, snippet)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-           ?18, ?19, ?20)",
-    )?
-    .execute(params![
-        row.folder.id,
-        row.account,
-        row.rel_path,
-        kind,
-        (kind != 0).then_some(row.id_folder),
-        uidvalidity,
-        uid,
-        uidl,
-        row.date,
-        env.from,
-        env.to,
-        env.cc,
-        env.subject,
-        row.flags.to_bits(),
-        row.size as i64,
-        env.has_attachment,
-        env.message_id,
-        env.in_reply_to,
-        env.references,
-        env.snippet,
-    ])?;
-    let id = tx.last_insert_rowid();
-    tx.prepare_cached(
-        "INSERT INTO messages_fts (rowid, subject, addresses, body) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![
-        id,
-        segment_cjk(&env.subject),
-        segment_cjk(&env.addresses()),
-        segment_cjk(&env.body)
-    ])?;
-    Ok(id)
-}
-
-/// Whether the process that recorded a pending delivery may still be
-/// writing it: this process, or another one that is still running (by
-/// /proc where there is one, else for ten minutes after it began).
-fn writer_alive(owner: Option<u32>, created: Option<i64>) -> bool {
-    let Some(pid) = owner else {
-        return false;
-    };
-    if pid == std::process::id() {
-        return true;
-    }
-    if Path::new("/proc/self").exists() {
-        return Path::new(&format!("/proc/{pid}")).exists();
-    }
-    created.is_some_and(|t| now_seconds() - t < 600)
-}
-
-pub(super) fn is_constraint(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::ConstraintViolation)
-    )
-}
-
-pub(super) fn encode_identity(identity: &ServerIdentity) -> String {
-    match identity {
-        ServerIdentity::Imap { uidvalidity, uid } => format!("imap:{uidvalidity}:{uid}"),
-        ServerIdentity::Pop3 { uidl } => format!("pop3:{uidl}"),
-        ServerIdentity::Local => "local".into(),
+    path: &Path,
+) -> Result<StoreOutcome, StoreError> {
+    match inserted {
+        Ok(id) => Ok(StoreOutcome::Stored(id)),
+        Err(StoreError::Sqlite(e)) if is_constraint(&e) => {
+            let _ = std::fs::remove_file(path);
+            match find_identity(tx, msg.account, folder_id, &msg.identity)? {
+                Some(existing) => Ok(StoreOutcome::Duplicate(existing)),
+                None => Err(StoreError::Sqlite(e)),
+            }
+        }
+        Err(e) => Err(e),
     }
 }
 
-pub(super) fn decode_identity(text: &str) -> ServerIdentity {
-    if let Some(uidl) = text.strip_prefix("pop3:") {
-        return ServerIdentity::Pop3 { uidl: uidl.into() };
-    }
-    if let Some(rest) = text.strip_prefix("imap:")
-        && let Some((v, u)) = rest.split_once(':')
-        && let (Ok(uidvalidity), Ok(uid)) = (v.parse(), u.parse())
-    {
-        return ServerIdentity::Imap { uidvalidity, uid };
-    }
-    ServerIdentity::Local
-}
-
-/// The file in `new/` or `cur/` of the Maildir at `root` whose unique part
-/// is `base` (its flags may have changed since it was recorded).
-pub(super) fn find_by_base_name(root: &Path, base: &str) -> Option<PathBuf> {
-    let plain = root.join("new").join(base);
-    if plain.exists() {
-        return Some(plain);
-    }
-    let cur = root.join("cur");
-    std::fs::read_dir(&cur)
-        .ok()?
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| maildir::base_name(p) == base)
-}
-
-/// `path` relative to the store root, with `/` separators.
-pub(super) fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .into_owned()
-}
-
-pub(super) fn now_seconds() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+/// Every outcome, with a duplicate of an earlier copy in the batch given
+/// that copy's id.
+fn resolve_batch_duplicates(outcomes: &[Option<StoreOutcome>]) -> Vec<StoreOutcome> {
+    let resolved: Vec<StoreOutcome> = outcomes
+        .iter()
+        .map(|o| o.expect("every message has an outcome"))
+        .collect();
+    resolved
+        .iter()
+        .map(|o| match *o {
+            StoreOutcome::Duplicate(id) if id < 0 => {
+                StoreOutcome::Duplicate(resolved[(-id - 1) as usize].id())
+            }
+            other => other,
+        })
+        .collect()
 }

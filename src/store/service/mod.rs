@@ -3,6 +3,7 @@
 //! come back as `StoreEvent`s. Long work (imports) runs on its own
 //! blocking thread and reports as a job.
 
+mod attachments;
 mod worker;
 
 pub use worker::StoreWorker;

@@ -1,11 +1,13 @@
 //! The thread that runs store requests one after another, so the event
 //! loop never waits on disk.
 
+use super::attachments::{open_with_system, private_temp_dir, save};
 use super::{ListLine, ListRequest, StoreEvent, StoreRequest};
 use crate::mailview::{self, MessageView};
 use crate::report::{JobEvent, JobId, Level, Reporter};
 use crate::store::{
-    FolderRole, LOCAL_ACCOUNT, ListQuery, MessageId, Store, StoreError, ThreadLine, thread_order,
+    Flags, FolderRole, LOCAL_ACCOUNT, ListQuery, MessageId, Store, StoreError, ThreadLine,
+    thread_order,
 };
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -92,129 +94,163 @@ impl Worker {
         self.store.as_ref().ok_or(StoreError::NotOpen)
     }
 
+    /// Runs one request; each kind has a method of its own below.
     fn handle(&mut self, request: StoreRequest) -> Result<(), StoreError> {
         match request {
-            StoreRequest::Open { dir } => {
-                let store = Store::open(&dir)?;
-                store.ensure_folder(LOCAL_ACCOUNT, "Trash", Some(FolderRole::Trash))?;
-                self.store = Some(store);
-                self.report_folders()?;
-            }
-            StoreRequest::Folders => self.report_folders()?,
+            StoreRequest::Open { dir } => self.open(&dir),
+            StoreRequest::Folders => self.report_folders(),
             StoreRequest::List {
                 req,
                 query,
                 threaded,
-            } => {
-                let store = self.store()?;
-                let (total, threads) = if threaded {
-                    let lines = thread_order(&store.thread_fields(&query)?, query.sort);
-                    (lines.len() as u64, Some(lines))
-                } else {
-                    (store.count(&query)?, None)
-                };
-                self.listing = Some(Listing {
-                    req,
-                    query,
-                    threads,
-                });
-                self.report(StoreEvent::Listed { req, total });
-            }
-            StoreRequest::Page { req, offset, limit } => {
-                let Some(listing) = self.listing.as_ref().filter(|l| l.req == req) else {
-                    return Ok(());
-                };
-                let store = self.store()?;
-                let rows = match &listing.threads {
-                    None => store
-                        .page(&listing.query, offset, limit)?
-                        .into_iter()
-                        .map(|row| ListLine { row, depth: 0 })
-                        .collect(),
-                    Some(lines) => {
-                        let start = (offset as usize).min(lines.len());
-                        let end = (start + limit as usize).min(lines.len());
-                        let slice = &lines[start..end];
-                        let ids: Vec<MessageId> = slice.iter().map(|l| l.id).collect();
-                        store
-                            .rows(&ids)?
-                            .into_iter()
-                            .zip(slice)
-                            .map(|(row, line)| ListLine {
-                                row,
-                                depth: line.depth,
-                            })
-                            .collect()
-                    }
-                };
-                self.report(StoreEvent::Page { req, offset, rows });
-            }
+            } => self.list(req, query, threaded),
+            StoreRequest::Page { req, offset, limit } => self.page(req, offset, limit),
             StoreRequest::View { id, width } => {
-                let view = self
-                    .store()
-                    .and_then(|s| s.message_path(id))
-                    .and_then(|p| Ok(std::fs::read(p)?))
-                    .map(|raw| Box::new(MessageView::build(&raw, usize::from(width))))
-                    .map_err(|e| e.to_string());
-                self.report(StoreEvent::Viewed { id, view });
+                self.view(id, width);
+                Ok(())
             }
             StoreRequest::Raw { id } => {
-                let text = self
-                    .store()
-                    .and_then(|s| s.message_path(id))
-                    .and_then(|p| Ok(std::fs::read(p)?))
-                    .map(|raw| raw_text(&raw))
-                    .map_err(|e| e.to_string());
-                self.report(StoreEvent::Raw { id, text });
+                self.raw(id);
+                Ok(())
             }
-            StoreRequest::SetFlags { changes } => {
-                let store = self.store()?;
-                for (id, flags) in &changes {
-                    store.set_flags(*id, flags)?;
-                }
-                self.report(StoreEvent::FlagsChanged(changes));
-                self.report_folders()?;
-            }
-            StoreRequest::Delete { ids } => {
-                let store = self.store()?;
-                let mut moved = 0;
-                for id in &ids {
-                    let (account, folder, _) = store.message_place(*id)?;
-                    let trash = match store.folder_with_role(&account, FolderRole::Trash)? {
-                        Some(name) => name,
-                        None => {
-                            store.ensure_folder(&account, "Trash", Some(FolderRole::Trash))?;
-                            "Trash".to_string()
-                        }
-                    };
-                    if folder == trash {
-                        store.remove_message(*id)?;
-                    } else {
-                        store.move_message(*id, &trash)?;
-                        moved += 1;
-                    }
-                }
-                let text = match (moved, ids.len()) {
-                    (0, n) => format!("deleted {n} message(s) for good"),
-                    (m, _) => format!("moved {m} message(s) to Trash"),
-                };
-                self.report(StoreEvent::Removed(ids));
-                self.notice(Level::Info, text);
-                self.report_folders()?;
-            }
+            StoreRequest::SetFlags { changes } => self.set_flags(changes),
+            StoreRequest::Delete { ids } => self.delete(ids),
             StoreRequest::SaveAttachments { id, index, dir } => {
-                let raw = std::fs::read(self.store()?.message_path(id)?)?;
-                let text = save(&raw, index, &dir)?;
-                self.notice(Level::Info, text);
+                self.save_attachments(id, index, &dir)
             }
-            StoreRequest::OpenAttachment { id, index } => {
-                let raw = std::fs::read(self.store()?.message_path(id)?)?;
-                let path = mailview::save_attachment(&raw, index, &private_temp_dir()?)?;
-                open_with_system(&path)?;
-                self.notice(Level::Info, format!("opened {}", path.display()));
-            }
-            StoreRequest::Import { job, path } => self.import(job, path)?,
+            StoreRequest::OpenAttachment { id, index } => self.open_attachment(id, index),
+            StoreRequest::Import { job, path } => self.import(job, path),
         }
+    }
+
+    fn open(&mut self, dir: &Path) -> Result<(), StoreError> {
+        let store = Store::open(dir)?;
+        store.ensure_folder(LOCAL_ACCOUNT, "Trash", Some(FolderRole::Trash))?;
+        self.store = Some(store);
+        self.report_folders()
+    }
+
+    /// Prepares list `req` for its pages: a threaded list is ordered once
+    /// here, a flat one only counted.
+    fn list(
+        &mut self,
+        req: ListRequest,
+        query: ListQuery,
+        threaded: bool,
+    ) -> Result<(), StoreError> {
+        let store = self.store()?;
+        let (total, threads) = if threaded {
+            let lines = thread_order(&store.thread_fields(&query)?, query.sort);
+            (lines.len() as u64, Some(lines))
+        } else {
+            (store.count(&query)?, None)
+        };
+        self.listing = Some(Listing {
+            req,
+            query,
+            threads,
+        });
+        self.report(StoreEvent::Listed { req, total });
+        Ok(())
+    }
+
+    /// A page of the current list; a page of an older list is dropped.
+    fn page(&self, req: ListRequest, offset: u64, limit: u64) -> Result<(), StoreError> {
+        let Some(listing) = self.listing.as_ref().filter(|l| l.req == req) else {
+            return Ok(());
+        };
+        let store = self.store()?;
+        let rows = match &listing.threads {
+            None => store
+                .page(&listing.query, offset, limit)?
+                .into_iter()
+                .map(|row| ListLine { row, depth: 0 })
+                .collect(),
+            Some(lines) => thread_page(store, lines, offset, limit)?,
+        };
+        self.report(StoreEvent::Page { req, offset, rows });
+        Ok(())
+    }
+
+    /// The viewer's answer carries its own error, so the view can show it.
+    fn view(&self, id: MessageId, width: u16) {
+        let view = self
+            .message_bytes(id)
+            .map(|raw| Box::new(MessageView::build(&raw, usize::from(width))))
+            .map_err(|e| e.to_string());
+        self.report(StoreEvent::Viewed { id, view });
+    }
+
+    fn raw(&self, id: MessageId) {
+        let text = self
+            .message_bytes(id)
+            .map(|raw| raw_text(&raw))
+            .map_err(|e| e.to_string());
+        self.report(StoreEvent::Raw { id, text });
+    }
+
+    fn message_bytes(&self, id: MessageId) -> Result<Vec<u8>, StoreError> {
+        self.store()
+            .and_then(|s| s.message_path(id))
+            .and_then(|p| Ok(std::fs::read(p)?))
+    }
+
+    fn set_flags(&self, changes: Vec<(MessageId, Flags)>) -> Result<(), StoreError> {
+        let store = self.store()?;
+        for (id, flags) in &changes {
+            store.set_flags(*id, flags)?;
+        }
+        self.report(StoreEvent::FlagsChanged(changes));
+        self.report_folders()
+    }
+
+    /// Moves the messages to their account's Trash (created if missing);
+    /// messages already there are deleted for good.
+    fn delete(&self, ids: Vec<MessageId>) -> Result<(), StoreError> {
+        let store = self.store()?;
+        let mut moved = 0;
+        for id in &ids {
+            let (account, folder, _) = store.message_place(*id)?;
+            let trash = match store.folder_with_role(&account, FolderRole::Trash)? {
+                Some(name) => name,
+                None => {
+                    store.ensure_folder(&account, "Trash", Some(FolderRole::Trash))?;
+                    "Trash".to_string()
+                }
+            };
+            if folder == trash {
+                store.remove_message(*id)?;
+            } else {
+                store.move_message(*id, &trash)?;
+                moved += 1;
+            }
+        }
+        let text = match (moved, ids.len()) {
+            (0, n) => format!("deleted {n} message(s) for good"),
+            (m, _) => format!("moved {m} message(s) to Trash"),
+        };
+        self.report(StoreEvent::Removed(ids));
+        self.notice(Level::Info, text);
+        self.report_folders()
+    }
+
+    fn save_attachments(
+        &self,
+        id: MessageId,
+        index: Option<usize>,
+        dir: &Path,
+    ) -> Result<(), StoreError> {
+        let raw = std::fs::read(self.store()?.message_path(id)?)?;
+        let text = save(&raw, index, dir)?;
+        self.notice(Level::Info, text);
+        Ok(())
+    }
+
+    fn open_attachment(&self, id: MessageId, index: usize) -> Result<(), StoreError> {
+        let raw = std::fs::read(self.store()?.message_path(id)?)?;
+        let path = mailview::save_attachment(&raw, index, &private_temp_dir()?)?;
+        open_with_system(&path)?;
+        self.notice(Level::Info, format!("opened {}", path.display()));
         Ok(())
     }
 
@@ -264,20 +300,26 @@ impl Worker {
     }
 }
 
-fn save(raw: &[u8], index: Option<usize>, dir: &Path) -> Result<String, StoreError> {
-    match index {
-        Some(i) => {
-            let path = mailview::save_attachment(raw, i, dir)?;
-            Ok(format!("saved {}", path.display()))
-        }
-        None => {
-            let count = MessageView::build(raw, 80).attachments.len();
-            for i in 0..count {
-                mailview::save_attachment(raw, i, dir)?;
-            }
-            Ok(format!("saved {count} attachment(s) to {}", dir.display()))
-        }
-    }
+/// Rows `offset..offset + limit` of a threaded list, with their depths.
+fn thread_page(
+    store: &Store,
+    lines: &[ThreadLine],
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<ListLine>, StoreError> {
+    let start = (offset as usize).min(lines.len());
+    let end = (start + limit as usize).min(lines.len());
+    let slice = &lines[start..end];
+    let ids: Vec<MessageId> = slice.iter().map(|l| l.id).collect();
+    Ok(store
+        .rows(&ids)?
+        .into_iter()
+        .zip(slice)
+        .map(|(row, line)| ListLine {
+            row,
+            depth: line.depth,
+        })
+        .collect())
 }
 
 fn raw_text(raw: &[u8]) -> String {
@@ -287,35 +329,4 @@ fn raw_text(raw: &[u8]) -> String {
         text.push_str(&format!("\n[… {} more bytes not shown]", raw.len() - cut));
     }
     text
-}
-
-/// A directory only this user can read, for attachments handed to other
-/// programs.
-fn private_temp_dir() -> std::io::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("wirepost-{}", std::process::id()));
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(&dir)?;
-    Ok(dir)
-}
-
-/// Runs the desktop's opener (`xdg-open`, `open` on macOS) with no access
-/// to the terminal, and reaps it in the background.
-fn open_with_system(path: &Path) -> std::io::Result<()> {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    let mut child = std::process::Command::new(opener)
-        .arg(path)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map_err(|e| std::io::Error::new(e.kind(), format!("{opener}: {e}")))?;
-    std::thread::spawn(move || child.wait());
-    Ok(())
 }
