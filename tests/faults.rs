@@ -362,7 +362,7 @@ async fn smtp_send_through_faults_loses_nothing_and_sends_nothing_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imap_sync_survives_cuts_stalls_and_corruption() {
     use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
-    use wirepost::mail::imap::auth::Credentials;
+    use wirepost::mail::imap::Credentials;
     use wirepost::mail::imap::{ConnectOptions, FolderChoice, sync_account};
     use wirepost::net::tls::TlsOptions;
     let Some(stack) = Mailstack::get() else {

@@ -2,10 +2,11 @@
 //! first and then the others. Used by the headless `wirepost sync` and by
 //! the Inbox's sync job.
 
-use super::connect::{ConnectOptions, connect};
+use super::connect::connect;
 use super::error::ImapError;
 use super::fetch::FetchProgress;
 use super::folders::{RemoteFolder, list_folders_capped};
+use super::options::ConnectOptions;
 use super::sync::{FolderReport, blocking, store_role, sync_folder};
 use super::trace::TraceSink;
 use crate::store::Store;

@@ -5,9 +5,9 @@
 //! flood the event channel.
 
 use super::account::{FolderChoice, SyncUpdate, sync_account};
-use super::connect::ConnectOptions;
 use super::error::ImapError;
 use super::fetch::FetchProgress;
+use super::options::ConnectOptions;
 use super::trace::{TraceLine, TraceSink};
 use super::watch::watch_folder;
 use crate::report::{JobEvent, JobId, Level, Reporter};

@@ -5,9 +5,10 @@
 //! local flags are pushed; otherwise the server's change wins and is
 //! pulled. Without CONDSTORE the server always wins.
 
-use super::connect::{ImapSession, ServerCaps};
+use super::connect::ServerCaps;
 use super::error::ImapError;
 use super::fetch::flags_from;
+use super::session::ImapSession;
 use super::sync::blocking;
 use crate::store::{Flags, MessageId, Store};
 use futures::TryStreamExt;

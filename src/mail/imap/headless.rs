@@ -3,7 +3,7 @@
 
 pub use super::account::FolderChoice;
 use super::account::{SyncUpdate, sync_account};
-use super::connect::ConnectOptions;
+use super::options::ConnectOptions;
 use super::trace::{TraceDir, TraceLine, TraceSink};
 use crate::config::Account;
 use crate::store::Store;

@@ -3,9 +3,10 @@
 //! moved ones) until this has acted, so they survive a restart or a
 //! sync while offline.
 
-use super::connect::{ImapSession, ServerCaps};
+use super::connect::ServerCaps;
 use super::error::ImapError;
 use super::folders::{RemoteFolder, Role};
+use super::session::ImapSession;
 use super::sync::blocking;
 use super::uidset::to_set;
 use crate::config::DeleteMode;

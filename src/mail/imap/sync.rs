@@ -1,11 +1,12 @@
 //! Bringing one server folder and its local copy into step: UIDVALIDITY,
 //! new messages, messages removed on the server, flag changes.
 
-use super::connect::{ImapSession, ServerCaps};
+use super::connect::ServerCaps;
 use super::error::ImapError;
 use super::fetch::{FetchProgress, fetch_into_store};
 use super::flags::reconcile_flags;
 use super::folders::{RemoteFolder, Role};
+use super::session::ImapSession;
 use crate::store::{FolderRole, FolderState, ServerIdentity, Store, StoreError};
 use std::collections::BTreeSet;
 
