@@ -7,7 +7,8 @@ use super::error::ImapError;
 use super::fetch::FetchProgress;
 use super::folders::{RemoteFolder, list_folders_capped};
 use super::options::ConnectOptions;
-use super::sync::{FolderReport, blocking, store_role, sync_folder};
+use super::store_work::blocking;
+use super::sync::{FolderReport, store_role, sync_folder};
 use super::trace::TraceSink;
 use crate::store::Store;
 

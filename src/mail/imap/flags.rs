@@ -9,7 +9,7 @@ use super::connect::ServerCaps;
 use super::error::ImapError;
 use super::fetch::flags_from;
 use super::session::ImapSession;
-use super::sync::blocking;
+use super::store_work::blocking;
 use crate::store::{Flags, MessageId, Store};
 use futures::TryStreamExt;
 

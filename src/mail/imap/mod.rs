@@ -17,6 +17,7 @@ pub mod headless;
 pub mod options;
 pub mod pending;
 pub mod session;
+mod store_work;
 pub mod sync;
 pub mod trace;
 mod trace_stream;

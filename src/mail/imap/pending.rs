@@ -7,7 +7,7 @@ use super::connect::ServerCaps;
 use super::error::ImapError;
 use super::folders::{RemoteFolder, Role};
 use super::session::ImapSession;
-use super::sync::blocking;
+use super::store_work::blocking;
 use super::uidset::to_set;
 use crate::config::DeleteMode;
 use crate::store::{ServerIdentity, Store};

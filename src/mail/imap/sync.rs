@@ -7,7 +7,8 @@ use super::fetch::{FetchProgress, fetch_into_store};
 use super::flags::reconcile_flags;
 use super::folders::{RemoteFolder, Role};
 use super::session::ImapSession;
-use crate::store::{FolderRole, FolderState, ServerIdentity, Store, StoreError};
+use super::store_work::blocking;
+use crate::store::{FolderRole, FolderState, ServerIdentity, Store};
 use std::collections::BTreeSet;
 
 /// What a folder sync did.
@@ -34,18 +35,6 @@ pub fn store_role(role: Option<Role>) -> Option<FolderRole> {
         Role::Junk => FolderRole::Junk,
         Role::Trash => FolderRole::Trash,
     })
-}
-
-/// Runs store work off the async threads.
-pub async fn blocking<T: Send + 'static>(
-    store: &Store,
-    work: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, ImapError> {
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || work(&store))
-        .await
-        .map_err(|e| ImapError::Store(e.to_string()))?
-        .map_err(|e| ImapError::Store(e.to_string()))
 }
 
 /// Syncs `folder` (selecting it) into the store.
