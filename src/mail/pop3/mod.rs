@@ -21,6 +21,7 @@ mod first_stored;
 mod md5;
 pub mod plan;
 pub mod reply;
+mod report;
 pub mod sync;
 pub mod trace;
 

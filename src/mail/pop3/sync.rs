@@ -9,28 +9,18 @@
 
 use super::commit::{StoreResult, finish_store, send_deletions, spawn_store};
 use super::connect::{Opened, ServerSpec, open};
-use super::error::Pop3Error;
 use super::fetch::{batches, fetch_batch, merge_listings};
 use super::first_stored;
 use super::plan::plan;
-use super::trace::{Trace, TraceLine};
+use super::trace::Trace;
 use crate::config::Pop3Options;
 use crate::store::Store;
 use std::collections::HashMap;
 use tokio::task::JoinHandle;
 
-pub use super::fetch::content_identity;
-
-/// A batch is flushed to the store at this many messages or bytes, which
-/// bounds memory to about two batches (one storing, one downloading). Each
-/// batch costs three disk flushes (its pending record, its files, its
-/// index commit) whatever its size: 500 small messages keep that to 20
-/// batches for a 10,000-message mailbox, while the last batch, stored after
-/// the download ends, stays short.
-pub const BATCH_MAX_MESSAGES: usize = 500;
-pub const BATCH_MAX_BYTES: u64 = 8 << 20;
-/// The folder POP3 mail is stored in.
-pub const POP3_FOLDER: &str = "INBOX";
+pub use super::commit::POP3_FOLDER;
+pub use super::fetch::{BATCH_MAX_BYTES, BATCH_MAX_MESSAGES, content_identity};
+pub use super::report::{SyncError, SyncProgress, SyncReport, human_bytes};
 
 pub struct SyncRequest {
     /// The account name (the store's account key).
@@ -40,74 +30,6 @@ pub struct SyncRequest {
     pub store: Store,
     /// Record the conversation for the trace pane.
     pub trace: bool,
-}
-
-/// Progress after each batch; the gauge shows messages and bytes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SyncProgress {
-    pub done_messages: u64,
-    pub total_messages: u64,
-    pub done_bytes: u64,
-    pub total_bytes: u64,
-    /// Trace lines since the previous report.
-    pub trace: Vec<TraceLine>,
-}
-
-/// What a sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SyncReport {
-    pub on_server: u64,
-    /// Newly stored (headers-only copies included).
-    pub stored: u64,
-    pub bytes: u64,
-    /// Downloaded but already in the store (content-hash matches).
-    pub duplicates: u64,
-    pub headers_only: u64,
-    pub skipped_oversize: u64,
-    /// The server refused to send them (e.g. deleted by another client).
-    pub failed: u64,
-    /// Deleted on the server (confirmed by QUIT).
-    pub deleted: u64,
-}
-
-impl SyncReport {
-    /// One line for the status line and the CLI.
-    pub fn summary(&self) -> String {
-        let mut out = format!(
-            "{} new ({}), {} on server",
-            self.stored,
-            human_bytes(self.bytes),
-            self.on_server
-        );
-        for (n, what) in [
-            (self.deleted, "deleted on server"),
-            (self.headers_only, "headers only (too large)"),
-            (self.skipped_oversize, "skipped (too large)"),
-            (self.duplicates, "duplicates"),
-            (self.failed, "refused by server"),
-        ] {
-            if n > 0 {
-                out.push_str(&format!(", {n} {what}"));
-            }
-        }
-        out
-    }
-}
-
-pub fn human_bytes(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error("{0}")]
-    Pop3(#[from] Pop3Error),
-    #[error("local store: {0}")]
-    Store(String),
 }
 
 /// Runs one sync. `progress` is called after listing and after each batch.
