@@ -4,6 +4,7 @@
 use super::draft::{Attachment, Draft};
 use super::reply::Identity;
 use crate::config::{Account, Config, Paths};
+use crate::mail::outbox::queue::send_all_queued;
 use crate::mail::outbox::send::{self, Progress, ProgressSink};
 use crate::store::Store;
 use std::io::Read;
@@ -115,7 +116,7 @@ fn send_queued(config: &Config, paths: &Paths, args: &SendArgs) -> Result<SendSt
     let progress = progress_printer(args.verbose);
     let report = runtime()?.block_on(async move {
         let store = Store::open(&store_dir).map_err(|e| format!("cannot open the store: {e}"))?;
-        send::send_all_queued(store, account, progress).await
+        send_all_queued(store, account, progress).await
     })?;
     for (_, sent) in &report.sent {
         println!(

@@ -6,41 +6,17 @@
 //! the whole message went out, which marks it "delivery unknown" until the
 //! user decides (see `outbox_marks`).
 
+use super::blocking::blocking;
+use super::file_sent::file_sent;
 use super::marks::{self as outbox_marks, DeliveryUnknown};
-pub use super::queue::{QueueReport, discard, file_as_delivered, send_all_queued};
+use super::sent_check::found_on_server;
 use crate::config::Account;
 use crate::mail::folders::{self, OUTBOX};
-use crate::mail::smtp::{self, Delivery, SendFailure, SmtpSettings, TraceLine, TraceSink};
+use crate::mail::smtp::{self, SendFailure, SmtpSettings, TraceSink};
 use crate::store::{Flags, MessageId, Store};
 use std::sync::Arc;
 
-/// What a send reports while it runs.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Progress {
-    /// A step began ("connecting", "filing in Sent").
-    Stage(String),
-    Trace(TraceLine),
-}
-
-pub type ProgressSink = Arc<dyn Fn(Progress) + Send + Sync>;
-
-/// A message the server took.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sent {
-    pub delivery: Delivery,
-    /// Its id in the local Sent folder, when filing worked.
-    pub sent_id: Option<MessageId>,
-    /// Things that went wrong after the server accepted the message.
-    pub warnings: Vec<String>,
-}
-
-pub async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| format!("background task failed: {e}"))?
-}
+pub use super::types::{Progress, ProgressSink, Sent};
 
 /// Writes a formatted message to `account`'s Outbox (fsynced) and returns
 /// its id. Nothing is sent before this succeeded.
@@ -148,10 +124,8 @@ async fn send(
                 failed.summary.push_str(&format!("; {e}"));
             }
             if failed.delivery_unknown
-                && let Some(sent) = super::sent_check::found_on_server(
-                    &store, &account, id, &raw, &envelope, &progress,
-                )
-                .await
+                && let Some(sent) =
+                    found_on_server(&store, &account, id, &raw, &envelope, &progress).await
             {
                 return Ok(sent);
             }
@@ -184,58 +158,4 @@ async fn settle_mark(
         None => outbox_marks::clear(&store, &raw),
     })
     .await
-}
-
-/// After the server took Outbox message `id` (or the user says it did):
-/// moves it to Sent, clears its delivery-unknown mark and copies it to
-/// the server's Sent folder when the server does not do that itself.
-pub(super) async fn file_sent(
-    store: Store,
-    account: &Account,
-    id: MessageId,
-    raw: Arc<Vec<u8>>,
-    progress: &ProgressSink,
-) -> (Option<MessageId>, Vec<String>) {
-    let mut warnings = Vec::new();
-    progress(Progress::Stage("filing in Sent".into()));
-    let sent_id = {
-        let (store, name, raw) = (store.clone(), account.name.clone(), raw.clone());
-        blocking(move || match folders::file_as_sent(&store, &name, id) {
-            Ok(sent) => {
-                // Filed: a mark left behind names no Outbox message.
-                if let Err(e) = outbox_marks::clear(&store, &raw) {
-                    tracing::warn!("{e}");
-                }
-                Ok(Ok(sent))
-            }
-            Err(e) => {
-                // Still in the Outbox, but delivered: marked, so that
-                // nothing sends it again; `m` files it once the disk
-                // allows.
-                let mark = DeliveryUnknown::now(format!("delivered, but not filed in Sent: {e}"));
-                Ok(match outbox_marks::mark(&store, &raw, &mark) {
-                    Ok(()) => Err(e),
-                    Err(also) => Err(format!("{e}; {also}")),
-                })
-            }
-        })
-        .await
-        .and_then(|filed| filed)
-        .map_err(|e| warnings.push(e))
-        .ok()
-    };
-    if account.imap.is_some() && !account.server_saves_sent {
-        let folder = account.sent_folder.clone().unwrap_or_else(|| "Sent".into());
-        progress(Progress::Stage(format!("copying to the server's {folder}")));
-        if let Err(e) = crate::mail::imap::append::append(account, &folder, &raw, &["\\Seen"]).await
-        {
-            warnings.push(format!(
-                "sent, but not copied to the server's {folder}: {e}"
-            ));
-        }
-    }
-    for warning in &warnings {
-        tracing::warn!("{warning}");
-    }
-    (sent_id, warnings)
 }
