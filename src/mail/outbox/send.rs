@@ -72,23 +72,9 @@ async fn send(
     progress: ProgressSink,
     resend_unknown: bool,
 ) -> Result<Sent, SendFailure> {
-    let (raw, mark) = {
-        let store = store.clone();
-        blocking(move || {
-            let raw = folders::read(&store, id)?;
-            let mark = outbox_marks::get(&store, &raw);
-            Ok((raw, mark))
-        })
-        .await
-        .map_err(failure)?
-    };
+    let (raw, mark) = read_with_mark(&store, id).await.map_err(failure)?;
     if let Some(mark) = mark.clone().filter(|_| !resend_unknown) {
-        let mut refusal = failure(format!(
-            "not sent again: its delivery is unknown ({}); resend it or file it as sent",
-            mark.reason
-        ));
-        refusal.delivery_unknown = true;
-        return Err(refusal);
+        return Err(not_sent_again(&mark));
     }
     let envelope = smtp::envelope_of(&raw).map_err(failure)?;
     let wire = smtp::without_bcc(&raw);
@@ -103,17 +89,7 @@ async fn send(
     let trace_progress = progress.clone();
     let sink: TraceSink = Arc::new(move |line| trace_progress(Progress::Trace(line)));
     let raw = Arc::new(raw);
-    // Marked before the message goes out, so that a program killed while
-    // the server may be taking it finds it marked when it starts again.
-    let in_flight: smtp::BeforeData = {
-        let (store, raw) = (store.clone(), raw.clone());
-        Box::new(move || {
-            Box::pin(async move {
-                let mark = DeliveryUnknown::now(INTERRUPTED);
-                blocking(move || outbox_marks::mark_in_flight(&store, &raw, &mark)).await
-            })
-        })
-    };
+    let in_flight = mark_in_flight(store.clone(), raw.clone());
     let result = smtp::submit_with(&settings, &envelope, &wire, sink, Some(in_flight)).await;
     let delivery = match result {
         Ok(delivery) => delivery,
@@ -137,6 +113,41 @@ async fn send(
         delivery,
         sent_id,
         warnings,
+    })
+}
+
+/// Outbox message `id` and its delivery-unknown mark, if it has one.
+async fn read_with_mark(
+    store: &Store,
+    id: MessageId,
+) -> Result<(Vec<u8>, Option<DeliveryUnknown>), String> {
+    let store = store.clone();
+    blocking(move || {
+        let raw = folders::read(&store, id)?;
+        let mark = outbox_marks::get(&store, &raw);
+        Ok((raw, mark))
+    })
+    .await
+}
+
+/// The refusal to send a message of unknown delivery without being asked.
+fn not_sent_again(mark: &DeliveryUnknown) -> SendFailure {
+    let mut refusal = failure(format!(
+        "not sent again: its delivery is unknown ({}); resend it or file it as sent",
+        mark.reason
+    ));
+    refusal.delivery_unknown = true;
+    refusal
+}
+
+/// Marks the message before it goes out, so that a program killed while
+/// the server may be taking it finds it marked when it starts again.
+fn mark_in_flight(store: Store, raw: Arc<Vec<u8>>) -> smtp::BeforeData {
+    Box::new(move || {
+        Box::pin(async move {
+            let mark = DeliveryUnknown::now(INTERRUPTED);
+            blocking(move || outbox_marks::mark_in_flight(&store, &raw, &mark)).await
+        })
     })
 }
 
