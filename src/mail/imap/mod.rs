@@ -10,6 +10,7 @@ pub mod caps;
 pub mod connect;
 pub mod engine;
 pub mod error;
+mod events;
 pub mod fetch;
 pub mod flags;
 pub mod folders;
@@ -24,6 +25,7 @@ mod trace_stream;
 pub mod transport;
 mod uidset;
 pub mod watch;
+mod watch_job;
 
 pub use account::{FolderChoice, SyncUpdate, sync_account};
 pub use connect::{Connected, ServerCaps, connect};

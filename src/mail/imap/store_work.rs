@@ -4,6 +4,7 @@
 
 use super::error::ImapError;
 use crate::store::{Store, StoreError};
+use std::path::PathBuf;
 
 /// Runs store work off the async threads.
 pub async fn blocking<T: Send + 'static>(
@@ -12,6 +13,14 @@ pub async fn blocking<T: Send + 'static>(
 ) -> Result<T, ImapError> {
     let store = store.clone();
     tokio::task::spawn_blocking(move || work(&store))
+        .await
+        .map_err(|e| ImapError::Store(e.to_string()))?
+        .map_err(|e| ImapError::Store(e.to_string()))
+}
+
+/// Opens the store at `store_dir` for a job that runs on its own.
+pub async fn open_store(store_dir: PathBuf) -> Result<Store, ImapError> {
+    tokio::task::spawn_blocking(move || Store::open(&store_dir))
         .await
         .map_err(|e| ImapError::Store(e.to_string()))?
         .map_err(|e| ImapError::Store(e.to_string()))
