@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use wirepost::config::{Account, Config};
 use wirepost::mail::folders;
 use wirepost::mail::outbox::marks as outbox_marks;
-use wirepost::mail::outbox::send;
+use wirepost::mail::outbox::{queue, send};
 use wirepost::store::Store;
 
 fn config_text(me: &TestUser, port: u16, store: &Path) -> String {
@@ -114,7 +114,7 @@ async fn a_cut_after_the_final_dot_is_delivery_unknown_and_never_resent_blindly(
     // Sending everything queued leaves it alone, without even connecting.
     proxy.armed.store(false, Ordering::SeqCst);
     let connections = proxy.connections.load(Ordering::SeqCst);
-    let report = send::send_all_queued(store.clone(), account.clone(), quiet())
+    let report = queue::send_all_queued(store.clone(), account.clone(), quiet())
         .await
         .unwrap();
     assert!(report.sent.is_empty() && report.failed.is_empty());
@@ -142,7 +142,7 @@ async fn a_cut_after_the_final_dot_is_delivery_unknown_and_never_resent_blindly(
     assert_eq!(settled_count(&stack, &them, &token).await, 1);
 
     // The user looks, sees it arrived, and files it as sent.
-    let (sent_id, warnings) = send::file_as_delivered(store.clone(), account.clone(), id, quiet())
+    let (sent_id, warnings) = queue::file_as_delivered(store.clone(), account.clone(), id, quiet())
         .await
         .unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");

@@ -204,11 +204,11 @@ struct OutboxRun {
 }
 
 async fn send_outbox(store: &Store, account: &Account) -> OutboxRun {
-    use wirepost::mail::outbox::send;
+    use wirepost::mail::outbox::{queue, send};
     let progress: send::ProgressSink = std::sync::Arc::new(|_| {});
     let report = tokio::time::timeout(
         Duration::from_secs(600),
-        send::send_all_queued(store.clone(), account.clone(), progress),
+        queue::send_all_queued(store.clone(), account.clone(), progress),
     )
     .await
     .expect("a send hung")
@@ -243,7 +243,7 @@ async fn settled_counts(stack: &Mailstack, user: &TestUser, tokens: &[String]) -
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn smtp_send_through_faults_loses_nothing_and_sends_nothing_twice() {
     use wirepost::mail::folders;
-    use wirepost::mail::outbox::send;
+    use wirepost::mail::outbox::{queue, send};
     let Some(stack) = Mailstack::get() else {
         return;
     };
@@ -313,10 +313,14 @@ async fn smtp_send_through_faults_loses_nothing_and_sends_nothing_twice() {
         );
         if delivered(&stack, &them, &entry.subject) > 0 {
             arrived += 1;
-            let (_, warnings) =
-                send::file_as_delivered(store.clone(), account.clone(), entry.id, progress.clone())
-                    .await
-                    .unwrap();
+            let (_, warnings) = queue::file_as_delivered(
+                store.clone(),
+                account.clone(),
+                entry.id,
+                progress.clone(),
+            )
+            .await
+            .unwrap();
             assert!(warnings.is_empty(), "{warnings:?}");
         } else {
             resent += 1;
@@ -362,7 +366,7 @@ async fn smtp_send_through_faults_loses_nothing_and_sends_nothing_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imap_sync_survives_cuts_stalls_and_corruption() {
     use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
-    use wirepost::mail::imap::auth::Credentials;
+    use wirepost::mail::imap::Credentials;
     use wirepost::mail::imap::{ConnectOptions, FolderChoice, sync_account};
     use wirepost::net::tls::TlsOptions;
     let Some(stack) = Mailstack::get() else {

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
-use wirepost::mail::imap::auth::Credentials;
+use wirepost::mail::imap::Credentials;
 use wirepost::mail::imap::{ConnectOptions, ImapError, TraceSink, connect, list_folders};
 use wirepost::net::tls::TlsOptions;
 

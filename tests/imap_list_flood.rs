@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, BufWriter};
 use tokio::net::TcpListener;
 use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
-use wirepost::mail::imap::auth::Credentials;
+use wirepost::mail::imap::Credentials;
 use wirepost::mail::imap::{ConnectOptions, MAX_FOLDERS, connect, list_folders_capped};
 use wirepost::net::tls::TlsOptions;
 

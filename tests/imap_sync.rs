@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
-use wirepost::mail::imap::auth::Credentials;
+use wirepost::mail::imap::Credentials;
 use wirepost::mail::imap::{ConnectOptions, FolderChoice, ImapSession, connect, sync_account};
 use wirepost::net::tls::TlsOptions;
 use wirepost::store::{NewMessage, ServerIdentity, Store};

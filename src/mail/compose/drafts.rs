@@ -4,7 +4,7 @@
 use super::draft::{BuildOptions, Draft};
 use crate::config::Account;
 use crate::mail::folders::{self, DRAFTS};
-use crate::mail::outbox::send::blocking;
+use crate::mail::outbox::blocking::blocking;
 use crate::store::{Flags, MessageId, Store};
 use std::sync::Arc;
 

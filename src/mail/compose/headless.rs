@@ -4,7 +4,9 @@
 use super::draft::{Attachment, Draft};
 use super::reply::Identity;
 use crate::config::{Account, Config, Paths};
-use crate::mail::outbox::send::{self, Progress, ProgressSink};
+use crate::mail::outbox::queue::send_all_queued;
+use crate::mail::outbox::send::{self, Progress, ProgressSink, Sent};
+use crate::mail::smtp::SendFailure;
 use crate::store::Store;
 use std::io::Read;
 use std::path::PathBuf;
@@ -115,7 +117,7 @@ fn send_queued(config: &Config, paths: &Paths, args: &SendArgs) -> Result<SendSt
     let progress = progress_printer(args.verbose);
     let report = runtime()?.block_on(async move {
         let store = Store::open(&store_dir).map_err(|e| format!("cannot open the store: {e}"))?;
-        send::send_all_queued(store, account, progress).await
+        send_all_queued(store, account, progress).await
     })?;
     for (_, sent) in &report.sent {
         println!(
@@ -166,71 +168,79 @@ fn try_run(config: &Config, paths: &Paths, args: SendArgs) -> Result<SendStatus,
     let account = sending_account(config, args.account.as_deref())?.clone();
     let raw = match &args.eml {
         Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
-        None => {
-            let mut body = String::new();
-            use std::io::IsTerminal;
-            if std::io::stdin().is_terminal() {
-                eprintln!("wirepost: type the body, then Ctrl-D on a line of its own");
-            }
-            std::io::stdin()
-                .read_to_string(&mut body)
-                .map_err(|e| format!("cannot read the body from stdin: {e}"))?;
-            let mut draft = Identity::from_account(&account).new_draft();
-            draft.to = args.to.join(", ");
-            draft.cc = args.cc.join(", ");
-            draft.bcc = args.bcc.join(", ");
-            draft.subject = args.subject.clone();
-            draft.body = format!("{body}{}", draft.body);
-            for path in &args.attach {
-                draft.attachments.push(Attachment::from_path(path)?);
-            }
-            build(draft)?
-        }
+        None => message_from_stdin(&account, &args)?,
     };
     let store_dir = config.store_dir(paths);
     runtime()?.block_on(async move {
         let store = Store::open(&store_dir).map_err(|e| format!("cannot open the store: {e}"))?;
         let id = send::queue(store.clone(), account.name.clone(), Arc::new(raw)).await?;
         let progress = progress_printer(args.verbose);
-        match send::send_queued(store, account, id, progress).await {
-            Ok(sent) => {
-                for warning in &sent.warnings {
-                    eprintln!("wirepost: warning: {warning}");
-                }
-                for refusal in &sent.delivery.refused {
-                    eprintln!("wirepost: refused {}: {}", refusal.recipient, refusal.reply);
-                }
-                println!(
-                    "sent to {}: {}",
-                    sent.delivery.accepted.join(", "),
-                    sent.delivery.reply
-                );
-                Ok(if sent.delivery.refused.is_empty() {
-                    SendStatus::Sent
-                } else {
-                    SendStatus::Partial
-                })
-            }
-            Err(failure) if failure.delivery_unknown => {
-                eprintln!(
-                    "wirepost: delivery unknown: the connection broke after the whole message \
-                     was sent, before the server confirmed it ({}); kept in the Outbox and not \
-                     sent again automatically (resend it or file it as sent in the Outbox view)",
-                    failure.summary
-                );
-                Ok(SendStatus::Unknown)
-            }
-            Err(failure) => {
-                for refusal in &failure.refused {
-                    eprintln!("wirepost: refused {}: {}", refusal.recipient, refusal.reply);
-                }
-                Err(format!(
-                    "not sent (kept in the Outbox): {}",
-                    failure.summary
-                ))
-            }
-        }
+        print_outcome(send::send_queued(store, account, id, progress).await)
     })
+}
+
+/// A new message from the arguments, its body read from stdin.
+fn message_from_stdin(account: &Account, args: &SendArgs) -> Result<Vec<u8>, String> {
+    let mut body = String::new();
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprintln!("wirepost: type the body, then Ctrl-D on a line of its own");
+    }
+    std::io::stdin()
+        .read_to_string(&mut body)
+        .map_err(|e| format!("cannot read the body from stdin: {e}"))?;
+    let mut draft = Identity::from_account(account).new_draft();
+    draft.to = args.to.join(", ");
+    draft.cc = args.cc.join(", ");
+    draft.bcc = args.bcc.join(", ");
+    draft.subject = args.subject.clone();
+    draft.body = format!("{body}{}", draft.body);
+    for path in &args.attach {
+        draft.attachments.push(Attachment::from_path(path)?);
+    }
+    build(draft)
+}
+
+/// Prints how the send of one message ended and returns its exit status.
+fn print_outcome(outcome: Result<Sent, SendFailure>) -> Result<SendStatus, String> {
+    match outcome {
+        Ok(sent) => {
+            for warning in &sent.warnings {
+                eprintln!("wirepost: warning: {warning}");
+            }
+            for refusal in &sent.delivery.refused {
+                eprintln!("wirepost: refused {}: {}", refusal.recipient, refusal.reply);
+            }
+            println!(
+                "sent to {}: {}",
+                sent.delivery.accepted.join(", "),
+                sent.delivery.reply
+            );
+            Ok(if sent.delivery.refused.is_empty() {
+                SendStatus::Sent
+            } else {
+                SendStatus::Partial
+            })
+        }
+        Err(failure) if failure.delivery_unknown => {
+            eprintln!(
+                "wirepost: delivery unknown: the connection broke after the whole message \
+                 was sent, before the server confirmed it ({}); kept in the Outbox and not \
+                 sent again automatically (resend it or file it as sent in the Outbox view)",
+                failure.summary
+            );
+            Ok(SendStatus::Unknown)
+        }
+        Err(failure) => {
+            for refusal in &failure.refused {
+                eprintln!("wirepost: refused {}: {}", refusal.recipient, refusal.reply);
+            }
+            Err(format!(
+                "not sent (kept in the Outbox): {}",
+                failure.summary
+            ))
+        }
+    }
 }
 
 fn build(draft: Draft) -> Result<Vec<u8>, String> {

@@ -2,13 +2,15 @@
 //! first and then the others. Used by the headless `wirepost sync` and by
 //! the Inbox's sync job.
 
-use super::connect::{ConnectOptions, connect};
+use super::connect::connect;
 use super::error::ImapError;
 use super::fetch::FetchProgress;
 use super::folders::{RemoteFolder, list_folders_capped};
-use super::sync::{FolderReport, blocking, store_role, sync_folder};
+use super::options::ConnectOptions;
+use super::store_work::blocking;
+use super::sync::{FolderReport, store_role, sync_folder};
 use super::trace::TraceSink;
-use crate::store::Store;
+use crate::store::{FolderRole, Store};
 
 /// Which folders to sync.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,12 +56,7 @@ pub async fn sync_account(
         });
     }
     let folders = list.folders;
-    let names: Vec<(String, Option<crate::store::FolderRole>)> = folders
-        .iter()
-        .map(|f| (f.local_name(), store_role(f.role)))
-        .collect();
-    let acc = account.to_string();
-    blocking(store, move |s| s.ensure_folders(&acc, &names)).await?;
+    register_folders(store, account, &folders).await?;
     updates(SyncUpdate::Folders(folders.clone()));
     super::pending::push_pending(
         &mut connected.session,
@@ -70,23 +67,7 @@ pub async fn sync_account(
         opts.delete,
     )
     .await?;
-    let wanted = match choice {
-        FolderChoice::One(name) | FolderChoice::FirstThenAll(name) => name,
-    };
-    let first = folders
-        .iter()
-        .find(|f| f.name == *wanted || f.local_name() == *wanted)
-        .ok_or_else(|| ImapError::Server(format!("no folder \"{wanted}\" on the server")))?
-        .clone();
-    let mut order = vec![first.clone()];
-    if matches!(choice, FolderChoice::FirstThenAll(_)) {
-        order.extend(
-            folders
-                .iter()
-                .filter(|f| f.selectable && **f != first)
-                .cloned(),
-        );
-    }
+    let order = sync_order(&folders, choice)?;
     let mut reports = Vec::new();
     for folder in order {
         updates(SyncUpdate::Folder(folder.local_name()));
@@ -105,4 +86,44 @@ pub async fn sync_account(
     }
     let _ = connected.session.logout().await;
     Ok(reports)
+}
+
+/// Every listed folder in the store, with its role.
+async fn register_folders(
+    store: &Store,
+    account: &str,
+    folders: &[RemoteFolder],
+) -> Result<(), ImapError> {
+    let names: Vec<(String, Option<FolderRole>)> = folders
+        .iter()
+        .map(|f| (f.local_name(), store_role(f.role)))
+        .collect();
+    let acc = account.to_string();
+    blocking(store, move |s| s.ensure_folders(&acc, &names)).await
+}
+
+/// The folders to sync, in order: the chosen one, then (for
+/// [`FolderChoice::FirstThenAll`]) every other selectable one.
+fn sync_order(
+    folders: &[RemoteFolder],
+    choice: &FolderChoice,
+) -> Result<Vec<RemoteFolder>, ImapError> {
+    let wanted = match choice {
+        FolderChoice::One(name) | FolderChoice::FirstThenAll(name) => name,
+    };
+    let first = folders
+        .iter()
+        .find(|f| f.name == *wanted || f.local_name() == *wanted)
+        .ok_or_else(|| ImapError::Server(format!("no folder \"{wanted}\" on the server")))?
+        .clone();
+    let mut order = vec![first.clone()];
+    if matches!(choice, FolderChoice::FirstThenAll(_)) {
+        order.extend(
+            folders
+                .iter()
+                .filter(|f| f.selectable && **f != first)
+                .cloned(),
+        );
+    }
+    Ok(order)
 }

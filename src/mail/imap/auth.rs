@@ -3,16 +3,10 @@
 //! may prompt for a GPG passphrase) and live only in [`Secret`]s.
 
 use super::caps::CapSet;
-use super::connect::{ConnectOptions, ImapSession, ImapStream};
 use super::error::{ImapError, server_text};
+use super::options::{ConnectOptions, Credentials};
+use super::session::{ImapClient, ImapSession};
 use crate::config::{AuthMethod, Secret, SecretSource};
-
-/// Where the secrets for a login come from.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Credentials {
-    pub password: Option<SecretSource>,
-    pub oauth2_token: Option<SecretSource>,
-}
 
 /// The mechanism `method` means on a server with `caps`.
 pub fn choose(method: AuthMethod, creds: &Credentials, caps: &CapSet) -> AuthMethod {
@@ -31,7 +25,7 @@ pub fn choose(method: AuthMethod, creds: &Credentials, caps: &CapSet) -> AuthMet
 }
 
 pub async fn login(
-    client: async_imap::Client<ImapStream>,
+    client: ImapClient,
     opts: &ConnectOptions,
     caps: &CapSet,
 ) -> Result<ImapSession, ImapError> {

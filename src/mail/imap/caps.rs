@@ -2,6 +2,7 @@
 //! unauthenticated client does not offer (CAPABILITY and STARTTLS).
 
 use super::error::{ImapError, clean};
+use super::session::ImapClient;
 use async_imap::imap_proto::{Capability, Response, Status};
 use std::collections::HashSet;
 use tokio::io::AsyncWriteExt;
@@ -39,13 +40,11 @@ impl CapSet {
     }
 }
 
-type Client = async_imap::Client<super::connect::ImapStream>;
-
 /// Sends `command` with our own tag and reads up to its tagged reply,
 /// collecting any CAPABILITY data on the way. The tags differ from
 /// async-imap's ("A1", "A2", ...) so the two can never be confused.
 pub async fn raw_command(
-    client: &mut Client,
+    client: &mut ImapClient,
     tag: &str,
     command: &str,
 ) -> Result<CapSet, ImapError> {

@@ -3,82 +3,21 @@
 //! no credential is ever sent before encryption is up (unless the account
 //! says `security = "none"`).
 
-use super::auth::{self, Credentials};
+use super::auth;
 use super::caps::{CapSet, raw_command};
 use super::error::{ImapError, clean};
+use super::options::ConnectOptions;
+use super::session::{ImapClient, ImapSession};
 use super::trace::{TraceSink, Tracer};
 use super::trace_stream::TraceStream;
 use super::transport::Transport;
-use crate::config::{Account, AuthMethod, DeleteMode, Protocol, Security};
-use crate::net::tls::{self, TlsOptions};
+use crate::config::Security;
+use crate::net::tls;
 use std::time::Duration;
 use tokio::net::TcpStream;
 
-pub type ImapStream = TraceStream<Transport>;
-pub type ImapSession = async_imap::Session<ImapStream>;
-type ImapClient = async_imap::Client<ImapStream>;
-
 /// How long a connect, a TLS handshake or the greeting may take.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// Everything needed to reach and log in to one IMAP server.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConnectOptions {
-    pub host: String,
-    pub port: u16,
-    pub security: Security,
-    pub tls: TlsOptions,
-    pub username: String,
-    pub auth: AuthMethod,
-    pub credentials: Credentials,
-    /// What deleting a message does on this server.
-    pub delete: DeleteMode,
-}
-
-impl ConnectOptions {
-    /// The IMAP settings of `account`, or `None` when it has no IMAP server.
-    pub fn for_account(account: &Account) -> Option<ConnectOptions> {
-        let endpoint = account.imap.as_ref()?;
-        Some(ConnectOptions {
-            host: endpoint.host.clone(),
-            port: endpoint.port_for(Protocol::Imap),
-            security: endpoint.security,
-            tls: TlsOptions {
-                extra_ca: endpoint.ca_file.clone(),
-                accept_invalid_certs: endpoint.accept_invalid_certs,
-            },
-            username: account.username_for(endpoint).to_string(),
-            auth: endpoint.auth,
-            credentials: Credentials {
-                password: endpoint.password_source(),
-                oauth2_token: endpoint.oauth2_token_source(),
-            },
-            delete: endpoint.delete,
-        })
-    }
-
-    pub fn address(&self) -> String {
-        format!("{}:{}", self.host, self.port)
-    }
-
-    /// Warnings the user must see while this account is in use.
-    pub fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.security == Security::None {
-            out.push(format!(
-                "{} is UNENCRYPTED (security = \"none\"): password and mail travel in the clear",
-                self.address()
-            ));
-        }
-        if self.tls.accept_invalid_certs && self.security != Security::None {
-            out.push(format!(
-                "certificate verification is OFF for {} (accept_invalid_certs)",
-                self.address()
-            ));
-        }
-        out
-    }
-}
 
 /// A logged-in session and what the server can do.
 pub struct Connected {

@@ -2,74 +2,28 @@
 //! reconnecting with backoff after transient failures, and reports progress,
 //! finished folders and the protocol trace as `ImapEvent`s. Progress is
 //! coalesced (only the latest counts travel) so a 100k-message sync cannot
-//! flood the event channel.
+//! flood the event channel. After a sync that worked, the job keeps its
+//! folder live through `watch_job`.
 
 use super::account::{FolderChoice, SyncUpdate, sync_account};
-use super::connect::ConnectOptions;
 use super::error::ImapError;
 use super::fetch::FetchProgress;
-use super::trace::{TraceLine, TraceSink};
-use super::watch::watch_folder;
-use crate::report::{JobEvent, JobId, Level, Reporter};
+use super::options::ConnectOptions;
+use super::store_work::open_store;
+use super::sync::FolderReport;
+use super::trace::TraceSink;
+use super::watch_job::watch;
+use crate::report::{JobEvent, JobId, Level};
 use crate::store::Store;
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::task::AbortHandle;
 
-/// Where the IMAP engine's reports go.
-pub type Reports = Reporter<ImapEvent>;
+pub use super::events::{ImapCommand, ImapEvent, Reports};
+pub use super::watch_job::{MAX_RECONNECT_DELAY, RECONNECT_FIRST_DELAY, nudge};
 
 /// Attempts after a transient failure (unreachable, connection lost).
 pub const RECONNECT_ATTEMPTS: u32 = 4;
-pub const RECONNECT_FIRST_DELAY: Duration = Duration::from_secs(2);
-/// The longest wait between reconnects of the folder watch.
-pub const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(300);
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ImapCommand {
-    Sync {
-        account: String,
-        options: Box<ConnectOptions>,
-        store_dir: PathBuf,
-        choice: FolderChoice,
-    },
-    /// Stop the folder watch that sync job `job` left running.
-    StopWatch { job: JobId },
-    /// Local changes wait for `account`'s server: have its watch sync now.
-    Nudge { account: String },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ImapEvent {
-    /// Syncing `folder` (local name) of `account`.
-    Folder {
-        job: JobId,
-        account: String,
-        folder: String,
-    },
-    Progress {
-        job: JobId,
-        progress: FetchProgress,
-    },
-    /// A folder is in step; the Inbox reloads its counts.
-    FolderDone {
-        job: JobId,
-        account: String,
-    },
-    Trace {
-        account: String,
-        lines: Vec<TraceLine>,
-    },
-    /// The sync of job `job` now keeps `folder` live (IDLE or polling).
-    Watching {
-        job: JobId,
-        account: String,
-        folder: String,
-    },
-}
 
 pub fn spawn(events: Reports, job: JobId, command: ImapCommand) -> AbortHandle {
     let ImapCommand::Sync {
@@ -104,122 +58,6 @@ pub fn spawn(events: Reports, job: JobId, command: ImapCommand) -> AbortHandle {
     .abort_handle()
 }
 
-/// After a sync, keeps `folder` live (IDLE or polling) until aborted,
-/// reconnecting with backoff. Not a job: quitting need not ask about it.
-async fn watch(
-    events: &Reports,
-    job: JobId,
-    account: &str,
-    options: &ConnectOptions,
-    store_dir: PathBuf,
-    folder: &str,
-) {
-    let Ok(Ok(store)) = tokio::task::spawn_blocking(move || Store::open(&store_dir)).await else {
-        return;
-    };
-    let nudge = Arc::new(Notify::new());
-    watchers().insert(account.to_string(), nudge.clone());
-    let trace = TraceSink::new();
-    let forwarder = {
-        let (events, trace, account) = (events.clone(), trace.clone(), account.to_string());
-        tokio::spawn(async move {
-            loop {
-                trace.notified().await;
-                let lines = trace.take();
-                if !lines.is_empty() {
-                    let event = ImapEvent::Trace {
-                        account: account.clone(),
-                        lines,
-                    };
-                    if !events.send(event).await {
-                        break;
-                    }
-                }
-            }
-        })
-    };
-    let _ = events
-        .send(ImapEvent::Watching {
-            job,
-            account: account.to_string(),
-            folder: folder.to_string(),
-        })
-        .await;
-    let mut delay = RECONNECT_FIRST_DELAY;
-    loop {
-        let (reports_tx, mut reports_rx) = mpsc::unbounded_channel();
-        let mut on_sync = |report: super::sync::FolderReport| {
-            let _ = reports_tx.send(report);
-        };
-        let relay = {
-            let (events, account) = (events.clone(), account.to_string());
-            tokio::spawn(async move {
-                while let Some(report) = reports_rx.recv().await {
-                    if report.fetched + report.removed + report.flags_updated == 0 {
-                        continue;
-                    }
-                    let _ = events
-                        .send(ImapEvent::FolderDone {
-                            job,
-                            account: account.clone(),
-                        })
-                        .await;
-                    if report.fetched > 0 {
-                        let text = format!(
-                            "{account}/{}: {} new message(s)",
-                            report.folder, report.fetched
-                        );
-                        events.notice(Level::Info, text).await;
-                    }
-                }
-            })
-        };
-        let result = watch_folder(
-            options,
-            &store,
-            account,
-            folder,
-            Some(trace.clone()),
-            &nudge,
-            &mut on_sync,
-        )
-        .await;
-        drop(reports_tx);
-        let _ = relay.await;
-        let Err(e) = result else { break };
-        tracing::info!(%account, "IMAP watch ended: {e:?}");
-        if !e.is_transient() {
-            let text = format!("{account}: no longer watching {folder}: {e}");
-            events.notice(Level::Warning, text).await;
-            break;
-        }
-        trace.note(format!("{e}; reconnecting in {}s", delay.as_secs()));
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(MAX_RECONNECT_DELAY);
-    }
-    forwarder.abort();
-    let mut all = watchers();
-    if all.get(account).is_some_and(|n| Arc::ptr_eq(n, &nudge)) {
-        all.remove(account);
-    }
-}
-
-/// The wake-up handles of running folder watches, by account.
-fn watchers() -> std::sync::MutexGuard<'static, HashMap<String, Arc<Notify>>> {
-    static WATCHERS: OnceLock<Mutex<HashMap<String, Arc<Notify>>>> = OnceLock::new();
-    WATCHERS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-}
-
-/// Wakes `account`'s folder watch, if one runs, to sync now.
-pub fn nudge(account: &str) {
-    if let Some(notify) = watchers().get(account) {
-        notify.notify_one();
-    }
-}
-
 async fn run(
     events: &Reports,
     job: JobId,
@@ -228,10 +66,7 @@ async fn run(
     store_dir: PathBuf,
     choice: &FolderChoice,
 ) -> Result<String, ImapError> {
-    let store = tokio::task::spawn_blocking(move || Store::open(&store_dir))
-        .await
-        .map_err(|e| ImapError::Store(e.to_string()))?
-        .map_err(|e| ImapError::Store(e.to_string()))?;
+    let store = open_store(store_dir).await?;
     let trace = TraceSink::new();
     let (progress_tx, progress_rx) = watch::channel(FetchProgress::default());
     let (folder_tx, folder_rx) = mpsc::unbounded_channel::<ImapEvent>();
@@ -243,22 +78,83 @@ async fn run(
         progress_rx,
         folder_rx,
     ));
-    let mut delay = RECONNECT_FIRST_DELAY;
-    let mut attempt = 0;
-    let result = loop {
-        let mut on_update = |update: SyncUpdate| match update {
+    let relay = SyncRelay {
+        events,
+        job,
+        account,
+        trace: &trace,
+        folders: folder_tx,
+        progress: progress_tx,
+    };
+    let result = relay.sync_with_retries(options, &store, choice).await;
+    // Closing both channels ends the forwarder once it sent what is left.
+    drop(relay);
+    let _ = forwarder.await;
+    let reports = result?;
+    let fetched: u64 = reports.iter().map(|r| r.fetched).sum();
+    let removed: u64 = reports.iter().map(|r| r.removed).sum();
+    Ok(format!(
+        "{account}: {} folder(s) in step, {fetched} new, {removed} removed",
+        reports.len()
+    ))
+}
+
+/// A sync job's updates on their way to [`forward`]: only the latest
+/// progress is kept, folder events queue.
+struct SyncRelay<'a> {
+    events: &'a Reports,
+    job: JobId,
+    account: &'a str,
+    trace: &'a TraceSink,
+    folders: mpsc::UnboundedSender<ImapEvent>,
+    progress: watch::Sender<FetchProgress>,
+}
+
+impl SyncRelay<'_> {
+    /// Syncs the account, trying again after transient failures
+    /// ([`RECONNECT_ATTEMPTS`] times, the wait doubling each time).
+    async fn sync_with_retries(
+        &self,
+        options: &ConnectOptions,
+        store: &Store,
+        choice: &FolderChoice,
+    ) -> Result<Vec<FolderReport>, ImapError> {
+        let account = self.account;
+        let mut delay = RECONNECT_FIRST_DELAY;
+        let mut attempt = 0;
+        loop {
+            let mut on_update = |update: SyncUpdate| self.relay(update);
+            let trace = Some(self.trace.clone());
+            match sync_account(options, store, account, choice, trace, &mut on_update).await {
+                Err(e) if e.is_transient() && attempt < RECONNECT_ATTEMPTS => {
+                    attempt += 1;
+                    self.trace
+                        .note(format!("{e}; reconnecting in {}s", delay.as_secs()));
+                    let text = format!("{account}: {e}; retrying in {}s", delay.as_secs());
+                    self.events.notice(Level::Warning, text).await;
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn relay(&self, update: SyncUpdate) {
+        let (job, account) = (self.job, self.account);
+        match update {
             SyncUpdate::Progress(p) => {
-                let _ = progress_tx.send(p);
+                let _ = self.progress.send(p);
             }
             SyncUpdate::Folder(folder) => {
-                let _ = folder_tx.send(ImapEvent::Folder {
+                let _ = self.folders.send(ImapEvent::Folder {
                     job,
                     account: account.to_string(),
                     folder,
                 });
             }
             SyncUpdate::FolderDone(_) => {
-                let _ = folder_tx.send(ImapEvent::FolderDone {
+                let _ = self.folders.send(ImapEvent::FolderDone {
                     job,
                     account: account.to_string(),
                 });
@@ -269,46 +165,16 @@ async fn run(
                     "{account}: the server lists {listed} folders; only the first {kept} are shown and synced"
                 );
                 tracing::warn!("{text}");
-                trace.note(text.clone());
+                self.trace.note(text.clone());
                 // A status-line note; dropped if the channel is full, the
                 // trace and the log still have it.
-                events.try_job(JobEvent::Notice {
+                self.events.try_job(JobEvent::Notice {
                     level: Level::Warning,
                     text,
                 });
             }
-        };
-        match sync_account(
-            options,
-            &store,
-            account,
-            choice,
-            Some(trace.clone()),
-            &mut on_update,
-        )
-        .await
-        {
-            Err(e) if e.is_transient() && attempt < RECONNECT_ATTEMPTS => {
-                attempt += 1;
-                trace.note(format!("{e}; reconnecting in {}s", delay.as_secs()));
-                let text = format!("{account}: {e}; retrying in {}s", delay.as_secs());
-                events.notice(Level::Warning, text).await;
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-            }
-            other => break other,
         }
-    };
-    drop(folder_tx);
-    drop(progress_tx);
-    let _ = forwarder.await;
-    let reports = result?;
-    let fetched: u64 = reports.iter().map(|r| r.fetched).sum();
-    let removed: u64 = reports.iter().map(|r| r.removed).sum();
-    Ok(format!(
-        "{account}: {} folder(s) in step, {fetched} new, {removed} removed",
-        reports.len()
-    ))
+    }
 }
 
 /// Sends the latest progress, folder events and trace lines until the sync

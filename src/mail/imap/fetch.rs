@@ -2,8 +2,8 @@
 //! blocking writer that stores it (files fsynced together, one index
 //! transaction) while the next batch is already being fetched.
 
-use super::connect::ImapSession;
 use super::error::ImapError;
+use super::session::ImapSession;
 use super::uidset::to_set;
 use crate::store::{Flags, NewMessage, ServerIdentity, Store};
 use futures::TryStreamExt;

@@ -5,12 +5,14 @@
 //! local flags are pushed; otherwise the server's change wins and is
 //! pulled. Without CONDSTORE the server always wins.
 
-use super::connect::{ImapSession, ServerCaps};
+use super::connect::ServerCaps;
 use super::error::ImapError;
 use super::fetch::flags_from;
-use super::sync::blocking;
+use super::session::ImapSession;
+use super::store_work::blocking;
 use crate::store::{Flags, MessageId, Store};
 use futures::TryStreamExt;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FlagCounts {
@@ -34,13 +36,45 @@ pub async fn reconcile_flags(
     if local.is_empty() {
         return Ok(FlagCounts::default());
     }
+    let (push, pull) = differences(session, caps, &local, last_modseq).await?;
+    let mut counts = FlagCounts::default();
+    for (uid, mine, theirs) in push {
+        store_flags(session, uid, mine, theirs).await?;
+        counts.pushed += 1;
+    }
+    counts.pulled = pull.len() as u64;
+    if !pull.is_empty() {
+        blocking(store, move |s| {
+            for (id, flags) in pull {
+                s.set_flags(id, &flags)?;
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(counts)
+}
+
+/// Flags to push: (UID, local flags, server flags).
+type ToPush = Vec<(u32, Flags, Flags)>;
+/// Flags to pull: the server's flags for a local message.
+type ToPull = Vec<(MessageId, Flags)>;
+
+/// The messages whose flags differ here and on the server, split by the
+/// side that wins (see the module comment).
+async fn differences(
+    session: &mut ImapSession,
+    caps: &ServerCaps,
+    local: &HashMap<u32, (MessageId, Flags)>,
+    last_modseq: Option<u64>,
+) -> Result<(ToPush, ToPull), ImapError> {
     let query = if caps.condstore {
         "(UID FLAGS MODSEQ)"
     } else {
         "(UID FLAGS)"
     };
-    let mut pull: Vec<(MessageId, Flags)> = Vec::new();
-    let mut push: Vec<(u32, Flags, Flags)> = Vec::new();
+    let mut pull: ToPull = Vec::new();
+    let mut push: ToPush = Vec::new();
     {
         let mut stream = session
             .uid_fetch("1:*", query)
@@ -66,22 +100,7 @@ pub async fn reconcile_flags(
         }
     }
     super::drain_unsolicited(session);
-    let mut counts = FlagCounts::default();
-    for (uid, mine, theirs) in push {
-        store_flags(session, uid, mine, theirs).await?;
-        counts.pushed += 1;
-    }
-    counts.pulled = pull.len() as u64;
-    if !pull.is_empty() {
-        blocking(store, move |s| {
-            for (id, flags) in pull {
-                s.set_flags(id, &flags)?;
-            }
-            Ok(())
-        })
-        .await?;
-    }
-    Ok(counts)
+    Ok((push, pull))
 }
 
 /// Adds and removes only the flags that differ, so keywords other clients

@@ -1,7 +1,7 @@
 //! LIST: the account's folders with their special-use roles (RFC 6154).
 
-use super::connect::ImapSession;
 use super::error::ImapError;
+use super::session::ImapSession;
 use async_imap::types::NameAttribute;
 use futures::TryStreamExt;
 

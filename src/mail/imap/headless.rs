@@ -3,7 +3,8 @@
 
 pub use super::account::FolderChoice;
 use super::account::{SyncUpdate, sync_account};
-use super::connect::ConnectOptions;
+use super::options::ConnectOptions;
+use super::sync::FolderReport;
 use super::trace::{TraceDir, TraceLine, TraceSink};
 use crate::config::Account;
 use crate::store::Store;
@@ -53,23 +54,7 @@ pub fn sync_one(
     line.finish();
     match result {
         Ok(reports) => {
-            let fetched: u64 = reports.iter().map(|r| r.fetched).sum();
-            let bytes: u64 = reports.iter().map(|r| r.bytes).sum();
-            let removed: u64 = reports.iter().map(|r| r.removed).sum();
-            let flags: u64 = reports.iter().map(|r| r.flags_updated).sum();
-            eprintln!(
-                "{}: {} folder(s), {fetched} new ({}), {removed} removed, {flags} flag change(s) in {:.2}s",
-                account.name,
-                reports.len(),
-                human_bytes(bytes),
-                started.elapsed().as_secs_f64()
-            );
-            for report in reports.iter().filter(|r| r.rebuilt) {
-                eprintln!(
-                    "{}: {}: UIDVALIDITY changed; folder cache rebuilt",
-                    account.name, report.folder
-                );
-            }
+            print_summary(&account.name, &reports, started);
             true
         }
         Err(e) => {
@@ -77,6 +62,27 @@ pub fn sync_one(
             eprintln!("wirepost: {}: {e}", account.name);
             false
         }
+    }
+}
+
+/// What the sync of one account did, on stderr.
+fn print_summary(account: &str, reports: &[FolderReport], started: Instant) {
+    let fetched: u64 = reports.iter().map(|r| r.fetched).sum();
+    let bytes: u64 = reports.iter().map(|r| r.bytes).sum();
+    let removed: u64 = reports.iter().map(|r| r.removed).sum();
+    let flags: u64 = reports.iter().map(|r| r.flags_updated).sum();
+    eprintln!(
+        "{}: {} folder(s), {fetched} new ({}), {removed} removed, {flags} flag change(s) in {:.2}s",
+        account,
+        reports.len(),
+        human_bytes(bytes),
+        started.elapsed().as_secs_f64()
+    );
+    for report in reports.iter().filter(|r| r.rebuilt) {
+        eprintln!(
+            "{}: {}: UIDVALIDITY changed; folder cache rebuilt",
+            account, report.folder
+        );
     }
 }
 

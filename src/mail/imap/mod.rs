@@ -10,22 +10,29 @@ pub mod caps;
 pub mod connect;
 pub mod engine;
 pub mod error;
+mod events;
 pub mod fetch;
 pub mod flags;
 pub mod folders;
 pub mod headless;
+pub mod options;
 pub mod pending;
+pub mod session;
+mod store_work;
 pub mod sync;
 pub mod trace;
 mod trace_stream;
 pub mod transport;
 mod uidset;
 pub mod watch;
+mod watch_job;
 
 pub use account::{FolderChoice, SyncUpdate, sync_account};
-pub use connect::{ConnectOptions, Connected, ImapSession, ServerCaps, connect};
+pub use connect::{Connected, ServerCaps, connect};
 pub use error::ImapError;
 pub use folders::{FolderList, MAX_FOLDERS, RemoteFolder, list_folders, list_folders_capped};
+pub use options::{ConnectOptions, Credentials};
+pub use session::ImapSession;
 pub use trace::{TraceDir, TraceLine, TraceSink};
 
 /// Empties async-imap's channel of unsolicited responses. It holds 100 and

@@ -1,12 +1,15 @@
 //! Bringing one server folder and its local copy into step: UIDVALIDITY,
 //! new messages, messages removed on the server, flag changes.
 
-use super::connect::{ImapSession, ServerCaps};
+use super::connect::ServerCaps;
 use super::error::ImapError;
 use super::fetch::{FetchProgress, fetch_into_store};
 use super::flags::reconcile_flags;
 use super::folders::{RemoteFolder, Role};
-use crate::store::{FolderRole, FolderState, ServerIdentity, Store, StoreError};
+use super::session::ImapSession;
+use super::store_work::blocking;
+use crate::store::{FolderRole, FolderState, ServerIdentity, Store};
+use async_imap::types::Mailbox;
 use std::collections::BTreeSet;
 
 /// What a folder sync did.
@@ -35,18 +38,6 @@ pub fn store_role(role: Option<Role>) -> Option<FolderRole> {
     })
 }
 
-/// Runs store work off the async threads.
-pub async fn blocking<T: Send + 'static>(
-    store: &Store,
-    work: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, ImapError> {
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || work(&store))
-        .await
-        .map_err(|e| ImapError::Store(e.to_string()))?
-        .map_err(|e| ImapError::Store(e.to_string()))
-}
-
 /// Syncs `folder` (selecting it) into the store.
 pub async fn sync_folder(
     session: &mut ImapSession,
@@ -61,21 +52,9 @@ pub async fn sync_folder(
         folder: local.clone(),
         ..Default::default()
     };
-    let mailbox = if caps.condstore {
-        session.select_condstore(&folder.name).await
-    } else {
-        session.select(&folder.name).await
-    }
-    .map_err(ImapError::from_imap)?;
-    super::drain_unsolicited(session);
+    let mailbox = select(session, caps, &folder.name).await?;
     let uidvalidity = mailbox.uid_validity.unwrap_or(0);
-    let (acc, loc, role) = (account.to_string(), local.clone(), store_role(folder.role));
-    let state = blocking(store, move |s| {
-        s.ensure_folder(&acc, &loc, role)?;
-        s.folder_state(&acc, &loc)
-    })
-    .await?
-    .unwrap_or_default();
+    let state = load_state(store, account, &local, folder.role).await?;
     if let Some(old) = state.uidvalidity
         && old != uidvalidity
     {
@@ -90,19 +69,7 @@ pub async fn sync_folder(
         && state.uidnext == mailbox.uid_next
         && known.len() == mailbox.exists as usize;
     if !unchanged {
-        let server: BTreeSet<u32> = if mailbox.exists == 0 {
-            BTreeSet::new()
-        } else {
-            session
-                .uid_search("ALL")
-                .await
-                .map_err(ImapError::from_imap)?
-                .into_iter()
-                .collect()
-        };
-        super::drain_unsolicited(session);
-        let new: Vec<u32> = server.difference(&known).copied().collect();
-        let gone: Vec<u32> = known.difference(&server).copied().collect();
+        let (new, gone) = server_changes(session, &known, mailbox.exists).await?;
         if !new.is_empty() {
             let counts =
                 fetch_into_store(session, store, account, &local, uidvalidity, &new, progress)
@@ -119,7 +86,74 @@ pub async fn sync_folder(
         report.flags_updated = counts.pulled;
         report.flags_pushed = counts.pushed;
     }
-    let (acc, loc) = (account.to_string(), local.clone());
+    save_state(store, account, &local, uidvalidity, &mailbox).await?;
+    Ok(report)
+}
+
+/// SELECT, with CONDSTORE when the server has it (for MODSEQs).
+async fn select(
+    session: &mut ImapSession,
+    caps: &ServerCaps,
+    name: &str,
+) -> Result<Mailbox, ImapError> {
+    let mailbox = if caps.condstore {
+        session.select_condstore(name).await
+    } else {
+        session.select(name).await
+    }
+    .map_err(ImapError::from_imap)?;
+    super::drain_unsolicited(session);
+    Ok(mailbox)
+}
+
+/// Makes sure the local folder exists and reads where its last sync left it.
+async fn load_state(
+    store: &Store,
+    account: &str,
+    folder: &str,
+    role: Option<Role>,
+) -> Result<FolderState, ImapError> {
+    let (acc, loc, role) = (account.to_string(), folder.to_string(), store_role(role));
+    let state = blocking(store, move |s| {
+        s.ensure_folder(&acc, &loc, role)?;
+        s.folder_state(&acc, &loc)
+    })
+    .await?;
+    Ok(state.unwrap_or_default())
+}
+
+/// The UIDs on the server and not in `known` (to fetch), and those in
+/// `known` and no longer on the server (to drop).
+async fn server_changes(
+    session: &mut ImapSession,
+    known: &BTreeSet<u32>,
+    exists: u32,
+) -> Result<(Vec<u32>, Vec<u32>), ImapError> {
+    let server: BTreeSet<u32> = if exists == 0 {
+        BTreeSet::new()
+    } else {
+        session
+            .uid_search("ALL")
+            .await
+            .map_err(ImapError::from_imap)?
+            .into_iter()
+            .collect()
+    };
+    super::drain_unsolicited(session);
+    let new: Vec<u32> = server.difference(known).copied().collect();
+    let gone: Vec<u32> = known.difference(&server).copied().collect();
+    Ok((new, gone))
+}
+
+/// Records where the folder stands now, for the next sync to start from.
+async fn save_state(
+    store: &Store,
+    account: &str,
+    folder: &str,
+    uidvalidity: u32,
+    mailbox: &Mailbox,
+) -> Result<(), ImapError> {
+    let (acc, loc) = (account.to_string(), folder.to_string());
     let new_state = FolderState {
         uidvalidity: Some(uidvalidity),
         uidnext: mailbox.uid_next,
@@ -127,8 +161,7 @@ pub async fn sync_folder(
         last_sync: Some(now_seconds()),
         message_count: Some(u64::from(mailbox.exists)),
     };
-    blocking(store, move |s| s.set_folder_state(&acc, &loc, &new_state)).await?;
-    Ok(report)
+    blocking(store, move |s| s.set_folder_state(&acc, &loc, &new_state)).await
 }
 
 fn now_seconds() -> i64 {

@@ -1,3 +1,6 @@
+//! The IMAP trace: secrets masked and literals elided however the bytes
+//! arrive, with a bounded buffer.
+
 use super::*;
 
 fn lines(sink: &TraceSink) -> Vec<(TraceDir, String)> {

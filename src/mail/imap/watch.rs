@@ -3,10 +3,11 @@
 //! Each change runs the folder sync, so what arrives is stored exactly as
 //! a manual sync would store it.
 
-use super::connect::{ConnectOptions, connect};
+use super::connect::connect;
 use super::error::ImapError;
 use super::fetch::FetchProgress;
 use super::folders::list_folders;
+use super::options::ConnectOptions;
 use super::sync::{FolderReport, sync_folder};
 use super::trace::TraceSink;
 use crate::store::Store;

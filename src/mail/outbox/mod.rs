@@ -3,8 +3,15 @@
 //! over SMTP, then filed in Sent (locally, and on the IMAP server when the
 //! account has one). A break after the whole message went out marks it
 //! "delivery unknown" (`marks.rs`) until the user decides.
+//!
+//! `queue` (the whole Outbox) drives `send` (one message), which drives
+//! `sent_check` and `file_sent`; all of them share `types` and `blocking`
+//! and none imports the one that drives it.
 
+pub mod blocking;
+mod file_sent;
 pub mod marks;
-mod queue;
+pub mod queue;
 pub mod send;
 pub mod sent_check;
+mod types;

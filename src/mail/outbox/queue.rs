@@ -2,8 +2,11 @@
 //! unknown delivery), filing one of those in Sent on the user's word,
 //! discarding one.
 
+use super::blocking::blocking;
+use super::file_sent::file_sent;
 use super::marks::{self as outbox_marks, DeliveryUnknown};
-use super::send::{Progress, ProgressSink, Sent, blocking, file_sent, send_queued};
+use super::send::send_queued;
+use super::types::{Progress, ProgressSink, Sent};
 use crate::config::Account;
 use crate::mail::folders::{self, OUTBOX};
 use crate::mail::smtp::SendFailure;

@@ -6,41 +6,17 @@
 //! the whole message went out, which marks it "delivery unknown" until the
 //! user decides (see `outbox_marks`).
 
+use super::blocking::blocking;
+use super::file_sent::file_sent;
 use super::marks::{self as outbox_marks, DeliveryUnknown};
-pub use super::queue::{QueueReport, discard, file_as_delivered, send_all_queued};
+use super::sent_check::found_on_server;
 use crate::config::Account;
 use crate::mail::folders::{self, OUTBOX};
-use crate::mail::smtp::{self, Delivery, SendFailure, SmtpSettings, TraceLine, TraceSink};
+use crate::mail::smtp::{self, SendFailure, SmtpSettings, TraceSink};
 use crate::store::{Flags, MessageId, Store};
 use std::sync::Arc;
 
-/// What a send reports while it runs.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Progress {
-    /// A step began ("connecting", "filing in Sent").
-    Stage(String),
-    Trace(TraceLine),
-}
-
-pub type ProgressSink = Arc<dyn Fn(Progress) + Send + Sync>;
-
-/// A message the server took.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sent {
-    pub delivery: Delivery,
-    /// Its id in the local Sent folder, when filing worked.
-    pub sent_id: Option<MessageId>,
-    /// Things that went wrong after the server accepted the message.
-    pub warnings: Vec<String>,
-}
-
-pub async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| format!("background task failed: {e}"))?
-}
+pub use super::types::{Progress, ProgressSink, Sent};
 
 /// Writes a formatted message to `account`'s Outbox (fsynced) and returns
 /// its id. Nothing is sent before this succeeded.
@@ -96,23 +72,9 @@ async fn send(
     progress: ProgressSink,
     resend_unknown: bool,
 ) -> Result<Sent, SendFailure> {
-    let (raw, mark) = {
-        let store = store.clone();
-        blocking(move || {
-            let raw = folders::read(&store, id)?;
-            let mark = outbox_marks::get(&store, &raw);
-            Ok((raw, mark))
-        })
-        .await
-        .map_err(failure)?
-    };
+    let (raw, mark) = read_with_mark(&store, id).await.map_err(failure)?;
     if let Some(mark) = mark.clone().filter(|_| !resend_unknown) {
-        let mut refusal = failure(format!(
-            "not sent again: its delivery is unknown ({}); resend it or file it as sent",
-            mark.reason
-        ));
-        refusal.delivery_unknown = true;
-        return Err(refusal);
+        return Err(not_sent_again(&mark));
     }
     let envelope = smtp::envelope_of(&raw).map_err(failure)?;
     let wire = smtp::without_bcc(&raw);
@@ -127,17 +89,7 @@ async fn send(
     let trace_progress = progress.clone();
     let sink: TraceSink = Arc::new(move |line| trace_progress(Progress::Trace(line)));
     let raw = Arc::new(raw);
-    // Marked before the message goes out, so that a program killed while
-    // the server may be taking it finds it marked when it starts again.
-    let in_flight: smtp::BeforeData = {
-        let (store, raw) = (store.clone(), raw.clone());
-        Box::new(move || {
-            Box::pin(async move {
-                let mark = DeliveryUnknown::now(INTERRUPTED);
-                blocking(move || outbox_marks::mark_in_flight(&store, &raw, &mark)).await
-            })
-        })
-    };
+    let in_flight = mark_in_flight(store.clone(), raw.clone());
     let result = smtp::submit_with(&settings, &envelope, &wire, sink, Some(in_flight)).await;
     let delivery = match result {
         Ok(delivery) => delivery,
@@ -148,10 +100,8 @@ async fn send(
                 failed.summary.push_str(&format!("; {e}"));
             }
             if failed.delivery_unknown
-                && let Some(sent) = super::sent_check::found_on_server(
-                    &store, &account, id, &raw, &envelope, &progress,
-                )
-                .await
+                && let Some(sent) =
+                    found_on_server(&store, &account, id, &raw, &envelope, &progress).await
             {
                 return Ok(sent);
             }
@@ -163,6 +113,41 @@ async fn send(
         delivery,
         sent_id,
         warnings,
+    })
+}
+
+/// Outbox message `id` and its delivery-unknown mark, if it has one.
+async fn read_with_mark(
+    store: &Store,
+    id: MessageId,
+) -> Result<(Vec<u8>, Option<DeliveryUnknown>), String> {
+    let store = store.clone();
+    blocking(move || {
+        let raw = folders::read(&store, id)?;
+        let mark = outbox_marks::get(&store, &raw);
+        Ok((raw, mark))
+    })
+    .await
+}
+
+/// The refusal to send a message of unknown delivery without being asked.
+fn not_sent_again(mark: &DeliveryUnknown) -> SendFailure {
+    let mut refusal = failure(format!(
+        "not sent again: its delivery is unknown ({}); resend it or file it as sent",
+        mark.reason
+    ));
+    refusal.delivery_unknown = true;
+    refusal
+}
+
+/// Marks the message before it goes out, so that a program killed while
+/// the server may be taking it finds it marked when it starts again.
+fn mark_in_flight(store: Store, raw: Arc<Vec<u8>>) -> smtp::BeforeData {
+    Box::new(move || {
+        Box::pin(async move {
+            let mark = DeliveryUnknown::now(INTERRUPTED);
+            blocking(move || outbox_marks::mark_in_flight(&store, &raw, &mark)).await
+        })
     })
 }
 
@@ -184,58 +169,4 @@ async fn settle_mark(
         None => outbox_marks::clear(&store, &raw),
     })
     .await
-}
-
-/// After the server took Outbox message `id` (or the user says it did):
-/// moves it to Sent, clears its delivery-unknown mark and copies it to
-/// the server's Sent folder when the server does not do that itself.
-pub(super) async fn file_sent(
-    store: Store,
-    account: &Account,
-    id: MessageId,
-    raw: Arc<Vec<u8>>,
-    progress: &ProgressSink,
-) -> (Option<MessageId>, Vec<String>) {
-    let mut warnings = Vec::new();
-    progress(Progress::Stage("filing in Sent".into()));
-    let sent_id = {
-        let (store, name, raw) = (store.clone(), account.name.clone(), raw.clone());
-        blocking(move || match folders::file_as_sent(&store, &name, id) {
-            Ok(sent) => {
-                // Filed: a mark left behind names no Outbox message.
-                if let Err(e) = outbox_marks::clear(&store, &raw) {
-                    tracing::warn!("{e}");
-                }
-                Ok(Ok(sent))
-            }
-            Err(e) => {
-                // Still in the Outbox, but delivered: marked, so that
-                // nothing sends it again; `m` files it once the disk
-                // allows.
-                let mark = DeliveryUnknown::now(format!("delivered, but not filed in Sent: {e}"));
-                Ok(match outbox_marks::mark(&store, &raw, &mark) {
-                    Ok(()) => Err(e),
-                    Err(also) => Err(format!("{e}; {also}")),
-                })
-            }
-        })
-        .await
-        .and_then(|filed| filed)
-        .map_err(|e| warnings.push(e))
-        .ok()
-    };
-    if account.imap.is_some() && !account.server_saves_sent {
-        let folder = account.sent_folder.clone().unwrap_or_else(|| "Sent".into());
-        progress(Progress::Stage(format!("copying to the server's {folder}")));
-        if let Err(e) = crate::mail::imap::append::append(account, &folder, &raw, &["\\Seen"]).await
-        {
-            warnings.push(format!(
-                "sent, but not copied to the server's {folder}: {e}"
-            ));
-        }
-    }
-    for warning in &warnings {
-        tracing::warn!("{warning}");
-    }
-    (sent_id, warnings)
 }

@@ -3,7 +3,8 @@
 //! with the message's Message-ID settles the question — it was accepted.
 //! One IMAP login and a SEARCH, only in that rare case.
 
-use super::send::{Progress, ProgressSink, Sent};
+use super::file_sent::file_sent;
+use super::types::{Progress, ProgressSink, Sent};
 use crate::config::Account;
 use crate::mail::imap::{ConnectOptions, connect};
 use crate::mail::smtp::Delivery;
@@ -80,7 +81,7 @@ pub(super) async fn found_on_server(
     envelope: &lettre::address::Envelope,
     progress: &ProgressSink,
 ) -> Option<Sent> {
-    let folder = super::sent_check::checkable(account)?;
+    let folder = checkable(account)?;
     let message_id = mail_parser::MessageParser::default()
         .parse_headers(raw.as_slice())?
         .message_id()?
@@ -88,7 +89,7 @@ pub(super) async fn found_on_server(
     progress(Progress::Stage(format!(
         "looking for it in the server's {folder}"
     )));
-    match super::sent_check::server_has(account, &folder, &message_id).await {
+    match server_has(account, &folder, &message_id).await {
         Ok(true) => {}
         Ok(false) => return None,
         Err(e) => {
@@ -97,7 +98,7 @@ pub(super) async fn found_on_server(
         }
     }
     let (sent_id, mut warnings) =
-        super::send::file_sent(store.clone(), account, id, raw.clone(), progress).await;
+        file_sent(store.clone(), account, id, raw.clone(), progress).await;
     warnings.insert(
         0,
         format!(

@@ -3,7 +3,8 @@
 //! account that has a `[pop3]` server.
 
 use super::connect::{AuthMethod, ServerSpec};
-use super::sync::{SyncError, SyncProgress, SyncReport, SyncRequest, sync};
+use super::report::{SyncError, SyncProgress, SyncReport};
+use super::sync::{SyncRequest, sync};
 use super::trace::TraceLine;
 use crate::config::{Account, AuthMethod as ConfigAuth, Protocol};
 use crate::net::tls::TlsOptions;

@@ -1,3 +1,6 @@
+//! The POP3 client against scripted server bytes: commands, pipelining,
+//! cut connections and the masked trace.
+
 use super::*;
 use crate::config::Secret;
 use crate::mail::pop3::trace::TraceDir;

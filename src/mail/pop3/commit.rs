@@ -7,11 +7,14 @@ use super::connect::Pop3Io;
 use super::error::Pop3Error;
 use super::fetch::Fetched;
 use super::plan::{Fetch, due_for_deletion};
-use super::sync::{POP3_FOLDER, SyncError, SyncReport};
+use super::report::{SyncError, SyncReport};
 use crate::config::Pop3Options;
 use crate::store::{Flags, NewMessage, ServerIdentity, Store, StoreOutcome};
 use std::collections::HashMap;
 use tokio::task::JoinHandle;
+
+/// The folder POP3 mail is stored in.
+pub const POP3_FOLDER: &str = "INBOX";
 
 /// (message number, fetch kind, identity, outcome, size) per stored message.
 pub(super) type StoreResult = Result<Vec<(u32, Fetch, String, StoreOutcome, u64)>, String>;

@@ -84,43 +84,8 @@ where
         spec.security.as_str()
     ));
     let (mut session, greeting) = match spec.security {
-        Security::Tls => {
-            let tls = handshake(spec, stream).await?;
-            trace.note("TLS established");
-            let mut session: Session = Client::new(Box::new(tls), trace);
-            let greeting = session.greeting().await?;
-            (session, greeting)
-        }
-        Security::Starttls => {
-            let mut plain = Client::new(stream, trace);
-            let greeting = plain.greeting().await?;
-            let caps = plain.capa().await?;
-            if !caps.has("STLS") {
-                return Err(Pop3Error::Insecure(format!(
-                    "{} does not offer STLS; refusing to send the password unencrypted \
-                     (use security = \"tls\" on port 995, or \"none\" to allow plaintext)",
-                    spec.host
-                )));
-            }
-            match plain.simple(&Command::Stls).await {
-                Ok(_) => {}
-                Err(Pop3Error::Server { text, .. }) => {
-                    return Err(Pop3Error::Insecure(format!(
-                        "{} refused STLS ({}); nothing was sent unencrypted",
-                        spec.host,
-                        crate::sanitize::clean_line(&text)
-                    )));
-                }
-                Err(e) => return Err(e),
-            }
-            let (stream, mut trace) = plain.into_inner()?;
-            let tls = handshake(spec, stream).await?;
-            trace.note("TLS established");
-            (
-                Client::new(Box::new(tls) as Box<dyn Pop3Io>, trace),
-                greeting,
-            )
-        }
+        Security::Tls => greet_over_tls(spec, stream, trace).await?,
+        Security::Starttls => greet_then_stls(spec, stream, trace).await?,
         Security::None => {
             let mut session: Session = Client::new(Box::new(stream), trace);
             let greeting = session.greeting().await?;
@@ -136,6 +101,62 @@ where
         _ => caps,
     };
     Ok(Opened { session, caps })
+}
+
+/// Implicit TLS: the handshake comes first, the greeting over it.
+async fn greet_over_tls<S>(
+    spec: &ServerSpec,
+    stream: S,
+    mut trace: Trace,
+) -> Result<(Session, String), Pop3Error>
+where
+    S: Pop3Io + 'static,
+{
+    let tls = handshake(spec, stream).await?;
+    trace.note("TLS established");
+    let mut session: Session = Client::new(Box::new(tls), trace);
+    let greeting = session.greeting().await?;
+    Ok((session, greeting))
+}
+
+/// The greeting in plaintext, then STLS; nothing else is sent before the
+/// handshake, and a server without STLS gets no password.
+async fn greet_then_stls<S>(
+    spec: &ServerSpec,
+    stream: S,
+    trace: Trace,
+) -> Result<(Session, String), Pop3Error>
+where
+    S: Pop3Io + 'static,
+{
+    let mut plain = Client::new(stream, trace);
+    let greeting = plain.greeting().await?;
+    let caps = plain.capa().await?;
+    if !caps.has("STLS") {
+        return Err(Pop3Error::Insecure(format!(
+            "{} does not offer STLS; refusing to send the password unencrypted \
+             (use security = \"tls\" on port 995, or \"none\" to allow plaintext)",
+            spec.host
+        )));
+    }
+    match plain.simple(&Command::Stls).await {
+        Ok(_) => {}
+        Err(Pop3Error::Server { text, .. }) => {
+            return Err(Pop3Error::Insecure(format!(
+                "{} refused STLS ({}); nothing was sent unencrypted",
+                spec.host,
+                crate::sanitize::clean_line(&text)
+            )));
+        }
+        Err(e) => return Err(e),
+    }
+    let (stream, mut trace) = plain.into_inner()?;
+    let tls = handshake(spec, stream).await?;
+    trace.note("TLS established");
+    Ok((
+        Client::new(Box::new(tls) as Box<dyn Pop3Io>, trace),
+        greeting,
+    ))
 }
 
 async fn handshake<S: Pop3Io>(

@@ -1,3 +1,6 @@
+//! Opening a POP3 session against scripted servers: no credentials before
+//! TLS unless asked, and each login method as configured.
+
 use super::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, duplex};
 

@@ -3,7 +3,7 @@
 //! into its event type). Progress and trace arrive once per batch, never
 //! once per message line, so a large sync does not flood the loop.
 
-use super::sync::{SyncProgress, SyncReport};
+use super::report::{SyncProgress, SyncReport};
 use super::trace::TraceLine;
 use crate::config::Account;
 use crate::report::Reporter;

@@ -8,8 +8,17 @@ use super::connect::Pop3Io;
 use super::error::Pop3Error;
 use super::plan::{Fetch, ServerMessage, partial_identity};
 use super::reply::trim_added_line_end;
-use super::sync::{BATCH_MAX_BYTES, BATCH_MAX_MESSAGES, SyncReport};
+use super::report::SyncReport;
 use std::collections::HashMap;
+
+/// A batch is flushed to the store at this many messages or bytes, which
+/// bounds memory to about two batches (one storing, one downloading). Each
+/// batch costs three disk flushes (its pending record, its files, its
+/// index commit) whatever its size: 500 small messages keep that to 20
+/// batches for a 10,000-message mailbox, while the last batch, stored after
+/// the download ends, stays short.
+pub const BATCH_MAX_MESSAGES: usize = 500;
+pub const BATCH_MAX_BYTES: u64 = 8 << 20;
 
 /// One downloaded message waiting to be stored.
 pub(super) struct Fetched {

@@ -7,7 +7,9 @@
 //! - `client`: the protocol over any `AsyncRead + AsyncWrite`.
 //! - `connect`: TCP, implicit TLS or STLS, and the login.
 //! - `trace`: the conversation as the trace pane shows it.
-//! - `plan`, `sync`: what to download and delete, and doing it safely.
+//! - `plan`, `sync`: what to download and delete, and doing it safely;
+//!   `sync` drives `fetch` (a batch's download) and `commit` (storing it,
+//!   then its DELEs), which share `report` and never import `sync`.
 
 mod account;
 pub mod client;
@@ -21,6 +23,7 @@ mod first_stored;
 mod md5;
 pub mod plan;
 pub mod reply;
+mod report;
 pub mod sync;
 pub mod trace;
 

@@ -1,3 +1,6 @@
+//! The POP3 reply parsers: status lines, listings, capabilities, APOP
+//! timestamps and multi-line bodies.
+
 use super::*;
 
 #[test]

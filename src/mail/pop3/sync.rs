@@ -8,29 +8,20 @@
 //! cancel drops the connection without QUIT, so nothing is deleted.
 
 use super::commit::{StoreResult, finish_store, send_deletions, spawn_store};
-use super::connect::{Opened, ServerSpec, open};
+use super::connect::{Opened, ServerSpec, Session, open};
 use super::error::Pop3Error;
 use super::fetch::{batches, fetch_batch, merge_listings};
 use super::first_stored;
-use super::plan::plan;
-use super::trace::{Trace, TraceLine};
+use super::plan::{Fetch, ServerMessage, plan};
+use super::trace::Trace;
 use crate::config::Pop3Options;
 use crate::store::Store;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tokio::task::JoinHandle;
 
-pub use super::fetch::content_identity;
-
-/// A batch is flushed to the store at this many messages or bytes, which
-/// bounds memory to about two batches (one storing, one downloading). Each
-/// batch costs three disk flushes (its pending record, its files, its
-/// index commit) whatever its size: 500 small messages keep that to 20
-/// batches for a 10,000-message mailbox, while the last batch, stored after
-/// the download ends, stays short.
-pub const BATCH_MAX_MESSAGES: usize = 500;
-pub const BATCH_MAX_BYTES: u64 = 8 << 20;
-/// The folder POP3 mail is stored in.
-pub const POP3_FOLDER: &str = "INBOX";
+pub use super::commit::POP3_FOLDER;
+pub use super::fetch::{BATCH_MAX_BYTES, BATCH_MAX_MESSAGES, content_identity};
+pub use super::report::{SyncError, SyncProgress, SyncReport, human_bytes};
 
 pub struct SyncRequest {
     /// The account name (the store's account key).
@@ -40,74 +31,6 @@ pub struct SyncRequest {
     pub store: Store,
     /// Record the conversation for the trace pane.
     pub trace: bool,
-}
-
-/// Progress after each batch; the gauge shows messages and bytes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SyncProgress {
-    pub done_messages: u64,
-    pub total_messages: u64,
-    pub done_bytes: u64,
-    pub total_bytes: u64,
-    /// Trace lines since the previous report.
-    pub trace: Vec<TraceLine>,
-}
-
-/// What a sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SyncReport {
-    pub on_server: u64,
-    /// Newly stored (headers-only copies included).
-    pub stored: u64,
-    pub bytes: u64,
-    /// Downloaded but already in the store (content-hash matches).
-    pub duplicates: u64,
-    pub headers_only: u64,
-    pub skipped_oversize: u64,
-    /// The server refused to send them (e.g. deleted by another client).
-    pub failed: u64,
-    /// Deleted on the server (confirmed by QUIT).
-    pub deleted: u64,
-}
-
-impl SyncReport {
-    /// One line for the status line and the CLI.
-    pub fn summary(&self) -> String {
-        let mut out = format!(
-            "{} new ({}), {} on server",
-            self.stored,
-            human_bytes(self.bytes),
-            self.on_server
-        );
-        for (n, what) in [
-            (self.deleted, "deleted on server"),
-            (self.headers_only, "headers only (too large)"),
-            (self.skipped_oversize, "skipped (too large)"),
-            (self.duplicates, "duplicates"),
-            (self.failed, "refused by server"),
-        ] {
-            if n > 0 {
-                out.push_str(&format!(", {n} {what}"));
-            }
-        }
-        out
-    }
-}
-
-pub fn human_bytes(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error("{0}")]
-    Pop3(#[from] Pop3Error),
-    #[error("local store: {0}")]
-    Store(String),
 }
 
 /// Runs one sync. `progress` is called after listing and after each batch.
@@ -122,127 +45,190 @@ pub async fn sync(
     };
     let Opened { mut session, caps } = open(&req.spec, trace).await?;
     let pipelining = caps.has("PIPELINING");
+    let listing = list_messages(&mut session).await?;
+
+    let now = unix_now();
+    let record_first_stored = req.options.delete_after_days.is_some();
+    let (known, mut first) = load_history(&req, record_first_stored).await?;
+    if record_first_stored {
+        date_known_messages(&listing, &known, &mut first, now);
+    }
+    let on_server = listing.len() as u64;
+    let plan = plan(listing, &known, &first, &req.options, now);
+    let mut run = Download {
+        req: &req,
+        session,
+        pipelining,
+        now,
+        report: SyncReport {
+            on_server,
+            skipped_oversize: plan.skipped.len() as u64,
+            ..SyncReport::default()
+        },
+        gauge: SyncProgress {
+            total_messages: plan.fetch.len() as u64,
+            total_bytes: plan.fetch.iter().map(|(m, _)| m.size).sum(),
+            ..SyncProgress::default()
+        },
+        first,
+        deletions: plan.delete.clone(),
+    };
+    run.report_progress(&mut progress);
+    run.send_deletions().await?;
+    run.download(&plan.fetch, &mut progress).await?;
+    // The DELEs above take effect here, and only here.
+    run.session.quit().await?;
+    if record_first_stored {
+        save_history(&req, std::mem::take(&mut run.first)).await?;
+    }
+    run.session.trace.note("session closed");
+    run.report_progress(&mut progress);
+    Ok(run.report)
+}
+
+/// LIST, with the UIDLs when the server has them.
+async fn list_messages(session: &mut Session) -> Result<Vec<ServerMessage>, Pop3Error> {
     let sizes = session.list().await?;
     let uidls = session
         .uidl()
         .await?
         .map(|v| v.into_iter().collect::<HashMap<_, _>>());
-    let listing = merge_listings(&sizes, uidls.as_ref());
-
-    let now = unix_now();
-    let record_first_stored = req.options.delete_after_days.is_some();
-    let (known, mut first) = {
-        let (store, account) = (req.store.clone(), req.account.clone());
-        blocking(move || {
-            let known = store.known_uidls(&account).map_err(|e| e.to_string())?;
-            let first = if record_first_stored {
-                let path = first_stored::path(store.root(), &account);
-                first_stored::load(&path).map_err(|e| e.to_string())?
-            } else {
-                HashMap::new()
-            };
-            Ok((known, first))
-        })
-        .await?
-    };
-    // Messages stored before the record existed count from today: a later
-    // deletion, never an early one.
-    if record_first_stored {
-        for m in &listing {
-            if let Some(uidl) = m.uidl.as_ref().filter(|u| known.contains(*u)) {
-                first.entry(uidl.clone()).or_insert(now);
-            }
-        }
-    }
-    let mut report = SyncReport {
-        on_server: listing.len() as u64,
-        ..SyncReport::default()
-    };
-    let plan = plan(listing, &known, &first, &req.options, now);
-    report.skipped_oversize = plan.skipped.len() as u64;
-    let mut gauge = SyncProgress {
-        total_messages: plan.fetch.len() as u64,
-        total_bytes: plan.fetch.iter().map(|(m, _)| m.size).sum(),
-        ..SyncProgress::default()
-    };
-    report_progress(&mut progress, &mut gauge, &mut session.trace);
-
-    let mut deletions: Vec<u32> = plan.delete.clone();
-    report.deleted += send_deletions(&mut session, &mut deletions, pipelining).await?;
-
-    let mut storing: Option<JoinHandle<StoreResult>> = None;
-    for batch in batches(&plan.fetch) {
-        let started = std::time::Instant::now();
-        let fetched = match fetch_batch(&mut session, batch, pipelining, &mut report).await {
-            Ok(fetched) => fetched,
-            Err(e) => {
-                // What was downloaded is kept: let the batch being stored
-                // finish before reporting the failure.
-                if let Some(handle) = storing.take() {
-                    let _ = handle.await;
-                }
-                return Err(e.into());
-            }
-        };
-        let fetched_at = started.elapsed();
-        gauge.done_messages += batch.len() as u64;
-        gauge.done_bytes += batch.iter().map(|(m, _)| m.size).sum::<u64>();
-        if let Some(handle) = storing.take() {
-            finish_store(
-                handle,
-                &req.options,
-                now,
-                &mut report,
-                &mut first,
-                &mut deletions,
-            )
-            .await?;
-            report.deleted += send_deletions(&mut session, &mut deletions, pipelining).await?;
-        }
-        tracing::debug!(
-            messages = batch.len(),
-            fetch_ms = fetched_at.as_millis() as u64,
-            wait_for_store_ms = (started.elapsed() - fetched_at).as_millis() as u64,
-            "pop3 batch"
-        );
-        storing = Some(spawn_store(req.store.clone(), req.account.clone(), fetched));
-        report_progress(&mut progress, &mut gauge, &mut session.trace);
-    }
-    if let Some(handle) = storing.take() {
-        finish_store(
-            handle,
-            &req.options,
-            now,
-            &mut report,
-            &mut first,
-            &mut deletions,
-        )
-        .await?;
-        report.deleted += send_deletions(&mut session, &mut deletions, pipelining).await?;
-    }
-    // The DELEs above take effect here, and only here.
-    session.quit().await?;
-    if record_first_stored {
-        let (store, account) = (req.store.clone(), req.account.clone());
-        blocking(move || {
-            let path = first_stored::path(store.root(), &account);
-            first_stored::save(&path, &first).map_err(|e| e.to_string())
-        })
-        .await?;
-    }
-    session.trace.note("session closed");
-    report_progress(&mut progress, &mut gauge, &mut session.trace);
-    Ok(report)
+    Ok(merge_listings(&sizes, uidls.as_ref()))
 }
 
-fn report_progress(
-    progress: &mut impl FnMut(SyncProgress),
-    gauge: &mut SyncProgress,
-    trace: &mut Trace,
+/// The UIDLs already stored and, when messages are deleted after some
+/// days, when each was first stored.
+async fn load_history(
+    req: &SyncRequest,
+    record_first_stored: bool,
+) -> Result<(HashSet<String>, HashMap<String, i64>), SyncError> {
+    let (store, account) = (req.store.clone(), req.account.clone());
+    blocking(move || {
+        let known = store.known_uidls(&account).map_err(|e| e.to_string())?;
+        let first = if record_first_stored {
+            let path = first_stored::path(store.root(), &account);
+            first_stored::load(&path).map_err(|e| e.to_string())?
+        } else {
+            HashMap::new()
+        };
+        Ok((known, first))
+    })
+    .await
+}
+
+/// Messages stored before the record existed count from today: a later
+/// deletion, never an early one.
+fn date_known_messages(
+    listing: &[ServerMessage],
+    known: &HashSet<String>,
+    first: &mut HashMap<String, i64>,
+    now: i64,
 ) {
-    gauge.trace = trace.drain();
-    progress(gauge.clone());
-    gauge.trace.clear();
+    for m in listing {
+        if let Some(uidl) = m.uidl.as_ref().filter(|u| known.contains(*u)) {
+            first.entry(uidl.clone()).or_insert(now);
+        }
+    }
+}
+
+async fn save_history(req: &SyncRequest, first: HashMap<String, i64>) -> Result<(), SyncError> {
+    let (store, account) = (req.store.clone(), req.account.clone());
+    blocking(move || {
+        let path = first_stored::path(store.root(), &account);
+        first_stored::save(&path, &first).map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// A sync past its listing: the session, what it did so far and the
+/// DELEs that wait for their batch to be stored.
+struct Download<'r> {
+    req: &'r SyncRequest,
+    session: Session,
+    pipelining: bool,
+    now: i64,
+    report: SyncReport,
+    gauge: SyncProgress,
+    first: HashMap<String, i64>,
+    deletions: Vec<u32>,
+}
+
+impl Download<'_> {
+    /// Downloads `fetch` batch by batch; each batch is stored while the
+    /// next one downloads.
+    async fn download(
+        &mut self,
+        fetch: &[(ServerMessage, Fetch)],
+        progress: &mut impl FnMut(SyncProgress),
+    ) -> Result<(), SyncError> {
+        let mut storing: Option<JoinHandle<StoreResult>> = None;
+        for batch in batches(fetch) {
+            let started = std::time::Instant::now();
+            let fetched = match fetch_batch(
+                &mut self.session,
+                batch,
+                self.pipelining,
+                &mut self.report,
+            )
+            .await
+            {
+                Ok(fetched) => fetched,
+                Err(e) => {
+                    // What was downloaded is kept: let the batch being
+                    // stored finish before reporting the failure.
+                    if let Some(handle) = storing.take() {
+                        let _ = handle.await;
+                    }
+                    return Err(e.into());
+                }
+            };
+            let fetched_at = started.elapsed();
+            self.gauge.done_messages += batch.len() as u64;
+            self.gauge.done_bytes += batch.iter().map(|(m, _)| m.size).sum::<u64>();
+            if let Some(handle) = storing.take() {
+                self.commit(handle).await?;
+            }
+            tracing::debug!(
+                messages = batch.len(),
+                fetch_ms = fetched_at.as_millis() as u64,
+                wait_for_store_ms = (started.elapsed() - fetched_at).as_millis() as u64,
+                "pop3 batch"
+            );
+            let (store, account) = (self.req.store.clone(), self.req.account.clone());
+            storing = Some(spawn_store(store, account, fetched));
+            self.report_progress(progress);
+        }
+        if let Some(handle) = storing.take() {
+            self.commit(handle).await?;
+        }
+        Ok(())
+    }
+
+    /// Waits for a batch to be stored, then sends the DELEs that allows.
+    async fn commit(&mut self, handle: JoinHandle<StoreResult>) -> Result<(), SyncError> {
+        finish_store(
+            handle,
+            &self.req.options,
+            self.now,
+            &mut self.report,
+            &mut self.first,
+            &mut self.deletions,
+        )
+        .await?;
+        self.send_deletions().await
+    }
+
+    async fn send_deletions(&mut self) -> Result<(), SyncError> {
+        self.report.deleted +=
+            send_deletions(&mut self.session, &mut self.deletions, self.pipelining).await?;
+        Ok(())
+    }
+
+    fn report_progress(&mut self, progress: &mut impl FnMut(SyncProgress)) {
+        self.gauge.trace = self.session.trace.drain();
+        progress(self.gauge.clone());
+        self.gauge.trace.clear();
+    }
 }
 
 async fn blocking<T: Send + 'static>(

@@ -1,3 +1,6 @@
+//! The envelope and Bcc handling of outgoing messages, and the login an
+//! account's [smtp] settings choose.
+
 use super::*;
 
 #[test]

@@ -1,3 +1,5 @@
+//! Building messages from drafts: encoding, Bcc, validation, attachments.
+
 use super::*;
 
 fn draft() -> Draft {

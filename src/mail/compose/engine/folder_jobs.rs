@@ -6,7 +6,7 @@ use crate::config::Account;
 use crate::mail::compose::draft::{Attachment, Draft};
 use crate::mail::compose::{drafts, path_complete, reply};
 use crate::mail::folders::{self, OUTBOX};
-use crate::mail::outbox::{marks, send};
+use crate::mail::outbox::{marks, queue};
 use crate::store::MessageId;
 use std::collections::HashMap;
 
@@ -78,7 +78,7 @@ impl ComposeEngine {
 
     pub(super) async fn delete(&self, id: MessageId, events: &Reports) -> Result<(), String> {
         let store = self.store_async().await?;
-        send::discard(store, id).await?;
+        queue::discard(store, id).await?;
         events.send(ComposeEvent::Deleted { id }).await;
         Ok(())
     }

@@ -8,6 +8,7 @@ use crate::mail::compose::draft::Draft;
 use crate::mail::compose::drafts;
 use crate::mail::folders::{self, OUTBOX};
 use crate::mail::outbox::marks::DeliveryUnknown;
+use crate::mail::outbox::queue;
 use crate::mail::outbox::send::{self, Progress, ProgressSink, Sent};
 use crate::mail::smtp::SendFailure;
 use crate::report::{JobEvent, JobId};
@@ -156,7 +157,7 @@ impl ComposeEngine {
     ) -> Result<(), String> {
         let store = self.store_async().await?;
         let progress: ProgressSink = Arc::new(|_| {});
-        let (_, warnings) = send::file_as_delivered(store, account, id, progress).await?;
+        let (_, warnings) = queue::file_as_delivered(store, account, id, progress).await?;
         emit(events, ComposeEvent::FiledAsSent { id, warnings }).await;
         Ok(())
     }
@@ -243,7 +244,7 @@ async fn report_send(
 /// message's outcome is reported as it would be for a single send.
 async fn send_all_job(store: Store, account: Account, job: JobId, events: &Reports) {
     let (progress, forwarder) = forward_progress(job, events.clone());
-    let result = send::send_all_queued(store, account, progress).await;
+    let result = queue::send_all_queued(store, account, progress).await;
     let _ = forwarder.await;
     let outcome = match result {
         Err(e) => Err(e),

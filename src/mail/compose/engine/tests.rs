@@ -1,3 +1,5 @@
+//! The compose engine as the interface drives it, on a real store.
+
 use super::*;
 use crate::mail::folders;
 use crate::report::Report;

@@ -1,3 +1,6 @@
+//! Replies, forwards and reopened drafts: quoting, threading headers,
+//! recipients and attachments.
+
 use super::*;
 
 const ORIGINAL: &[u8] = b"From: Carol <carol@example.test>\r\n\

@@ -1,0 +1,66 @@
+//! Filing a message the server took (or that the user says arrived): moved
+//! from the Outbox to Sent with its mark cleared, or kept and marked when
+//! the disk refuses; and copied to the server's Sent when the server does
+//! not file it itself.
+
+use super::blocking::blocking;
+use super::marks::{self as outbox_marks, DeliveryUnknown};
+use super::types::{Progress, ProgressSink};
+use crate::config::Account;
+use crate::mail::folders;
+use crate::store::{MessageId, Store};
+use std::sync::Arc;
+
+/// After the server took Outbox message `id` (or the user says it did):
+/// moves it to Sent, clears its delivery-unknown mark and copies it to
+/// the server's Sent folder when the server does not do that itself.
+pub async fn file_sent(
+    store: Store,
+    account: &Account,
+    id: MessageId,
+    raw: Arc<Vec<u8>>,
+    progress: &ProgressSink,
+) -> (Option<MessageId>, Vec<String>) {
+    let mut warnings = Vec::new();
+    progress(Progress::Stage("filing in Sent".into()));
+    let sent_id = {
+        let (store, name, raw) = (store.clone(), account.name.clone(), raw.clone());
+        blocking(move || match folders::file_as_sent(&store, &name, id) {
+            Ok(sent) => {
+                // Filed: a mark left behind names no Outbox message.
+                if let Err(e) = outbox_marks::clear(&store, &raw) {
+                    tracing::warn!("{e}");
+                }
+                Ok(Ok(sent))
+            }
+            Err(e) => {
+                // Still in the Outbox, but delivered: marked, so that
+                // nothing sends it again; `m` files it once the disk
+                // allows.
+                let mark = DeliveryUnknown::now(format!("delivered, but not filed in Sent: {e}"));
+                Ok(match outbox_marks::mark(&store, &raw, &mark) {
+                    Ok(()) => Err(e),
+                    Err(also) => Err(format!("{e}; {also}")),
+                })
+            }
+        })
+        .await
+        .and_then(|filed| filed)
+        .map_err(|e| warnings.push(e))
+        .ok()
+    };
+    if account.imap.is_some() && !account.server_saves_sent {
+        let folder = account.sent_folder.clone().unwrap_or_else(|| "Sent".into());
+        progress(Progress::Stage(format!("copying to the server's {folder}")));
+        if let Err(e) = crate::mail::imap::append::append(account, &folder, &raw, &["\\Seen"]).await
+        {
+            warnings.push(format!(
+                "sent, but not copied to the server's {folder}: {e}"
+            ));
+        }
+    }
+    for warning in &warnings {
+        tracing::warn!("{warning}");
+    }
+    (sent_id, warnings)
+}
