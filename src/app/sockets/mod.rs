@@ -2,6 +2,7 @@
 //! under their listener), the selection, the input line and the view.
 
 mod actions;
+mod args;
 mod budget;
 mod commands;
 mod events;
