@@ -211,6 +211,14 @@ impl Sockets {
         at
     }
 
+    /// Drops the selected session from the list; the next one (or the
+    /// last) is selected then.
+    fn remove_selected(&mut self) {
+        let index = self.selected;
+        self.sessions.remove(index);
+        self.selected = index.min(self.sessions.len().saturating_sub(1));
+    }
+
     fn cycle_view(&mut self) {
         self.view = match self.view {
             ViewMode::Text => ViewMode::Hex,
