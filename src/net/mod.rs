@@ -10,6 +10,7 @@ pub mod pipe;
 pub mod pipe_budget;
 pub mod pipe_buffer;
 pub mod pipe_cli;
+mod pipe_stdin;
 pub mod registry;
 pub mod rules;
 pub mod session;

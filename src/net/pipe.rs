@@ -5,6 +5,7 @@
 
 use super::hub;
 use super::pipe_buffer::DataPipe;
+use super::pipe_stdin::{StdinInput, StdinReader};
 use super::registry::Registry;
 use super::session::{
     Chunk, Direction, MailProtocol, OpenSpec, Rules, ServerCert, SessionCommand, SessionEvent,
@@ -13,14 +14,12 @@ use super::session::{
 use super::tls::TlsOptions;
 use crate::report::{Report, Reporter};
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::SocketAddr;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
-
-/// Bytes read from stdin at a time.
-const STDIN_CHUNK_BYTES: usize = 128 * 1024;
 
 /// What to pipe.
 #[derive(Debug, Clone)]
@@ -64,263 +63,271 @@ pub fn run(spec: PipeSpec) -> u8 {
     status
 }
 
-async fn drive(spec: PipeSpec) -> u8 {
-    let (events_tx, mut events) = Reporter::<SessionEvent>::channel(256);
-    let (commands_tx, commands_rx) = mpsc::channel::<SessionCommand>(8);
-    let id = fresh_session_id();
-    let sink = hub::sink_for(id, events_tx, false);
-    let pipe = sink.pipe.clone();
-    let (open_spec, starttls, udp_lines, wait) = match &spec {
+/// What the pipe is, as far as its stdin and stdout are concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    TcpClient,
+    TcpServer,
+    UdpServer,
+    UdpClient,
+}
+
+/// The session to open for a `PipeSpec`, and how to pipe it.
+struct Plan {
+    open: OpenSpec,
+    role: Role,
+    /// The upgrade to run once connected, before any byte is piped.
+    starttls: Option<(MailProtocol, TlsOptions)>,
+    /// How long to wait for replies once stdin has ended (UDP clients).
+    linger: Option<Duration>,
+}
+
+fn plan(spec: PipeSpec) -> Plan {
+    let simple = |open, role| Plan {
+        open,
+        role,
+        starttls: None,
+        linger: None,
+    };
+    match spec {
         PipeSpec::Tcp {
             target,
             tls,
             starttls,
             timeout,
-        } => (
-            OpenSpec::Connect {
-                target: target.clone(),
+        } => Plan {
+            open: OpenSpec::Connect {
+                target,
                 tls: tls.clone().filter(|_| starttls.is_none()),
                 sni: None,
-                timeout: *timeout,
+                timeout,
             },
-            starttls.map(|p| (p, tls.clone().unwrap_or_default())),
-            false,
-            None,
-        ),
+            role: Role::TcpClient,
+            starttls: starttls.map(|p| (p, tls.unwrap_or_default())),
+            linger: None,
+        },
         PipeSpec::Listen {
             addr,
             udp: false,
             tls,
             rules,
-        } => (
-            OpenSpec::Listen {
-                addr: addr.clone(),
-                tls: tls.clone(),
-                rules: rules.clone(),
-            },
-            None,
-            false,
-            None,
-        ),
+        } => simple(OpenSpec::Listen { addr, tls, rules }, Role::TcpServer),
         PipeSpec::Listen {
             addr,
             udp: true,
             rules,
             ..
-        } => (
-            OpenSpec::UdpBind {
-                addr: addr.clone(),
-                rules: rules.clone(),
-            },
-            None,
-            true,
-            None,
-        ),
-        PipeSpec::Udp { target, wait } => (
-            OpenSpec::UdpSend {
-                target: target.clone(),
-            },
-            None,
-            true,
-            Some(*wait),
-        ),
-    };
-    let listening = matches!(spec, PipeSpec::Listen { udp: false, .. });
-    let udp_server = matches!(spec, PipeSpec::Listen { udp: true, .. });
-    let registry = Registry::default();
-    tokio::spawn(hub::open(open_spec, commands_rx, sink, registry.clone()));
+        } => simple(OpenSpec::UdpBind { addr, rules }, Role::UdpServer),
+        PipeSpec::Udp { target, wait } => Plan {
+            linger: Some(wait),
+            ..simple(OpenSpec::UdpSend { target }, Role::UdpClient)
+        },
+    }
+}
 
-    let (stdin_tx, mut stdin) = mpsc::channel::<Option<Vec<u8>>>(4);
-    // A TCP client's stdin goes straight to its engine: one hop less per
-    // chunk, which is what bulk throughput is made of.
-    let direct = (!listening && !udp_lines).then(|| commands_tx.clone());
-    let mut stdin_started = false;
-    let mut stdin_open = true;
-    let mut clients: HashMap<SessionId, Arc<DataPipe>> = HashMap::new();
-    let mut served_any = false;
-    let mut last_peer: Option<SocketAddr> = None;
-    let mut out = std::io::stdout();
-    let mut plaintext_phase = starttls.is_some();
+async fn drive(spec: PipeSpec) -> u8 {
+    let plan = plan(spec);
+    let (events_tx, mut events) = Reporter::<SessionEvent>::channel(256);
+    let (commands_tx, commands_rx) = mpsc::channel::<SessionCommand>(8);
+    let id = fresh_session_id();
+    let sink = hub::sink_for(id, events_tx, false);
+    let registry = Registry::default();
+    let (stdin_tx, mut stdin) = mpsc::channel::<StdinInput>(4);
+    let reads_lines = matches!(plan.role, Role::UdpServer | Role::UdpClient);
+    let direct = (plan.role == Role::TcpClient).then(|| commands_tx.clone());
+    let mut piping = Piping {
+        id,
+        role: plan.role,
+        pipe: sink.pipe.clone(),
+        commands: commands_tx,
+        registry: registry.clone(),
+        plaintext_phase: plan.starttls.is_some(),
+        starttls: plan.starttls,
+        stdin: StdinReader::new(stdin_tx, reads_lines, direct),
+        stdin_open: true,
+        clients: HashMap::new(),
+        last_peer: None,
+        out: std::io::stdout(),
+    };
+    tokio::spawn(hub::open(plan.open, commands_rx, sink, registry));
     loop {
-        let linger = async {
-            match wait {
-                Some(wait) if !stdin_open => tokio::time::sleep(wait).await,
-                _ => std::future::pending().await,
-            }
-        };
         tokio::select! {
             event = events.recv() => {
                 let Some(event) = event else { return 1 };
                 let Report::Event(event) = event else { continue };
-                match event {
-                    SessionEvent::Connected { id: sid, .. } if sid == id => {
-                        match starttls.clone() {
-                            Some((protocol, tls)) => {
-                                let _ = commands_tx.send(SessionCommand::StartTls { protocol, tls }).await;
-                            }
-                            None => start_stdin(&mut stdin_started, &stdin_tx, udp_lines, direct.as_ref()),
-                        }
-                    }
-                    SessionEvent::Bound { local, .. } => {
-                        if listening || udp_server {
-                            eprintln!("wirepost: listening on {local}");
-                        }
-                        // A TCP server reads stdin once someone can receive it.
-                        if !listening {
-                            start_stdin(&mut stdin_started, &stdin_tx, udp_lines, direct.as_ref());
-                        }
-                    }
-                    SessionEvent::Tls { id: sid, info } if sid == id => {
-                        eprintln!("wirepost: {}", describe_tls(&info));
-                        if starttls.is_some() {
-                            // The plaintext dialogue is not part of the stream.
-                            pipe.drain();
-                            plaintext_phase = false;
-                            start_stdin(&mut stdin_started, &stdin_tx, udp_lines, direct.as_ref());
-                        }
-                    }
-                    SessionEvent::Accepted { id: child, peer, pipe, .. } => {
-                        eprintln!("wirepost: connection from {peer}");
-                        clients.insert(child, pipe.0);
-                        served_any = true;
-                        start_stdin(&mut stdin_started, &stdin_tx, udp_lines, direct.as_ref());
-                    }
-                    SessionEvent::Data { id: sid } => {
-                        let chunks = if sid == id {
-                            pipe.drain()
-                        } else {
-                            clients.get(&sid).map(|p| p.drain()).unwrap_or_default()
-                        };
-                        if let Some(peer) = chunks.iter().rev().find_map(|c| c.peer) {
-                            last_peer = Some(peer);
-                        }
-                        if plaintext_phase {
-                            // Before a STARTTLS upgrade: the dialogue is not output.
-                            continue;
-                        }
-                        if write_out(&mut out, &chunks).is_err() {
-                            return 0; // stdout closed: like nc, stop quietly
-                        }
-                    }
-                    SessionEvent::Warning { text, .. } => eprintln!("wirepost: {text}"),
-                    SessionEvent::Closed { id: sid, error } => {
-                        if let Some(p) = clients.remove(&sid) {
-                            let _ = write_out(&mut out, &p.drain());
-                            if let Some(e) = error { eprintln!("wirepost: {e}"); }
-                            if clients.is_empty() && served_any {
-                                return 0;
-                            }
-                        } else if sid == id {
-                            let _ = write_out(&mut out, &pipe.drain());
-                            return match error {
-                                None => 0,
-                                Some(e) => { eprintln!("wirepost: {e}"); 1 }
-                            };
-                        }
-                    }
-                    _ => {}
+                if let ControlFlow::Break(status) = piping.on_event(event).await {
+                    return status;
                 }
             }
-            input = stdin.recv(), if stdin_open => match input.flatten() {
-                Some(data) => {
-                    if listening {
-                        for child in clients.keys() {
-                            if let Some(tx) = registry.get(*child) {
-                                let _ = tx.send(SessionCommand::Send(data.clone())).await;
-                            }
-                        }
-                    } else if udp_server {
-                        match last_peer {
-                            Some(peer) => { let _ = commands_tx.send(SessionCommand::SendTo(peer, data)).await; }
-                            None => eprintln!("wirepost: no peer yet; input dropped"),
-                        }
-                    } else {
-                        let _ = commands_tx.send(SessionCommand::Send(data)).await;
-                    }
-                }
-                None => {
-                    stdin_open = false;
-                    if listening {
-                        for child in clients.keys() {
-                            if let Some(tx) = registry.get(*child) {
-                                let _ = tx.send(SessionCommand::HalfClose).await;
-                            }
-                        }
-                    } else if !udp_lines {
-                        let _ = commands_tx.send(SessionCommand::HalfClose).await;
-                    }
-                }
-            },
-            () = linger => return 0,
+            input = stdin.recv(), if piping.stdin_open => piping.on_stdin(input.flatten()).await,
+            () = linger(plan.linger, piping.stdin_open) => return 0,
         }
     }
 }
 
-/// Starts the stdin reader once. A plain thread with blocking reads: it
-/// costs nothing while idle and reads in large chunks.
-fn start_stdin(
-    started: &mut bool,
-    tx: &mpsc::Sender<Option<Vec<u8>>>,
-    lines: bool,
-    direct: Option<&mpsc::Sender<SessionCommand>>,
-) {
-    if std::mem::replace(started, true) {
-        return;
+/// Ends the pipe `wait` after stdin has ended; never while it is open.
+async fn linger(wait: Option<Duration>, stdin_open: bool) {
+    match wait {
+        Some(wait) if !stdin_open => tokio::time::sleep(wait).await,
+        _ => std::future::pending().await,
     }
-    let tx = tx.clone();
-    if let Some(engine) = direct {
-        let engine = engine.clone();
-        std::thread::spawn(move || {
-            let mut stdin = std::io::stdin().lock();
-            loop {
-                let mut buf = vec![0u8; STDIN_CHUNK_BYTES];
-                match stdin.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        buf.truncate(n);
-                        if engine.blocking_send(SessionCommand::Send(buf)).is_err() {
-                            return;
-                        }
-                    }
-                }
+}
+
+/// The event loop's state: where stdin goes and where stdout comes from.
+struct Piping {
+    id: SessionId,
+    role: Role,
+    /// The session's own pipe; a listener's clients each have theirs.
+    pipe: Arc<DataPipe>,
+    commands: mpsc::Sender<SessionCommand>,
+    registry: Registry,
+    starttls: Option<(MailProtocol, TlsOptions)>,
+    /// Before a STARTTLS upgrade: the plaintext dialogue is not output.
+    plaintext_phase: bool,
+    stdin: StdinReader,
+    stdin_open: bool,
+    clients: HashMap<SessionId, Arc<DataPipe>>,
+    /// The last UDP sender: a UDP server's input goes to it.
+    last_peer: Option<SocketAddr>,
+    out: std::io::Stdout,
+}
+
+impl Piping {
+    /// Applies one engine report; `Break` carries the exit status.
+    async fn on_event(&mut self, event: SessionEvent) -> ControlFlow<u8> {
+        match event {
+            SessionEvent::Connected { id, .. } if id == self.id => self.on_connected().await,
+            SessionEvent::Bound { local, .. } => self.on_bound(local),
+            SessionEvent::Tls { id, info } if id == self.id => self.on_tls(&info),
+            SessionEvent::Accepted { id, peer, pipe, .. } => {
+                eprintln!("wirepost: connection from {peer}");
+                self.clients.insert(id, pipe.0);
+                self.stdin.start();
             }
-            let _ = engine.blocking_send(SessionCommand::HalfClose);
-        });
-        return;
+            SessionEvent::Data { id } => return self.on_data(id),
+            SessionEvent::Warning { text, .. } => eprintln!("wirepost: {text}"),
+            SessionEvent::Closed { id, error } => return self.on_closed(id, error),
+            _ => {}
+        }
+        ControlFlow::Continue(())
     }
-    std::thread::spawn(move || {
-        let stdin = std::io::stdin();
-        let mut stdin = stdin.lock();
-        if lines {
-            // Datagrams: one per line, as typed.
-            let mut line = Vec::new();
-            loop {
-                line.clear();
-                match std::io::BufRead::read_until(&mut stdin, b'\n', &mut line) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {
-                        if tx.blocking_send(Some(line.clone())).is_err() {
-                            return;
-                        }
-                    }
-                }
+
+    async fn on_connected(&mut self) {
+        match self.starttls.clone() {
+            Some((protocol, tls)) => {
+                let _ = self
+                    .commands
+                    .send(SessionCommand::StartTls { protocol, tls })
+                    .await;
             }
+            None => self.stdin.start(),
+        }
+    }
+
+    fn on_bound(&mut self, local: SocketAddr) {
+        if matches!(self.role, Role::TcpServer | Role::UdpServer) {
+            eprintln!("wirepost: listening on {local}");
+        }
+        // A TCP server reads stdin once someone can receive it.
+        if self.role != Role::TcpServer {
+            self.stdin.start();
+        }
+    }
+
+    fn on_tls(&mut self, info: &TlsInfo) {
+        eprintln!("wirepost: {}", describe_tls(info));
+        if self.starttls.is_some() {
+            // The plaintext dialogue is not part of the stream.
+            self.pipe.drain();
+            self.plaintext_phase = false;
+            self.stdin.start();
+        }
+    }
+
+    fn on_data(&mut self, id: SessionId) -> ControlFlow<u8> {
+        let chunks = if id == self.id {
+            self.pipe.drain()
         } else {
-            loop {
-                let mut buf = vec![0u8; STDIN_CHUNK_BYTES];
-                match stdin.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        buf.truncate(n);
-                        if tx.blocking_send(Some(buf)).is_err() {
-                            return;
-                        }
-                    }
+            self.clients.get(&id).map(|p| p.drain()).unwrap_or_default()
+        };
+        if let Some(peer) = chunks.iter().rev().find_map(|c| c.peer) {
+            self.last_peer = Some(peer);
+        }
+        if self.plaintext_phase {
+            return ControlFlow::Continue(());
+        }
+        if write_out(&mut self.out, &chunks).is_err() {
+            return ControlFlow::Break(0); // stdout closed: like nc, stop quietly
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// A client closing ends a server once no client is left; the session
+    /// itself closing ends the pipe.
+    fn on_closed(&mut self, id: SessionId, error: Option<String>) -> ControlFlow<u8> {
+        if let Some(client) = self.clients.remove(&id) {
+            let _ = write_out(&mut self.out, &client.drain());
+            if let Some(e) = error {
+                eprintln!("wirepost: {e}");
+            }
+            if self.clients.is_empty() {
+                return ControlFlow::Break(0);
+            }
+        } else if id == self.id {
+            let _ = write_out(&mut self.out, &self.pipe.drain());
+            return ControlFlow::Break(match error {
+                None => 0,
+                Some(e) => {
+                    eprintln!("wirepost: {e}");
+                    1
                 }
+            });
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Input the loop routes (a TCP client's goes to its engine directly).
+    async fn on_stdin(&mut self, input: StdinInput) {
+        match input {
+            Some(data) => self.send(data).await,
+            None => self.end_input().await,
+        }
+    }
+
+    async fn send(&self, data: Vec<u8>) {
+        match self.role {
+            Role::TcpServer => self.to_clients(|| SessionCommand::Send(data.clone())).await,
+            Role::UdpServer => match self.last_peer {
+                Some(peer) => {
+                    let _ = self.commands.send(SessionCommand::SendTo(peer, data)).await;
+                }
+                None => eprintln!("wirepost: no peer yet; input dropped"),
+            },
+            Role::TcpClient | Role::UdpClient => {
+                let _ = self.commands.send(SessionCommand::Send(data)).await;
             }
         }
-        let _ = tx.blocking_send(None);
-    });
+    }
+
+    /// End of stdin half-closes TCP; UDP has nothing to close.
+    async fn end_input(&mut self) {
+        self.stdin_open = false;
+        match self.role {
+            Role::TcpServer => self.to_clients(|| SessionCommand::HalfClose).await,
+            Role::TcpClient => {
+                let _ = self.commands.send(SessionCommand::HalfClose).await;
+            }
+            Role::UdpServer | Role::UdpClient => {}
+        }
+    }
+
+    async fn to_clients(&self, command: impl Fn() -> SessionCommand) {
+        for client in self.clients.keys() {
+            if let Some(tx) = self.registry.get(*client) {
+                let _ = tx.send(command()).await;
+            }
+        }
+    }
 }
 
 /// Writes received bytes to stdout as they came.

@@ -30,54 +30,12 @@ pub async fn negotiate(
         buf: Vec::new(),
     };
     if !greeted {
-        let greeting = lines.line().await?;
-        let ok = match protocol {
-            MailProtocol::Smtp => smtp_code(&greeting).is_some_and(|(c, _)| c == "220"),
-            MailProtocol::Imap => greeting.starts_with("* OK") || greeting.starts_with("* PREAUTH"),
-            MailProtocol::Pop3 => greeting.starts_with("+OK"),
-        };
-        if !ok {
-            return Err(format!("unexpected greeting: {}", greeting.trim_end()));
-        }
-        if protocol == MailProtocol::Smtp {
-            lines.finish_smtp_reply(&greeting).await?;
-        }
+        lines.greeting(protocol).await?;
     }
     match protocol {
-        MailProtocol::Smtp => {
-            lines.send("EHLO wirepost\r\n").await?;
-            let reply = lines.smtp_reply().await?;
-            if !reply.starts_with("250") {
-                return Err(format!("EHLO refused: {}", reply.trim_end()));
-            }
-            if !reply.to_ascii_uppercase().contains("STARTTLS") {
-                return Err("the server does not offer STARTTLS".into());
-            }
-            lines.send("STARTTLS\r\n").await?;
-            let reply = lines.smtp_reply().await?;
-            if !reply.starts_with("220") {
-                return Err(format!("STARTTLS refused: {}", reply.trim_end()));
-            }
-        }
-        MailProtocol::Imap => {
-            lines.send(&format!("{IMAP_TAG} STARTTLS\r\n")).await?;
-            loop {
-                let line = lines.line().await?;
-                if let Some(status) = line.strip_prefix(&format!("{IMAP_TAG} ")) {
-                    if status.to_ascii_uppercase().starts_with("OK") {
-                        break;
-                    }
-                    return Err(format!("STARTTLS refused: {}", line.trim_end()));
-                }
-            }
-        }
-        MailProtocol::Pop3 => {
-            lines.send("STLS\r\n").await?;
-            let line = lines.line().await?;
-            if !line.starts_with("+OK") {
-                return Err(format!("STLS refused: {}", line.trim_end()));
-            }
-        }
+        MailProtocol::Smtp => lines.smtp_starttls().await?,
+        MailProtocol::Imap => lines.imap_starttls().await?,
+        MailProtocol::Pop3 => lines.pop3_stls().await?,
     }
     Ok(lines.buf)
 }
@@ -90,6 +48,63 @@ struct LineReader<'a> {
 }
 
 impl LineReader<'_> {
+    /// Reads the server greeting and checks it is a welcome.
+    async fn greeting(&mut self, protocol: MailProtocol) -> Result<(), String> {
+        let greeting = self.line().await?;
+        let ok = match protocol {
+            MailProtocol::Smtp => smtp_code(&greeting).is_some_and(|(c, _)| c == "220"),
+            MailProtocol::Imap => greeting.starts_with("* OK") || greeting.starts_with("* PREAUTH"),
+            MailProtocol::Pop3 => greeting.starts_with("+OK"),
+        };
+        if !ok {
+            return Err(format!("unexpected greeting: {}", greeting.trim_end()));
+        }
+        if protocol == MailProtocol::Smtp {
+            self.finish_smtp_reply(&greeting).await?;
+        }
+        Ok(())
+    }
+
+    async fn smtp_starttls(&mut self) -> Result<(), String> {
+        self.send("EHLO wirepost\r\n").await?;
+        let reply = self.smtp_reply().await?;
+        if !reply.starts_with("250") {
+            return Err(format!("EHLO refused: {}", reply.trim_end()));
+        }
+        if !reply.to_ascii_uppercase().contains("STARTTLS") {
+            return Err("the server does not offer STARTTLS".into());
+        }
+        self.send("STARTTLS\r\n").await?;
+        let reply = self.smtp_reply().await?;
+        if !reply.starts_with("220") {
+            return Err(format!("STARTTLS refused: {}", reply.trim_end()));
+        }
+        Ok(())
+    }
+
+    /// Untagged lines before our tagged answer are skipped.
+    async fn imap_starttls(&mut self) -> Result<(), String> {
+        self.send(&format!("{IMAP_TAG} STARTTLS\r\n")).await?;
+        loop {
+            let line = self.line().await?;
+            if let Some(status) = line.strip_prefix(&format!("{IMAP_TAG} ")) {
+                if status.to_ascii_uppercase().starts_with("OK") {
+                    return Ok(());
+                }
+                return Err(format!("STARTTLS refused: {}", line.trim_end()));
+            }
+        }
+    }
+
+    async fn pop3_stls(&mut self) -> Result<(), String> {
+        self.send("STLS\r\n").await?;
+        let line = self.line().await?;
+        if !line.starts_with("+OK") {
+            return Err(format!("STLS refused: {}", line.trim_end()));
+        }
+        Ok(())
+    }
+
     async fn send(&mut self, text: &str) -> Result<(), String> {
         self.tcp
             .write_all(text.as_bytes())

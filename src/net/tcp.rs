@@ -11,6 +11,7 @@ use super::stream::Stream;
 use super::tls::{TlsOptions, client_config, server_name};
 use std::io;
 use std::net::SocketAddr;
+use std::ops::ControlFlow;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -167,65 +168,116 @@ async fn session_loop(
     sink: &Sink,
     context: &mut SessionContext,
 ) -> Result<(), String> {
-    let mut tls_buffer = Vec::new();
-    let mut received_any = false;
-    let mut write_open = true;
     if let Some(greeting) = context.rules.greeting() {
         write(stream, sink, greeting).await?;
     }
+    let mut session = Session {
+        stream,
+        sink,
+        context,
+        tls_buffer: Vec::new(),
+        received_any: false,
+        write_open: true,
+    };
     loop {
-        tokio::select! {
-            read = stream.read_chunk(&mut tls_buffer) => {
-                let data = match read {
-                    Ok(data) => data,
-                    // Servers often close without a TLS close_notify, and a
-                    // reset after our own FIN just means the peer is gone:
-                    // neither loses data we were still waiting for.
-                    Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Vec::new(),
-                    Err(e) if e.kind() == io::ErrorKind::ConnectionReset && !write_open => Vec::new(),
-                    Err(e) => return Err(read_reason(&e)),
-                };
-                if data.is_empty() {
-                    // The peer is done: like nc, the session ends here.
-                    return Ok(());
+        let step = tokio::select! {
+            read = session.stream.read_chunk(&mut session.tls_buffer) => session.on_read(read).await?,
+            command = commands.recv() => session.on_command(command).await?,
+        };
+        if step.is_break() {
+            return Ok(());
+        }
+    }
+}
+
+/// A running TCP session between two events; `Break` ends it cleanly.
+struct Session<'a> {
+    stream: &'a mut Stream,
+    sink: &'a Sink,
+    context: &'a mut SessionContext,
+    tls_buffer: Vec<u8>,
+    /// The peer has spoken, so a STARTTLS dialogue has had its greeting.
+    received_any: bool,
+    /// False once we sent FIN.
+    write_open: bool,
+}
+
+impl Session<'_> {
+    async fn on_read(&mut self, read: io::Result<Vec<u8>>) -> Result<ControlFlow<()>, String> {
+        let data = match read {
+            Ok(data) => data,
+            // Servers often close without a TLS close_notify, and a
+            // reset after our own FIN just means the peer is gone:
+            // neither loses data we were still waiting for.
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Vec::new(),
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset && !self.write_open => Vec::new(),
+            Err(e) => return Err(read_reason(&e)),
+        };
+        if data.is_empty() {
+            // The peer is done: like nc, the session ends here.
+            return Ok(ControlFlow::Break(()));
+        }
+        self.received_any = true;
+        let reaction = self.context.rules.feed(&data);
+        self.sink.bytes(Direction::In, None, data).await;
+        // The answers to everything this read brought go out in one
+        // write: a line at a time would cost a system call per line.
+        let replies = reaction.replies.concat();
+        if !replies.is_empty() {
+            write(self.stream, self.sink, replies).await?;
+        }
+        Ok(if reaction.close {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        })
+    }
+
+    async fn on_command(
+        &mut self,
+        command: Option<SessionCommand>,
+    ) -> Result<ControlFlow<()>, String> {
+        match command {
+            None | Some(SessionCommand::Close) => return Ok(ControlFlow::Break(())),
+            Some(SessionCommand::Send(data)) | Some(SessionCommand::SendTo(_, data)) => {
+                if !self.write_open {
+                    return Err("cannot send after half-close".into());
                 }
-                received_any = true;
-                let reaction = context.rules.feed(&data);
-                sink.bytes(Direction::In, None, data).await;
-                // The answers to everything this read brought go out in one
-                // write: a line at a time would cost a system call per line.
-                let replies = reaction.replies.concat();
-                if !replies.is_empty() {
-                    write(stream, sink, replies).await?;
-                }
-                if reaction.close {
-                    return Ok(());
-                }
+                write(self.stream, self.sink, data).await?;
             }
-            command = commands.recv() => match command {
-                None | Some(SessionCommand::Close) => return Ok(()),
-                Some(SessionCommand::Send(data)) | Some(SessionCommand::SendTo(_, data)) => {
-                    if !write_open {
-                        return Err("cannot send after half-close".into());
-                    }
-                    write(stream, sink, data).await?;
-                }
-                Some(SessionCommand::SendFile { path, .. }) => {
-                    send_file(stream, sink, &path).await?;
-                }
-                Some(SessionCommand::HalfClose) => {
-                    if write_open {
-                        stream.shutdown().await.map_err(|e| format!("half-close failed: {e}"))?;
-                        write_open = false;
-                        sink.report(SessionEvent::HalfClosed { id: sink.id }).await;
-                    }
-                }
-                Some(SessionCommand::StartTls { protocol, tls }) => {
-                    upgrade(stream, sink, context, protocol, &tls, received_any).await?;
-                    received_any = true;
-                }
+            Some(SessionCommand::SendFile { path, .. }) => {
+                send_file(self.stream, self.sink, &path).await?;
+            }
+            Some(SessionCommand::HalfClose) => self.half_close().await?,
+            Some(SessionCommand::StartTls { protocol, tls }) => {
+                let greeted = self.received_any;
+                upgrade(
+                    self.stream,
+                    self.sink,
+                    self.context,
+                    protocol,
+                    &tls,
+                    greeted,
+                )
+                .await?;
+                self.received_any = true;
             }
         }
+        Ok(ControlFlow::Continue(()))
+    }
+
+    async fn half_close(&mut self) -> Result<(), String> {
+        if self.write_open {
+            self.stream
+                .shutdown()
+                .await
+                .map_err(|e| format!("half-close failed: {e}"))?;
+            self.write_open = false;
+            self.sink
+                .report(SessionEvent::HalfClosed { id: self.sink.id })
+                .await;
+        }
+        Ok(())
     }
 }
 

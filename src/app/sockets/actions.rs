@@ -2,7 +2,7 @@
 //! scrolling, and the session commands bound to keys.
 
 use super::prompt::PromptCommand;
-use super::{Focus, InputLine, SocketSession};
+use super::{Focus, InputLine, SocketSession, Sockets};
 use crate::app::{Action, App, Command};
 
 impl App {
@@ -14,88 +14,21 @@ impl App {
     /// screen shows: a key that does nothing (hex input with no session)
     /// costs no frame.
     pub(in crate::app) fn sockets_action(&mut self, action: Action) -> Vec<Command> {
-        let page = self.transcript_page();
-        let sockets = &mut self.sockets;
-        let changed = match action {
-            Action::SocketCommandLine => {
-                sockets.prompt = Some(InputLine::default());
-                true
+        let command = match action {
+            Action::SocketReconnect => PromptCommand::Reconnect,
+            Action::SocketHalfClose => PromptCommand::HalfClose,
+            Action::SocketClose => PromptCommand::Close,
+            Action::SocketStartTls => PromptCommand::StartTls {
+                protocol: None,
+                tls: None,
+            },
+            _ => {
+                let page = self.transcript_page();
+                self.dirty |= self.sockets.apply(action, page);
+                return Vec::new();
             }
-            Action::SocketFocusInput => {
-                if sockets.sessions.is_empty() {
-                    sockets.prompt = Some(InputLine::default());
-                } else {
-                    sockets.focus = Focus::Input;
-                }
-                true
-            }
-            Action::SocketFocusList => {
-                std::mem::replace(&mut sockets.focus, Focus::List) != Focus::List
-            }
-            Action::SocketNext => {
-                let before = sockets.selected;
-                sockets.selected =
-                    (sockets.selected + 1).min(sockets.sessions.len().saturating_sub(1));
-                sockets.selected != before
-            }
-            Action::SocketPrev => {
-                let before = sockets.selected;
-                sockets.selected = sockets.selected.saturating_sub(1);
-                sockets.selected != before
-            }
-            Action::SocketView => {
-                sockets.cycle_view();
-                true
-            }
-            Action::SocketLineEnding => sockets.current_mut().is_some_and(|s| {
-                s.line_ending = s.line_ending.next();
-                true
-            }),
-            Action::SocketHexInput => sockets.current_mut().is_some_and(|s| {
-                s.hex_input = !s.hex_input;
-                true
-            }),
-            Action::SocketNextPeer => sockets.current_mut().is_some_and(|s| {
-                if s.peers.is_empty() {
-                    return false;
-                }
-                s.selected_peer = Some(s.selected_peer.map_or(0, |i| (i + 1) % s.peers.len()));
-                true
-            }),
-            Action::SocketScrollUp => sockets
-                .current_mut()
-                .is_some_and(|s| set_scroll(s, s.scroll.saturating_add(page))),
-            Action::SocketScrollDown => sockets.current_mut().is_some_and(|s| {
-                let to = s.scroll.min(line_estimate(s)).saturating_sub(page);
-                set_scroll(s, to)
-            }),
-            Action::SocketFollow => sockets.current_mut().is_some_and(|s| set_scroll(s, 0)),
-            Action::SocketTop => sockets.current_mut().is_some_and(|s| {
-                let to = line_estimate(s);
-                set_scroll(s, to)
-            }),
-            Action::SocketSave => {
-                let id = sockets.current().map_or(0, |s| s.id);
-                sockets.prompt = Some(InputLine::with_text(&format!("save wirepost-{id}.raw")));
-                true
-            }
-            Action::SocketSendFile => {
-                sockets.prompt = Some(InputLine::with_text("send-file "));
-                true
-            }
-            Action::SocketReconnect => return self.key_command(PromptCommand::Reconnect),
-            Action::SocketHalfClose => return self.key_command(PromptCommand::HalfClose),
-            Action::SocketClose => return self.key_command(PromptCommand::Close),
-            Action::SocketStartTls => {
-                return self.key_command(PromptCommand::StartTls {
-                    protocol: None,
-                    tls: None,
-                });
-            }
-            _ => false,
         };
-        self.dirty |= changed;
-        Vec::new()
+        self.key_command(command)
     }
 
     /// A session command bound to a key; it reports on the status line
@@ -104,6 +37,84 @@ impl App {
         self.dirty = true;
         self.run_command(command)
     }
+}
+
+impl Sockets {
+    /// Applies an action that changes only what the tab shows; true when
+    /// it changed something. `page` is a screenful of transcript lines.
+    fn apply(&mut self, action: Action, page: usize) -> bool {
+        match action {
+            Action::SocketCommandLine => self.open_prompt(InputLine::default()),
+            Action::SocketFocusInput if self.sessions.is_empty() => {
+                self.open_prompt(InputLine::default())
+            }
+            Action::SocketFocusInput => {
+                self.focus = Focus::Input;
+                true
+            }
+            Action::SocketFocusList => {
+                std::mem::replace(&mut self.focus, Focus::List) != Focus::List
+            }
+            Action::SocketNext => {
+                self.select((self.selected + 1).min(self.sessions.len().saturating_sub(1)))
+            }
+            Action::SocketPrev => self.select(self.selected.saturating_sub(1)),
+            Action::SocketView => {
+                self.cycle_view();
+                true
+            }
+            Action::SocketLineEnding => self.current_mut().is_some_and(|s| {
+                s.line_ending = s.line_ending.next();
+                true
+            }),
+            Action::SocketHexInput => self.current_mut().is_some_and(|s| {
+                s.hex_input = !s.hex_input;
+                true
+            }),
+            Action::SocketNextPeer => self.current_mut().is_some_and(next_peer),
+            Action::SocketScrollUp => self
+                .current_mut()
+                .is_some_and(|s| set_scroll(s, s.scroll.saturating_add(page))),
+            Action::SocketScrollDown => self.current_mut().is_some_and(|s| {
+                let to = s.scroll.min(line_estimate(s)).saturating_sub(page);
+                set_scroll(s, to)
+            }),
+            Action::SocketFollow => self.current_mut().is_some_and(|s| set_scroll(s, 0)),
+            Action::SocketTop => self.current_mut().is_some_and(|s| {
+                let to = line_estimate(s);
+                set_scroll(s, to)
+            }),
+            Action::SocketSave => {
+                let id = self.current().map_or(0, |s| s.id);
+                self.open_prompt(InputLine::with_text(&format!("save wirepost-{id}.raw")))
+            }
+            Action::SocketSendFile => self.open_prompt(InputLine::with_text("send-file ")),
+            _ => false,
+        }
+    }
+
+    fn open_prompt(&mut self, line: InputLine) -> bool {
+        self.prompt = Some(line);
+        true
+    }
+
+    /// Selects session `index`; true when the selection moved.
+    fn select(&mut self, index: usize) -> bool {
+        std::mem::replace(&mut self.selected, index) != index
+    }
+}
+
+/// Sends to the next UDP peer in turn; false when there is none.
+fn next_peer(session: &mut SocketSession) -> bool {
+    if session.peers.is_empty() {
+        return false;
+    }
+    session.selected_peer = Some(
+        session
+            .selected_peer
+            .map_or(0, |i| (i + 1) % session.peers.len()),
+    );
+    true
 }
 
 /// Moves the transcript's scroll position; true when it moved.

@@ -45,12 +45,7 @@ impl App {
             PromptCommand::Open { .. } => unreachable!("handled above"),
             PromptCommand::LineEnding(eol) => session.line_ending = eol,
             PromptCommand::Peer(addr) => match addr.parse() {
-                Ok(peer) => {
-                    if !session.peers.contains(&peer) {
-                        session.peers.push(peer);
-                    }
-                    session.selected_peer = session.peers.iter().position(|p| *p == peer);
-                }
+                Ok(peer) => session.select_peer(peer),
                 Err(_) => {
                     return self.fail("peer: give an IP address and port, e.g. 127.0.0.1:9999");
                 }
@@ -63,9 +58,7 @@ impl App {
             PromptCommand::Reconnect => return self.reconnect(),
             PromptCommand::Close if !open => {
                 // Closing a closed session clears it from the list.
-                let index = self.sockets.selected;
-                self.sockets.sessions.remove(index);
-                self.sockets.selected = index.min(self.sockets.sessions.len().saturating_sub(1));
+                self.sockets.remove_selected();
                 self.dirty = true;
             }
             _ if !open => return self.fail("the session is closed: r (or F5) reconnects"),

@@ -13,22 +13,8 @@ impl App {
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        if let Some(line) = &mut self.sockets.prompt {
-            match key.code {
-                KeyCode::Esc => self.sockets.prompt = None,
-                KeyCode::Enter => {
-                    let text = line.take();
-                    self.sockets.prompt = None;
-                    self.dirty = true;
-                    return Some(self.run_prompt(&text));
-                }
-                KeyCode::Tab => complete(line),
-                KeyCode::Backspace if line.is_empty() => self.sockets.prompt = None,
-                _ if !plain => return None,
-                _ => edit(line, key.code),
-            }
-            self.dirty = true;
-            return Some(Vec::new());
+        if self.sockets.prompt.is_some() {
+            return self.prompt_key(key.code, plain);
         }
         if self.sockets.focus != Focus::Input || self.sockets.sessions.is_empty() {
             return None;
@@ -39,8 +25,33 @@ impl App {
         if !plain {
             return None;
         }
+        self.input_key(key.code)
+    }
+
+    /// A key while the command line is open: it has every plain key.
+    fn prompt_key(&mut self, code: KeyCode, plain: bool) -> Option<Vec<Command>> {
+        let line = self.sockets.prompt.as_mut()?;
+        match code {
+            KeyCode::Esc => self.sockets.prompt = None,
+            KeyCode::Enter => {
+                let text = line.take();
+                self.sockets.prompt = None;
+                self.dirty = true;
+                return Some(self.run_prompt(&text));
+            }
+            KeyCode::Tab => complete(line),
+            KeyCode::Backspace if line.is_empty() => self.sockets.prompt = None,
+            _ if !plain => return None,
+            _ => edit(line, code),
+        }
+        self.dirty = true;
+        Some(Vec::new())
+    }
+
+    /// A plain key on the input line: editing, history, sending, scrolling.
+    fn input_key(&mut self, code: KeyCode) -> Option<Vec<Command>> {
         let sockets = &mut self.sockets;
-        match key.code {
+        match code {
             KeyCode::Char(':') if sockets.input.is_empty() => {
                 sockets.prompt = Some(InputLine::default());
             }
@@ -66,7 +77,7 @@ impl App {
             | KeyCode::Left
             | KeyCode::Right
             | KeyCode::Home
-            | KeyCode::End => edit(&mut sockets.input, key.code),
+            | KeyCode::End => edit(&mut sockets.input, code),
             _ => return None,
         }
         self.dirty = true;

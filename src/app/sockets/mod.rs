@@ -2,6 +2,7 @@
 //! under their listener), the selection, the input line and the view.
 
 mod actions;
+mod args;
 mod budget;
 mod commands;
 mod events;
@@ -208,6 +209,14 @@ impl Sockets {
         }
         self.sessions.insert(at, session);
         at
+    }
+
+    /// Drops the selected session from the list; the next one (or the
+    /// last) is selected then.
+    fn remove_selected(&mut self) {
+        let index = self.selected;
+        self.sessions.remove(index);
+        self.selected = index.min(self.sessions.len().saturating_sub(1));
     }
 
     fn cycle_view(&mut self) {

@@ -1,12 +1,10 @@
 //! The Sockets command line (`:connect example.com:80`, `:listen ...`):
 //! parsing, with help text for hints and completion.
 
-use crate::net::escape::decode_escapes;
-use crate::net::session::{DEFAULT_CONNECT_TIMEOUT, MailProtocol, OpenSpec, Rules, ServerCert};
+use super::args::{Args, split_args};
+use crate::net::session::{MailProtocol, OpenSpec, ServerCert};
 use crate::net::tls::TlsOptions;
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// Every command with its syntax and what it does, for hints and `?`.
 pub const COMMANDS: &[(&str, &str, &str)] = &[
@@ -49,12 +47,6 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("close", "close", "close the session / stop listening"),
 ];
 
-/// Option names that take a value; their value runs to the next option.
-const VALUE_KEYS: &[&str] = &[
-    "timeout", "ca", "sni", "cert", "key", "greet", "reply", "bye",
-];
-const FLAGS: &[&str] = &["tls", "insecure"];
-
 /// What a command line asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptCommand {
@@ -84,91 +76,6 @@ pub fn matching(word: &str) -> Vec<&'static (&'static str, &'static str, &'stati
         .collect()
 }
 
-struct Args {
-    positional: Vec<String>,
-    values: HashMap<String, String>,
-    flags: Vec<String>,
-}
-
-fn split_args(rest: &str) -> Args {
-    let mut args = Args {
-        positional: Vec::new(),
-        values: HashMap::new(),
-        flags: Vec::new(),
-    };
-    let mut current: Option<String> = None;
-    for token in rest.split(' ') {
-        if let Some((key, value)) = token.split_once('=')
-            && VALUE_KEYS.contains(&key)
-        {
-            args.values.insert(key.to_string(), value.to_string());
-            current = Some(key.to_string());
-        } else if FLAGS.contains(&token) && current.is_none() {
-            args.flags.push(token.to_string());
-        } else if let Some(key) = &current {
-            // Values may contain spaces: "reply=Hello, {line}!".
-            let value = args.values.entry(key.clone()).or_default();
-            value.push(' ');
-            value.push_str(token);
-        } else if !token.is_empty() {
-            args.positional.push(token.to_string());
-        }
-    }
-    args
-}
-
-impl Args {
-    fn address(&self, syntax: &str) -> Result<String, String> {
-        match self.positional.as_slice() {
-            [one] => crate::net::tcp::split_host_port(one).map(|_| one.clone()),
-            [] => Err(format!("usage: {syntax}")),
-            [_, extra, ..] => Err(format!("unexpected \"{extra}\"; usage: {syntax}")),
-        }
-    }
-
-    fn flag(&self, name: &str) -> bool {
-        self.flags.iter().any(|f| f == name)
-    }
-
-    fn tls(&self) -> TlsOptions {
-        TlsOptions {
-            extra_ca: self.values.get("ca").map(PathBuf::from),
-            accept_invalid_certs: self.flag("insecure"),
-        }
-    }
-
-    fn timeout(&self) -> Result<Duration, String> {
-        match self.values.get("timeout") {
-            None => Ok(DEFAULT_CONNECT_TIMEOUT),
-            Some(s) => s
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|s| *s > 0.0 && *s < 86_400.0)
-                .map(Duration::from_secs_f64)
-                .ok_or_else(|| format!("timeout=\"{s}\" is not a number of seconds")),
-        }
-    }
-
-    fn rules(&self) -> Result<Rules, String> {
-        let greeting = self
-            .values
-            .get("greet")
-            .map(|g| decode_escapes(g))
-            .transpose()?;
-        let reply = self
-            .values
-            .get("reply")
-            .map(|r| decode_escapes(r).map(|b| String::from_utf8_lossy(&b).into_owned()))
-            .transpose()?;
-        Ok(Rules {
-            greeting,
-            reply,
-            bye: self.values.get("bye").map(|b| b.trim().to_string()),
-        })
-    }
-}
-
 /// Parses one command line (without the leading `:`).
 pub fn parse(line: &str) -> Result<PromptCommand, String> {
     let line = line.trim();
@@ -192,83 +99,95 @@ pub fn parse(line: &str) -> Result<PromptCommand, String> {
             }
         })?;
     Ok(match name {
-        "connect" | "tls" => PromptCommand::Open {
-            spec: OpenSpec::Connect {
-                target: args.address(syntax)?,
-                tls: (name == "tls").then(|| args.tls()),
-                sni: args.values.get("sni").map(|s| s.trim().to_string()),
-                timeout: args.timeout()?,
-            },
-            tls: args.tls(),
-        },
-        "listen" => {
-            let tls = match (args.values.get("cert"), args.values.get("key")) {
-                (Some(cert), Some(key)) => Some(ServerCert::Files {
-                    cert: PathBuf::from(cert.trim()),
-                    key: PathBuf::from(key.trim()),
-                }),
-                (None, None) => args.flag("tls").then_some(ServerCert::Generated),
-                _ => return Err("cert= and key= go together".into()),
-            };
-            PromptCommand::Open {
-                spec: OpenSpec::Listen {
-                    addr: args.address(syntax)?,
-                    tls,
-                    rules: args.rules()?,
-                },
-                tls: TlsOptions::default(),
-            }
-        }
-        "udp" => PromptCommand::Open {
-            spec: OpenSpec::UdpSend {
-                target: args.address(syntax)?,
-            },
-            tls: TlsOptions::default(),
-        },
-        "udp-bind" => PromptCommand::Open {
-            spec: OpenSpec::UdpBind {
-                addr: args.address(syntax)?,
-                rules: args.rules()?,
-            },
-            tls: TlsOptions::default(),
-        },
-        "starttls" => {
-            let protocol = match args.positional.first() {
-                None => None,
-                Some(p) => Some(
-                    MailProtocol::parse(p)
-                        .ok_or_else(|| format!("\"{p}\": say smtp, imap or pop3"))?,
-                ),
-            };
-            let explicit = args.values.contains_key("ca") || args.flag("insecure");
-            PromptCommand::StartTls {
-                protocol,
-                tls: explicit.then(|| args.tls()),
-            }
-        }
-        "send-file" | "save" => {
-            let path = rest.trim();
-            if path.is_empty() {
-                return Err(format!("usage: {syntax}"));
-            }
-            let path = expand_home(path);
-            if name == "save" {
-                PromptCommand::Save(path)
-            } else {
-                PromptCommand::SendFile(path)
-            }
-        }
-        "eol" => PromptCommand::LineEnding(match rest.trim() {
-            "none" => super::LineEnding::None,
-            "lf" => super::LineEnding::Lf,
-            "crlf" => super::LineEnding::CrLf,
-            _ => return Err(format!("usage: {syntax}")),
+        "connect" | "tls" => connect(name == "tls", &args, syntax)?,
+        "listen" => listen(&args, syntax)?,
+        "udp" => plain_open(OpenSpec::UdpSend {
+            target: args.address(syntax)?,
         }),
+        "udp-bind" => plain_open(OpenSpec::UdpBind {
+            addr: args.address(syntax)?,
+            rules: args.rules()?,
+        }),
+        "starttls" => starttls(&args)?,
+        "send-file" => PromptCommand::SendFile(path(rest, syntax)?),
+        "save" => PromptCommand::Save(path(rest, syntax)?),
+        "eol" => PromptCommand::LineEnding(line_ending(rest, syntax)?),
         "peer" => PromptCommand::Peer(args.address(syntax)?),
         "half-close" => PromptCommand::HalfClose,
         "reconnect" => PromptCommand::Reconnect,
         _ => PromptCommand::Close,
     })
+}
+
+/// `connect` and `tls`; a plain connection keeps its TLS options for a
+/// later STARTTLS.
+fn connect(tls: bool, args: &Args, syntax: &str) -> Result<PromptCommand, String> {
+    Ok(PromptCommand::Open {
+        spec: OpenSpec::Connect {
+            target: args.address(syntax)?,
+            tls: tls.then(|| args.tls()),
+            sni: args.values.get("sni").map(|s| s.trim().to_string()),
+            timeout: args.timeout()?,
+        },
+        tls: args.tls(),
+    })
+}
+
+fn listen(args: &Args, syntax: &str) -> Result<PromptCommand, String> {
+    let tls = match (args.values.get("cert"), args.values.get("key")) {
+        (Some(cert), Some(key)) => Some(ServerCert::Files {
+            cert: PathBuf::from(cert.trim()),
+            key: PathBuf::from(key.trim()),
+        }),
+        (None, None) => args.flag("tls").then_some(ServerCert::Generated),
+        _ => return Err("cert= and key= go together".into()),
+    };
+    Ok(plain_open(OpenSpec::Listen {
+        addr: args.address(syntax)?,
+        tls,
+        rules: args.rules()?,
+    }))
+}
+
+/// Opens a session that has no use for client TLS options.
+fn plain_open(spec: OpenSpec) -> PromptCommand {
+    PromptCommand::Open {
+        spec,
+        tls: TlsOptions::default(),
+    }
+}
+
+/// Without `ca=` or `insecure` the session's own TLS options apply.
+fn starttls(args: &Args) -> Result<PromptCommand, String> {
+    let protocol = match args.positional.first() {
+        None => None,
+        Some(p) => {
+            Some(MailProtocol::parse(p).ok_or_else(|| format!("\"{p}\": say smtp, imap or pop3"))?)
+        }
+    };
+    let explicit = args.values.contains_key("ca") || args.flag("insecure");
+    Ok(PromptCommand::StartTls {
+        protocol,
+        tls: explicit.then(|| args.tls()),
+    })
+}
+
+/// The rest of the line is one path, spaces and all.
+fn path(rest: &str, syntax: &str) -> Result<PathBuf, String> {
+    let path = rest.trim();
+    if path.is_empty() {
+        return Err(format!("usage: {syntax}"));
+    }
+    Ok(expand_home(path))
+}
+
+fn line_ending(rest: &str, syntax: &str) -> Result<super::LineEnding, String> {
+    match rest.trim() {
+        "none" => Ok(super::LineEnding::None),
+        "lf" => Ok(super::LineEnding::Lf),
+        "crlf" => Ok(super::LineEnding::CrLf),
+        _ => Err(format!("usage: {syntax}")),
+    }
 }
 
 fn expand_home(path: &str) -> PathBuf {

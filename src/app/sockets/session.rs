@@ -109,6 +109,14 @@ impl SocketSession {
         }
     }
 
+    /// Sends to `peer` from now on; it joins the known peers if new.
+    pub(super) fn select_peer(&mut self, peer: SocketAddr) {
+        if !self.peers.contains(&peer) {
+            self.peers.push(peer);
+        }
+        self.selected_peer = self.peers.iter().position(|p| *p == peer);
+    }
+
     pub fn selected_peer(&self) -> Option<SocketAddr> {
         self.selected_peer.and_then(|i| self.peers.get(i).copied())
     }

@@ -2,17 +2,17 @@
 //! details, transcript and input line on the right; the command line with
 //! hints at the bottom while it is open.
 
+mod info;
 mod lines;
 
 use super::Theme;
 use crate::app::App;
 use crate::app::sockets::{
-    Focus, LIST_ROWS_PER_SESSION, LIST_WIDTH, SessionState, SocketSession, Sockets, ViewMode,
-    list_first, prompt,
+    Focus, LIST_ROWS_PER_SESSION, LIST_WIDTH, SocketSession, Sockets, ViewMode, list_first, prompt,
 };
 use crate::net::escape::human_bytes;
-use crate::net::session::SessionKind;
 use crate::sanitize::clean_line;
+use info::{info_lines, state_style};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -88,15 +88,6 @@ fn empty(theme: &Theme, frame: &mut Frame, area: Rect) {
             .block(block),
         area,
     );
-}
-
-fn state_style(state: &SessionState, theme: &Theme) -> Style {
-    match state {
-        SessionState::Connected | SessionState::Listening => Style::new().fg(theme.accent),
-        SessionState::Failed(_) => Style::new().fg(theme.error),
-        SessionState::HalfClosed | SessionState::Connecting => Style::new().fg(theme.warning),
-        SessionState::Closed => theme.dim(),
-    }
 }
 
 fn age(session: &SocketSession) -> String {
@@ -211,110 +202,6 @@ fn session_view(
         }
     }
     input_line(sockets, s, theme, frame, input_area);
-}
-
-fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    let mut first = vec![
-        Span::styled(format!("{} ", s.kind.label()), theme.title()),
-        Span::raw(clean_line(&s.address)),
-        Span::raw("  "),
-        Span::styled(s.state_label().to_string(), state_style(&s.state, theme)),
-    ];
-    match (s.local, s.peer) {
-        (Some(local), Some(peer)) => {
-            first.push(Span::styled(format!("  {local} → {peer}"), theme.dim()))
-        }
-        (Some(local), None) => first.push(Span::styled(format!("  on {local}"), theme.dim())),
-        _ => {}
-    }
-    lines.push(Line::from(first));
-    if let SessionState::Failed(error) = &s.state {
-        lines.push(Line::from(Span::styled(
-            clean_line(error),
-            Style::new().fg(theme.error),
-        )));
-    }
-    match &s.tls {
-        // Our side of a TLS listener: the client shows no certificate.
-        Some(tls) if s.kind == SessionKind::Accepted => {
-            lines.push(Line::from(Span::styled(
-                clean_line(&format!("{} · {} · server side", tls.protocol, tls.cipher)),
-                theme.dim(),
-            )));
-        }
-        Some(tls) => {
-            lines.push(Line::from(Span::styled(
-                clean_line(&format!(
-                    "{} · {} · expires {}",
-                    tls.protocol, tls.cipher, tls.not_after
-                )),
-                theme.dim(),
-            )));
-            lines.push(Line::from(Span::styled(
-                clean_line(&format!("subject {} · issuer {}", tls.subject, tls.issuer)),
-                theme.dim(),
-            )));
-        }
-        None => {}
-    }
-    let insecure = s.tls_options.accept_invalid_certs
-        && (s.tls.is_some() || matches!(s.kind, SessionKind::Tls));
-    if insecure {
-        lines.push(Line::from(Span::styled(
-            "⚠ certificate NOT verified (insecure)",
-            Style::new().fg(theme.warning).add_modifier(Modifier::BOLD),
-        )));
-    }
-    if let Some(warning) = &s.warning {
-        lines.push(Line::from(Span::styled(
-            format!("⚠ {}", clean_line(warning)),
-            Style::new().fg(theme.warning),
-        )));
-    }
-    let mut settings = vec![Span::styled(
-        format!(
-            "view {} · Enter adds {} · input {}",
-            match view {
-                ViewMode::Text => "text",
-                ViewMode::Hex => "hex",
-                ViewMode::Split => "text+hex",
-            },
-            s.line_ending.label(),
-            if s.hex_input { "hex" } else { "text" },
-        ),
-        theme.dim(),
-    )];
-    if !s.peers.is_empty() {
-        let peers: Vec<String> = s
-            .peers
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                if Some(i) == s.selected_peer {
-                    format!("[{p}]")
-                } else {
-                    p.to_string()
-                }
-            })
-            .collect();
-        settings.push(Span::styled(
-            format!(" · peers {}", peers.join(" ")),
-            theme.dim(),
-        ));
-    }
-    if s.transcript.dropped_chunks > 0 {
-        settings.push(Span::styled(
-            format!(
-                " · {} older chunks ({}B) dropped",
-                s.transcript.dropped_chunks,
-                human_bytes(s.transcript.dropped_bytes)
-            ),
-            Style::new().fg(theme.warning),
-        ));
-    }
-    lines.push(Line::from(settings));
-    lines
 }
 
 fn input_line(sockets: &Sockets, s: &SocketSession, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -1,0 +1,143 @@
+//! The headless pipe's stdin: a plain thread with blocking reads, which
+//! costs nothing while idle and reads in large chunks. A TCP client's
+//! chunks go straight to its engine; everything else goes through the
+//! pipe's event loop, which knows where input is to go.
+
+use super::session::SessionCommand;
+use std::io::{BufRead, Read};
+use tokio::sync::mpsc;
+
+/// Bytes read from stdin at a time.
+const STDIN_CHUNK_BYTES: usize = 128 * 1024;
+
+/// What the event loop receives from stdin: `None` once it has ended.
+pub(super) type StdinInput = Option<Vec<u8>>;
+
+/// Starts the stdin thread once, when the first receiver can take input.
+pub(super) struct StdinReader {
+    started: bool,
+    to_loop: mpsc::Sender<StdinInput>,
+    /// Datagrams: one per line, as typed.
+    lines: bool,
+    /// A TCP client's engine: stdin goes straight to it, one hop less per
+    /// chunk, which is what bulk throughput is made of.
+    direct: Option<mpsc::Sender<SessionCommand>>,
+}
+
+impl StdinReader {
+    pub(super) fn new(
+        to_loop: mpsc::Sender<StdinInput>,
+        lines: bool,
+        direct: Option<mpsc::Sender<SessionCommand>>,
+    ) -> StdinReader {
+        StdinReader {
+            started: false,
+            to_loop,
+            lines,
+            direct,
+        }
+    }
+
+    /// Starts reading, unless it already has.
+    pub(super) fn start(&mut self) {
+        if std::mem::replace(&mut self.started, true) {
+            return;
+        }
+        if let Some(engine) = self.direct.clone() {
+            std::thread::spawn(move || {
+                let mut stdin = std::io::stdin().lock();
+                let delivered = read_chunks(&mut stdin, |buf| {
+                    engine.blocking_send(SessionCommand::Send(buf))
+                });
+                if delivered {
+                    let _ = engine.blocking_send(SessionCommand::HalfClose);
+                }
+            });
+            return;
+        }
+        let tx = self.to_loop.clone();
+        let lines = self.lines;
+        std::thread::spawn(move || {
+            let mut stdin = std::io::stdin().lock();
+            let deliver = |data| tx.blocking_send(Some(data));
+            let delivered = if lines {
+                read_lines(&mut stdin, deliver)
+            } else {
+                read_chunks(&mut stdin, deliver)
+            };
+            if delivered {
+                let _ = tx.blocking_send(None);
+            }
+        });
+    }
+}
+
+/// Hands stdin to `deliver` in chunks of up to `STDIN_CHUNK_BYTES` until it
+/// ends (true) or the receiver is gone (false).
+fn read_chunks<E>(
+    stdin: &mut impl Read,
+    mut deliver: impl FnMut(Vec<u8>) -> Result<(), E>,
+) -> bool {
+    loop {
+        let mut buf = vec![0u8; STDIN_CHUNK_BYTES];
+        match stdin.read(&mut buf) {
+            Ok(0) | Err(_) => return true,
+            Ok(n) => {
+                buf.truncate(n);
+                if deliver(buf).is_err() {
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+/// Hands stdin to `deliver` a line at a time (newline included) until it
+/// ends (true) or the receiver is gone (false).
+fn read_lines<E>(
+    stdin: &mut impl BufRead,
+    mut deliver: impl FnMut(Vec<u8>) -> Result<(), E>,
+) -> bool {
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match stdin.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return true,
+            Ok(_) => {
+                if deliver(line.clone()).is_err() {
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_their_newline_and_the_last_may_lack_one() {
+        let mut input: &[u8] = b"one\ntwo\nthree";
+        let mut got = Vec::new();
+        let ended = read_lines(&mut input, |line| {
+            got.push(line);
+            Ok::<(), ()>(())
+        });
+        assert!(ended);
+        assert_eq!(got, [&b"one\n"[..], b"two\n", b"three"]);
+    }
+
+    #[test]
+    fn reading_stops_when_the_receiver_is_gone() {
+        let mut input: &[u8] = b"data";
+        assert!(!read_chunks(&mut input, |_| Err(())));
+        let mut input: &[u8] = b"a\nb\n";
+        let mut seen = 0;
+        assert!(!read_lines(&mut input, |_| {
+            seen += 1;
+            Err(())
+        }));
+        assert_eq!(seen, 1);
+    }
+}

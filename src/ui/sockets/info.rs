@@ -1,0 +1,132 @@
+//! The lines above a session's transcript: what it is and how it stands
+//! (addresses, state, error, TLS), warnings, and the view and input
+//! settings in effect.
+
+use crate::app::sockets::{SessionState, SocketSession, ViewMode};
+use crate::net::escape::human_bytes;
+use crate::net::session::SessionKind;
+use crate::sanitize::clean_line;
+use crate::ui::Theme;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+/// A session state's colour, in the list and above the transcript alike.
+pub(super) fn state_style(state: &SessionState, theme: &Theme) -> Style {
+    match state {
+        SessionState::Connected | SessionState::Listening => Style::new().fg(theme.accent),
+        SessionState::Failed(_) => Style::new().fg(theme.error),
+        SessionState::HalfClosed | SessionState::Connecting => Style::new().fg(theme.warning),
+        SessionState::Closed => theme.dim(),
+    }
+}
+
+pub(super) fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Vec<Line<'static>> {
+    let mut lines = vec![headline(s, theme)];
+    if let SessionState::Failed(error) = &s.state {
+        lines.push(Line::from(Span::styled(
+            clean_line(error),
+            Style::new().fg(theme.error),
+        )));
+    }
+    lines.extend(tls_lines(s, theme));
+    let insecure = s.tls_options.accept_invalid_certs
+        && (s.tls.is_some() || matches!(s.kind, SessionKind::Tls));
+    if insecure {
+        lines.push(Line::from(Span::styled(
+            "⚠ certificate NOT verified (insecure)",
+            Style::new().fg(theme.warning).add_modifier(Modifier::BOLD),
+        )));
+    }
+    if let Some(warning) = &s.warning {
+        lines.push(Line::from(Span::styled(
+            format!("⚠ {}", clean_line(warning)),
+            Style::new().fg(theme.warning),
+        )));
+    }
+    lines.push(settings_line(s, theme, view));
+    lines
+}
+
+/// Kind, address, state, and the socket's two ends once known.
+fn headline(s: &SocketSession, theme: &Theme) -> Line<'static> {
+    let mut spans = vec![
+        Span::styled(format!("{} ", s.kind.label()), theme.title()),
+        Span::raw(clean_line(&s.address)),
+        Span::raw("  "),
+        Span::styled(s.state_label().to_string(), state_style(&s.state, theme)),
+    ];
+    match (s.local, s.peer) {
+        (Some(local), Some(peer)) => {
+            spans.push(Span::styled(format!("  {local} → {peer}"), theme.dim()))
+        }
+        (Some(local), None) => spans.push(Span::styled(format!("  on {local}"), theme.dim())),
+        _ => {}
+    }
+    Line::from(spans)
+}
+
+fn tls_lines(s: &SocketSession, theme: &Theme) -> Vec<Line<'static>> {
+    let dim = |text: String| Line::from(Span::styled(clean_line(&text), theme.dim()));
+    match &s.tls {
+        // Our side of a TLS listener: the client shows no certificate.
+        Some(tls) if s.kind == SessionKind::Accepted => vec![dim(format!(
+            "{} · {} · server side",
+            tls.protocol, tls.cipher
+        ))],
+        Some(tls) => vec![
+            dim(format!(
+                "{} · {} · expires {}",
+                tls.protocol, tls.cipher, tls.not_after
+            )),
+            dim(format!("subject {} · issuer {}", tls.subject, tls.issuer)),
+        ],
+        None => Vec::new(),
+    }
+}
+
+/// The view, what Enter adds, the input mode, UDP peers (the selected one
+/// in brackets) and what the transcript cap dropped.
+fn settings_line(s: &SocketSession, theme: &Theme, view: ViewMode) -> Line<'static> {
+    let mut spans = vec![Span::styled(
+        format!(
+            "view {} · Enter adds {} · input {}",
+            match view {
+                ViewMode::Text => "text",
+                ViewMode::Hex => "hex",
+                ViewMode::Split => "text+hex",
+            },
+            s.line_ending.label(),
+            if s.hex_input { "hex" } else { "text" },
+        ),
+        theme.dim(),
+    )];
+    if !s.peers.is_empty() {
+        let peers: Vec<String> = s
+            .peers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if Some(i) == s.selected_peer {
+                    format!("[{p}]")
+                } else {
+                    p.to_string()
+                }
+            })
+            .collect();
+        spans.push(Span::styled(
+            format!(" · peers {}", peers.join(" ")),
+            theme.dim(),
+        ));
+    }
+    if s.transcript.dropped_chunks > 0 {
+        spans.push(Span::styled(
+            format!(
+                " · {} older chunks ({}B) dropped",
+                s.transcript.dropped_chunks,
+                human_bytes(s.transcript.dropped_bytes)
+            ),
+            Style::new().fg(theme.warning),
+        ));
+    }
+    Line::from(spans)
+}
