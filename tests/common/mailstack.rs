@@ -19,6 +19,9 @@ pub struct Mailstack {
     pub pass2: String,
     pub state: PathBuf,
     pub pool: Vec<(String, String)>,
+    /// Each pool user's OAuth2 access tokens: (address, valid, expired).
+    /// Empty for a stack started before the token endpoint existed.
+    pub oauth_pool: Vec<(String, String, String)>,
 }
 
 /// A test user with an empty mailbox, claimed by one test only.
@@ -73,6 +76,16 @@ impl Mailstack {
                     (user.to_string(), pass.to_string())
                 })
                 .collect(),
+            oauth_pool: var("WIREPOST_TEST_OAUTH_POOL")
+                .unwrap_or_default()
+                .split(',')
+                .filter(|entry| !entry.is_empty())
+                .map(|entry| {
+                    let mut parts = entry.splitn(3, ':').map(str::to_string);
+                    let mut next = || parts.next().expect("user:valid:expired");
+                    (next(), next(), next())
+                })
+                .collect(),
         })
     }
 
@@ -101,6 +114,38 @@ impl Mailstack {
             .clone();
         self.reset(&address);
         TestUser { address, password }
+    }
+
+    /// The OAuth2 access tokens the stack's token endpoint holds for the
+    /// pool user `user`: (valid, expired).
+    fn oauth_tokens(&self, user: &str) -> (String, String) {
+        if self.oauth_pool.is_empty() {
+            panic!(
+                "WIREPOST_TEST_OAUTH_POOL is not set: this mail stack has no token endpoint; \
+                 restart it with scripts/mailstack start"
+            );
+        }
+        self.oauth_pool
+            .iter()
+            .find(|(address, _, _)| address == user)
+            .map(|(_, valid, expired)| (valid.clone(), expired.clone()))
+            .unwrap_or_else(|| panic!("no OAuth2 tokens for {user}"))
+    }
+
+    /// A valid OAuth2 access token of the pool user `user`.
+    pub fn oauth_token(&self, user: &str) -> String {
+        self.oauth_tokens(user).0
+    }
+
+    /// An OAuth2 access token of the pool user `user` that has expired.
+    pub fn expired_oauth_token(&self, user: &str) -> String {
+        self.oauth_tokens(user).1
+    }
+
+    /// What the token endpoint logged (one line per introspection, never
+    /// a token).
+    pub fn oauth_log(&self) -> String {
+        std::fs::read_to_string(self.state.join("log/oauth.log")).unwrap_or_default()
     }
 
     /// Empties `user`'s mailbox on the server.

@@ -308,6 +308,13 @@ async fn authenticate(
         if !reply.has_code(334) {
             return Ok(());
         }
+        if mechanism == Mechanism::Xoauth2 {
+            // The token was refused: the challenge is the server's error
+            // (JSON), and an empty answer brings its final reply, a 5xx
+            // that says the login failed.
+            reply = step("login", conn.command(EmptyAnswer)).await?;
+            continue;
+        }
         let next = Auth::new_from_response(mechanism, credentials.clone(), &reply)
             .map_err(|e| SendFailure::smtp("AUTH", &e))?;
         reply = step("login", conn.command(next)).await?;
@@ -316,4 +323,13 @@ async fn authenticate(
         "login: too many challenges from the server",
         false,
     ))
+}
+
+/// The empty line that answers an XOAUTH2 error challenge.
+struct EmptyAnswer;
+
+impl std::fmt::Display for EmptyAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\r\n")
+    }
 }
