@@ -135,11 +135,8 @@ fn no_import_circles_between_files() {
 #[test]
 fn no_import_circles_between_folders() {
     let krate = source();
-    let folder_of: BTreeMap<&ModPath, &ModPath> = krate
-        .files
-        .iter()
-        .map(|f| (&f.module, &f.folder))
-        .collect();
+    let folder_of: BTreeMap<&ModPath, &ModPath> =
+        krate.files.iter().map(|f| (&f.module, &f.folder)).collect();
     let mut units: BTreeMap<ModPath, BTreeSet<ModPath>> = BTreeMap::new();
     for (from, targets) in krate.imports() {
         for target in targets {
@@ -158,7 +155,11 @@ fn no_import_circles_between_folders() {
         .iter()
         .map(|c| c.iter().map(name).collect::<Vec<_>>().join(" ↔ "))
         .collect();
-    assert!(found.is_empty(), "folders in a circle:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "folders in a circle:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -224,9 +225,16 @@ fn the_checks_see_what_they_look_for() {
     let mail: ModPath = vec!["mail".into()];
     assert!(imports[&store].contains(&mail), "{imports:?}");
     let b: ModPath = vec!["store".into(), "b".into()];
-    assert!(!imports[&b].iter().any(|m| m.first().is_some_and(|t| t == "app")));
+    assert!(
+        !imports[&b]
+            .iter()
+            .any(|m| m.first().is_some_and(|t| t == "app"))
+    );
     let found = circles(&imports);
-    assert!(found.contains(&vec![mail.clone(), store.clone()]), "{found:?}");
+    assert!(
+        found.contains(&vec![mail.clone(), store.clone()]),
+        "{found:?}"
+    );
     assert!(found.iter().any(|c| c.contains(&b)), "{found:?}");
     let mail_file = krate.files.iter().find(|f| f.module == mail).unwrap();
     assert_eq!(long_functions(&mail_file.text, 60).len(), 1);

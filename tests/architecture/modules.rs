@@ -345,7 +345,11 @@ fn fn_name(line: &str) -> Option<String> {
     let before_ok = words[..at]
         .iter()
         .all(|w| qualifiers.contains(w) || w.starts_with("pub("));
-    let name: String = words.get(at + 1)?.chars().take_while(|c| is_ident(*c as u8)).collect();
+    let name: String = words
+        .get(at + 1)?
+        .chars()
+        .take_while(|c| is_ident(*c as u8))
+        .collect();
     (before_ok && !name.is_empty()).then_some(name)
 }
 
