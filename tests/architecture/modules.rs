@@ -101,15 +101,14 @@ pub fn code_of(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == "#[cfg(test)]" {
-            if let Some(next) = lines.clone().next()
-                && next.trim_start().starts_with("mod ")
-                && next.trim_end().ends_with('{')
-            {
-                lines.next();
-                skip_block(&mut lines);
-                continue;
-            }
+        if line.trim() == "#[cfg(test)]"
+            && let Some(next) = lines.clone().next()
+            && next.trim_start().starts_with("mod ")
+            && next.trim_end().ends_with('{')
+        {
+            lines.next();
+            skip_block(&mut lines);
+            continue;
         }
         out.push_str(strip_line_comment(line));
         out.push('\n');
