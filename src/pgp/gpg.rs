@@ -12,7 +12,7 @@ use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 /// How gpg is run: which program, which home directory, and whether the
 /// agent may ask for a passphrase.
@@ -24,6 +24,12 @@ pub struct Gpg {
     pub homedir: Option<PathBuf>,
     /// Whether the agent may start a pinentry.
     pub pinentry: Pinentry,
+    /// `GPG_TTY` for a terminal pinentry; `None` inherits the environment.
+    /// An inherited `GPG_TTY` lets pinentry-curses draw on the terminal
+    /// even though gpg runs with `--no-tty`, so while the interface owns
+    /// the terminal run with [`Pinentry::Never`], and set this when
+    /// handing the terminal over.
+    pub tty: Option<PathBuf>,
 }
 
 /// Whether gpg-agent may ask the user for a passphrase.
@@ -62,6 +68,8 @@ pub enum GpgError {
     PassphraseNeeded,
     #[error("gpg could not ask for the passphrase (pinentry failed: {0})")]
     Pinentry(String),
+    #[error("no secret key of yours to encrypt to self")]
+    NoOwnKey,
     #[error("the passphrase was not entered")]
     Cancelled,
     #[error("wrong passphrase")]
@@ -93,6 +101,7 @@ impl Gpg {
             program: program.into(),
             homedir: None,
             pinentry: Pinentry::Agent,
+            tty: None,
         }
     }
 
@@ -103,6 +112,11 @@ impl Gpg {
 
     pub fn with_pinentry(mut self, pinentry: Pinentry) -> Gpg {
         self.pinentry = pinentry;
+        self
+    }
+
+    pub fn with_tty(mut self, tty: impl Into<PathBuf>) -> Gpg {
+        self.tty = Some(tty.into());
         self
     }
 
@@ -127,8 +141,10 @@ impl Gpg {
         let status_fd = status_write.as_raw_fd();
         let extra_fd = extra_pipe.as_ref().map(|(read, _)| read.as_raw_fd());
         let mut command = self.command(args, status_fd, extra_fd);
-        // The pipes are close-on-exec so that no other child inherits them;
-        // only this child keeps its ends, and only across its own exec.
+        // SAFETY: the closure runs in the child between fork and exec and
+        // only calls fcntl, which is async-signal-safe. The pipes are
+        // close-on-exec so that no other child inherits them; this child
+        // keeps its ends across its own exec.
         unsafe {
             command.pre_exec(move || {
                 keep_open(status_fd)?;
@@ -136,24 +152,14 @@ impl Gpg {
             });
         }
         let mut child = command.spawn().map_err(|e| spawn_error(&self.program, e))?;
+        // The parent's copies of the child's ends must close, or reading
+        // the status pipe would never see its end.
         drop(status_write);
-        let extra_write = extra_pipe.map(|(read, write)| {
+        let extra = extra_pipe.zip(extra).map(|((read, write), bytes)| {
             drop(read);
-            write
+            (write, bytes)
         });
-        let mut stdin = child.stdin.take();
-        let mut stdout = child.stdout.take();
-        let mut stderr = child.stderr.take();
-        let (stdout, status, stderr) = std::thread::scope(|scope| {
-            scope.spawn(move || feed(stdin.take(), input));
-            if let (Some(write), Some(bytes)) = (extra_write, extra) {
-                scope.spawn(move || feed(Some(write), bytes));
-            }
-            let status = scope.spawn(move || drain(Some(status_read)));
-            let stderr = scope.spawn(move || drain(stderr.take()));
-            let stdout = drain(stdout.take());
-            (stdout, join(status), join(stderr))
-        });
+        let (stdout, status, stderr) = exchange(&mut child, input, status_read, extra);
         let exit = child.wait().map_err(|e| GpgError::Spawn(e.to_string()))?;
         let status = parse_status(&status);
         for line in &status {
@@ -183,6 +189,9 @@ impl Gpg {
         }
         if extra.is_some() {
             command.arg("--enable-special-filenames");
+        }
+        if let Some(tty) = &self.tty {
+            command.env("GPG_TTY", tty);
         }
         let extra_name = extra.map(|fd| format!("-&{fd}"));
         for arg in args {
@@ -225,9 +234,9 @@ impl Run {
 fn known_error(line: &StatusLine) -> Option<GpgError> {
     let code = match line.keyword.as_str() {
         "ERROR" | "FAILURE" => error_code(line.arg(1)?)?,
-        "INV_SGNR" => return Some(GpgError::InvalidSigner(line.arg(1)?.to_string())),
+        "INV_SGNR" => return Some(GpgError::InvalidSigner(bare(line.arg(1)?))),
         "INV_RECP" => {
-            let address = line.arg(1)?.to_string();
+            let address = bare(line.arg(1)?);
             let reason = recipient_reason(line.arg(0)?).to_string();
             return Some(GpgError::InvalidRecipient { address, reason });
         }
@@ -242,6 +251,13 @@ fn known_error(line: &StatusLine) -> Option<GpgError> {
         99 | 198 | 277 => Some(GpgError::Cancelled),
         _ => None,
     }
+}
+
+/// A key name as the user gave it: without the `<…>` that asks gpg for
+/// an exact address match.
+fn bare(name: &str) -> String {
+    let inner = name.strip_prefix('<').and_then(|n| n.strip_suffix('>'));
+    inner.unwrap_or(name).to_string()
 }
 
 fn pinentry_reason(code: u32) -> String {
@@ -293,6 +309,27 @@ fn keep_open(fd: RawFd) -> io::Result<()> {
     Ok(())
 }
 
+/// Feeds the child its input and reads all it writes, each stream on a
+/// thread of its own so that no pipe can fill and stall the others.
+fn exchange(
+    child: &mut Child,
+    input: &[u8],
+    status: io::PipeReader,
+    extra: Option<(io::PipeWriter, &[u8])>,
+) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let (stdin, stdout, stderr) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
+    std::thread::scope(|scope| {
+        scope.spawn(move || feed(stdin, input));
+        if let Some((write, bytes)) = extra {
+            scope.spawn(move || feed(Some(write), bytes));
+        }
+        let status = scope.spawn(move || drain(Some(status)));
+        let stderr = scope.spawn(move || drain(stderr));
+        let stdout = drain(stdout);
+        (stdout, join(status), join(stderr))
+    })
+}
+
 /// Writes all of `bytes`, then closes. gpg may stop reading early (it
 /// failed, or needs no more), so a broken pipe is not an error here: the
 /// status lines tell what happened.
@@ -339,6 +376,16 @@ mod tests {
     fn the_default_program_runs_and_reports_its_version() {
         let version = Gpg::default().version().unwrap();
         assert!(version.starts_with("gpg (GnuPG) 2."), "{version}");
+    }
+
+    #[test]
+    fn a_terminal_for_pinentry_is_passed_as_gpg_tty() {
+        let gpg = Gpg::default().with_tty("/dev/pts/7");
+        let command = gpg.command(&[], 5, None);
+        let tty = command.get_envs().find(|(name, _)| *name == "GPG_TTY");
+        assert_eq!(tty, Some(("GPG_TTY".as_ref(), Some("/dev/pts/7".as_ref()))));
+        let args: Vec<_> = command.get_args().collect();
+        assert_eq!(args[..4], ["--batch", "--no-tty", "--status-fd", "5"]);
     }
 
     #[test]

@@ -114,9 +114,7 @@ fn self_key(gpg: &Gpg, request: &EncryptRequest) -> Result<OsString, GpgError> {
     let own = secret_keys(gpg)?.into_iter().find(|key| key.can_encrypt);
     match own {
         Some(key) => Ok(key.fingerprint.into()),
-        None => Err(GpgError::InvalidSigner(
-            "(no secret key to encrypt to self)".into(),
-        )),
+        None => Err(GpgError::NoOwnKey),
     }
 }
 

@@ -52,58 +52,84 @@ pub(crate) fn keyrings() -> Arc<Keyrings> {
     keys
 }
 
+/// The keys made for the tests: in Dave's home rather than the user's,
+/// made as if in 2019, user id, algorithm, expiry.
+const MADE: [(bool, bool, &str, &str, &str); 8] = [
+    (
+        false,
+        false,
+        "Alice <alice@example.test>",
+        "future-default",
+        "never",
+    ),
+    (
+        false,
+        false,
+        "Bob <bob@example.test>",
+        "future-default",
+        "never",
+    ),
+    (
+        false,
+        true,
+        "Old <old@example.test>",
+        "future-default",
+        "2y",
+    ),
+    (
+        false,
+        true,
+        "Past <past@example.test>",
+        "future-default",
+        "never",
+    ),
+    (
+        false,
+        false,
+        "Signer <signer@example.test>",
+        "ed25519",
+        "never",
+    ),
+    (
+        false,
+        false,
+        "Dis <dis@example.test>",
+        "future-default",
+        "never",
+    ),
+    (
+        false,
+        false,
+        "Rev <rev@example.test>",
+        "future-default",
+        "never",
+    ),
+    (
+        true,
+        false,
+        "Dave <dave@example.test>",
+        "future-default",
+        "never",
+    ),
+];
+
 impl Keyrings {
     fn generate() -> Keyrings {
-        // Short paths: the agent's socket lives in the home directory and
-        // a socket path must fit in 108 bytes.
-        let home = tempfile::Builder::new()
-            .prefix("wpg")
-            .tempdir_in("/tmp")
-            .unwrap();
-        let other = tempfile::Builder::new()
-            .prefix("wpg")
-            .tempdir_in("/tmp")
-            .unwrap();
+        let (home, other) = (short_tempdir(), short_tempdir());
         let (h, o) = (home.path(), other.path());
-        for dir in [h, o] {
-            // A fixed cost for protecting keys: the agent otherwise
-            // calibrates it the first time a passphrase is set, which took
-            // nine seconds on a busy machine.
-            std::fs::write(dir.join("gpg-agent.conf"), "s2k-count 65536\n").unwrap();
-        }
-        for who in ["Alice <alice@example.test>", "Bob <bob@example.test>"] {
-            generate(h, &[], who, "future-default", "never");
+        for (in_other, in_2019, uid, algo, expiry) in MADE {
+            let when: &[&str] = if in_2019 {
+                &["--faked-system-time", "20190101T000000"]
+            } else {
+                &[]
+            };
+            generate(if in_other { o } else { h }, when, uid, algo, expiry);
         }
         generate_locked(h);
-        let in_2019 = ["--faked-system-time", "20190101T000000"];
-        generate(
-            h,
-            &in_2019,
-            "Old <old@example.test>",
-            "future-default",
-            "2y",
-        );
-        generate(
-            h,
-            &in_2019,
-            "Past <past@example.test>",
-            "future-default",
-            "never",
-        );
-        generate(h, &[], "Signer <signer@example.test>", "ed25519", "never");
-        generate(h, &[], "Dis <dis@example.test>", "future-default", "never");
         gpg_ok(h, &["--edit-key", DISABLED, "disable", "quit"], b"");
-        generate(h, &[], "Rev <rev@example.test>", "future-default", "never");
         let sign = ["--armor", "--detach-sign", "--local-user", REVOKED];
         let revoked_signature = gpg_ok(h, &sign, REVOKED_TEXT).stdout;
         revoke(h, REVOKED);
-        generate(
-            o,
-            &[],
-            "Dave <dave@example.test>",
-            "future-default",
-            "never",
-        );
         let dave = gpg_ok(o, &["--armor", "--export", DAVE], b"").stdout;
         gpg_ok(h, &["--import"], &dave);
         Keyrings {
@@ -140,6 +166,20 @@ impl Drop for Keyrings {
                 .status();
         }
     }
+}
+
+/// A home directory with a short path: the agent's socket lives in it and
+/// a socket path must fit in 108 bytes.
+fn short_tempdir() -> TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("wpg")
+        .tempdir_in("/tmp")
+        .unwrap();
+    // A fixed cost for protecting keys: the agent otherwise calibrates it
+    // the first time a passphrase is set, which took nine seconds on a
+    // busy machine.
+    std::fs::write(dir.path().join("gpg-agent.conf"), "s2k-count 65536\n").unwrap();
+    dir
 }
 
 fn generate(home: &Path, extra: &[&str], uid: &str, algo: &str, expiry: &str) {
