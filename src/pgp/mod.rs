@@ -11,6 +11,7 @@
 mod decrypt;
 mod gpg;
 mod keys;
+mod mime;
 mod sign;
 mod status;
 mod verify;
@@ -21,6 +22,13 @@ mod testkeys;
 pub use decrypt::{Decrypted, decrypt};
 pub use gpg::{Gpg, GpgError, Pinentry};
 pub use keys::{KeyState, OwnKey, check_recipients, secret_keys};
+pub use mime::read::{
+    EncryptedPart, InlinePgp, PgpContent, SignedPart, find_encrypted, find_inline, find_pgp,
+    find_signed,
+};
+pub use mime::{
+    Entity, canonicalize, encrypt_part, multipart_encrypted, multipart_signed, sign_part,
+};
 pub use sign::{EncryptRequest, Encrypted, Signature, encrypt, sign_detached};
 pub use status::StatusLine;
 pub use verify::{SigStatus, Trust, Verification, verify_clearsigned, verify_detached};
