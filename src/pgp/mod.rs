@@ -30,5 +30,4 @@ pub use mime::{
     Entity, canonicalize, encrypt_part, multipart_encrypted, multipart_signed, sign_part,
 };
 pub use sign::{EncryptRequest, Encrypted, Signature, encrypt, sign_detached};
-pub use status::StatusLine;
 pub use verify::{SigStatus, Trust, Verification, verify_clearsigned, verify_detached};
