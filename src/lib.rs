@@ -12,6 +12,7 @@ pub mod logging;
 pub mod mail;
 pub mod mailview;
 pub mod net;
+pub mod pgp;
 pub mod report;
 pub mod sanitize;
 pub mod store;
