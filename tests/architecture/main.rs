@@ -16,23 +16,29 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("report", &[]),
     ("sanitize", &[]),
     ("config", &["report", "sanitize"]),
-    ("mailview", &["report", "sanitize", "config"]),
+    ("pgp", &["report", "sanitize", "config"]),
+    ("mailview", &["report", "sanitize", "config", "pgp"]),
     ("net", &["report", "sanitize", "config"]),
-    ("store", &["report", "sanitize", "config", "mailview"]),
+    (
+        "store",
+        &["report", "sanitize", "config", "pgp", "mailview"],
+    ),
     (
         "mail",
-        &["report", "sanitize", "config", "mailview", "net", "store"],
+        &[
+            "report", "sanitize", "config", "pgp", "mailview", "net", "store",
+        ],
     ),
     (
         "app",
         &[
-            "report", "sanitize", "config", "mailview", "net", "store", "mail",
+            "report", "sanitize", "config", "pgp", "mailview", "net", "store", "mail",
         ],
     ),
     (
         "ui",
         &[
-            "report", "sanitize", "config", "mailview", "net", "store", "mail", "app",
+            "report", "sanitize", "config", "pgp", "mailview", "net", "store", "mail", "app",
         ],
     ),
     (
@@ -50,7 +56,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 /// The engines: usable without the interface, by the headless commands
 /// and the tests.
 const ENGINES: &[&str] = &[
-    "report", "sanitize", "config", "mailview", "net", "store", "mail",
+    "report", "sanitize", "config", "pgp", "mailview", "net", "store", "mail",
 ];
 
 const MAX_FILE_LINES: usize = 450;
