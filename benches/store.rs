@@ -225,8 +225,10 @@ fn first_frame_child(store_dir: &Path) {
         .into_iter()
         .map(|row| ListLine { row, depth: 0 })
         .collect();
-    app.inbox.list.on_page(total.saturating_sub(240), rows);
     app.inbox.list.select(total.saturating_sub(1), 40);
+    let offset = app.inbox.list.needed_page(40).unwrap();
+    assert_eq!(offset, total.saturating_sub(240));
+    app.inbox.list.on_page(offset, rows);
     terminal.draw(|f| wirepost::ui::render(&app, f)).unwrap();
     let jumped = jump.elapsed();
     let screen = format!("{:?}", terminal.backend().buffer());

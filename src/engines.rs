@@ -120,5 +120,6 @@ impl Engines {
             handle.abort();
         }
         self.sockets.shutdown();
+        self.store.finish();
     }
 }

@@ -7,6 +7,7 @@
 mod action;
 mod command;
 pub mod compose;
+mod deferred_keys;
 mod event;
 mod help;
 pub mod imap;

@@ -5,6 +5,7 @@ use super::{
     Tab, tab_at_column,
 };
 use crate::mail::compose::reply::{ForwardMode, Respond};
+use crate::store::service::StoreEvent;
 use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
 
 impl App {
@@ -34,16 +35,8 @@ impl App {
                 }
                 Vec::new()
             }
-            Event::Paste(text) if self.tab == Tab::Sockets && self.overlay.is_none() => {
-                self.sockets_paste(&text);
-                Vec::new()
-            }
-            Event::Paste(text) if self.tab == Tab::Inbox && self.overlay.is_none() => {
-                self.dirty |= self.inbox.on_paste(&text);
-                Vec::new()
-            }
-            Event::Paste(text) if self.text_input_active() => self.on_text_paste(&text),
-            Event::Paste(_) => Vec::new(),
+            Event::Paste(text) if self.defer_paste(&text) => Vec::new(),
+            Event::Paste(text) => self.run_paste(&text),
             Event::Resize { width, height } => {
                 self.size = (width, height);
                 self.dirty = true;
@@ -57,12 +50,31 @@ impl App {
         }
     }
 
+    /// Pasted text, for the field or line that takes it.
+    pub(super) fn run_paste(&mut self, text: &str) -> Vec<Command> {
+        match self.tab {
+            Tab::Sockets if self.overlay.is_none() => self.sockets_paste(text),
+            Tab::Inbox if self.overlay.is_none() => self.dirty |= self.inbox.on_paste(text),
+            _ if self.text_input_active() => return self.on_text_paste(text),
+            _ => {}
+        }
+        Vec::new()
+    }
+
     fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
         // Releases and repeats arrive as separate events on terminals with
         // the kitty protocol; acting on them would double every key.
         if key.kind != KeyEventKind::Press {
             return Vec::new();
         }
+        if let Some(commands) = self.defer_key(&key) {
+            return commands;
+        }
+        self.run_key(key)
+    }
+
+    /// A key, now that it need not wait for the list.
+    pub(super) fn run_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let spec = KeySpec::from_event(&key);
         if self.overlay.is_some() {
             let action = self.keymap.lookup(KeyContext::Overlay, spec).or_else(|| {
@@ -263,10 +275,20 @@ impl App {
             EngineEvent::Imap(event) => self.on_imap(event),
             EngineEvent::Store(event) => {
                 let nudge = self.imap_nudge_for(&event);
+                let failed = match &event {
+                    StoreEvent::ListFailed { req, error } if *req == self.inbox.list.req => {
+                        Some(error.clone())
+                    }
+                    _ => None,
+                };
                 let (mut commands, dirty) = self.inbox.on_store(event, self.size);
                 // Only the Inbox tab draws this state.
                 self.dirty |= dirty && self.tab == Tab::Inbox;
                 commands.extend(nudge);
+                commands.extend(match failed {
+                    Some(error) => self.flush_deferred(&error),
+                    None => self.replay_deferred(),
+                });
                 commands
             }
         }

@@ -32,10 +32,17 @@ impl InboxState {
                 offset,
                 rows: lines,
             } if req == self.list.req => {
-                self.list.on_page(offset, lines);
-                (self.page_commands(rows), true)
+                let taken = self.list.on_page(offset, lines);
+                (self.page_commands(rows), taken)
             }
-            StoreEvent::Listed { .. } | StoreEvent::Page { .. } => (Vec::new(), false),
+            StoreEvent::ListFailed { req, .. } if req == self.list.req => {
+                // Asked again on the next move, not in a loop now.
+                self.list.requested = None;
+                (Vec::new(), false)
+            }
+            StoreEvent::Listed { .. } | StoreEvent::Page { .. } | StoreEvent::ListFailed { .. } => {
+                (Vec::new(), false)
+            }
             StoreEvent::Viewed { id, view } => self.fill_viewer(id, |v| v.view = Some(view)),
             StoreEvent::Raw { id, text } => self.fill_viewer(id, |v| v.raw = Some(text)),
             StoreEvent::FlagsChanged(changes) => {

@@ -3,6 +3,7 @@
 //! what is on screen are held; the store sends pages on request.
 
 mod actions;
+mod deferred;
 mod events;
 mod geometry;
 mod input;
@@ -12,6 +13,7 @@ mod viewer;
 mod viewer_actions;
 mod wrap;
 
+pub use deferred::Deferred;
 pub use geometry::{InboxAreas, inbox_areas};
 pub use list::{MessageList, PAGE_ROWS};
 pub use mouse::FolderLine;
@@ -87,6 +89,9 @@ pub struct InboxState {
     /// follows the best default as folders appear (a first sync brings
     /// INBOX after a local folder was already shown).
     pub folder_chosen: bool,
+    /// Keys (and pastes) waiting for the row under the cursor to load,
+    /// in the order they came.
+    pub deferred: std::collections::VecDeque<Deferred>,
     next_req: u64,
 }
 
@@ -124,5 +129,7 @@ impl InboxState {
     }
 }
 
+#[cfg(test)]
+mod deferred_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -67,6 +67,9 @@ impl InboxState {
             return (Vec::new(), false);
         }
         if self.list.selected().is_none() {
+            // Opened when its row arrives; keys typed meanwhile wait.
+            self.deferred
+                .push_front(super::Deferred::Action(Action::InboxOpen));
             return (self.page_commands(rows), true);
         }
         self.open_selected(size)

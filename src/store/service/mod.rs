@@ -83,6 +83,11 @@ pub enum StoreEvent {
         offset: u64,
         rows: Vec<ListLine>,
     },
+    /// List `req` (or one of its pages) could not be read.
+    ListFailed {
+        req: ListRequest,
+        error: String,
+    },
     Viewed {
         id: MessageId,
         view: Result<Box<MessageView>, String>,

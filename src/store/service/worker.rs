@@ -18,7 +18,8 @@ const RAW_VIEW_CAP_BYTES: usize = 8 * 1024 * 1024;
 /// The handle `Engines` keeps; dropping it ends the thread.
 #[derive(Debug)]
 pub struct StoreWorker {
-    requests: mpsc::Sender<StoreRequest>,
+    requests: Option<mpsc::Sender<StoreRequest>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl StoreWorker {
@@ -27,15 +28,28 @@ impl StoreWorker {
         let spawned = std::thread::Builder::new()
             .name("store".into())
             .spawn(move || Worker::new(events).run(&rx));
-        if let Err(e) = spawned {
-            tracing::error!("cannot start the store thread: {e}");
+        let thread = spawned
+            .inspect_err(|e| tracing::error!("cannot start the store thread: {e}"))
+            .ok();
+        StoreWorker {
+            requests: Some(tx),
+            thread,
         }
-        StoreWorker { requests: tx }
     }
 
     pub fn send(&self, request: StoreRequest) {
-        if self.requests.send(request).is_err() {
+        let sent = self.requests.as_ref().map(|tx| tx.send(request));
+        if !matches!(sent, Some(Ok(()))) {
             tracing::error!("the store thread has stopped");
+        }
+    }
+
+    /// Lets the thread carry out what was asked of it (a flag changed
+    /// just before quitting is written), then ends it.
+    pub fn finish(&mut self) {
+        self.requests = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
@@ -103,8 +117,14 @@ impl Worker {
                 req,
                 query,
                 threaded,
-            } => self.list(req, query, threaded),
-            StoreRequest::Page { req, offset, limit } => self.page(req, offset, limit),
+            } => {
+                let listed = self.list(req, query, threaded);
+                self.list_failed(req, listed)
+            }
+            StoreRequest::Page { req, offset, limit } => {
+                let paged = self.page(req, offset, limit);
+                self.list_failed(req, paged)
+            }
             StoreRequest::View { id, width } => {
                 self.view(id, width);
                 Ok(())
@@ -121,6 +141,22 @@ impl Worker {
             StoreRequest::OpenAttachment { id, index } => self.open_attachment(id, index),
             StoreRequest::Import { job, path } => self.import(job, path),
         }
+    }
+
+    /// Tells the interface that list `req` failed (keys waiting for its
+    /// rows must not wait forever), and passes the error on.
+    fn list_failed(
+        &self,
+        req: ListRequest,
+        result: Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        if let Err(e) = &result {
+            self.report(StoreEvent::ListFailed {
+                req,
+                error: e.to_string(),
+            });
+        }
+        result
     }
 
     fn open(&mut self, dir: &Path) -> Result<(), StoreError> {

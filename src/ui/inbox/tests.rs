@@ -28,6 +28,8 @@ fn list_app() -> App {
     rows[0].row.from = "张三 <zhang@example.cn>".into();
     rows[1].depth = 1;
     rows[5].row.flags.flagged = true;
+    // These rows replace the loaded page, as a fresh answer would.
+    app.inbox.list.requested = Some(0);
     store(
         &mut app,
         StoreEvent::Page {

@@ -1,0 +1,59 @@
+//! Keys that must wait for the list: an action on the row under the cursor
+//! (flag, mark read, delete, open, answer) typed while that row is still
+//! on its way from the store waits for it, and every key typed after it
+//! waits too, so keys act in the order they were typed and none is lost.
+//! `App` (see `app::deferred_keys`) queues and replays them; this part says
+//! when a key must wait.
+
+use super::{Focus, InboxState};
+use crate::app::Action;
+use crossterm::event::KeyEvent;
+
+/// Input held back until the row it acts on is loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deferred {
+    Key(KeyEvent),
+    Paste(String),
+    /// An action an earlier key started and the row's arrival finishes
+    /// (the viewer's "next message" opens the row once it is loaded).
+    Action(Action),
+}
+
+impl InboxState {
+    /// Whether `action`, applied now, would act on a row the store has not
+    /// sent yet (and so would do nothing).
+    pub fn must_wait(&self, action: Action) -> bool {
+        self.needs_row(action) && self.row_loading()
+    }
+
+    /// The actions that act on the message under the list cursor.
+    fn needs_row(&self, action: Action) -> bool {
+        let in_viewer = self.viewer.is_some() && self.focus == Focus::Viewer;
+        match action {
+            Action::InboxOpen => self.focus != Focus::Folders,
+            Action::InboxToggleRead | Action::InboxToggleFlag | Action::InboxDelete => !in_viewer,
+            Action::Reply | Action::ReplyAll | Action::Forward | Action::ForwardAttached => {
+                self.viewer.is_none()
+            }
+            _ => false,
+        }
+    }
+
+    /// A list is shown and the row under its cursor is not loaded yet:
+    /// the list is still being counted, or its page is on the way.
+    pub fn row_loading(&self) -> bool {
+        if self.current.is_none() || self.typing() {
+            return false;
+        }
+        match self.list.total {
+            None => true,
+            Some(0) => false,
+            Some(_) => self.list.selected().is_none(),
+        }
+    }
+
+    /// Keys are waiting for the list.
+    pub fn has_deferred(&self) -> bool {
+        !self.deferred.is_empty()
+    }
+}
