@@ -74,6 +74,7 @@ impl InboxState {
         let first = !self.loaded;
         self.loaded = true;
         let old_total = self.current_total();
+        let old_unread = self.current_unread();
         self.replace_folders(folders);
         if self.select_imported_folder() {
             self.focus = Focus::List;
@@ -88,6 +89,10 @@ impl InboxState {
         } else if self.current_total() != old_total {
             // New mail or moves in the shown folder: relist, keep place.
             self.relist(true)
+        } else if self.current_unread() != old_unread {
+            // Flags changed other than shown (a sync, another program):
+            // the rows on screen are read again so they agree with the count.
+            self.reload_window()
         } else {
             Vec::new()
         };
@@ -141,11 +146,32 @@ impl InboxState {
     }
 
     fn current_total(&self) -> Option<u64> {
+        self.current_summary().map(|f| f.total)
+    }
+
+    fn current_unread(&self) -> Option<u64> {
+        self.current_summary().map(|f| f.unread)
+    }
+
+    fn current_summary(&self) -> Option<&FolderSummary> {
         let (account, name) = self.current.as_ref()?;
         self.folders
             .iter()
             .find(|f| &f.account == account && &f.name == name)
-            .map(|f| f.total)
+    }
+
+    /// Asks for the loaded rows again, unless a page is already coming.
+    fn reload_window(&mut self) -> Vec<Command> {
+        if self.list.requested.is_some() || self.list.window.is_empty() {
+            return Vec::new();
+        }
+        let offset = self.list.window_start;
+        self.list.requested = Some(offset);
+        vec![Command::Store(StoreRequest::Page {
+            req: self.list.req,
+            offset,
+            limit: super::PAGE_ROWS,
+        })]
     }
 
     /// The Inbox of the first account, else the first folder.

@@ -5,6 +5,7 @@
 mod actions;
 mod deferred;
 mod events;
+mod flags;
 mod geometry;
 mod input;
 mod list;

@@ -32,6 +32,9 @@ pub struct Viewer {
     /// The selected attachment.
     pub attachment: usize,
     pub width: u16,
+    /// The message's flags as last set here, so that flag keys work on it
+    /// even when its row has scrolled out of the loaded part of the list.
+    pub flags: crate::store::Flags,
 }
 
 impl Viewer {
@@ -46,6 +49,7 @@ impl Viewer {
             find: None,
             attachment: 0,
             width,
+            flags: crate::store::Flags::default(),
         }
     }
 
