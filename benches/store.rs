@@ -250,6 +250,7 @@ fn search_and_threads(store_dir: &Path, rounds: usize) {
         folder: "INBOX".into(),
         search: Some("budget team 7".into()),
         sort: SortOrder::NewestFirst,
+        ..ListQuery::default()
     };
     let mut search = Vec::new();
     for _ in 0..rounds {

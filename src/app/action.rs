@@ -180,6 +180,8 @@ actions! {
         "Back: close message, clear search";
     InboxToggleSort = "inbox_toggle_sort" in [Inbox]:
         "Sort newest or oldest first";
+    InboxToggleDateSort = "inbox_toggle_date_sort" in [Inbox]:
+        "Order and date the list by when mail was sent (Date header) or when it arrived";
     InboxToggleThreads = "inbox_toggle_threads" in [Inbox]:
         "Threaded or flat list";
     InboxSearch = "inbox_search" in [Inbox]:

@@ -12,7 +12,7 @@ mod date;
 mod headers;
 
 pub use attachments::{AttachmentInfo, attachment_bytes, safe_file_name, save_attachment};
-pub use date::format_date;
+pub use date::{Zone, format_date};
 pub use headers::HeaderLine;
 
 use address::envelope_addresses;

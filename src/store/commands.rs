@@ -82,6 +82,7 @@ pub fn list(
     options: &ListOptions<'_>,
     out: &mut dyn Write,
 ) -> Result<(), StoreError> {
+    fill_sent_dates(store)?;
     let folders: Vec<FolderSummary> = store
         .folders()?
         .into_iter()
@@ -125,12 +126,13 @@ fn write_json_row(
 ) -> std::io::Result<()> {
     write!(
         out,
-        "{}\n{{\"id\":{},\"account\":{},\"folder\":{},\"date\":{},\"from\":{},\"to\":{},\"subject\":{},\"size\":{},\"seen\":{},\"flagged\":{},\"answered\":{},\"attachment\":{}}}",
+        "{}\n{{\"id\":{},\"account\":{},\"folder\":{},\"date\":{},\"sent_date\":{},\"from\":{},\"to\":{},\"subject\":{},\"size\":{},\"seen\":{},\"flagged\":{},\"answered\":{},\"attachment\":{}}}",
         if first { "" } else { "," },
         row.id,
         json(&folder.account),
         json(&folder.name),
         row.date,
+        row.sent_date.map_or("null".to_string(), |d| d.to_string()),
         json(&row.from),
         json(&row.to),
         json(&row.subject),
@@ -142,7 +144,28 @@ fn write_json_row(
     )
 }
 
-/// One line of `list`: id, date, new/flagged marks, sender, subject, folder.
+/// Reads the Date headers of mail an older wirepost indexed (once, after
+/// an upgrade), saying so on a terminal.
+fn fill_sent_dates(store: &Store) -> Result<(), StoreError> {
+    use std::io::IsTerminal;
+    let show = std::io::stderr().is_terminal();
+    loop {
+        let left = store.fill_sent_dates(super::SENT_DATE_BATCH)?;
+        if left == 0 {
+            break;
+        }
+        if show {
+            eprint!("\rreading the Date headers of older mail: {left} to go…");
+        }
+    }
+    if show {
+        eprint!("\r\x1b[K");
+    }
+    Ok(())
+}
+
+/// One line of `list`: id, date (the Date header in local time, as the
+/// Inbox shows it), new/flagged marks, sender, subject, folder.
 fn write_text_row(
     out: &mut dyn Write,
     folder: &FolderSummary,
@@ -152,7 +175,7 @@ fn write_text_row(
         out,
         "{:>7} {} {}{} {:<28} {}  [{}/{}]",
         row.id,
-        crate::mailview::format_date(row.date),
+        crate::mailview::Zone::Local.format(crate::store::SortBy::Sent.date_of(row)),
         if row.flags.seen { ' ' } else { 'N' },
         if row.flags.flagged { '!' } else { ' ' },
         truncate(&clean_line(&row.from), 28),

@@ -51,6 +51,10 @@ impl InboxState {
                 self.sort = self.sort.toggled();
                 (self.relist(false), true)
             }
+            Action::InboxToggleDateSort => {
+                self.sort_by = self.sort_by.toggled();
+                (self.relist(false), true)
+            }
             Action::InboxToggleThreads => {
                 self.threaded = !self.threaded;
                 (self.relist(false), true)

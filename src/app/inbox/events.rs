@@ -59,6 +59,7 @@ impl InboxState {
                 }
                 (Vec::new(), true)
             }
+            StoreEvent::SentDatesRead => (self.relist(true), true),
             StoreEvent::Imported(report) => {
                 // The folder list that follows includes the new folders;
                 // show the first one then.
@@ -213,6 +214,7 @@ impl InboxState {
                 account,
                 folder,
                 sort: self.sort,
+                by: self.sort_by,
                 search: self.search.clone(),
             },
             threaded: self.threaded,

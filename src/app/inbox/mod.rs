@@ -21,7 +21,7 @@ pub use mouse::FolderLine;
 pub use viewer::{ViewMode, Viewer};
 
 use crate::app::Command;
-use crate::store::{FolderSummary, MessageId, SortOrder};
+use crate::store::{FolderSummary, MessageId, SortBy, SortOrder};
 use std::path::PathBuf;
 
 /// Outcome of an action: commands, and whether the screen changed.
@@ -78,6 +78,11 @@ pub struct InboxState {
     pub current: Option<(String, String)>,
     pub focus: Focus,
     pub sort: SortOrder,
+    /// Ordered and dated by the Date header or by arrival.
+    pub sort_by: SortBy,
+    /// The clock dates are shown on: the binary sets local time; the
+    /// default (UTC) keeps tests the same on every machine.
+    pub zone: crate::mailview::Zone,
     pub threaded: bool,
     /// The search that filters the list, if any.
     pub search: Option<String>,

@@ -38,6 +38,7 @@ pub fn row(id: i64, subject: &str, seen: bool) -> ListLine {
         row: MessageRow {
             id,
             date: 1_751_364_000 - id * 3600,
+            sent_date: None,
             from: format!("Sender {id} <s{id}@example.com>"),
             to: "me@example.com".into(),
             subject: subject.into(),

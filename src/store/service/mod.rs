@@ -101,6 +101,9 @@ pub enum StoreEvent {
     /// Messages left the folder (moved to Trash or deleted).
     Removed(Vec<MessageId>),
     Imported(ImportReport),
+    /// The Date headers of mail indexed by an older wirepost have all been
+    /// read: lists ordered by them may have changed.
+    SentDatesRead,
 }
 
 /// One row of a list with its thread depth (0 when not threaded).

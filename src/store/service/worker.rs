@@ -162,6 +162,9 @@ impl Worker {
     fn open(&mut self, dir: &Path) -> Result<(), StoreError> {
         let store = Store::open(dir)?;
         store.ensure_folder(LOCAL_ACCOUNT, "Trash", Some(FolderRole::Trash))?;
+        if store.sent_dates_pending()? {
+            read_sent_dates(store.clone(), self.events.clone());
+        }
         self.store = Some(store);
         self.report_folders()
     }
@@ -333,6 +336,31 @@ impl Worker {
             }
         });
         Ok(())
+    }
+}
+
+/// Reads the Date headers of mail an older wirepost indexed, on a thread
+/// of its own and in small steps, so the Inbox is usable meanwhile; a quit
+/// halfway leaves the rest for the next start.
+fn read_sent_dates(store: Store, events: Reporter<StoreEvent>) {
+    let spawned = std::thread::Builder::new()
+        .name("sent-dates".into())
+        .spawn(move || {
+            loop {
+                match store.fill_sent_dates(crate::store::SENT_DATE_BATCH) {
+                    Ok(0) => break,
+                    Ok(left) => tracing::debug!(left, "reading Date headers"),
+                    Err(e) => {
+                        tracing::warn!("reading Date headers: {e}");
+                        return;
+                    }
+                }
+            }
+            tracing::info!("Date headers of older mail read");
+            events.blocking_send(StoreEvent::SentDatesRead);
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start reading Date headers: {e}");
     }
 }
 

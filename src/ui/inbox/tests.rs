@@ -96,3 +96,28 @@ fn narrow_terminals_show_one_pane_at_a_time() {
         "{screen}"
     );
 }
+
+#[test]
+fn inbox_dates_sent_and_received() {
+    let mut app = list_app();
+    app.size = (130, 9);
+    // Written in 2001, arrived in 2025 (row dates are arrivals).
+    for (i, line) in app.inbox.list.window.iter_mut().enumerate() {
+        line.row.sent_date = (i != 1).then_some(978_516_000 + i as i64 * 86_400);
+    }
+    let sent = draw(&app, 130, 9);
+    let rows = app.inbox.list.window.clone();
+    app.apply(Action::InboxToggleDateSort);
+    let req = app.inbox.list.req;
+    store(&mut app, StoreEvent::Listed { req, total: 6 });
+    store(
+        &mut app,
+        StoreEvent::Page {
+            req,
+            offset: 0,
+            rows,
+        },
+    );
+    let received = draw(&app, 130, 9);
+    insta::assert_snapshot!(format!("{}\n{}", sent.backend(), received.backend()));
+}
