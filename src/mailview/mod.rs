@@ -9,7 +9,9 @@ pub mod address;
 mod attachments;
 mod body;
 mod date;
+mod fallback;
 mod headers;
+mod repair;
 
 pub use attachments::{AttachmentInfo, attachment_bytes, safe_file_name, save_attachment};
 pub use date::{Zone, format_date};
@@ -54,15 +56,35 @@ pub struct MessageView {
     pub attachments: Vec<AttachmentInfo>,
     /// Size of the raw message in bytes.
     pub size: usize,
+    /// What was wrong with a malformed message whose text was found
+    /// another way (one line), if anything.
+    pub notice: Option<String>,
 }
 
 impl MessageView {
     /// Parses `raw`. Never fails: unparseable input shows as its text.
     pub fn build(raw: &[u8], width: usize) -> MessageView {
         let width = width.clamp(20, MAX_RENDER_WIDTH);
-        match MessageParser::default().parse(raw) {
+        // Broken structure that hides the text is repaired first (the
+        // attachment list is read from the same repaired bytes).
+        let repaired = repair::readable(raw);
+        let bytes = repaired.as_ref().map_or(raw, |r| &r.raw[..]);
+        match MessageParser::default().parse(bytes) {
             Some(message) => {
                 let mut view = from_message(&message, width, 0);
+                let mut notices: Vec<String> = repaired
+                    .as_ref()
+                    .map(|r| r.notice.clone())
+                    .into_iter()
+                    .collect();
+                if view.body.trim().is_empty()
+                    && let Some(found) = fallback::text_of(&message)
+                {
+                    view.body = found.text;
+                    notices.push(found.notice);
+                }
+                notices.extend(fallback::unclosed(&message, bytes));
+                view.notice = (!notices.is_empty()).then(|| notices.join("; "));
                 view.size = raw.len();
                 view.cap();
                 view
@@ -155,6 +177,7 @@ fn from_message(message: &Message<'_>, width: usize, depth: usize) -> MessageVie
         links: rendered.links,
         attachments: attachments::list(message),
         size: 0,
+        notice: None,
     };
     if depth < MAX_NESTING {
         for part in message.attachments() {

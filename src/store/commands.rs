@@ -246,13 +246,14 @@ fn show_json(id: i64, view: &MessageView, out: &mut dyn Write) -> std::io::Resul
     let links: Vec<String> = view.links.iter().map(|l| json(l)).collect();
     writeln!(
         out,
-        "{{\"id\":{id},\"from\":{},\"to\":{},\"cc\":{},\"date\":{},\"subject\":{},\"body\":{},\"html\":{},\"links\":[{}],\"attachments\":[{}]}}",
+        "{{\"id\":{id},\"from\":{},\"to\":{},\"cc\":{},\"date\":{},\"subject\":{},\"body\":{},\"notice\":{},\"html\":{},\"links\":[{}],\"attachments\":[{}]}}",
         json(&view.from),
         json(&view.to),
         json(&view.cc),
         json(&view.date),
         json(&view.subject),
         json(&view.body),
+        view.notice.as_deref().map_or("null".into(), json),
         view.html.as_deref().map_or("null".into(), json),
         links.join(","),
         attachments.join(",")
@@ -272,6 +273,9 @@ fn show_text(view: &MessageView, out: &mut dyn Write) -> std::io::Result<()> {
         if !value.is_empty() {
             writeln!(out, "{name}: {}", clean_line(value))?;
         }
+    }
+    if let Some(notice) = &view.notice {
+        writeln!(out, "Malformed message: {}", clean_line(notice))?;
     }
     writeln!(out)?;
     writeln!(out, "{}", clean_text(&view.body))?;

@@ -119,7 +119,13 @@ fn text_document(view: &MessageView) -> String {
             out.push_str(&format!("{name}: {}\n", clean_line(value)));
         }
     }
+    if let Some(notice) = &view.notice {
+        out.push_str(&format!("⚠ Malformed message: {}\n", clean_line(notice)));
+    }
     out.push('\n');
+    if view.body.trim().is_empty() {
+        out.push_str(&no_text(view));
+    }
     out.push_str(&view.body);
     if !view.links.is_empty() {
         out.push_str("\n\nLinks:\n");
@@ -128,4 +134,13 @@ fn text_document(view: &MessageView) -> String {
         }
     }
     out
+}
+
+/// What the viewer says instead of an empty body.
+fn no_text(view: &MessageView) -> String {
+    match view.attachments.len() {
+        0 => "(This message has no text.)".into(),
+        1 => "(This message has no text; its attachment is listed below.)".into(),
+        n => format!("(This message has no text; its {n} attachments are listed below.)"),
+    }
 }

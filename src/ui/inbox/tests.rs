@@ -121,3 +121,33 @@ fn inbox_dates_sent_and_received() {
     let received = draw(&app, 130, 9);
     insta::assert_snapshot!(format!("{}\n{}", sent.backend(), received.backend()));
 }
+
+#[test]
+fn inbox_malformed_message_shows_its_text_and_what_was_wrong() {
+    let mut app = list_app();
+    app.size = (100, 16);
+    app.apply(Action::InboxOpen);
+    // A multipart whose boundary never appears (CPython's msg_17).
+    let raw = b"From: Barry <barry@example.com>\nSubject: Here is your dingus fish\n\
+Content-Type: multipart/mixed; boundary=\"BOUNDARY\"\n\nHi there,\n\nThis is the dingus fish.\n";
+    let id = app.inbox.viewer.as_ref().unwrap().id;
+    store(
+        &mut app,
+        StoreEvent::Viewed {
+            id,
+            view: Ok(Box::new(MessageView::build(raw, 80))),
+        },
+    );
+    let broken = draw(&app, 100, 16);
+    // And one with no text at all says so.
+    let raw = b"Subject: empty\nContent-Type: text/plain\n\n\n";
+    store(
+        &mut app,
+        StoreEvent::Viewed {
+            id,
+            view: Ok(Box::new(MessageView::build(raw, 80))),
+        },
+    );
+    let empty = draw(&app, 100, 16);
+    insta::assert_snapshot!(format!("{}\n{}", broken.backend(), empty.backend()));
+}
