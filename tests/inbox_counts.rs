@@ -52,7 +52,7 @@ impl Harness {
                     break;
                 }
             }
-            if !asked && !self.app.inbox.has_deferred() {
+            if !asked && !self.app.waiting() {
                 return;
             }
         }

@@ -25,6 +25,7 @@ mod update;
 pub use crate::report::{JobEvent, JobId, Level};
 pub use action::{ACTIONS, Action, ActionSpec};
 pub use command::Command;
+pub use deferred_keys::Deferred;
 pub use event::{EngineEvent, Event};
 pub use help::{HelpLine, help_line_count, help_lines};
 pub use key_context::KeyContext;
@@ -72,6 +73,9 @@ pub struct App {
     pub inbox: inbox::InboxState,
     /// IMAP sync state and the protocol trace.
     pub imap: imap::ImapState,
+    /// Keys (and pastes) waiting, in the order they came, for what the key
+    /// at their head needs (a row of the list, path completions).
+    pub deferred: std::collections::VecDeque<Deferred>,
 }
 
 impl App {
@@ -94,6 +98,7 @@ impl App {
             compose,
             editor_request: None,
             pop3: Pop3Ui::default(),
+            deferred: std::collections::VecDeque::new(),
         }
     }
 

@@ -267,7 +267,15 @@ impl App {
     }
 
     pub(super) fn on_engine(&mut self, report: EngineEvent) -> Vec<Command> {
-        match report {
+        let list_failed = match &report {
+            EngineEvent::Store(StoreEvent::ListFailed { req, error })
+                if *req == self.inbox.list.req =>
+            {
+                Some(error.clone())
+            }
+            _ => None,
+        };
+        let mut commands = match report {
             EngineEvent::Job(event) => self.on_job(event),
             EngineEvent::Socket(event) => self.on_socket_event(event),
             EngineEvent::Compose(event) => self.on_compose_event(*event),
@@ -275,23 +283,20 @@ impl App {
             EngineEvent::Imap(event) => self.on_imap(event),
             EngineEvent::Store(event) => {
                 let nudge = self.imap_nudge_for(&event);
-                let failed = match &event {
-                    StoreEvent::ListFailed { req, error } if *req == self.inbox.list.req => {
-                        Some(error.clone())
-                    }
-                    _ => None,
-                };
                 let (mut commands, dirty) = self.inbox.on_store(event, self.size);
                 // Only the Inbox tab draws this state.
                 self.dirty |= dirty && self.tab == Tab::Inbox;
                 commands.extend(nudge);
-                commands.extend(match failed {
-                    Some(error) => self.flush_deferred(&error),
-                    None => self.replay_deferred(),
-                });
                 commands
             }
+        };
+        // The report may bring what waiting keys wait for.
+        if let Some(error) = list_failed {
+            commands.extend(self.flush_deferred(&error));
+        } else if self.waiting() {
+            commands.extend(self.replay_deferred());
         }
+        commands
     }
 
     /// A job's lifecycle or a notice, from any engine.

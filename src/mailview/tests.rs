@@ -143,7 +143,10 @@ Content-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n--XyZ.123/host--\r\n";
     assert_eq!(view.attachments.len(), 1);
     assert_eq!(view.attachments[0].name, "r.pdf");
     let (info, bytes) = crate::mailview::attachment_bytes(raw, 0).unwrap();
-    assert_eq!((info.name.as_str(), bytes.as_slice()), ("r.pdf", &b"hello"[..]));
+    assert_eq!(
+        (info.name.as_str(), bytes.as_slice()),
+        ("r.pdf", &b"hello"[..])
+    );
 }
 
 #[test]

@@ -241,6 +241,7 @@ impl ComposeState {
     fn offer_paths(&mut self, typed: &str, options: Vec<String>) {
         if self.focus == Field::Attachments && self.text(Field::Attachments) == typed {
             self.suggestions = options;
+            self.suggested_for = Some(typed.to_string());
         }
     }
 

@@ -3,21 +3,10 @@
 //! on its way from the store waits for it, and every key typed after it
 //! waits too, so keys act in the order they were typed and none is lost.
 //! `App` (see `app::deferred_keys`) queues and replays them; this part says
-//! when a key must wait.
+//! when an action must wait.
 
 use super::{Focus, InboxState};
 use crate::app::Action;
-use crossterm::event::KeyEvent;
-
-/// Input held back until the row it acts on is loaded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Deferred {
-    Key(KeyEvent),
-    Paste(String),
-    /// An action an earlier key started and the row's arrival finishes
-    /// (the viewer's "next message" opens the row once it is loaded).
-    Action(Action),
-}
 
 impl InboxState {
     /// Whether `action`, applied now, would act on a row the store has not
@@ -50,10 +39,5 @@ impl InboxState {
             Some(0) => false,
             Some(_) => self.list.selected().is_none(),
         }
-    }
-
-    /// Keys are waiting for the list.
-    pub fn has_deferred(&self) -> bool {
-        !self.deferred.is_empty()
     }
 }

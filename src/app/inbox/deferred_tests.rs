@@ -48,10 +48,10 @@ fn g_then_f_at_once_flags_the_last_message_once_its_row_arrives() {
     let mut app = loaded(5_000);
     let commands = typed(&mut app, "GF");
     assert!(flag_changes(&commands).is_empty(), "{commands:?}");
-    assert!(app.inbox.has_deferred());
+    assert!(app.waiting());
     let after = answer_page(&mut app, &commands);
     assert_eq!(flag_changes(&after), vec![(5_000, true, true)]);
-    assert!(!app.inbox.has_deferred());
+    assert!(!app.waiting());
     assert!(app.inbox.list.selected().unwrap().row.flags.flagged);
 }
 
@@ -74,7 +74,7 @@ fn keys_after_a_waiting_key_keep_their_order() {
     answer_page(&mut app, &commands);
     let commands = typed(&mut app, "gjju");
     let mut all = commands.clone();
-    if app.inbox.has_deferred() {
+    if app.waiting() {
         all.extend(answer_page(&mut app, &commands));
     }
     assert_eq!(app.inbox.list.cursor, 2);
@@ -141,7 +141,7 @@ fn a_failed_list_runs_the_waiting_keys_and_says_so() {
             error: "disk on fire".into(),
         },
     );
-    assert!(!app.inbox.has_deferred());
+    assert!(!app.waiting());
     assert_eq!(app.tab, Tab::Sockets);
     assert!(
         app.status
@@ -161,7 +161,7 @@ fn ctrl_c_stops_waiting() {
         KeyCode::Char('c'),
         KeyModifiers::CONTROL,
     )));
-    assert!(!app.inbox.has_deferred());
+    assert!(!app.waiting());
     assert!(app.should_quit);
 }
 

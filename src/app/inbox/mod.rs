@@ -14,7 +14,6 @@ mod viewer;
 mod viewer_actions;
 mod wrap;
 
-pub use deferred::Deferred;
 pub use geometry::{InboxAreas, inbox_areas};
 pub use list::{MessageList, PAGE_ROWS};
 pub use mouse::FolderLine;
@@ -95,9 +94,9 @@ pub struct InboxState {
     /// follows the best default as folders appear (a first sync brings
     /// INBOX after a local folder was already shown).
     pub folder_chosen: bool,
-    /// Keys (and pastes) waiting for the row under the cursor to load,
-    /// in the order they came.
-    pub deferred: std::collections::VecDeque<Deferred>,
+    /// "Next message" moved onto a row still loading: it opens when the
+    /// row arrives (keys typed meanwhile wait behind it).
+    pub open_on_arrival: bool,
     next_req: u64,
 }
 

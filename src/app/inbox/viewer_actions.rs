@@ -68,8 +68,7 @@ impl InboxState {
         }
         if self.list.selected().is_none() {
             // Opened when its row arrives; keys typed meanwhile wait.
-            self.deferred
-                .push_front(super::Deferred::Action(Action::InboxOpen));
+            self.open_on_arrival = true;
             return (self.page_commands(rows), true);
         }
         self.open_selected(size)
