@@ -207,11 +207,13 @@ actions! {
     InboxNextAttachment = "inbox_next_attachment" in [Inbox]:
         "Select the next attachment";
     InboxSaveAttachment = "inbox_save_attachment" in [Inbox]:
-        "Save the selected attachment";
+        "Save the selected attachment (asks where; Tab completes)";
     InboxSaveAll = "inbox_save_all" in [Inbox]:
-        "Save all attachments";
+        "Save all attachments into a folder (asks which)";
     InboxOpenAttachment = "inbox_open_attachment" in [Inbox]:
         "Open attachment with the system viewer";
+    InboxPipeAttachment = "inbox_pipe_attachment" in [Inbox]:
+        "Pipe the attachment (the message, when it has none) to a command";
     InboxImport = "inbox_import" in [Inbox]:
         "Import mbox / .eml folder / Maildir";
     InboxSync = "inbox_sync" in [Inbox]:

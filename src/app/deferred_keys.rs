@@ -123,6 +123,9 @@ impl App {
         }
         let spec = KeySpec::from_event(key);
         match self.tab {
+            Tab::Inbox if key.code == KeyCode::Tab && key.modifiers.is_empty() => {
+                self.inbox.prompt_tab_must_wait()
+            }
             Tab::Inbox if self.inbox.row_loading() => {
                 let waits = self
                     .keymap

@@ -67,6 +67,9 @@ pub struct App {
     pub compose: compose::ComposeState,
     /// Text the event loop should open in $EDITOR (it owns the terminal).
     pub editor_request: Option<String>,
+    /// A shell command and the private file it reads on its standard
+    /// input, for the event loop to run in the terminal (attachment `|`).
+    pub pipe_request: Option<(String, std::path::PathBuf)>,
     /// POP3 accounts' sync state and the protocol trace.
     pub pop3: Pop3Ui,
     /// The Inbox tab: folders, message list, viewer.
@@ -82,8 +85,10 @@ impl App {
     pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
         let compose = compose::ComposeState::fresh(&loaded.config, 0);
         let download_dir = loaded.config.download_dir();
+        let mut inbox = inbox::InboxState::new(None, download_dir);
+        inbox.open_command = loaded.config.store.open_command.clone();
         App {
-            inbox: inbox::InboxState::new(None, download_dir),
+            inbox,
             imap: imap::ImapState::default(),
             tab: Tab::default(),
             overlay: None,
@@ -97,6 +102,7 @@ impl App {
             sockets: sockets::Sockets::default(),
             compose,
             editor_request: None,
+            pipe_request: None,
             pop3: Pop3Ui::default(),
             deferred: std::collections::VecDeque::new(),
         }

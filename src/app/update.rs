@@ -90,6 +90,14 @@ impl App {
         {
             return commands;
         }
+        // An Inbox prompt edits like a shell line: its editing keys
+        // (Ctrl-A/E/U/W/K, Alt-B/F, ...) come before any binding.
+        if self.tab == Tab::Inbox
+            && let Some((commands, dirty)) = self.inbox.on_prompt_key(key, self.size)
+        {
+            self.dirty |= dirty;
+            return commands;
+        }
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
@@ -281,6 +289,10 @@ impl App {
             EngineEvent::Compose(event) => self.on_compose_event(*event),
             EngineEvent::Pop3(event) => self.on_pop3(event),
             EngineEvent::Imap(event) => self.on_imap(event),
+            EngineEvent::Store(StoreEvent::PipeReady { command, input }) => {
+                self.pipe_request = Some((command, input));
+                Vec::new()
+            }
             EngineEvent::Store(event) => {
                 let nudge = self.imap_nudge_for(&event);
                 let (mut commands, dirty) = self.inbox.on_store(event, self.size);

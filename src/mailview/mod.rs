@@ -13,7 +13,9 @@ mod fallback;
 mod headers;
 mod repair;
 
-pub use attachments::{AttachmentInfo, attachment_bytes, safe_file_name, save_attachment};
+pub use attachments::{
+    AttachmentInfo, attachment_bytes, safe_file_name, save_attachment, write_new_file,
+};
 pub use date::{Zone, format_date};
 pub use headers::HeaderLine;
 

@@ -5,6 +5,7 @@ use super::{InputReader, Screen, translate};
 use crate::app::{App, EngineEvent, Event};
 use crate::engines::Engines;
 use crate::mail::compose::engine::ComposeEvent;
+use crate::report::JobEvent;
 use std::io;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -110,8 +111,9 @@ fn drain_queued(
     Ok(())
 }
 
-/// The one command that needs the terminal itself: $EDITOR. The loop
-/// hands the terminal over and reports the text back as a compose event.
+/// The commands that need the terminal itself: $EDITOR, and a command an
+/// attachment is piped into. The loop hands the terminal over and reports
+/// back: the edited text as a compose event, the pipe's end as a notice.
 async fn run_editor_requests<S: Screen>(
     app: &mut App,
     engines: &mut Engines,
@@ -128,6 +130,12 @@ async fn run_editor_requests<S: Screen>(
                 ComposeEvent::EditorFinished(result),
             ))),
         );
+    }
+    while let Some((command, input)) = app.pipe_request.take() {
+        let (level, text) = super::pipe::suspend_and_pipe(reader, screen, command, input).await;
+        app.dirty = true;
+        let notice = JobEvent::Notice { level, text };
+        handle(app, engines, Event::Engine(EngineEvent::Job(notice)));
     }
 }
 

@@ -106,7 +106,9 @@ impl App {
                 state.known_addresses = known;
                 return self.refresh_suggestions();
             }
-            ComposeEvent::PathCompletions { typed, options } => state.offer_paths(&typed, options),
+            ComposeEvent::PathCompletions { typed, options } => {
+                self.offer_path_candidates(&typed, options)
+            }
             ComposeEvent::Attached(attachment) => self.on_attached(attachment),
             ComposeEvent::EditorFinished(Ok(text)) => state.take_edited_body(&text),
             ComposeEvent::EditorFinished(Err(e)) | ComposeEvent::Failed(e) => {
@@ -114,6 +116,13 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// Path candidates: for the Compose form's attachment field and the
+    /// Inbox's path prompts, which complete through the same engine.
+    fn offer_path_candidates(&mut self, typed: &str, options: Vec<String>) {
+        self.inbox.offer_paths(typed, options.clone());
+        self.compose.offer_paths(typed, options);
     }
 
     /// The message is safely in the Outbox: the form is free for the next

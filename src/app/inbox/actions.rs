@@ -83,9 +83,15 @@ impl InboxState {
 
     /// Opens the text field for `kind`.
     fn ask(&mut self, kind: InputKind) -> Outcome {
+        self.ask_with(kind, "")
+    }
+
+    /// Opens the text field for `kind` with `text` typed in already.
+    pub(super) fn ask_with(&mut self, kind: InputKind, text: &str) -> Outcome {
         self.input = Some(Input {
             kind,
-            text: String::new(),
+            line: crate::app::TextLine::with_text(text),
+            completions: None,
         });
         (Vec::new(), true)
     }

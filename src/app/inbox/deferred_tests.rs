@@ -178,5 +178,5 @@ fn a_paste_waits_behind_the_keys_before_it() {
         .map(|i| row(i as i64 + 1, "m", true))
         .collect();
     store(&mut app, StoreEvent::Page { req, offset, rows });
-    assert_eq!(app.inbox.input.as_ref().unwrap().text, "quarterly");
+    assert_eq!(app.inbox.input.as_ref().unwrap().line.text(), "quarterly");
 }

@@ -66,6 +66,8 @@ impl InboxState {
                 self.show_after_import = report.folders.first().cloned();
                 (Vec::new(), false)
             }
+            // The app hands the terminal to the command (`App::update`).
+            StoreEvent::PipeReady { .. } => (Vec::new(), false),
         }
     }
 

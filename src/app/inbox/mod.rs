@@ -3,6 +3,8 @@
 //! what is on screen are held; the store sends pages on request.
 
 mod actions;
+mod attachment_actions;
+mod completion;
 mod deferred;
 mod events;
 mod flags;
@@ -44,6 +46,12 @@ pub enum InputKind {
     Find,
     /// A path to import (mbox, .eml folder, Maildir).
     ImportPath,
+    /// Where to save the selected attachment (a file or a folder), or with
+    /// `all`, the folder to save every attachment into.
+    SaveAttachment { all: bool },
+    /// A shell command the selected attachment (or, when the message has
+    /// none, the whole message) is piped into.
+    Pipe { whole_message: bool },
 }
 
 impl InputKind {
@@ -52,14 +60,33 @@ impl InputKind {
             InputKind::Search => "Search: ",
             InputKind::Find => "Find in message: ",
             InputKind::ImportPath => "Import (mbox file, .eml folder or Maildir): ",
+            InputKind::SaveAttachment { all: false } => "Save attachment as: ",
+            InputKind::SaveAttachment { all: true } => "Save all attachments into: ",
+            InputKind::Pipe {
+                whole_message: false,
+            } => "Pipe attachment to: ",
+            InputKind::Pipe {
+                whole_message: true,
+            } => "Pipe message to: ",
         }
+    }
+
+    /// Whether what is typed is a path (Tab completes it).
+    pub fn takes_path(self) -> bool {
+        matches!(
+            self,
+            InputKind::ImportPath | InputKind::SaveAttachment { .. }
+        )
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
     pub kind: InputKind,
-    pub text: String,
+    /// What is typed, edited like a shell line.
+    pub line: crate::app::TextLine,
+    /// Path candidates and the text they complete (see `completion.rs`).
+    pub completions: Option<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -69,6 +96,8 @@ pub struct InboxState {
     pub store_dir: Option<PathBuf>,
     /// Where attachments are saved.
     pub download_dir: PathBuf,
+    /// The configured program that opens attachments, if any.
+    pub open_command: Option<String>,
     /// The store answered at least once.
     pub loaded: bool,
     pub folders: Vec<FolderSummary>,
@@ -134,6 +163,8 @@ impl InboxState {
     }
 }
 
+#[cfg(test)]
+mod attachment_tests;
 #[cfg(test)]
 mod deferred_tests;
 #[cfg(test)]

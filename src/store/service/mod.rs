@@ -52,16 +52,27 @@ pub enum StoreRequest {
     Delete {
         ids: Vec<MessageId>,
     },
-    /// Save attachment `index` (all when `None`) into `dir`.
+    /// Save attachment `index` as `target` (into it, when it is a
+    /// folder), or all of them (`None`) into the folder `target`.
     SaveAttachments {
         id: MessageId,
         index: Option<usize>,
-        dir: PathBuf,
+        target: PathBuf,
     },
-    /// Save to a private temporary directory and hand to the system viewer.
+    /// Save to a private temporary directory and hand to `command` (the
+    /// system's opener when `None`).
     OpenAttachment {
         id: MessageId,
         index: usize,
+        command: Option<String>,
+    },
+    /// Write attachment `index` (the whole message when `None`) to a
+    /// private temporary file for `command` to read; answered with
+    /// `StoreEvent::PipeReady`.
+    PipeAttachment {
+        id: MessageId,
+        index: Option<usize>,
+        command: String,
     },
     /// Import mail from `path` into the Local account.
     Import {
@@ -104,6 +115,12 @@ pub enum StoreEvent {
     /// The Date headers of mail indexed by an older wirepost have all been
     /// read: lists ordered by them may have changed.
     SentDatesRead,
+    /// What `command` is to read on its standard input is in the private
+    /// file `input` (removed once the command ran).
+    PipeReady {
+        command: String,
+        input: PathBuf,
+    },
 }
 
 /// One row of a list with its thread depth (0 when not threaded).

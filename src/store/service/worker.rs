@@ -1,7 +1,7 @@
 //! The thread that runs store requests one after another, so the event
 //! loop never waits on disk.
 
-use super::attachments::{open_with_system, private_temp_dir, save};
+use super::attachments::{open_with, pipe_input, private_temp_dir, save};
 use super::{ListLine, ListRequest, StoreEvent, StoreRequest};
 use crate::mailview::{self, MessageView};
 use crate::report::{JobEvent, JobId, Level, Reporter};
@@ -135,10 +135,15 @@ impl Worker {
             }
             StoreRequest::SetFlags { changes } => self.set_flags(changes),
             StoreRequest::Delete { ids } => self.delete(ids),
-            StoreRequest::SaveAttachments { id, index, dir } => {
-                self.save_attachments(id, index, &dir)
+            StoreRequest::SaveAttachments { id, index, target } => {
+                self.save_attachments(id, index, &target)
             }
-            StoreRequest::OpenAttachment { id, index } => self.open_attachment(id, index),
+            StoreRequest::OpenAttachment { id, index, command } => {
+                self.open_attachment(id, index, command.as_deref())
+            }
+            StoreRequest::PipeAttachment { id, index, command } => {
+                self.pipe_attachment(id, index, command)
+            }
             StoreRequest::Import { job, path } => self.import(job, path),
         }
     }
@@ -277,19 +282,39 @@ impl Worker {
         &self,
         id: MessageId,
         index: Option<usize>,
-        dir: &Path,
+        target: &Path,
     ) -> Result<(), StoreError> {
         let raw = std::fs::read(self.store()?.message_path(id)?)?;
-        let text = save(&raw, index, dir)?;
+        let text = save(&raw, index, target)?;
         self.notice(Level::Info, text);
         Ok(())
     }
 
-    fn open_attachment(&self, id: MessageId, index: usize) -> Result<(), StoreError> {
+    fn open_attachment(
+        &self,
+        id: MessageId,
+        index: usize,
+        command: Option<&str>,
+    ) -> Result<(), StoreError> {
         let raw = std::fs::read(self.store()?.message_path(id)?)?;
         let path = mailview::save_attachment(&raw, index, &private_temp_dir()?)?;
-        open_with_system(&path)?;
-        self.notice(Level::Info, format!("opened {}", path.display()));
+        let opener = open_with(command, &path)?;
+        self.notice(
+            Level::Info,
+            format!("opened {} with {opener}", path.display()),
+        );
+        Ok(())
+    }
+
+    fn pipe_attachment(
+        &self,
+        id: MessageId,
+        index: Option<usize>,
+        command: String,
+    ) -> Result<(), StoreError> {
+        let raw = std::fs::read(self.store()?.message_path(id)?)?;
+        let input = pipe_input(&raw, index)?;
+        self.report(StoreEvent::PipeReady { command, input });
         Ok(())
     }
 
