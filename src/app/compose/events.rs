@@ -106,6 +106,9 @@ impl App {
                 state.known_addresses = known;
                 return self.refresh_suggestions();
             }
+            ComposeEvent::AddressBook { query, found } => {
+                return self.on_address_book(query, found);
+            }
             ComposeEvent::PathCompletions { typed, options } => state.offer_paths(&typed, options),
             ComposeEvent::Attached(attachment) => self.on_attached(attachment),
             ComposeEvent::EditorFinished(Ok(text)) => state.take_edited_body(&text),

@@ -80,6 +80,7 @@ impl App {
         self.compose = ComposeState::fresh(&self.config, identity);
         self.compose.known_addresses = keep.known_addresses;
         self.compose.addresses_requested = keep.addresses_requested;
+        self.compose.book = keep.book;
         self.compose.trace = keep.trace;
         self.compose.show_trace = keep.show_trace;
         self.compose.outbox_errors = keep.outbox_errors;

@@ -3,6 +3,8 @@
 //! and the live SMTP trace.
 
 mod actions;
+mod completion;
+pub use completion::SUGGESTION_LIMIT;
 mod events;
 mod folder_actions;
 mod form_actions;
@@ -145,8 +147,11 @@ pub struct ComposeState {
     pub trace: VecDeque<TraceLine>,
     /// Lines scrolled up from the newest trace line.
     pub trace_scroll: usize,
-    /// Addresses seen in the store, for completion (loaded once).
-    pub known_addresses: Vec<String>,
+    /// Contacts from the store, best ranked first, for completion
+    /// (loaded once).
+    pub known_addresses: Vec<crate::store::Contact>,
+    /// The address book command's answers and the query running.
+    pub book: completion::AddressBook,
     pub addresses_requested: bool,
     /// Candidates for what is being typed (addresses or paths).
     pub suggestions: Vec<String>,
@@ -214,6 +219,7 @@ impl Default for ComposeState {
             trace: VecDeque::new(),
             trace_scroll: 0,
             known_addresses: Vec::new(),
+            book: completion::AddressBook::default(),
             addresses_requested: false,
             suggestions: Vec::new(),
             folder_entries: Vec::new(),
@@ -371,6 +377,8 @@ impl ComposeState {
     }
 }
 
+#[cfg(test)]
+mod completion_tests;
 #[cfg(test)]
 mod outbox_tests;
 #[cfg(test)]

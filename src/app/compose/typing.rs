@@ -108,10 +108,7 @@ impl App {
         let field = state.focus;
         let typed = state.text(field);
         if field.is_address() {
-            state.suggestions = address::suggestions(&typed, &state.known_addresses, 5)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
+            return self.suggest_recipients(&typed);
         } else if field == Field::Attachments && !typed.trim().is_empty() {
             return compose(ComposeCommand::CompletePath { typed });
         } else {

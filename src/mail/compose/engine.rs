@@ -7,7 +7,7 @@ use crate::config::Account;
 use crate::mail::outbox::marks::DeliveryUnknown;
 use crate::mail::smtp::{Refusal, TraceLine};
 use crate::report::{JobId, Reporter};
-use crate::store::{FolderEntry, MessageId, Store};
+use crate::store::{Contact, FolderEntry, MessageId, Store};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -75,7 +75,13 @@ pub enum ComposeCommand {
     Delete {
         id: MessageId,
     },
+    /// The store's contacts, ranked, for recipient completion.
     LoadAddresses,
+    /// Ask the user's address book command for `query`.
+    QueryAddressBook {
+        command: String,
+        query: String,
+    },
     /// File names that complete a typed path.
     CompletePath {
         typed: String,
@@ -155,7 +161,13 @@ pub enum ComposeEvent {
     Deleted {
         id: MessageId,
     },
-    Addresses(Vec<String>),
+    Addresses(Vec<Contact>),
+    /// The address book's answer for `query` (late ones are the caller's
+    /// to drop).
+    AddressBook {
+        query: String,
+        found: Result<Vec<Contact>, String>,
+    },
     PathCompletions {
         typed: String,
         options: Vec<String>,
@@ -264,6 +276,9 @@ impl ComposeEngine {
             } => self.open(id, folder, account, events).await,
             C::Delete { id } => self.delete(id, events).await,
             C::LoadAddresses => self.load_addresses(events).await,
+            C::QueryAddressBook { command, query } => {
+                query_address_book(command, query, events).await
+            }
             C::CompletePath { typed } => complete_path(typed, events).await,
             C::Attach { path } => attach(path, events).await,
             C::Respond { id, identity, how } => self.respond(id, identity, how, events).await,
@@ -287,4 +302,4 @@ mod send_jobs;
 #[cfg(test)]
 mod tests;
 
-use folder_jobs::{attach, complete_path};
+use folder_jobs::{attach, complete_path, query_address_book};

@@ -268,7 +268,7 @@ fn suggestions(
     let shown: Vec<Line> = state
         .suggestions
         .iter()
-        .take(6)
+        .take(crate::app::compose::SUGGESTION_LIMIT)
         .enumerate()
         .map(|(i, s)| {
             let style = if i == 0 { theme.key() } else { Style::new() };
