@@ -174,6 +174,7 @@ async fn interface(
     let (mut engines, reports) = Engines::new();
     let store_dir = app.config.store_dir(paths);
     engines.set_store_dir(store_dir.clone());
+    engines.set_pgp(&app.config.pgp);
     if let Some(draft) = mailto {
         app.open_mailto(draft);
     }

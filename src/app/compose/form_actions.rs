@@ -47,6 +47,9 @@ impl App {
                 self.editor_request = Some(state.text(Field::Body));
             }
             Action::ComposeSend => return Some(self.send_form()),
+            Action::ComposeToggleSign | Action::ComposeToggleEncrypt => {
+                return Some(self.toggle_protection(action == Action::ComposeToggleEncrypt));
+            }
             Action::ComposeSaveDraft => return Some(self.save_draft(true)),
             Action::ComposeNew => {
                 let commands = self.set_aside();

@@ -8,6 +8,7 @@ pub use completion::SUGGESTION_LIMIT;
 mod events;
 mod folder_actions;
 mod form_actions;
+mod pgp;
 mod sending;
 mod typing;
 
@@ -152,6 +153,10 @@ pub struct ComposeState {
     pub known_addresses: Vec<crate::store::Contact>,
     /// The address book command's answers and the query running.
     pub book: completion::AddressBook,
+    /// Sign and/or encrypt this message (the account's defaults first).
+    pub protection: crate::mail::compose::secure::Protection,
+    /// The recipients' keys, checked while encryption is on.
+    pub keys: pgp::KeyCheck,
     pub addresses_requested: bool,
     /// Candidates for what is being typed (addresses or paths).
     pub suggestions: Vec<String>,
@@ -220,6 +225,8 @@ impl Default for ComposeState {
             trace_scroll: 0,
             known_addresses: Vec::new(),
             book: completion::AddressBook::default(),
+            protection: Default::default(),
+            keys: pgp::KeyCheck::default(),
             addresses_requested: false,
             suggestions: Vec::new(),
             folder_entries: Vec::new(),
@@ -248,6 +255,7 @@ impl ComposeState {
             ..ComposeState::default()
         };
         if let Some(account) = senders(config).get(identity) {
+            state.protection = crate::mail::compose::secure::Protection::of_account(account);
             let draft = Identity::from_account(account).new_draft();
             set_text(&mut state.body, &draft.body);
         }
@@ -381,5 +389,7 @@ impl ComposeState {
 mod completion_tests;
 #[cfg(test)]
 mod outbox_tests;
+#[cfg(test)]
+mod pgp_tests;
 #[cfg(test)]
 mod tests;

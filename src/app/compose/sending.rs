@@ -38,10 +38,22 @@ impl App {
         // queued (the engine removes it after the Outbox write; the form
         // is reset then). If formatting fails, the form keeps its link.
         let replaces = self.compose.stored_as;
+        let unusable = self.compose.unusable_keys(&self.config);
+        if !unusable.is_empty() {
+            // Known before gpg runs: say who, and send nothing.
+            let error = crate::mail::compose::secure::SecureError::NoUsableKey(unusable);
+            self.status.set(Level::Error, &error.to_string());
+            self.compose.last_send = Some(LastSend::Failed {
+                error: error.to_string(),
+                refused: Vec::new(),
+            });
+            return Vec::new();
+        }
         compose(ComposeCommand::Send {
             account: AccountConfig(account),
             draft,
             replaces,
+            protection: self.compose.protection,
         })
     }
 
