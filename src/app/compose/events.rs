@@ -104,6 +104,7 @@ impl App {
             }
             event @ (ComposeEvent::Addresses(_)
             | ComposeEvent::KeyStates { .. }
+            | ComposeEvent::AnswerEncrypted
             | ComposeEvent::PassphraseNeeded { .. }
             | ComposeEvent::Unlocked { .. }
             | ComposeEvent::AddressBook { .. }) => return self.on_helper_event(event),
@@ -129,6 +130,14 @@ impl App {
                 self.on_key_states(addresses, states);
             }
             ComposeEvent::PassphraseNeeded { key } => self.on_passphrase_needed(key),
+            ComposeEvent::AnswerEncrypted => {
+                self.compose.protection.encrypt = true;
+                self.status.set(
+                    Level::Info,
+                    "answering encrypted mail: this reply will be encrypted",
+                );
+                return self.check_keys_if_needed();
+            }
             ComposeEvent::Unlocked { then, result } => return self.on_unlocked(then, result),
             ComposeEvent::AddressBook { query, found } => {
                 return self.on_address_book(query, found);

@@ -178,6 +178,8 @@ pub enum ComposeEvent {
     PassphraseNeeded {
         key: Option<String>,
     },
+    /// The message just drafted answers an encrypted one: encrypt it too.
+    AnswerEncrypted,
     /// The interface handed the terminal to gpg to unlock a key.
     Unlocked {
         then: super::secure::AfterUnlock,

@@ -225,6 +225,31 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|window| window == needle)
 }
 
+/// `raw` as a reply should read it: a signed message as its signed part,
+/// an encrypted one decrypted (its headers kept), so that the quote is
+/// the text and not the armor. Also whether it was encrypted, so that the
+/// reply can be too. Anything gpg cannot open is left as it is.
+pub fn readable(gpg: &Gpg, raw: &[u8]) -> (Vec<u8>, bool) {
+    let (inner, encrypted) = match pgp::find_pgp(raw) {
+        Some(pgp::PgpContent::Signed(part)) => (part.signed, false),
+        Some(pgp::PgpContent::Encrypted(part)) => match pgp::decrypt(gpg, &part.ciphertext) {
+            Ok(opened) => match pgp::find_signed(&opened.plaintext) {
+                Some(signed) => (signed.signed, opened.was_encrypted),
+                None => (opened.plaintext, opened.was_encrypted),
+            },
+            Err(_) => return (raw.to_vec(), true),
+        },
+        _ => return (raw.to_vec(), false),
+    };
+    match split_message(&pgp::canonicalize(raw)) {
+        Ok((mut outer, _)) => {
+            outer.extend_from_slice(&inner);
+            (outer, encrypted)
+        }
+        Err(_) => (raw.to_vec(), encrypted),
+    }
+}
+
 /// What the interface does once a key is unlocked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AfterUnlock {

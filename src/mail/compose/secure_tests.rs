@@ -103,3 +103,28 @@ fn folded_headers_stay_whole_when_split() {
         b"Content-Type: text/plain;\r\n charset=utf-8\r\n\r\nbody"
     );
 }
+
+#[test]
+fn a_reply_to_encrypted_mail_quotes_the_text_not_the_armor() {
+    let keys = testkeys::keyrings();
+    let raw = format(&keys.gpg, &draft(BOB), both(), ALICE).unwrap();
+    let (readable_raw, encrypted) = readable(&keys.gpg, &raw);
+    assert!(encrypted);
+    let identity = crate::mail::compose::reply::Identity {
+        account: "bob".into(),
+        from: format!("Bob <{BOB}>"),
+        email: BOB.into(),
+        signature: None,
+    };
+    let reply = crate::mail::compose::reply::respond(
+        &readable_raw,
+        &identity,
+        crate::mail::compose::reply::Respond::Reply,
+    )
+    .unwrap();
+    assert!(reply.body.contains("> line two"), "{}", reply.body);
+    assert!(!reply.body.contains("BEGIN PGP"), "{}", reply.body);
+    assert_eq!(reply.subject, "Re: plans");
+    let plain = b"From: a@b\r\nSubject: hi\r\n\r\nplain\r\n";
+    assert_eq!(readable(&keys.gpg, plain), (plain.to_vec(), false));
+}

@@ -99,12 +99,18 @@ impl ComposeEngine {
         events: &Reports,
     ) -> Result<(), String> {
         let store = self.store_async().await?;
-        let draft = blocking(move || {
+        let gpg = self.gpg.clone();
+        let (draft, encrypted) = blocking(move || {
             let raw = folders::read(&store, id)?;
-            reply::respond(&raw, &identity, how)
+            // Quote the text, not the armor; answer encrypted in kind.
+            let (raw, encrypted) = crate::mail::compose::secure::readable(&gpg, &raw);
+            Ok((reply::respond(&raw, &identity, how)?, encrypted))
         })
         .await?;
         events.send(ComposeEvent::Drafted(draft)).await;
+        if encrypted {
+            events.send(ComposeEvent::AnswerEncrypted).await;
+        }
         Ok(())
     }
 }
