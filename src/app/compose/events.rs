@@ -226,12 +226,13 @@ impl ComposeState {
                 }
                 LastSend::Sent { summary }
             }
-            Err((error, refused)) => {
-                if let Some(id) = id {
+            Err((error, refused)) => match id {
+                Some(id) => {
                     self.outbox_errors.insert(id, error.clone());
+                    LastSend::Failed { error, refused }
                 }
-                LastSend::Failed { error, refused }
-            }
+                None => LastSend::NotQueued { error },
+            },
         });
     }
 

@@ -112,6 +112,11 @@ pub enum LastSend {
         error: String,
         refused: Vec<crate::mail::smtp::Refusal>,
     },
+    /// Nothing was queued (it could not be formatted, signed or
+    /// encrypted): the form still holds the message.
+    NotQueued {
+        error: String,
+    },
     /// The connection broke after the whole message went out: the server
     /// may or may not have it.
     Unknown {

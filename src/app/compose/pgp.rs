@@ -95,6 +95,9 @@ impl App {
     pub(super) fn on_passphrase_needed(&mut self, key: Option<String>) {
         self.status
             .set(Level::Info, "gpg needs your key's passphrase…");
+        self.compose.last_send = Some(super::LastSend::Running {
+            stage: "waiting for your key's passphrase".into(),
+        });
         self.pgp_unlock = Some(UnlockRequest {
             key,
             then: AfterUnlock::Send,

@@ -6,6 +6,10 @@ use crate::config::Account;
 use crate::mail::compose::draft::Draft;
 use crate::mail::compose::secure::{self, Protection};
 
+/// A send that stopped for the key's passphrase (reported with
+/// `PassphraseNeeded`; the interface sends again once it is unlocked).
+pub(super) const WAITING_FOR_PASSPHRASE: &str = "waiting for the key's passphrase";
+
 impl ComposeEngine {
     /// Checks which addresses have a key to encrypt to.
     pub(super) async fn check_keys(
@@ -46,7 +50,7 @@ impl ComposeEngine {
             Err(e) if e.needs_passphrase() => {
                 let key = Some(key);
                 events.send(ComposeEvent::PassphraseNeeded { key }).await;
-                Err("not sent: the key's passphrase is needed".into())
+                Err(WAITING_FOR_PASSPHRASE.into())
             }
             Err(e) => Err(e.to_string()),
         }

@@ -69,6 +69,11 @@ impl ComposeEngine {
                 emit(events, ComposeEvent::Queued { job, id }).await;
                 self.send_job(store, account, id, false, job, events).await;
             }
+            // The interface unlocks the key and sends again: this try
+            // is not a failure to show.
+            Err(e) if e == super::pgp_jobs::WAITING_FOR_PASSPHRASE => {
+                finished(events, job, Err(e)).await;
+            }
             Err(e) => {
                 let outcome = Err((e.clone(), Vec::new()));
                 emit(
