@@ -70,6 +70,9 @@ pub struct App {
     /// A shell command and the private file it reads on its standard
     /// input, for the event loop to run in the terminal (attachment `|`).
     pub pipe_request: Option<(String, std::path::PathBuf)>,
+    /// A key the event loop should unlock by handing the terminal to
+    /// gpg's pinentry.
+    pub pgp_unlock: Option<crate::mail::compose::secure::UnlockRequest>,
     /// POP3 accounts' sync state and the protocol trace.
     pub pop3: Pop3Ui,
     /// The Inbox tab: folders, message list, viewer.
@@ -85,7 +88,7 @@ impl App {
     pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
         let compose = compose::ComposeState::fresh(&loaded.config, 0);
         let download_dir = loaded.config.download_dir();
-        let mut inbox = inbox::InboxState::new(None, download_dir);
+        let mut inbox = inbox::InboxState::new(None, download_dir).with_pgp(&loaded.config.pgp);
         inbox.open_command = loaded.config.store.open_command.clone();
         App {
             inbox,
@@ -103,6 +106,7 @@ impl App {
             compose,
             editor_request: None,
             pipe_request: None,
+            pgp_unlock: None,
             pop3: Pop3Ui::default(),
             deferred: std::collections::VecDeque::new(),
         }

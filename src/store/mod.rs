@@ -11,6 +11,7 @@
 
 mod clock;
 pub mod commands;
+mod contacts;
 mod envelope;
 mod folder_list;
 mod folder_rows;
@@ -34,6 +35,7 @@ mod types;
 mod unnamed_file;
 mod write;
 
+pub use contacts::{Contact, split_mailbox};
 pub use envelope::Envelope;
 pub use folder_list::FolderEntry;
 pub use import::ImportReport;

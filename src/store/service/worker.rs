@@ -64,6 +64,9 @@ struct Worker {
     events: Reporter<StoreEvent>,
     store: Option<Store>,
     listing: Option<Listing>,
+    /// The gpg of the last view, so that attachments of a signed or
+    /// encrypted message are saved from the part the viewer listed.
+    gpg: Option<crate::pgp::Gpg>,
 }
 
 impl Worker {
@@ -72,6 +75,7 @@ impl Worker {
             events,
             store: None,
             listing: None,
+            gpg: None,
         }
     }
 
@@ -125,7 +129,8 @@ impl Worker {
                 let paged = self.page(req, offset, limit);
                 self.list_failed(req, paged)
             }
-            StoreRequest::View { id, width } => {
+            StoreRequest::View { id, width, gpg } => {
+                self.gpg = gpg;
                 self.view(id, width);
                 Ok(())
             }
@@ -220,7 +225,10 @@ impl Worker {
     fn view(&self, id: MessageId, width: u16) {
         let view = self
             .message_bytes(id)
-            .map(|raw| Box::new(MessageView::build(&raw, usize::from(width))))
+            .map(|raw| {
+                let width = usize::from(width);
+                Box::new(MessageView::build_with_pgp(&raw, width, self.gpg.as_ref()))
+            })
             .map_err(|e| e.to_string());
         self.report(StoreEvent::Viewed { id, view });
     }
@@ -284,7 +292,7 @@ impl Worker {
         index: Option<usize>,
         target: &Path,
     ) -> Result<(), StoreError> {
-        let raw = std::fs::read(self.store()?.message_path(id)?)?;
+        let raw = self.readable(std::fs::read(self.store()?.message_path(id)?)?);
         let text = save(&raw, index, target)?;
         self.notice(Level::Info, text);
         Ok(())
@@ -296,7 +304,7 @@ impl Worker {
         index: usize,
         command: Option<&str>,
     ) -> Result<(), StoreError> {
-        let raw = std::fs::read(self.store()?.message_path(id)?)?;
+        let raw = self.readable(std::fs::read(self.store()?.message_path(id)?)?);
         let path = mailview::save_attachment(&raw, index, &private_temp_dir()?)?;
         let opener = open_with(command, &path)?;
         self.notice(
@@ -312,10 +320,26 @@ impl Worker {
         index: Option<usize>,
         command: String,
     ) -> Result<(), StoreError> {
+        // The message as stored, or an attachment of the part the viewer
+        // lists (the decrypted one of an encrypted message).
         let raw = std::fs::read(self.store()?.message_path(id)?)?;
+        let raw = if index.is_some() {
+            self.readable(raw)
+        } else {
+            raw
+        };
         let input = pipe_input(&raw, index)?;
         self.report(StoreEvent::PipeReady { command, input });
         Ok(())
+    }
+
+    /// The part whose attachments the viewer lists: the signed or
+    /// decrypted part of a PGP/MIME message, else the message.
+    fn readable(&self, raw: Vec<u8>) -> Vec<u8> {
+        match &self.gpg {
+            Some(gpg) => mailview::security::shown_entity(&raw, gpg).unwrap_or(raw),
+            None => raw,
+        }
     }
 
     fn report_folders(&self) -> Result<(), StoreError> {
