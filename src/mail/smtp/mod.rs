@@ -4,11 +4,13 @@
 //! STARTTLS required when configured, and a redacted live trace.
 //!
 //! `submit` drives the conversation over `stream` (which `trace` watches);
+//! `session` keeps one connection for many messages, pipelined;
 //! `settings` says where to and as whom, `outcome` how it ended, and
 //! `envelope` derives the envelope from the message.
 
 mod envelope;
 mod outcome;
+mod session;
 mod settings;
 mod stream;
 mod submit;
@@ -16,6 +18,7 @@ pub mod trace;
 
 pub use envelope::{envelope_of, without_bcc};
 pub use outcome::{Delivery, Refusal, SendFailure, describe};
+pub use session::SmtpSession;
 pub use settings::{Login, SmtpSettings};
 pub use stream::SmtpStream;
 pub use submit::{BeforeData, SMTP_STEP_TIMEOUT_SECS, submit, submit_with};
