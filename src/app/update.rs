@@ -262,11 +262,11 @@ impl App {
             EngineEvent::Pop3(event) => self.on_pop3(event),
             EngineEvent::Imap(event) => self.on_imap(event),
             EngineEvent::Store(event) => {
-                let nudge = self.imap_nudge_for(&event);
+                let pushes = self.imap_push_for(&event);
                 let (mut commands, dirty) = self.inbox.on_store(event, self.size);
                 // Only the Inbox tab draws this state.
                 self.dirty |= dirty && self.tab == Tab::Inbox;
-                commands.extend(nudge);
+                commands.extend(pushes);
                 commands
             }
         }
