@@ -46,6 +46,10 @@ fn main() -> ExitCode {
             };
             wirepost::sync_command::run(&loaded, &paths, &request)
         }
+        Some(command @ (CliCommand::Flag { .. } | CliCommand::Move { .. })) => {
+            let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
+            change_command(command, &loaded, &paths)
+        }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
         Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),
         Some(CliCommand::Listen(args)) => wirepost::net::pipe_cli::listen(args),
@@ -223,6 +227,21 @@ async fn save_unsent(app: &App, store_dir: &std::path::Path) {
         Ok(Ok((_, Some(warning)))) => eprintln!("wirepost: {warning}"),
         Ok(Err(e)) => eprintln!("wirepost: cannot save the draft: {e}"),
         Err(_) => eprintln!("wirepost: draft saved locally; the server copy took too long"),
+    }
+}
+
+/// `wirepost flag` and `wirepost move`.
+fn change_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
+    use wirepost::change_command::{flag, move_message};
+    match command {
+        CliCommand::Flag { id, changes } => flag(loaded, paths, id, &changes),
+        CliCommand::Move {
+            id,
+            folder,
+            account,
+            copy,
+        } => move_message(loaded, paths, id, &folder, account.as_deref(), copy),
+        _ => unreachable!("only flag and move come here"),
     }
 }
 

@@ -8,6 +8,7 @@ mod geometry;
 mod input;
 mod list;
 mod mouse;
+mod picker;
 mod viewer;
 mod viewer_actions;
 mod wrap;
@@ -15,6 +16,7 @@ mod wrap;
 pub use geometry::{InboxAreas, inbox_areas};
 pub use list::{MessageList, PAGE_ROWS};
 pub use mouse::FolderLine;
+pub use picker::{FolderPicker, PickFor};
 pub use viewer::{ViewMode, Viewer};
 
 use crate::app::Command;
@@ -79,6 +81,8 @@ pub struct InboxState {
     /// The search that filters the list, if any.
     pub search: Option<String>,
     pub input: Option<Input>,
+    /// The folder picker of move and copy, while it is open.
+    pub picker: Option<FolderPicker>,
     pub list: MessageList,
     pub viewer: Option<Viewer>,
     /// A folder an import just filled, shown once the folder list has it.
@@ -124,5 +128,7 @@ impl InboxState {
     }
 }
 
+#[cfg(test)]
+pub(crate) mod picker_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -56,14 +56,11 @@ pub async fn select(
     let mailbox = quote(name)?;
     let resync = resync.filter(|_| caps.qresync);
     let command = match resync {
-        Some(r) => {
-            // Idempotent; the server must have it before SELECT … QRESYNC.
-            raw::command(session, "ENABLE QRESYNC").await?.check()?;
-            format!(
-                "SELECT {mailbox} (QRESYNC ({} {}))",
-                r.uidvalidity, r.modseq
-            )
-        }
+        // `connect` enabled QRESYNC (RFC 7162 §3.2.3) when the server has it.
+        Some(r) => format!(
+            "SELECT {mailbox} (QRESYNC ({} {}))",
+            r.uidvalidity, r.modseq
+        ),
         None if caps.condstore => format!("SELECT {mailbox} (CONDSTORE)"),
         None => format!("SELECT {mailbox}"),
     };
