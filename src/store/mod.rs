@@ -9,6 +9,7 @@
 //! Every method blocks on disk: call them from `spawn_blocking` or a store
 //! task, never from the event loop.
 
+mod answers;
 mod clock;
 pub mod commands;
 mod envelope;

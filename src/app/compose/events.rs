@@ -68,8 +68,14 @@ impl App {
             }
             ComposeEvent::Queued { job, id } => self.on_queued(job, id),
             ComposeEvent::SendFinished { id, outcome, .. } => {
+                let sent = outcome.is_ok();
                 state.record_send(id, outcome);
-                return self.refresh_folder();
+                let mut commands = self.refresh_folder();
+                if sent {
+                    // The answered message now shows its mark.
+                    commands.extend(self.inbox.relist(true));
+                }
+                return commands;
             }
             ComposeEvent::DraftSaved {
                 id,

@@ -3,7 +3,7 @@
 
 use super::{ComposeEngine, ComposeEvent, Reports, blocking};
 use crate::config::Account;
-use crate::mail::compose::draft::{Attachment, Draft};
+use crate::mail::compose::draft::{Answering, Attachment, Draft};
 use crate::mail::compose::{drafts, path_complete, reply};
 use crate::mail::folders::{self, OUTBOX};
 use crate::mail::outbox::{marks, queue};
@@ -98,11 +98,16 @@ impl ComposeEngine {
         events: &Reports,
     ) -> Result<(), String> {
         let store = self.store_async().await?;
-        let draft = blocking(move || {
+        let forwarded = matches!(how, reply::Respond::Forward(_));
+        let mut draft = blocking(move || {
             let raw = folders::read(&store, id)?;
             reply::respond(&raw, &identity, how)
         })
         .await?;
+        draft.answers = Some(Answering {
+            original: id,
+            forwarded,
+        });
         events.send(ComposeEvent::Drafted(draft)).await;
         Ok(())
     }
