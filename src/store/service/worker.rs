@@ -146,6 +146,15 @@ impl Worker {
         threaded: bool,
     ) -> Result<(), StoreError> {
         let store = self.store()?;
+        if query.search.is_some() {
+            let pending = store.text_pending()?;
+            if pending > 0 {
+                self.notice(
+                    Level::Info,
+                    format!("search covers what is indexed; {pending} message(s) are still being indexed"),
+                );
+            }
+        }
         let (total, threads) = if threaded {
             let lines = thread_order(&store.thread_fields(&query)?, query.sort);
             (lines.len() as u64, Some(lines))
