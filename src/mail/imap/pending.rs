@@ -25,6 +25,8 @@ pub struct PendingCounts {
     pub flags: u64,
     /// Copies and uploads between folders or accounts.
     pub transferred: u64,
+    /// Changes the server refused (they stay queued; the log says why).
+    pub refused: u64,
 }
 
 /// One account's session while its local changes are carried over.
@@ -34,9 +36,39 @@ pub(super) struct Pending<'a> {
     pub store: &'a Store,
     pub account: &'a str,
     pub folders: &'a [RemoteFolder],
+    /// Groups of changes the server refused so far.
+    pub refused: u64,
 }
 
 impl Pending<'_> {
+    /// A server's NO or BAD to one group of changes is logged and counted
+    /// and the others go on (the refused ones stay queued for the next
+    /// push); a broken connection ends the push. True when it went through.
+    pub fn tolerate(
+        &mut self,
+        result: Result<(), ImapError>,
+        what: &str,
+    ) -> Result<bool, ImapError> {
+        Ok(self.tolerate_value(result, what)?.is_some())
+    }
+
+    /// Like `tolerate`, keeping the value of a change that went through.
+    pub fn tolerate_value<T>(
+        &mut self,
+        result: Result<T, ImapError>,
+        what: &str,
+    ) -> Result<Option<T>, ImapError> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(ImapError::Server(reason)) => {
+                tracing::warn!(account = %self.account, "the server refused {what}: {reason}");
+                self.refused += 1;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// The server folder the local folder `local` stands for.
     pub fn server_folder(&self, local: &str) -> Option<RemoteFolder> {
         self.folders
@@ -91,11 +123,16 @@ impl Pending<'_> {
         let mut deleted = 0;
         for ((folder, uidvalidity), entries) in by_folder {
             let uids: Vec<u32> = entries.iter().map(|e| e.0).collect();
-            if let Some(remote) = self.server_folder(&folder)
-                && select_generation(self.session, &remote, uidvalidity).await?
-            {
-                expunge(self.session, self.caps, &uids).await?;
-                deleted += uids.len() as u64;
+            if let Some(remote) = self.server_folder(&folder) {
+                match self.delete_in(&remote, uidvalidity, &uids).await {
+                    Ok(true) => deleted += uids.len() as u64,
+                    Ok(false) => {}
+                    // Refused: the tombstones stay for the next push.
+                    Err(e) => {
+                        self.tolerate(Err(e), "a deletion")?;
+                        continue;
+                    }
+                }
             }
             // Gone from the server, or from a generation that no longer exists.
             let ids: Vec<i64> = entries.iter().map(|e| e.1).collect();
@@ -105,6 +142,20 @@ impl Pending<'_> {
             .await?;
         }
         Ok(deleted)
+    }
+
+    /// Expunges `uids` of `folder` if it still has `uidvalidity`.
+    async fn delete_in(
+        &mut self,
+        folder: &RemoteFolder,
+        uidvalidity: u32,
+        uids: &[u32],
+    ) -> Result<bool, ImapError> {
+        if !select_generation(self.session, folder, uidvalidity).await? {
+            return Ok(false);
+        }
+        expunge(self.session, self.caps, uids).await?;
+        Ok(true)
     }
 
     /// Carries the local moves, one command per pair of folders.
@@ -125,18 +176,36 @@ impl Pending<'_> {
             let Some(source) = self.server_folder(&from) else {
                 continue;
             };
-            let target = self.server_folder_or_create(&to).await?;
-            if !select_generation(self.session, &source, uidvalidity).await? {
-                continue;
+            let result = self
+                .move_group(&source, &to, uidvalidity, &group, delete)
+                .await;
+            if let Some(true) = self.tolerate_value(result, "a move")? {
+                moved += group.len() as u64;
             }
-            if delete == DeleteMode::Expunge && target.role == Some(Role::Trash) {
-                self.expunge_kept_in_trash(&group).await?;
-            } else {
-                self.move_on_server(&group, &target).await?;
-            }
-            moved += group.len() as u64;
         }
         Ok(moved)
+    }
+
+    /// One pair of folders' moves; false when the source folder has a new
+    /// generation (the next sync drops those messages).
+    async fn move_group(
+        &mut self,
+        source: &RemoteFolder,
+        to: &str,
+        uidvalidity: u32,
+        group: &[LocalMove],
+        delete: DeleteMode,
+    ) -> Result<bool, ImapError> {
+        let target = self.server_folder_or_create(to).await?;
+        if !select_generation(self.session, source, uidvalidity).await? {
+            return Ok(false);
+        }
+        if delete == DeleteMode::Expunge && target.role == Some(Role::Trash) {
+            self.expunge_kept_in_trash(group).await?;
+        } else {
+            self.move_on_server(group, &target).await?;
+        }
+        Ok(true)
     }
 
     /// Deleting means gone on the server; the local Trash keeps a copy.

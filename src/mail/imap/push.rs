@@ -66,22 +66,22 @@ impl PushTarget<'_> {
             ))
         })
         .await?;
-        let mut counts = PendingCounts {
-            flags: self.push_flags(changes).await?,
-            ..Default::default()
-        };
+        let mut counts = PendingCounts::default();
+        counts.flags = self.push_flags(changes, &mut counts.refused).await?;
         let mut pending = Pending {
             session: &mut *self.session,
             caps: self.caps,
             store: self.store,
             account: self.account,
             folders: self.folders,
+            refused: counts.refused,
         };
         let transferred = pending.push_transfers_into(into).await?;
         counts.transferred = transferred.len() as u64;
         counts.moved = pending.push_moves(moves, self.delete).await?;
         counts.deleted = pending.push_deletions(tombstones).await?;
         counts.deleted += pending.push_sources_left(out_of).await?;
+        counts.refused = pending.refused;
         if let Some(book) = self.book {
             delete_sources_elsewhere(self.store, book, transferred).await;
         }
@@ -89,7 +89,11 @@ impl PushTarget<'_> {
     }
 
     /// Local flag changes of every folder, one SELECT per folder.
-    async fn push_flags(&mut self, changes: Vec<FlagChange>) -> Result<u64, ImapError> {
+    async fn push_flags(
+        &mut self,
+        changes: Vec<FlagChange>,
+        refused: &mut u64,
+    ) -> Result<u64, ImapError> {
         let mut by_folder: BTreeMap<(String, u32), Vec<FlagChange>> = BTreeMap::new();
         for change in changes {
             by_folder
@@ -107,7 +111,7 @@ impl PushTarget<'_> {
                 // An old generation: the next sync drops those messages.
                 continue;
             }
-            pushed += push_selected(
+            let result = push_selected(
                 self.session,
                 self.store,
                 self.account,
@@ -116,7 +120,15 @@ impl PushTarget<'_> {
                 changes,
                 &selected.facts,
             )
-            .await?;
+            .await;
+            match result {
+                Ok(n) => pushed += n,
+                Err(ImapError::Server(reason)) => {
+                    tracing::warn!(account = %self.account, %folder, "flags refused: {reason}");
+                    *refused += 1;
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(pushed)
     }

@@ -96,6 +96,13 @@ async fn report(events: &Reports, account: &str, counts: PendingCounts) {
     if counts == PendingCounts::default() {
         return;
     }
+    if counts.refused > 0 {
+        let text = format!(
+            "{account}: the server refused {} change(s); they stay queued (the log says why)",
+            counts.refused
+        );
+        events.notice(Level::Warning, text).await;
+    }
     let _ = events
         .send(ImapEvent::Pushed {
             account: account.to_string(),

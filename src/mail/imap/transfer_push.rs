@@ -27,7 +27,13 @@ impl Pending<'_> {
     ) -> Result<Vec<(Transfer, Outcome)>, ImapError> {
         let mut done = Vec::new();
         for transfer in transfers {
-            let outcome = self.push_transfer(&transfer).await?;
+            let outcome = match self.push_transfer(&transfer).await {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    self.tolerate(Err(e), "a copy or upload")?;
+                    continue;
+                }
+            };
             let id = transfer.id;
             match outcome {
                 Outcome::Done => blocking(self.store, move |s| s.forget_transfer(id)).await?,
