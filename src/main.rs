@@ -29,31 +29,19 @@ fn main() -> ExitCode {
             print!("{}", describe_config(&loaded, &paths));
             ExitCode::SUCCESS
         }
-        Some(CliCommand::Sync {
-            mut accounts,
-            account_flags,
-            folder,
-            all,
-            trace,
-        }) => {
+        Some(
+            command @ (CliCommand::Sync { .. } | CliCommand::Flag { .. } | CliCommand::Move { .. }),
+        ) => {
             let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
-            accounts.extend(account_flags);
-            let request = wirepost::sync_command::SyncRequest {
-                names: accounts,
-                folder,
-                all,
-                trace,
-            };
-            wirepost::sync_command::run(&loaded, &paths, &request)
-        }
-        Some(command @ (CliCommand::Flag { .. } | CliCommand::Move { .. })) => {
-            let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
-            change_command(command, &loaded, &paths)
+            server_command(command, &loaded, &paths)
         }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
         Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),
         Some(CliCommand::Listen(args)) => wirepost::net::pipe_cli::listen(args),
         Some(CliCommand::Udp(args)) => wirepost::net::pipe_cli::udp(args),
+        Some(CliCommand::Contacts { text }) => ExitCode::from(
+            wirepost::mail::contacts::run_headless(&loaded.config, &paths, &text),
+        ),
         Some(CliCommand::Send(args)) => {
             ExitCode::from(
                 wirepost::mail::compose::headless::run(&loaded.config, &paths, args) as u8,
@@ -175,6 +163,7 @@ async fn interface(
     let (mut engines, reports) = Engines::new();
     let store_dir = app.config.store_dir(paths);
     engines.set_store_dir(store_dir.clone());
+    engines.set_pgp(&app.config.pgp);
     if let Some(draft) = mailto {
         app.open_mailto(draft);
     }
@@ -230,10 +219,27 @@ async fn save_unsent(app: &App, store_dir: &std::path::Path) {
     }
 }
 
-/// `wirepost flag` and `wirepost move`.
-fn change_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
+/// `wirepost sync`, `wirepost flag` and `wirepost move`: the commands
+/// that talk to the mail servers.
+fn server_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
     use wirepost::change_command::{flag, move_message};
     match command {
+        CliCommand::Sync {
+            mut accounts,
+            account_flags,
+            folder,
+            all,
+            trace,
+        } => {
+            accounts.extend(account_flags);
+            let request = wirepost::sync_command::SyncRequest {
+                names: accounts,
+                folder,
+                all,
+                trace,
+            };
+            wirepost::sync_command::run(loaded, paths, &request)
+        }
         CliCommand::Flag { id, changes } => flag(loaded, paths, id, &changes),
         CliCommand::Move {
             id,
@@ -241,7 +247,7 @@ fn change_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> 
             account,
             copy,
         } => move_message(loaded, paths, id, &folder, account.as_deref(), copy),
-        _ => unreachable!("only flag and move come here"),
+        _ => unreachable!("only sync, flag and move come here"),
     }
 }
 

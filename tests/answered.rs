@@ -80,6 +80,7 @@ async fn answer(
         account,
         draft,
         replaces: None,
+        protection: Default::default(),
     };
     engine.dispatch(send, 2, tx);
     loop {

@@ -12,6 +12,7 @@
 mod answers;
 mod clock;
 pub mod commands;
+mod contacts;
 mod envelope;
 mod flag_state;
 mod flag_sync;
@@ -38,6 +39,7 @@ mod types;
 mod unnamed_file;
 mod write;
 
+pub use contacts::{Contact, split_mailbox};
 pub use envelope::Envelope;
 pub use flag_state::{FORWARDED, FlagState, Keywords, is_keyword};
 pub use flag_sync::{FlagChange, ServerFlags};
