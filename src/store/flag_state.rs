@@ -137,6 +137,25 @@ impl FlagState {
         (add, remove)
     }
 
+    /// `self` with IMAP flag names added and removed (what a STORE asks
+    /// the server to make of it).
+    pub fn with_changes<S: AsRef<str>>(&self, add: &[S], remove: &[S]) -> FlagState {
+        let mut out = self.clone();
+        let set_to = |out: &mut FlagState, name: &str, value: bool| match SYSTEM
+            .iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some((_, _, set)) => set(&mut out.flags, value),
+            None if value => out.keywords.insert(name),
+            None => out.keywords.remove(name),
+        };
+        add.iter().for_each(|n| set_to(&mut out, n.as_ref(), true));
+        remove
+            .iter()
+            .for_each(|n| set_to(&mut out, n.as_ref(), false));
+        out
+    }
+
     /// The merge of a local copy and its server copy, given the state both
     /// last agreed on: per flag and per keyword, the side that changed it
     /// since `base` wins; a flag nobody changed keeps its value. (Both

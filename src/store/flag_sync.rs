@@ -136,6 +136,38 @@ impl Store {
         reports: &[ServerFlags],
         legacy_modseq: Option<u64>,
     ) -> Result<Vec<(MessageId, Flags)>, StoreError> {
+        let reports: Vec<(&ServerFlags, Option<&FlagState>)> =
+            reports.iter().map(|r| (r, None)).collect();
+        self.merge_reports(account, folder, uidvalidity, &reports, legacy_modseq)
+    }
+
+    /// Applies the server's answers to our own STOREs, each with the state
+    /// that STORE asked for: the merge takes that as the agreed base, so a
+    /// change made here while the STORE was on its way stays (and is the
+    /// next one pushed), and only what another client changed at the same
+    /// time counts as a server change.
+    pub fn apply_store_answers(
+        &self,
+        account: &str,
+        folder: &str,
+        uidvalidity: u32,
+        answers: &[(ServerFlags, FlagState)],
+    ) -> Result<Vec<(MessageId, Flags)>, StoreError> {
+        let reports: Vec<(&ServerFlags, Option<&FlagState>)> =
+            answers.iter().map(|(r, sent)| (r, Some(sent))).collect();
+        self.merge_reports(account, folder, uidvalidity, &reports, None)
+    }
+
+    /// The merge of server reports, each against the base given with it
+    /// (else the row's agreed base).
+    fn merge_reports(
+        &self,
+        account: &str,
+        folder: &str,
+        uidvalidity: u32,
+        reports: &[(&ServerFlags, Option<&FlagState>)],
+        legacy_modseq: Option<u64>,
+    ) -> Result<Vec<(MessageId, Flags)>, StoreError> {
         let mut conn = self.conn();
         let Some(folder) = folder_id(&conn, account, folder)? else {
             return Ok(Vec::new());
@@ -143,7 +175,7 @@ impl Store {
         let tx = conn.transaction()?;
         let mut changed = Vec::new();
         let mut renames: Vec<(PathBuf, PathBuf)> = Vec::new();
-        for report in reports {
+        for (report, sent) in reports {
             let Some(row) = find_row(&tx, folder, uidvalidity, report.uid)? else {
                 continue;
             };
@@ -152,15 +184,18 @@ impl Store {
             {
                 continue;
             }
-            let base = row.base.clone().unwrap_or_else(|| {
-                let unchanged = matches!((report.modseq, legacy_modseq),
+            let base = sent
+                .cloned()
+                .or_else(|| row.base.clone())
+                .unwrap_or_else(|| {
+                    let unchanged = matches!((report.modseq, legacy_modseq),
                     (Some(theirs), Some(last)) if theirs <= last);
-                if unchanged {
-                    report.state.clone()
-                } else {
-                    row.local.clone()
-                }
-            });
+                    if unchanged {
+                        report.state.clone()
+                    } else {
+                        row.local.clone()
+                    }
+                });
             let merged = FlagState::merge(&row.local, &base, &report.state);
             tx.execute(
                 "UPDATE messages SET server_flags = ?2, server_keywords = ?3,

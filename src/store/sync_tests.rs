@@ -199,3 +199,29 @@ fn full_text_is_indexed_after_storing_and_after_a_restart() {
         assert_eq!(store.count(&query).unwrap(), 1);
     }
 }
+
+#[test]
+fn a_change_made_while_our_store_was_on_its_way_is_not_undone() {
+    let (_dir, store, id) = fetched(&["\\Seen"]);
+    // Flagged here; the push reads the change and sends +FLAGS \Flagged.
+    store
+        .set_flag_state(id, &state(&["\\Seen", "\\Flagged"]))
+        .unwrap();
+    let change = store.flag_changes("acct").unwrap().remove(0);
+    let (add, remove) = change.local.changes_from(&change.base);
+    let asked = change.base.with_changes(&add, &remove);
+    // Unflagged again before the server's answer is recorded; meanwhile
+    // another client labelled it.
+    store.set_flag_state(id, &state(&["\\Seen"])).unwrap();
+    let answer = report(&["\\Seen", "\\Flagged", "$Label1"], 11);
+    store
+        .apply_store_answers("acct", "INBOX", 7, &[(answer, asked)])
+        .unwrap();
+    assert_eq!(store.flag_state(id).unwrap(), state(&["\\Seen", "$Label1"]));
+    // The unflag is the next change pushed.
+    let change = &store.flag_changes("acct").unwrap()[0];
+    assert_eq!(
+        change.local.changes_from(&change.base),
+        (vec![], vec!["\\Flagged".to_string()])
+    );
+}

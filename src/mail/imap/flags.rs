@@ -11,7 +11,7 @@ use super::raw::{self, MailboxFacts};
 use super::session::ImapSession;
 use super::store_work::blocking;
 use super::uidset::to_set;
-use crate::store::{FlagChange, ServerFlags, Store};
+use crate::store::{FlagChange, FlagState, ServerFlags, Store};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -114,12 +114,15 @@ pub async fn push_selected(
     facts: &MailboxFacts,
 ) -> Result<u64, ImapError> {
     let mut groups: BTreeMap<(Vec<String>, Vec<String>), Vec<u32>> = BTreeMap::new();
+    // What each STORE asks the server to make of the message.
+    let mut asked: BTreeMap<u32, FlagState> = BTreeMap::new();
     for change in &changes {
         let (add, remove) = change.local.changes_from(&change.base);
         let keep = |name: &String| name.starts_with('\\') || facts.keeps(name);
         let add: Vec<String> = add.into_iter().filter(keep).collect();
         let remove: Vec<String> = remove.into_iter().filter(keep).collect();
         if !add.is_empty() || !remove.is_empty() {
+            asked.insert(change.uid, change.base.with_changes(&add, &remove));
             groups.entry((add, remove)).or_default().push(change.uid);
         }
     }
@@ -146,6 +149,15 @@ pub async fn push_selected(
         let query = format!("UID FETCH {} (UID FLAGS)", to_set(&unanswered));
         answers.extend(raw::command(session, &query).await?.check()?.fetched);
     }
-    apply(store, account, folder, uidvalidity, answers, None).await?;
+    let answers: Vec<(ServerFlags, FlagState)> = answers
+        .into_iter()
+        .filter_map(|a| Some((asked.get(&a.uid)?.clone(), a)))
+        .map(|(sent, a)| (a, sent))
+        .collect();
+    let (acc, loc) = (account.to_string(), folder.to_string());
+    blocking(store, move |s| {
+        s.apply_store_answers(&acc, &loc, uidvalidity, &answers)
+    })
+    .await?;
     Ok(sent.len() as u64)
 }
