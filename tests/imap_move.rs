@@ -184,3 +184,58 @@ async fn a_move_to_another_account_uploads_first_and_works_offline() {
     );
     assert_eq!(store_flags(&store, "alice", "INBOX").len(), 1);
 }
+
+#[tokio::test]
+async fn changes_made_offline_wait_across_a_restart_and_go_out_together() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let user = stack.claim_user();
+    stack.seed(&user.address, 4, 900);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let opts = options(&stack, &user);
+    sync(&opts, &store, ACCOUNT).await;
+    let uids: Vec<u32> = store_flags(&store, ACCOUNT, "INBOX").into_keys().collect();
+    let ids: Vec<i64> = uids
+        .iter()
+        .map(|uid| id_of(&store, ACCOUNT, "INBOX", *uid).unwrap())
+        .collect();
+    let mut flagged = store.flag_state(ids[0]).unwrap();
+    flagged.flags.flagged = true;
+    store.set_flag_state(ids[0], &flagged).unwrap();
+    store.remove_message(ids[1]).unwrap();
+    store.transfer(ids[2], ACCOUNT, "Archive", MOVE).unwrap();
+
+    // Offline: the push fails and nothing changes on the server.
+    let mut unreachable = opts.clone();
+    unreachable.port = 1;
+    assert!(
+        push_account(&unreachable, &store, ACCOUNT, None)
+            .await
+            .is_err()
+    );
+    let mut other = second_client(&opts).await;
+    assert_eq!(server_flags(&mut other, "INBOX").await.len(), 4);
+
+    // A restart, then online again: all three changes reach the server.
+    drop(store);
+    store = Store::open(dir.path()).unwrap();
+    let counts = push_account(&opts, &store, ACCOUNT, None).await.unwrap();
+    assert_eq!((counts.flags, counts.deleted, counts.moved), (1, 1, 1));
+    let inbox = server_flags(&mut other, "INBOX").await;
+    assert_eq!(
+        inbox.keys().copied().collect::<Vec<_>>(),
+        [uids[0], uids[3]]
+    );
+    assert!(inbox[&uids[0]].flags.flagged);
+    let archive = server_flags(&mut other, "Archive").await;
+    assert_eq!(archive.len(), 1);
+    assert_eq!(
+        id_of(&store, ACCOUNT, "Archive", *archive.keys().next().unwrap()),
+        Some(ids[2])
+    );
+    assert_eq!(sync(&opts, &store, ACCOUNT).await, 0);
+    assert_eq!(store_flags(&store, ACCOUNT, "INBOX"), inbox);
+    assert_eq!(store_flags(&store, ACCOUNT, "Archive"), archive);
+}
