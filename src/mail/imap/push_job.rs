@@ -21,10 +21,17 @@ pub const PUSH_RETRY_FIRST: Duration = Duration::from_secs(2);
 /// The longest wait between tries.
 pub const PUSH_RETRY_MAX: Duration = Duration::from_secs(300);
 
-/// Accounts whose pusher runs, and whether another push was asked for
-/// while it ran.
-fn pushers() -> std::sync::MutexGuard<'static, HashMap<String, bool>> {
-    static PUSHERS: OnceLock<Mutex<HashMap<String, bool>>> = OnceLock::new();
+/// A running pusher: whether another push was asked for while it ran,
+/// and the bell that cuts its wait short after a failure.
+#[derive(Default)]
+struct Pusher {
+    again: bool,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+}
+
+/// Accounts whose pusher runs.
+fn pushers() -> std::sync::MutexGuard<'static, HashMap<String, Pusher>> {
+    static PUSHERS: OnceLock<Mutex<HashMap<String, Pusher>>> = OnceLock::new();
     PUSHERS
         .get_or_init(Default::default)
         .lock()
@@ -33,24 +40,30 @@ fn pushers() -> std::sync::MutexGuard<'static, HashMap<String, bool>> {
 
 /// Pushes `request.account`'s changes now, or right after the push that
 /// is running (so a burst of key presses costs one or two connections).
+/// A pusher waiting to try again after a failure tries at once: a new
+/// change is a sign the user may be back online.
 pub fn push_now(events: Reports, request: PushRequest) {
-    {
+    let wake = {
         let mut running = pushers();
-        if let Some(again) = running.get_mut(&request.account) {
-            *again = true;
+        if let Some(pusher) = running.get_mut(&request.account) {
+            pusher.again = true;
+            pusher.wake.notify_one();
             return;
         }
-        running.insert(request.account.clone(), false);
-    }
+        let pusher = Pusher::default();
+        let wake = pusher.wake.clone();
+        running.insert(request.account.clone(), pusher);
+        wake
+    };
     tokio::spawn(async move {
-        run(&events, &request).await;
-        pushers().remove(&request.account);
+        run(&events, &request, &wake).await;
     });
 }
 
-/// Pushes until nothing more was asked for; after a failure that waiting
-/// can mend, tries again later.
-async fn run(events: &Reports, request: &PushRequest) {
+/// Pushes until nothing more was asked for, then leaves the table of
+/// running pushers; after a failure that waiting can mend, tries again
+/// later.
+async fn run(events: &Reports, request: &PushRequest, wake: &tokio::sync::Notify) {
     let account = &request.account;
     let mut delay = PUSH_RETRY_FIRST;
     loop {
@@ -61,7 +74,10 @@ async fn run(events: &Reports, request: &PushRequest) {
             }
             Err(e) if e.is_transient() => {
                 tracing::info!(%account, "push failed, trying again in {delay:?}: {e}");
-                tokio::time::sleep(delay).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = wake.notified() => {}
+                }
                 delay = (delay * 2).min(PUSH_RETRY_MAX);
                 continue;
             }
@@ -71,10 +87,14 @@ async fn run(events: &Reports, request: &PushRequest) {
                 events.notice(Level::Warning, text).await;
             }
         }
+        // Leaving under the same lock a new request takes, so none is lost.
         let mut running = pushers();
         match running.get_mut(account) {
-            Some(again) if *again => *again = false,
-            _ => return,
+            Some(pusher) if pusher.again => pusher.again = false,
+            _ => {
+                running.remove(account);
+                return;
+            }
         }
     }
 }
