@@ -174,7 +174,8 @@ async fn interface(
     if let Some(draft) = mailto {
         app.open_mailto(draft);
     }
-    for command in app.inbox.start() {
+    // The cached view first, then every account syncs and stays live.
+    for command in app.start() {
         engines.dispatch(command);
     }
     let (mut reader, input) = InputReader::start();

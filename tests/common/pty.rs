@@ -207,6 +207,31 @@ impl Tui {
         }
     }
 
+    /// Waits until the program stops drawing: no new frame for `quiet`.
+    /// Returns the frame count then. For tests that count frames after
+    /// start-up work (the store's first answers) has settled.
+    pub fn wait_settled(&self, quiet: Duration) -> usize {
+        let start = Instant::now();
+        let mut frames = self.frames();
+        let mut since = Instant::now();
+        loop {
+            std::thread::sleep(Duration::from_millis(20));
+            let now = self.frames();
+            if now != frames {
+                frames = now;
+                since = Instant::now();
+            } else if since.elapsed() >= quiet {
+                return frames;
+            }
+            if start.elapsed() > SCREEN_WAIT {
+                panic!(
+                    "still drawing after {SCREEN_WAIT:?}; screen:\n{}",
+                    self.screen()
+                );
+            }
+        }
+    }
+
     /// Waits for the program to exit and returns its exit code.
     pub fn wait_exit(&mut self) -> u32 {
         let start = Instant::now();
