@@ -46,6 +46,10 @@ fn main() -> ExitCode {
             };
             wirepost::sync_command::run(&loaded, &paths, &request)
         }
+        Some(CliCommand::Watch(args)) => {
+            let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
+            wirepost::watch_command::run(&loaded, &paths, args)
+        }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
         Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),
         Some(CliCommand::Listen(args)) => wirepost::net::pipe_cli::listen(args),

@@ -9,6 +9,7 @@
 //! Every method blocks on disk: call them from `spawn_blocking` or a store
 //! task, never from the event loop.
 
+mod arrivals;
 mod clock;
 pub mod commands;
 mod envelope;
@@ -33,6 +34,7 @@ mod types;
 mod unnamed_file;
 mod write;
 
+pub use arrivals::Arrival;
 pub use envelope::Envelope;
 pub use folder_list::FolderEntry;
 pub use import::ImportReport;
