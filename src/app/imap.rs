@@ -68,7 +68,28 @@ impl AccountSync {
     }
 }
 
+/// While a folder downloads, its counts (and the list, when it is in
+/// view) are read again every this many messages: a long first sync fills
+/// the list as it goes instead of all at the end.
+pub const REFRESH_EVERY_MESSAGES: u64 = 2_000;
+
 impl AccountSync {
+    /// How far `folder`'s download has come; asks for the folder counts
+    /// again every [`REFRESH_EVERY_MESSAGES`].
+    fn progress(&mut self, folder: String, progress: FetchProgress) -> Vec<Command> {
+        let before = match &self.current {
+            Some((f, p)) if *f == folder => p.messages_done,
+            _ => 0,
+        };
+        self.current = Some((folder, progress));
+        let step = |done: u64| done / REFRESH_EVERY_MESSAGES;
+        if step(progress.messages_done) > step(before) {
+            vec![Command::Store(StoreRequest::Folders)]
+        } else {
+            Vec::new()
+        }
+    }
+
     /// `folder` is in step: one more of the pass done, its progress gone.
     fn folder_done(&mut self, folder: &str) {
         if let Some(pass) = &mut self.pass {
@@ -107,15 +128,6 @@ impl ImapState {
                 let state = self.accounts.entry(account).or_default();
                 state.current = Some((folder, FetchProgress::default()));
             }
-            ImapEvent::Progress {
-                account,
-                folder,
-                progress,
-                ..
-            } => {
-                let state = self.accounts.entry(account).or_default();
-                state.current = Some((folder, progress));
-            }
             ImapEvent::Watching { job, account, mode } => {
                 let state = self.accounts.entry(account).or_default();
                 state.task = Some(job);
@@ -132,7 +144,8 @@ impl ImapState {
                 .entry(account)
                 .or_default()
                 .went_offline(reason, retry_secs),
-            ImapEvent::FolderDone { .. } | ImapEvent::Trace { .. } => {}
+            ImapEvent::FolderDone { .. } | ImapEvent::Progress { .. } | ImapEvent::Trace { .. } => {
+            }
         }
     }
 
@@ -162,12 +175,18 @@ impl App {
             ImapEvent::FolderDone {
                 account, report, ..
             } => {
-                self.imap
-                    .accounts
-                    .entry(account)
-                    .or_default()
-                    .folder_done(&report.folder);
+                let state = self.imap.accounts.entry(account).or_default();
+                state.folder_done(&report.folder);
                 vec![Command::Store(StoreRequest::Folders)]
+            }
+            ImapEvent::Progress {
+                account,
+                folder,
+                progress,
+                ..
+            } => {
+                let state = self.imap.accounts.entry(account).or_default();
+                state.progress(folder, progress)
             }
             other => {
                 self.imap.apply(other);

@@ -325,3 +325,27 @@ fn syncs_do_not_make_quitting_ask() {
     app.apply(Action::Quit);
     assert!(app.should_quit);
 }
+
+#[test]
+fn a_long_download_refreshes_the_counts_as_it_goes() {
+    let mut app = app(ACCOUNTS);
+    let progress = |done| {
+        imap(ImapEvent::Progress {
+            job: 7,
+            account: "work".into(),
+            folder: "INBOX".into(),
+            progress: FetchProgress {
+                messages_done: done,
+                messages_total: 10_000,
+                bytes_done: 0,
+            },
+        })
+    };
+    assert!(app.update(progress(500)).is_empty());
+    assert!(app.update(progress(1_900)).is_empty());
+    assert_eq!(
+        app.update(progress(2_100)),
+        vec![Command::Store(StoreRequest::Folders)]
+    );
+    assert!(app.update(progress(3_000)).is_empty());
+}

@@ -161,7 +161,7 @@ fn imap_state(state: &crate::app::imap::AccountSync, theme: &Theme) -> (String, 
     }
     if let Some((reason, retry)) = &state.offline {
         let text = match retry {
-            Some(secs) => format!("offline, retry {secs}s: {}", clean_line(reason)),
+            Some(_) => format!("offline, retrying: {}", clean_line(reason)),
             None => format!("stopped: {}", clean_line(reason)),
         };
         return (text, Style::new().fg(theme.warning));
