@@ -36,6 +36,10 @@ pub enum CliCommand {
     /// Send a message without the interface: body from stdin, or a whole
     /// message with --eml. It goes through the Outbox like any other.
     Send(crate::mail::compose::headless::SendArgs),
+    /// Print the recipients matching TEXT, best first, one `Name <address>`
+    /// a line: addresses from stored mail (ranked by how often and how
+    /// recently you wrote to them) and the address book command.
+    Contacts { text: String },
     /// Download new mail for the named accounts (all by default) without the
     /// interface; prints one summary line per account.
     Sync {

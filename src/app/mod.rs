@@ -66,6 +66,9 @@ pub struct App {
     pub compose: compose::ComposeState,
     /// Text the event loop should open in $EDITOR (it owns the terminal).
     pub editor_request: Option<String>,
+    /// A key the event loop should unlock by handing the terminal to
+    /// gpg's pinentry.
+    pub pgp_unlock: Option<crate::mail::compose::secure::UnlockRequest>,
     /// POP3 accounts' sync state and the protocol trace.
     pub pop3: Pop3Ui,
     /// The Inbox tab: folders, message list, viewer.
@@ -78,7 +81,7 @@ impl App {
     pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
         let compose = compose::ComposeState::fresh(&loaded.config, 0);
         let download_dir = loaded.config.download_dir();
-        let mut inbox = inbox::InboxState::new(None, download_dir);
+        let mut inbox = inbox::InboxState::new(None, download_dir).with_pgp(&loaded.config.pgp);
         inbox.accounts = loaded
             .config
             .accounts
@@ -101,6 +104,7 @@ impl App {
             sockets: sockets::Sockets::default(),
             compose,
             editor_request: None,
+            pgp_unlock: None,
             pop3: Pop3Ui::default(),
         }
     }

@@ -12,6 +12,7 @@
 mod arrivals;
 mod clock;
 pub mod commands;
+mod contacts;
 mod envelope;
 mod folder_list;
 mod folder_rows;
@@ -35,6 +36,7 @@ mod unnamed_file;
 mod write;
 
 pub use arrivals::Arrival;
+pub use contacts::{Contact, split_mailbox};
 pub use envelope::Envelope;
 pub use folder_list::FolderEntry;
 pub use import::ImportReport;
