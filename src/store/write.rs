@@ -22,7 +22,7 @@ use super::maildir::{self, Durability, Maildir, Subdir};
 use super::paths::relative;
 use super::pending::record_pending;
 use super::{MessageId, NewMessage, ServerIdentity, Store, StoreError, StoreOutcome};
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
@@ -174,7 +174,7 @@ impl Store {
         plan: &mut BatchPlan<'_>,
         written: &[WrittenFile],
     ) -> Result<(), StoreError> {
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for file in written {
             let msg = &msgs[file.index];
             let folder = &plan.folders[&(msg.account, msg.folder)];
