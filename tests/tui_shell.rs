@@ -157,3 +157,20 @@ fn configured_accounts_show_in_inbox_and_status_line() {
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
 }
+
+#[test]
+fn the_start_tab_comes_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::pty::temp_config(dir.path(), "[ui]\nstart_tab = \"sockets\"\n");
+    let mut tui = Tui::start(&["--config", config.to_str().unwrap()], 80, 24);
+    tui.wait_text("No socket sessions yet");
+    assert!(
+        !tui.screen().contains("To read a mail server"),
+        "{}",
+        tui.screen()
+    );
+    tui.send("3");
+    tui.wait_text("To read a mail server");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}
