@@ -170,9 +170,8 @@ fn two_handles_registering_folders_at_once_wait_for_each_other() {
                 let store = Store::open(&dir).unwrap();
                 barrier.wait();
                 for round in 0..200 {
-                    let folders: Vec<_> = (0..=round % 7)
-                        .map(|n| (format!("F{n}"), None))
-                        .collect();
+                    let folders: Vec<_> =
+                        (0..=round % 7).map(|n| (format!("F{n}"), None)).collect();
                     store.ensure_folders(account, &folders).unwrap();
                     store.folders().unwrap();
                 }

@@ -1,8 +1,9 @@
 //! `wirepost watch` against real Dovecot and Postfix: it stays connected,
 //! prints one sanitized line per new message in any folder (account,
-//! folder, sender, subject) and runs `--exec` for each with the message in
-//! environment variables; mail that was there before it started is synced
-//! quietly, not printed; SIGTERM ends it with status 0.
+//! folder, sender, subject) for every account, IMAP and POP3, and runs
+//! `--exec` for each with the message in environment variables; mail that
+//! was there before it started is synced quietly, not printed; SIGTERM
+//! ends it with status 0.
 
 mod common;
 
@@ -18,17 +19,30 @@ use wirepost::net::tls::TlsOptions;
 /// A hang guard, not a performance assertion.
 const WAIT: Duration = Duration::from_secs(60);
 
-fn config(stack: &Mailstack, user: &TestUser, dir: &std::path::Path) -> std::path::PathBuf {
+fn config(
+    stack: &Mailstack,
+    user: &TestUser,
+    pop: &TestUser,
+    dir: &std::path::Path,
+) -> std::path::PathBuf {
     let text = format!(
         "[store]\npath = \"{}\"\n[[accounts]]\nname = \"work\"\nemail = \"{}\"\n\
          [accounts.imap]\nhost = \"{}\"\nport = {}\nsecurity = \"tls\"\nca_file = \"{}\"\n\
-         password_command = \"echo {}\"\n",
+         password_command = \"echo {}\"\n\
+         [[accounts]]\nname = \"old\"\nemail = \"{}\"\n[accounts.pop3]\nhost = \"{}\"\n\
+         port = {}\nsecurity = \"tls\"\nca_file = \"{}\"\npassword_command = \"echo {}\"\n\
+         poll_interval_secs = 1\n",
         dir.join("store").display(),
         user.address,
         stack.host,
         stack.imaps_port,
         stack.ca.display(),
-        user.password
+        user.password,
+        pop.address,
+        stack.host,
+        stack.pop3s_port,
+        stack.ca.display(),
+        pop.password
     );
     common::pty::temp_config(dir, &text)
 }
@@ -95,10 +109,11 @@ async fn watch_prints_each_new_message_and_runs_the_command() {
     let Some(stack) = Mailstack::get() else {
         return;
     };
-    let user = stack.claim_user();
+    let (user, pop) = (stack.claim_user(), stack.claim_user());
     stack.seed(&user.address, 3, 1_000);
+    stack.seed(&pop.address, 2, 1_000);
     let dir = tempfile::tempdir().unwrap();
-    let config = config(&stack, &user, dir.path());
+    let config = config(&stack, &user, &pop, dir.path());
     let ran = dir.path().join("ran.txt");
     let exec = format!(
         "printf '%s|%s|%s\\n' \"$WIREPOST_FOLDER\" \"$WIREPOST_SUBJECT\" \"$WIREPOST_ID\" >> '{}'",
@@ -115,7 +130,15 @@ async fn watch_prints_each_new_message_and_runs_the_command() {
     let mut watch = Watch(child);
     let out = lines(watch.0.stdout.take().unwrap());
     let err = lines(watch.0.stderr.take().unwrap());
-    wait_line(&err, "the account in step", |l| l.contains("work: in step"));
+    // Both accounts in step, in either order.
+    let (mut imap_ready, mut pop_ready) = (false, false);
+    while !(imap_ready && pop_ready) {
+        let line = wait_line(&err, "both accounts in step", |l| {
+            l.starts_with("work: in step") || l.starts_with("old: ")
+        });
+        imap_ready |= line.starts_with("work: ");
+        pop_ready |= line.starts_with("old: ");
+    }
 
     let hostile = "evil \u{1b}]0;owned\u{7} $(id)\tTAB";
     append(
@@ -147,21 +170,35 @@ async fn watch_prints_each_new_message_and_runs_the_command() {
         "{line:?}"
     );
 
-    // The command ran for both, with the message in its environment; the
-    // three seeded messages, there before the watch started, were not news.
+    // The POP3 account, checked every second, is watched too.
+    let subject_pop = Mailstack::unique("pop3");
+    stack.deliver(&pop.address, &subject_pop);
+    let line = wait_line(&out, "the POP3 delivery", |l| l.contains(&subject_pop));
+    assert!(line.starts_with("old\tINBOX\t"), "{line:?}");
+
+    // The command ran for each, with the message in its environment; the
+    // seeded messages, there before the watch started, were not news.
     let deadline = std::time::Instant::now() + WAIT;
     let ran_lines = loop {
         let text = std::fs::read_to_string(&ran).unwrap_or_default();
-        if text.lines().count() >= 2 || std::time::Instant::now() > deadline {
+        if text.lines().count() >= 3 || std::time::Instant::now() > deadline {
             break text;
         }
         std::thread::sleep(Duration::from_millis(20));
     };
     let ran_lines: Vec<&str> = ran_lines.lines().collect();
-    assert_eq!(ran_lines.len(), 2, "{ran_lines:?}");
-    assert!(ran_lines[0].starts_with("Lists|evil "), "{ran_lines:?}");
+    assert_eq!(ran_lines.len(), 3, "{ran_lines:?}");
+    // Remote text reaches the command as data, never as shell code.
+    assert!(
+        ran_lines[0].starts_with("Lists|evil ") && ran_lines[0].contains("$(id)"),
+        "{ran_lines:?}"
+    );
     assert!(
         ran_lines[1].starts_with(&format!("INBOX|{subject}|")),
+        "{ran_lines:?}"
+    );
+    assert!(
+        ran_lines[2].starts_with(&format!("INBOX|{subject_pop}|")),
         "{ran_lines:?}"
     );
     assert!(!ran_lines.iter().any(|l| l.contains("Seed message")));
