@@ -5,7 +5,9 @@
 //! showing their effect while it runs. The folder pane shows the folder's
 //! progress throughout. Figures go to stderr and the soak report; no
 //! timing is asserted (a small folder may be in step before a key was
-//! timed).
+//! timed). The figures in BENCHMARKS.md:
+//! `WIREPOST_SYNC_LOAD_MESSAGES=100000 WIREPOST_TEST_BIN=$PWD/target/release/wirepost
+//! cargo test --test sync_load -- --nocapture` (after `cargo build --release`).
 
 mod common;
 

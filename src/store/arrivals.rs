@@ -1,6 +1,8 @@
 //! Messages stored after a given one: what `wirepost watch` reports as
-//! new mail. Row ids only grow as messages are stored, so "after" is
-//! "arrived since".
+//! new mail. Row ids grow as messages are stored, so "after" is "arrived
+//! since" — except that the id of the newest message is given again once
+//! that message is deleted, which the watch allows for by never keeping a
+//! mark above [`Store::last_message_id`].
 
 use super::{Flags, MessageId, Store, StoreError};
 

@@ -48,6 +48,12 @@ impl Watcher {
             }
             Report::Event(event) => event,
         };
+        if matches!(
+            event,
+            ImapEvent::Folder { .. } | ImapEvent::FolderDone { .. }
+        ) {
+            self.follow_removals();
+        }
         match event {
             ImapEvent::Watching { account, mode, .. } => {
                 note(&account, &format!("in step; {}", describe(mode)));
@@ -83,6 +89,9 @@ impl Watcher {
 
     /// A POP3 report; `Err` ends the watch with that exit status.
     pub fn on_pop3(&mut self, report: Report<Pop3Event>) -> Result<(), ExitCode> {
+        if matches!(report, Report::Event(Pop3Event::Checked { .. })) {
+            self.follow_removals();
+        }
         match report {
             Report::Job(job) => job_line(job),
             Report::Event(Pop3Event::Finished {
@@ -116,37 +125,53 @@ impl Watcher {
         }
     }
 
+    /// The index reuses the id of its newest message once that message is
+    /// deleted, so a mark above the newest id left would hide the next
+    /// arrival: every mark comes down to the newest id there is. Nothing
+    /// above that id exists, so nothing is skipped or told twice.
+    fn follow_removals(&mut self) {
+        if let Ok(last) = self.store.last_message_id() {
+            for mark in self.seen_up_to.values_mut() {
+                *mark = (*mark).min(last);
+            }
+        }
+    }
+
+    /// `account`'s messages stored since the last look, at most `limit`;
+    /// they count as told from now on.
+    fn next_arrivals(&mut self, account: &str, limit: usize) -> Vec<Arrival> {
+        let Some(mark) = self.seen_up_to.get_mut(account) else {
+            return Vec::new();
+        };
+        match self.store.arrivals_after(account, *mark, limit) {
+            Ok(arrivals) => {
+                if let Some(last) = arrivals.last() {
+                    *mark = last.id;
+                }
+                arrivals
+            }
+            Err(e) => {
+                eprintln!("wirepost: reading the store: {e}");
+                Vec::new()
+            }
+        }
+    }
+
     /// Prints (and hands to `--exec`) every message of `account` stored
     /// since the last look.
     fn announce(&mut self, account: &str) -> Result<(), ExitCode> {
-        let Some(&after) = self.seen_up_to.get(account) else {
-            return Ok(());
-        };
-        let mut after = after;
         loop {
-            let arrivals = match self
-                .store
-                .arrivals_after(account, after, ARRIVALS_PER_QUERY)
-            {
-                Ok(arrivals) => arrivals,
-                Err(e) => {
-                    eprintln!("wirepost: reading the store: {e}");
-                    return Ok(());
-                }
-            };
-            let Some(last) = arrivals.last().map(|a| a.id) else {
-                break;
-            };
+            let arrivals = self.next_arrivals(account, ARRIVALS_PER_QUERY);
+            if arrivals.is_empty() {
+                return Ok(());
+            }
             for arrival in arrivals {
                 print_line(&arrival)?;
                 if let Some(exec) = &self.exec {
                     exec.run(arrival);
                 }
             }
-            after = last;
         }
-        self.seen_up_to.insert(account.to_string(), after);
-        Ok(())
     }
 
     /// `account` stopped for good; the watch ends when no account is left.
@@ -203,5 +228,50 @@ fn describe(mode: WatchMode) -> String {
         WatchMode::Idle { poll: None } => "watching INBOX (IDLE)".into(),
         WatchMode::Poll { poll: Some(p) } => format!("checking every {}s", p.as_secs()),
         WatchMode::Poll { poll: None } => "not checking again (poll_interval_secs = 0)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Watcher;
+    use crate::store::{Flags, NewMessage, ServerIdentity, Store};
+
+    fn store_one(store: &Store, uid: u32, subject: &str) -> crate::store::MessageId {
+        let raw = format!("From: A <a@example.com>\r\nSubject: {subject}\r\n\r\nhi\r\n");
+        store
+            .store_message(&NewMessage {
+                account: "work",
+                folder: "INBOX",
+                identity: ServerIdentity::Imap {
+                    uidvalidity: 1,
+                    uid,
+                },
+                raw: raw.as_bytes(),
+                flags: Flags::default(),
+                internal_date: None,
+            })
+            .unwrap()
+            .id()
+    }
+
+    #[test]
+    fn mail_after_the_newest_message_was_deleted_is_still_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store_one(&store, 1, "old");
+        let newest = store_one(&store, 2, "newest, deleted later");
+        let mut watcher = Watcher::new(store.clone(), &[], None, false);
+        watcher.in_step("work");
+        store.remove_message(newest).unwrap();
+        watcher.follow_removals();
+        let reused = store_one(&store, 3, "new mail");
+        assert_eq!(reused, newest, "the index reuses the id");
+        let told = watcher.next_arrivals("work", 10);
+        assert_eq!(told.len(), 1);
+        assert_eq!(told[0].subject, "new mail");
+        assert!(watcher.next_arrivals("work", 10).is_empty());
+        // Lowering again changes nothing that was told.
+        watcher.follow_removals();
+        assert!(watcher.next_arrivals("work", 10).is_empty());
     }
 }

@@ -48,7 +48,11 @@ impl Tui {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wirepost"));
+        // WIREPOST_TEST_BIN runs another build (the release binary, for
+        // measurements) through the same harness.
+        let program = std::env::var_os("WIREPOST_TEST_BIN")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_wirepost").into());
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
