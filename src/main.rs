@@ -29,26 +29,9 @@ fn main() -> ExitCode {
             print!("{}", describe_config(&loaded, &paths));
             ExitCode::SUCCESS
         }
-        Some(CliCommand::Sync {
-            mut accounts,
-            account_flags,
-            folder,
-            all,
-            trace,
-        }) => {
+        Some(command @ (CliCommand::Sync { .. } | CliCommand::Watch(_))) => {
             let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
-            accounts.extend(account_flags);
-            let request = wirepost::sync_command::SyncRequest {
-                names: accounts,
-                folder,
-                all,
-                trace,
-            };
-            wirepost::sync_command::run(&loaded, &paths, &request)
-        }
-        Some(CliCommand::Watch(args)) => {
-            let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
-            wirepost::watch_command::run(&loaded, &paths, args)
+            mail_command(command, &loaded, &paths)
         }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
         Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),
@@ -236,6 +219,30 @@ async fn save_unsent(app: &App, store_dir: &std::path::Path) {
 }
 
 /// The headless commands on the mail store.
+/// `wirepost sync` and `wirepost watch`: the servers' side of the mail.
+fn mail_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
+    match command {
+        CliCommand::Sync {
+            mut accounts,
+            account_flags,
+            folder,
+            all,
+            trace,
+        } => {
+            accounts.extend(account_flags);
+            let request = wirepost::sync_command::SyncRequest {
+                names: accounts,
+                folder,
+                all,
+                trace,
+            };
+            wirepost::sync_command::run(loaded, paths, &request)
+        }
+        CliCommand::Watch(args) => wirepost::watch_command::run(loaded, paths, args),
+        _ => unreachable!("only sync and watch come here"),
+    }
+}
+
 fn store_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
     use wirepost::store::commands::{self, ListOptions, ShowFormat};
     let dir = loaded.config.store_dir(paths);
