@@ -87,14 +87,14 @@ fn an_index_from_before_reads_its_date_headers_in_resumable_steps() {
     {
         let store = Store::open(dir.path()).unwrap();
         store_old_mail(&store, 5);
-        // Make it look like an index written before version 4.
+        // Make it look like an index written before version 5.
         store
             .conn()
             .execute_batch(
                 "DROP INDEX messages_by_sent;
                  DROP TABLE sent_date_fill;
                  ALTER TABLE messages DROP COLUMN sent_date;
-                 PRAGMA user_version = 3;",
+                 PRAGMA user_version = 4;",
             )
             .unwrap();
     }

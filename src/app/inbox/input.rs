@@ -12,6 +12,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 impl InboxState {
     /// A key typed into the text field.
     pub fn on_text_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Outcome {
+        if self.picking() {
+            return self.on_picker_key(key);
+        }
         self.on_prompt_key(key, size)
             .unwrap_or_else(|| (Vec::new(), false))
     }
@@ -20,6 +23,9 @@ impl InboxState {
     /// editing keys edit; `None` for the keys the line leaves to the
     /// keymap (Esc, Ctrl-C, ...).
     pub fn on_prompt_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Option<Outcome> {
+        if self.picking() {
+            return None;
+        }
         let input = self.input.as_mut()?;
         if key.code == KeyCode::Enter && key.modifiers.is_empty() {
             return Some(self.submit(size));
@@ -34,6 +40,9 @@ impl InboxState {
     }
 
     pub fn on_paste(&mut self, text: &str) -> bool {
+        if self.paste_into_picker(text) {
+            return true;
+        }
         match &mut self.input {
             Some(input) => {
                 input.line.insert_str(&text.replace(['\n', '\r'], " "));
@@ -45,7 +54,7 @@ impl InboxState {
 
     /// Esc while typing.
     pub fn cancel_input(&mut self) -> bool {
-        self.input.take().is_some()
+        self.picker.take().is_some() || self.input.take().is_some()
     }
 
     fn submit(&mut self, size: (u16, u16)) -> Outcome {

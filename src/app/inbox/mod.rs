@@ -13,6 +13,7 @@ mod input;
 mod list;
 mod mouse;
 mod pgp;
+mod picker;
 mod viewer;
 mod viewer_actions;
 mod wrap;
@@ -20,6 +21,7 @@ mod wrap;
 pub use geometry::{InboxAreas, inbox_areas};
 pub use list::{MessageList, PAGE_ROWS};
 pub use mouse::FolderLine;
+pub use picker::{FolderPicker, PickFor};
 pub use viewer::{PgpTone, ViewMode, Viewer};
 
 use crate::app::Command;
@@ -116,6 +118,8 @@ pub struct InboxState {
     /// The search that filters the list, if any.
     pub search: Option<String>,
     pub input: Option<Input>,
+    /// The folder picker of move and copy, while it is open.
+    pub picker: Option<FolderPicker>,
     pub list: MessageList,
     pub viewer: Option<Viewer>,
     /// The gpg messages are verified and decrypted with.
@@ -131,6 +135,10 @@ pub struct InboxState {
     /// "Next message" moved onto a row still loading: it opens when the
     /// row arrives (keys typed meanwhile wait behind it).
     pub open_on_arrival: bool,
+    /// The configured accounts that read mail from a server, in the
+    /// config's order: the folder pane lists each (even before its first
+    /// folder arrives), then other stored accounts, then Local.
+    pub accounts: Vec<String>,
     next_req: u64,
 }
 
@@ -173,5 +181,7 @@ impl InboxState {
 mod attachment_tests;
 #[cfg(test)]
 mod deferred_tests;
+#[cfg(test)]
+pub(crate) mod picker_tests;
 #[cfg(test)]
 pub(crate) mod tests;

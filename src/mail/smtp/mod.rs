@@ -18,10 +18,10 @@ pub mod trace;
 
 pub use envelope::{envelope_of, without_bcc};
 pub use outcome::{Delivery, Refusal, SendFailure, describe};
-pub use session::SmtpSession;
+pub use session::{SmtpSession, submit, submit_with};
 pub use settings::{Login, SmtpSettings};
 pub use stream::SmtpStream;
-pub use submit::{BeforeData, SMTP_STEP_TIMEOUT_SECS, submit, submit_with};
+pub use submit::{BeforeData, SMTP_STEP_TIMEOUT_SECS};
 pub use trace::{Direction, TraceLine, TraceRecorder, TraceSink};
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! TLS, login), then each message is MAIL FROM, RCPT TO… and DATA written
 //! as one batch when the server offers PIPELINING (RFC 2920), so a message
 //! costs two round trips instead of four or more, and no handshake. The
-//! Outbox's "send all" and `wirepost send --queued` go through it.
+//! Outbox's "send all" and `wirepost send --queued` go through it; `submit`
+//! is a session that carries one message.
 
 use super::outcome::{Delivery, Refusal, SendFailure, describe};
 use super::settings::SmtpSettings;
@@ -205,4 +206,36 @@ fn sort_recipients(
         return Err(failure);
     }
     Ok((accepted, refused))
+}
+
+/// Connects, secures, logs in, submits `message` for `envelope` and quits.
+///
+/// Returns per-recipient results when at least one recipient was
+/// accepted; fails without sending anything when STARTTLS is required but
+/// missing, when login fails, or when every recipient is refused.
+pub async fn submit(
+    settings: &SmtpSettings,
+    envelope: &Envelope,
+    message: &[u8],
+    sink: TraceSink,
+) -> Result<Delivery, SendFailure> {
+    submit_with(settings, envelope, message, sink, None).await
+}
+
+/// [`submit`], with `before_data` run when the server is ready for the
+/// message (to record that a send is in flight).
+pub async fn submit_with(
+    settings: &SmtpSettings,
+    envelope: &Envelope,
+    message: &[u8],
+    sink: TraceSink,
+    before_data: Option<BeforeData>,
+) -> Result<Delivery, SendFailure> {
+    let mut session = SmtpSession::open(settings, sink).await?;
+    let result = session.send(envelope, message, before_data).await;
+    match &result {
+        Ok(_) => session.quit().await,
+        Err(_) => session.abort().await,
+    }
+    result
 }

@@ -1,13 +1,11 @@
-//! One submission, start to end: connect (TCP_NODELAY), TLS or STARTTLS,
-//! log in, MAIL FROM, RCPT TO, DATA, QUIT — an [`SmtpSession`] carrying a
-//! single message — and the steps a session is opened with. Every network
-//! step has a time limit.
+//! The steps an SMTP session is opened with: connect (TCP_NODELAY), TLS or
+//! STARTTLS (required when configured; never a downgrade), EHLO and the
+//! login, and the MAIL FROM parameters a message needs. Every network step
+//! has a time limit.
 
-use super::outcome::{Delivery, SendFailure};
-use super::session::SmtpSession;
+use super::outcome::SendFailure;
 use super::settings::{Login, SmtpSettings};
 use super::stream::SmtpStream;
-use super::trace::TraceSink;
 use crate::config::Security;
 use crate::net::tls::{client_config, server_name};
 use lettre::address::Envelope;
@@ -40,38 +38,6 @@ pub(super) async fn step<T>(
 /// nothing delivered.
 pub type BeforeData =
     Box<dyn FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send>;
-
-/// Connects, secures, logs in, submits `message` for `envelope` and quits.
-///
-/// Returns per-recipient results when at least one recipient was
-/// accepted; fails without sending anything when STARTTLS is required but
-/// missing, when login fails, or when every recipient is refused.
-pub async fn submit(
-    settings: &SmtpSettings,
-    envelope: &Envelope,
-    message: &[u8],
-    sink: TraceSink,
-) -> Result<Delivery, SendFailure> {
-    submit_with(settings, envelope, message, sink, None).await
-}
-
-/// [`submit`], with `before_data` run when the server is ready for the
-/// message (to record that a send is in flight).
-pub async fn submit_with(
-    settings: &SmtpSettings,
-    envelope: &Envelope,
-    message: &[u8],
-    sink: TraceSink,
-    before_data: Option<BeforeData>,
-) -> Result<Delivery, SendFailure> {
-    let mut session = SmtpSession::open(settings, sink).await?;
-    let result = session.send(envelope, message, before_data).await;
-    match &result {
-        Ok(_) => session.quit().await,
-        Err(_) => session.abort().await,
-    }
-    result
-}
 
 pub(super) async fn tcp_connect(
     settings: &SmtpSettings,

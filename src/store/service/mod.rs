@@ -4,6 +4,7 @@
 //! blocking thread and reports as a job.
 
 mod attachments;
+mod changes;
 mod worker;
 
 pub use worker::StoreWorker;
@@ -54,6 +55,15 @@ pub enum StoreRequest {
     /// Move to the account's Trash; from the Trash, delete for good.
     Delete {
         ids: Vec<MessageId>,
+    },
+    /// Move (or copy) to `folder` of `account`; `upload`: that account has
+    /// an IMAP server that must get the messages.
+    Transfer {
+        ids: Vec<MessageId>,
+        account: String,
+        folder: String,
+        copy: bool,
+        upload: bool,
     },
     /// Save attachment `index` as `target` (into it, when it is a
     /// folder), or all of them (`None`) into the folder `target`.
@@ -114,6 +124,10 @@ pub enum StoreEvent {
     FlagsChanged(Vec<(MessageId, super::Flags)>),
     /// Messages left the folder (moved to Trash or deleted).
     Removed(Vec<MessageId>),
+    /// Changes made here wait for these accounts' servers.
+    LocalChanges {
+        accounts: Vec<String>,
+    },
     Imported(ImportReport),
     /// The Date headers of mail indexed by an older wirepost have all been
     /// read: lists ordered by them may have changed.
