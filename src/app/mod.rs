@@ -91,7 +91,6 @@ impl App {
         let compose = compose::ComposeState::fresh(&loaded.config, 0);
         let download_dir = loaded.config.download_dir();
         let mut inbox = inbox::InboxState::new(None, download_dir).with_pgp(&loaded.config.pgp);
-        inbox.open_command = loaded.config.store.open_command.clone();
         inbox.accounts = loaded
             .config
             .accounts
@@ -99,6 +98,7 @@ impl App {
             .filter(|a| a.imap.is_some() || a.pop3.is_some())
             .map(|a| a.name.clone())
             .collect();
+        inbox.open_command = loaded.config.store.open_command.clone();
         App {
             inbox,
             imap: imap::ImapState::default(),

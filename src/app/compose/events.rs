@@ -117,13 +117,6 @@ impl App {
         Vec::new()
     }
 
-    /// Path candidates: for the Compose form's attachment field and the
-    /// Inbox's path prompts, which complete through the same engine.
-    fn offer_path_candidates(&mut self, typed: &str, options: Vec<String>) {
-        self.inbox.offer_paths(typed, options.clone());
-        self.compose.offer_paths(typed, options);
-    }
-
     /// A send ended: the Outbox shows it, and after a reply or forward the
     /// Inbox shows the original's new mark.
     fn on_send_finished(
@@ -138,6 +131,13 @@ impl App {
             commands.extend(self.inbox.relist(true));
         }
         commands
+    }
+
+    /// Path candidates: for the Compose form's attachment field and the
+    /// Inbox's path prompts, which complete through the same engine.
+    fn offer_path_candidates(&mut self, typed: &str, options: Vec<String>) {
+        self.inbox.offer_paths(typed, options.clone());
+        self.compose.offer_paths(typed, options);
     }
 
     /// Reports of the helpers around the form: keys, passphrases, the

@@ -20,7 +20,11 @@ impl InboxState {
         let in_viewer = self.viewer.is_some() && self.focus == Focus::Viewer;
         match action {
             Action::InboxOpen => self.focus != Focus::Folders,
-            Action::InboxToggleRead | Action::InboxToggleFlag | Action::InboxDelete => !in_viewer,
+            Action::InboxToggleRead
+            | Action::InboxToggleFlag
+            | Action::InboxDelete
+            | Action::InboxMove
+            | Action::InboxCopy => !in_viewer,
             Action::Reply | Action::ReplyAll | Action::Forward | Action::ForwardAttached => {
                 self.viewer.is_none()
             }

@@ -59,8 +59,8 @@ impl InboxState {
                 }
                 (Vec::new(), true)
             }
-            StoreEvent::SentDatesRead => (self.relist(true), true),
             StoreEvent::LocalChanges { .. } => (Vec::new(), false),
+            StoreEvent::SentDatesRead => (self.relist(true), true),
             StoreEvent::Imported(report) => {
                 // The folder list that follows includes the new folders;
                 // show the first one then.
@@ -78,8 +78,8 @@ impl InboxState {
         let first = !self.loaded;
         self.loaded = true;
         let old_total = self.current_total();
-        let old_unread = self.current_unread();
         let (old_folders, old_cursor) = (self.folders.clone(), self.folder_cursor);
+        let old_unread = self.current_unread();
         self.replace_folders(folders);
         if self.select_imported_folder() {
             self.focus = Focus::List;

@@ -12,9 +12,6 @@ use crossterm::event::{KeyCode, KeyEvent};
 impl InboxState {
     /// A key typed into the text field.
     pub fn on_text_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Outcome {
-        if self.picking() {
-            return self.on_picker_key(key);
-        }
         self.on_prompt_key(key, size)
             .unwrap_or_else(|| (Vec::new(), false))
     }
@@ -24,7 +21,9 @@ impl InboxState {
     /// keymap (Esc, Ctrl-C, ...).
     pub fn on_prompt_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Option<Outcome> {
         if self.picking() {
-            return None;
+            // Keys the picker leaves (Esc, ...) go on to the keymap.
+            let (commands, dirty) = self.on_picker_key(key);
+            return (dirty || !commands.is_empty()).then_some((commands, dirty));
         }
         let input = self.input.as_mut()?;
         if key.code == KeyCode::Enter && key.modifiers.is_empty() {

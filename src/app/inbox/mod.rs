@@ -132,13 +132,13 @@ pub struct InboxState {
     /// follows the best default as folders appear (a first sync brings
     /// INBOX after a local folder was already shown).
     pub folder_chosen: bool,
-    /// "Next message" moved onto a row still loading: it opens when the
-    /// row arrives (keys typed meanwhile wait behind it).
-    pub open_on_arrival: bool,
     /// The configured accounts that read mail from a server, in the
     /// config's order: the folder pane lists each (even before its first
     /// folder arrives), then other stored accounts, then Local.
     pub accounts: Vec<String>,
+    /// "Next message" moved onto a row still loading: it opens when the
+    /// row arrives (keys typed meanwhile wait behind it).
+    pub open_on_arrival: bool,
     next_req: u64,
 }
 

@@ -3,8 +3,9 @@
 //! message on delayed ACKs), TLS verified with wirepost's rustls config,
 //! STARTTLS required when configured, and a redacted live trace.
 //!
-//! `submit` drives the conversation over `stream` (which `trace` watches);
-//! `session` keeps one connection for many messages, pipelined;
+//! `session` keeps one connection for many messages, pipelined (and
+//! `session::submit` sends one message start to end) with the steps in
+//! `submit`, over `stream` (which `trace` watches);
 //! `settings` says where to and as whom, `outcome` how it ended, and
 //! `envelope` derives the envelope from the message.
 

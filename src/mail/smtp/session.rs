@@ -2,8 +2,7 @@
 //! TLS, login), then each message is MAIL FROM, RCPT TO… and DATA written
 //! as one batch when the server offers PIPELINING (RFC 2920), so a message
 //! costs two round trips instead of four or more, and no handshake. The
-//! Outbox's "send all" and `wirepost send --queued` go through it; `submit`
-//! is a session that carries one message.
+//! Outbox's "send all" and `wirepost send --queued` go through it.
 
 use super::outcome::{Delivery, Refusal, SendFailure, describe};
 use super::settings::SmtpSettings;

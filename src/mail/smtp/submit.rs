@@ -1,7 +1,7 @@
-//! The steps an SMTP session is opened with: connect (TCP_NODELAY), TLS or
-//! STARTTLS (required when configured; never a downgrade), EHLO and the
-//! login, and the MAIL FROM parameters a message needs. Every network step
-//! has a time limit.
+//! The steps a submission session is opened with: connect (TCP_NODELAY),
+//! TLS or STARTTLS, log in, and the MAIL FROM parameters. Every network
+//! step has a time limit. (`session` drives them; one message start to end
+//! is `session::submit`.)
 
 use super::outcome::SendFailure;
 use super::settings::{Login, SmtpSettings};
