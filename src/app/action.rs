@@ -184,6 +184,8 @@ actions! {
         "Back: close message, clear search";
     InboxToggleSort = "inbox_toggle_sort" in [Inbox]:
         "Sort newest or oldest first";
+    InboxToggleDateSort = "inbox_toggle_date_sort" in [Inbox]:
+        "Order and date the list by when mail was sent (Date header) or when it arrived";
     InboxToggleThreads = "inbox_toggle_threads" in [Inbox]:
         "Threaded or flat list";
     InboxSearch = "inbox_search" in [Inbox]:
@@ -213,11 +215,13 @@ actions! {
     InboxNextAttachment = "inbox_next_attachment" in [Inbox]:
         "Select the next attachment";
     InboxSaveAttachment = "inbox_save_attachment" in [Inbox]:
-        "Save the selected attachment";
+        "Save the selected attachment (asks where; Tab completes)";
     InboxSaveAll = "inbox_save_all" in [Inbox]:
-        "Save all attachments";
+        "Save all attachments into a folder (asks which)";
     InboxOpenAttachment = "inbox_open_attachment" in [Inbox]:
         "Open attachment with the system viewer";
+    InboxPipeAttachment = "inbox_pipe_attachment" in [Inbox]:
+        "Pipe the attachment (the message, when it has none) to a command";
     InboxImport = "inbox_import" in [Inbox]:
         "Import mbox / .eml folder / Maildir";
     InboxSync = "inbox_sync" in [Inbox]:

@@ -7,6 +7,7 @@
 mod action;
 mod command;
 pub mod compose;
+mod deferred_keys;
 mod event;
 mod help;
 pub mod imap;
@@ -26,6 +27,7 @@ mod update;
 pub use crate::report::{JobEvent, JobId, Level};
 pub use action::{ACTIONS, Action, ActionSpec};
 pub use command::Command;
+pub use deferred_keys::Deferred;
 pub use event::{EngineEvent, Event};
 pub use help::{HelpLine, help_line_count, help_lines};
 pub use key_context::KeyContext;
@@ -67,6 +69,9 @@ pub struct App {
     pub compose: compose::ComposeState,
     /// Text the event loop should open in $EDITOR (it owns the terminal).
     pub editor_request: Option<String>,
+    /// A shell command and the private file it reads on its standard
+    /// input, for the event loop to run in the terminal (attachment `|`).
+    pub pipe_request: Option<(String, std::path::PathBuf)>,
     /// A key the event loop should unlock by handing the terminal to
     /// gpg's pinentry.
     pub pgp_unlock: Option<crate::mail::compose::secure::UnlockRequest>,
@@ -76,6 +81,9 @@ pub struct App {
     pub inbox: inbox::InboxState,
     /// IMAP sync state and the protocol trace.
     pub imap: imap::ImapState,
+    /// Keys (and pastes) waiting, in the order they came, for what the key
+    /// at their head needs (a row of the list, path completions).
+    pub deferred: std::collections::VecDeque<Deferred>,
 }
 
 impl App {
@@ -90,6 +98,7 @@ impl App {
             .filter(|a| a.imap.is_some() || a.pop3.is_some())
             .map(|a| a.name.clone())
             .collect();
+        inbox.open_command = loaded.config.store.open_command.clone();
         App {
             inbox,
             imap: imap::ImapState::default(),
@@ -105,8 +114,10 @@ impl App {
             sockets: sockets::Sockets::default(),
             compose,
             editor_request: None,
+            pipe_request: None,
             pgp_unlock: None,
             pop3: Pop3Ui::default(),
+            deferred: std::collections::VecDeque::new(),
         }
     }
 

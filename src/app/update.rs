@@ -5,6 +5,7 @@ use super::{
     Tab, tab_at_column,
 };
 use crate::mail::compose::reply::{ForwardMode, Respond};
+use crate::store::service::StoreEvent;
 use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
 
 impl App {
@@ -33,16 +34,8 @@ impl App {
                 }
                 Vec::new()
             }
-            Event::Paste(text) if self.tab == Tab::Sockets && self.overlay.is_none() => {
-                self.sockets_paste(&text);
-                Vec::new()
-            }
-            Event::Paste(text) if self.tab == Tab::Inbox && self.overlay.is_none() => {
-                self.dirty |= self.inbox.on_paste(&text);
-                Vec::new()
-            }
-            Event::Paste(text) if self.text_input_active() => self.on_text_paste(&text),
-            Event::Paste(_) => Vec::new(),
+            Event::Paste(text) if self.defer_paste(&text) => Vec::new(),
+            Event::Paste(text) => self.run_paste(&text),
             Event::Resize { width, height } => {
                 self.size = (width, height);
                 self.dirty = true;
@@ -56,12 +49,31 @@ impl App {
         }
     }
 
+    /// Pasted text, for the field or line that takes it.
+    pub(super) fn run_paste(&mut self, text: &str) -> Vec<Command> {
+        match self.tab {
+            Tab::Sockets if self.overlay.is_none() => self.sockets_paste(text),
+            Tab::Inbox if self.overlay.is_none() => self.dirty |= self.inbox.on_paste(text),
+            _ if self.text_input_active() => return self.on_text_paste(text),
+            _ => {}
+        }
+        Vec::new()
+    }
+
     fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
         // Releases and repeats arrive as separate events on terminals with
         // the kitty protocol; acting on them would double every key.
         if key.kind != KeyEventKind::Press {
             return Vec::new();
         }
+        if let Some(commands) = self.defer_key(&key) {
+            return commands;
+        }
+        self.run_key(key)
+    }
+
+    /// A key, now that it need not wait for the list.
+    pub(super) fn run_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let spec = KeySpec::from_event(&key);
         if self.overlay.is_some() {
             let action = self.keymap.lookup(KeyContext::Overlay, spec).or_else(|| {
@@ -75,6 +87,14 @@ impl App {
         if self.tab == Tab::Sockets
             && let Some(commands) = self.sockets_key(&key)
         {
+            return commands;
+        }
+        // An Inbox prompt edits like a shell line: its editing keys
+        // (Ctrl-A/E/U/W/K, Alt-B/F, ...) come before any binding.
+        if self.tab == Tab::Inbox
+            && let Some((commands, dirty)) = self.inbox.on_prompt_key(key, self.size)
+        {
+            self.dirty |= dirty;
             return commands;
         }
         let plain = !key
@@ -257,12 +277,24 @@ impl App {
     }
 
     pub(super) fn on_engine(&mut self, report: EngineEvent) -> Vec<Command> {
-        match report {
+        let list_failed = match &report {
+            EngineEvent::Store(StoreEvent::ListFailed { req, error })
+                if *req == self.inbox.list.req =>
+            {
+                Some(error.clone())
+            }
+            _ => None,
+        };
+        let mut commands = match report {
             EngineEvent::Job(event) => self.on_job(event),
             EngineEvent::Socket(event) => self.on_socket_event(event),
             EngineEvent::Compose(event) => self.on_compose_event(*event),
             EngineEvent::Pop3(event) => self.on_pop3(event),
             EngineEvent::Imap(event) => self.on_imap(event),
+            EngineEvent::Store(StoreEvent::PipeReady { command, input }) => {
+                self.pipe_request = Some((command, input));
+                Vec::new()
+            }
             EngineEvent::Store(event) => {
                 let pushes = self.imap_push_for(&event);
                 self.unlock_for_view(&event);
@@ -272,7 +304,14 @@ impl App {
                 commands.extend(pushes);
                 commands
             }
+        };
+        // The report may bring what waiting keys wait for.
+        if let Some(error) = list_failed {
+            commands.extend(self.flush_deferred(&error));
+        } else if self.waiting() {
+            commands.extend(self.replay_deferred());
         }
+        commands
     }
 
     /// A job's lifecycle or a notice, from any engine.

@@ -92,6 +92,10 @@ pub struct StoreConfig {
     pub path: Option<PathBuf>,
     /// Where attachments are saved; defaults to the XDG download dir.
     pub download_dir: Option<PathBuf>,
+    /// The program that opens attachments (`O`); defaults to the desktop's
+    /// opener (xdg-open, or open on macOS). Words split on spaces; `{}`
+    /// stands for the file, which is added at the end when absent.
+    pub open_command: Option<String>,
 }
 
 /// Where the configuration came from, for messages such as the Inbox's

@@ -5,6 +5,7 @@ use super::{InputReader, Screen, translate};
 use crate::app::{App, EngineEvent, Event};
 use crate::engines::Engines;
 use crate::mail::compose::engine::ComposeEvent;
+use crate::report::JobEvent;
 use std::io;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -110,9 +111,9 @@ fn drain_queued(
     Ok(())
 }
 
-/// The commands that need the terminal itself: gpg's pinentry and
-/// $EDITOR. The loop hands the terminal over and reports back as compose
-/// events.
+/// The commands that need the terminal itself: gpg's pinentry, $EDITOR,
+/// and a command an attachment is piped into. The loop hands the terminal
+/// over and reports back: compose events, and the pipe's end as a notice.
 async fn run_editor_requests<S: Screen>(
     app: &mut App,
     engines: &mut Engines,
@@ -142,6 +143,12 @@ async fn run_editor_requests<S: Screen>(
                 ComposeEvent::EditorFinished(result),
             ))),
         );
+    }
+    while let Some((command, input)) = app.pipe_request.take() {
+        let (level, text) = super::pipe::suspend_and_pipe(reader, screen, command, input).await;
+        app.dirty = true;
+        let notice = JobEvent::Notice { level, text };
+        handle(app, engines, Event::Engine(EngineEvent::Job(notice)));
     }
 }
 
