@@ -165,3 +165,89 @@ fn tcp_starttls_smtp_against_postfix() {
     assert!(stdout.contains("221 "), "{stdout}");
     assert!(stderr.contains("TLS 1."), "{stderr}");
 }
+
+/// Found when piping `EHLO` and `QUIT` into `--starttls smtp`: on end of
+/// stdin the TLS close_notify went out before the FIN. Postfix answers
+/// QUIT and closes without reading on; with the close_notify unread in its
+/// socket, its kernel resets the connection and drops the replies it had
+/// not sent yet. This server makes that deterministic: it reads the
+/// request, waits until the client's end of input has arrived, corks its
+/// socket, answers and closes. Only a bare FIN leaves nothing unread.
+#[test]
+fn tls_end_of_input_never_costs_the_servers_replies() {
+    use common::tls_peer::{TestCa, read_until, send, serve_one, server_config};
+    let ca = TestCa::new("wirepost test CA");
+    let config = server_config(ca.leaf(&["localhost"], |_| {}));
+    let (request_read_tx, request_read) = std::sync::mpsc::channel();
+    let (port, server) = serve_one(config, move |mut tls| {
+        let request = read_until(&mut tls, b"QUIT\r\n");
+        request_read_tx.send(()).unwrap();
+        // Whatever the client sends after its request (a close_notify or
+        // just its FIN) makes the raw socket readable.
+        let mut peek = [0u8; 64];
+        let pending = tls.sock.peek(&mut peek).unwrap();
+        let cork: libc::c_int = 1;
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&tls.sock);
+        // SAFETY: a valid socket and an int option of the right size.
+        unsafe {
+            libc::setsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_CORK,
+                (&cork as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+        send(&mut tls, b"221 2.0.0 Bye\r\n");
+        (request, pending)
+    });
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wirepost"))
+        .args([
+            "tcp",
+            &format!("localhost:{port}"),
+            "--tls",
+            "--ca",
+            ca.pem_path.to_str().unwrap(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"QUIT\r\n").unwrap();
+    request_read
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the server got the request");
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let (request, pending) = server.join().unwrap();
+    assert_eq!(request, b"QUIT\r\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "221 2.0.0 Bye\r\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(pending, 0, "after its request the client sent only its FIN");
+}
+
+/// A server that hangs up with our bytes unread resets the connection and
+/// may drop what it had not sent: that is an error, never a clean end.
+#[test]
+fn a_reset_is_reported_and_exits_nonzero() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (socket, _) = listener.accept().unwrap();
+        let mut peek = [0u8; 16];
+        while socket.peek(&mut peek).unwrap() < 5 {}
+        // Dropped with "hello" unread: the kernel sends a reset.
+    });
+    let out = wirepost(&["tcp", &format!("127.0.0.1:{port}")], b"hello");
+    server.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("reset"), "{stderr}");
+}

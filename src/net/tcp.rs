@@ -206,11 +206,17 @@ impl Session<'_> {
     async fn on_read(&mut self, read: io::Result<Vec<u8>>) -> Result<ControlFlow<()>, String> {
         let data = match read {
             Ok(data) => data,
-            // Servers often close without a TLS close_notify, and a
-            // reset after our own FIN just means the peer is gone:
-            // neither loses data we were still waiting for.
+            // Servers often close without a TLS close_notify; that loses
+            // nothing we were waiting for.
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Vec::new(),
-            Err(e) if e.kind() == io::ErrorKind::ConnectionReset && !self.write_open => Vec::new(),
+            // A reset is never a clean end, not even after our own FIN:
+            // the peer's kernel threw away whatever it had not sent yet.
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset && !self.write_open => {
+                return Err(
+                    "connection reset by peer after our end of input; replies it had not sent are lost"
+                        .into(),
+                );
+            }
             Err(e) => return Err(read_reason(&e)),
         };
         if data.is_empty() {
@@ -269,7 +275,7 @@ impl Session<'_> {
     async fn half_close(&mut self) -> Result<(), String> {
         if self.write_open {
             self.stream
-                .shutdown()
+                .finish_writing()
                 .await
                 .map_err(|e| format!("half-close failed: {e}"))?;
             self.write_open = false;

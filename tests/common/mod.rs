@@ -8,3 +8,4 @@ pub mod mailstack;
 pub mod peers;
 pub mod pty;
 pub mod soak;
+pub mod tls_peer;
