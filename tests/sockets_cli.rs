@@ -251,3 +251,29 @@ fn a_reset_is_reported_and_exits_nonzero() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("reset"), "{stderr}");
 }
+
+/// `--greet '+OK ready\r\n'` sends exactly those bytes: no second line
+/// ending after one that was written.
+#[test]
+fn a_greeting_is_sent_exactly_as_written() {
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wirepost"))
+        .args([
+            "listen",
+            &format!("127.0.0.1:{port}"),
+            "--greet",
+            r"+OK ready\r\n",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut client = connect_when_listening(port);
+    drop(child.stdin.take()); // end of input: the server half-closes
+    let mut got = Vec::new();
+    client.read_to_end(&mut got).unwrap();
+    assert_eq!(String::from_utf8_lossy(&got), "+OK ready\r\n");
+    drop(client);
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(0));
+}

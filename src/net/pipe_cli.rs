@@ -45,10 +45,13 @@ pub struct ListenArgs {
     pub cert: Option<PathBuf>,
     #[arg(long, value_name = "PEM", requires = "cert")]
     pub key: Option<PathBuf>,
-    /// Greeting sent to each client (escapes like \r\n allowed).
+    /// Greeting sent to each client, exactly as written: escapes like \r\n
+    /// are decoded, and \n is added only when TEXT does not end with a line
+    /// ending.
     #[arg(long, value_name = "TEXT")]
     pub greet: Option<String>,
-    /// Answer each line (or datagram); {line} is replaced by it.
+    /// Answer each line (or datagram); {line} is replaced by it. Sent as
+    /// written; the line's own ending is added unless TEMPLATE ends with one.
     #[arg(long, value_name = "TEMPLATE")]
     pub reply: Option<String>,
     /// Close a client's connection when it sends this line.

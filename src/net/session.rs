@@ -85,9 +85,11 @@ pub enum ServerCert {
 /// need no typing: greet each client, answer each line, hang up on a word.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rules {
-    /// Sent to each client on connect (a line ending is added).
+    /// Sent to each client on connect (with `\n` added unless it ends
+    /// with a line ending).
     pub greeting: Option<Vec<u8>>,
-    /// Answer to each received line; `{line}` is replaced by the line.
+    /// Answer to each received line; `{line}` is replaced by the line (the
+    /// line's own ending is added unless the answer ends with one).
     pub reply: Option<String>,
     /// A line that makes the server close that client's connection.
     pub bye: Option<String>,
