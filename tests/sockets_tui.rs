@@ -221,7 +221,7 @@ fn hex_view_send_file_and_save_transcript() {
     // Hex view: offset, bytes, ASCII.
     tui.send("v");
     tui.wait_text("00000000  48 65 6c 6c 6f 2c 20 68  65 78 21 0a");
-    tui.wait_text("|Hello, hex!.|");
+    tui.wait_text("|Hello, hex!.    |");
     // Send a file to the selected client.
     let file = tui.home.path().join("payload.bin");
     std::fs::write(&file, b"file bytes\x00\x01").unwrap();
@@ -231,7 +231,7 @@ fn hex_view_send_file_and_save_transcript() {
     assert_eq!(&got, b"file bytes\x00\x01");
     // Keys go before socket reports: save once the transcript shows the
     // file, as a user would.
-    tui.wait_text("|file bytes..|");
+    tui.wait_text("|file bytes..    |");
     // Save: raw received bytes, and a readable log of both directions.
     let saved = tui.home.path().join("capture.raw");
     command(&mut tui, &format!("save {}", saved.display()));

@@ -18,6 +18,8 @@ pub mod sink;
 pub mod starttls;
 pub mod stream;
 pub mod tcp;
+pub mod timefmt;
 pub mod tls;
 pub mod transcript;
 pub mod udp;
+pub mod visible;

@@ -36,6 +36,7 @@ impl App {
         if let PromptCommand::Open { spec, tls } = command {
             return self.open_session(spec, tls);
         }
+        let zone = self.sockets.time_zone;
         let Some(session) = self.sockets.current_mut() else {
             return self.fail("no session: open one with : (e.g. :connect example.com:80)");
         };
@@ -52,7 +53,7 @@ impl App {
             },
             PromptCommand::Save(path) => {
                 let raw = session.transcript.raw_received();
-                let log = session.transcript.readable_log();
+                let log = session.transcript.readable_log(zone);
                 return vec![Command::Socket(SocketCommand::Save { path, raw, log })];
             }
             PromptCommand::Reconnect => return self.reconnect(),

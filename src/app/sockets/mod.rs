@@ -18,6 +18,7 @@ pub use session::SocketSession;
 use crate::net::pipe_budget::PipeBudget;
 use crate::net::pipe_buffer::DataPipe;
 use crate::net::session::{PipeHandle, SessionId, SessionKind};
+use crate::net::timefmt::TimeZone;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -142,6 +143,8 @@ pub struct Sockets {
     pub prompt: Option<InputLine>,
     pub history: History,
     pub view: ViewMode,
+    /// The clock transcript times are read on.
+    pub time_zone: TimeZone,
     /// Transcript bytes taken in since the budget was last checked.
     pub(crate) unchecked_bytes: usize,
     /// What the pipes of all sessions may hold together while the

@@ -180,14 +180,18 @@ fn session_view(
         ));
     let inner = block.inner(transcript_area);
     frame.render_widget(block, transcript_area);
-    let rows = inner.height as usize;
+    let window = lines::Window {
+        rows: inner.height as usize,
+        skip: s.scroll,
+        zone: sockets.time_zone,
+    };
     match sockets.view {
         ViewMode::Text => {
-            let text = lines::text_rows(&s.transcript, inner.width, rows, s.scroll);
+            let text = lines::text_rows(&s.transcript, inner.width, window);
             frame.render_widget(Paragraph::new(text), inner);
         }
         ViewMode::Hex => {
-            let hex = lines::hex_rows(&s.transcript, inner.width, rows, s.scroll);
+            let hex = lines::hex_rows(&s.transcript, inner.width, window);
             frame.render_widget(Paragraph::new(hex), inner);
         }
         ViewMode::Split => {
@@ -195,8 +199,7 @@ fn session_view(
                 Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
                     .spacing(1)
                     .areas(inner);
-            let text = lines::text_rows(&s.transcript, left.width, rows, s.scroll);
-            let hex = lines::hex_rows(&s.transcript, right.width, rows, s.scroll);
+            let (text, hex) = lines::split_rows(&s.transcript, (left.width, right.width), window);
             frame.render_widget(Paragraph::new(text), left);
             frame.render_widget(Paragraph::new(hex), right);
         }
@@ -284,3 +287,6 @@ fn command_line(sockets: &Sockets, theme: &Theme, frame: &mut Frame, area: Rect)
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod redraw_tests;

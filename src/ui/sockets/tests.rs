@@ -14,7 +14,10 @@ fn app() -> App {
         config: Config::default(),
         origin: ConfigOrigin::Missing(PathBuf::from("/home/user/.config/wirepost/config.toml")),
     };
-    App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap())
+    let mut app = App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap());
+    // Snapshots must not depend on the machine's time zone.
+    app.sockets.time_zone = crate::net::timefmt::TimeZone::Utc;
+    app
 }
 
 fn session(id: u64, kind: SessionKind, address: &str) -> SocketSession {
