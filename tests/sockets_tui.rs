@@ -136,8 +136,9 @@ fn udp_server_answers_each_datagram() {
     let peer = client.local_addr().unwrap().to_string();
     tui.wait_text(&format!("← {peer} Tracy"));
     tui.wait_text(&format!("→ {peer} Hello, Tracy!"));
-    tui.wait_text(&format!("peers [{peer}]"));
-    // Reply by hand to the selected peer.
+    tui.wait_text(&format!("input goes to {peer} (the last sender"));
+    tui.wait_text(&format!("▸ {peer}"));
+    // Reply by hand: to the last sender.
     tui.send("by hand\r");
     let (n, _) = client.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], b"by hand");
@@ -169,7 +170,10 @@ fn udp_client_sends_names_and_shows_the_replies() {
     }
     let screen = tui.screen();
     assert!(screen.contains(&format!("→ {addr} Michael")), "{screen}");
-    assert!(screen.contains(&format!("peers {addr}")), "{screen}");
+    assert!(
+        screen.contains(&format!("1 peer · input goes to {addr} (its target")),
+        "{screen}"
+    );
     tui.send("\x1b");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
@@ -243,4 +247,31 @@ fn hex_view_send_file_and_save_transcript() {
     tui.send("q");
     tui.send("y");
     tui.wait_exit();
+}
+
+/// At 80×24 a 90-character line scrolls sideways around the cursor,
+/// Ctrl-A goes back to its start, and Enter sends all of it.
+#[test]
+fn a_line_longer_than_the_box_scrolls_and_is_sent_whole() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut tui = Tui::start(&[], 80, 24);
+    tui.wait_text("No socket sessions yet");
+    command(&mut tui, &format!("connect 127.0.0.1:{port}"));
+    let (server, _) = listener.accept().unwrap();
+    tui.wait_text("connected");
+    let line: String = (0..90).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+    tui.send(&line);
+    // The end of the line is in view, the start is not.
+    tui.wait_text(&line[60..]);
+    tui.wait_text("…");
+    tui.send("\x01"); // Ctrl-A
+    tui.wait_text(&line[..40]);
+    tui.send("\r");
+    let mut got = String::new();
+    BufReader::new(server).read_line(&mut got).unwrap();
+    assert_eq!(got, format!("{line}\r\n"));
+    tui.send("\x1b");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
 }

@@ -2,7 +2,8 @@
 //! closing, saving, STARTTLS, and sending what was typed.
 
 use super::prompt::{self, PromptCommand};
-use super::{Focus, InputLine, SessionState, SocketSession};
+use super::{Focus, SessionState, SocketSession};
+use crate::app::TextLine;
 use crate::app::{App, Command, Level};
 use crate::net::escape::{decode_escapes, parse_hex};
 use crate::net::session::{
@@ -20,7 +21,7 @@ impl App {
             Err(e) => {
                 self.status.set(Level::Error, &e);
                 // Give the line back so a typo costs one key to fix.
-                self.sockets.prompt = Some(InputLine::with_text(line));
+                self.sockets.prompt = Some(TextLine::with_text(line));
                 Vec::new()
             }
         }
@@ -45,12 +46,17 @@ impl App {
         match command {
             PromptCommand::Open { .. } => unreachable!("handled above"),
             PromptCommand::LineEnding(eol) => session.line_ending = eol,
-            PromptCommand::Peer(addr) => match addr.parse() {
-                Ok(peer) => session.select_peer(peer),
+            PromptCommand::Peer(None) => session.peers.follow_last_sender(),
+            PromptCommand::Peer(Some(addr)) => match addr.parse() {
+                Ok(peer) => session.peers.choose(peer),
                 Err(_) => {
                     return self.fail("peer: give an IP address and port, e.g. 127.0.0.1:9999");
                 }
             },
+            PromptCommand::Time(zone) => {
+                self.sockets.time_zone = zone;
+                self.dirty = true;
+            }
             PromptCommand::Save(path) => {
                 let raw = session.transcript.raw_received();
                 let log = session.transcript.readable_log(zone);
@@ -79,7 +85,7 @@ impl App {
                 }
                 let port = session.peer.map(|p| p.port()).unwrap_or_default();
                 let Some(protocol) = protocol.or_else(|| MailProtocol::for_port(port)) else {
-                    self.sockets.prompt = Some(InputLine::with_text("starttls "));
+                    self.sockets.prompt = Some(TextLine::with_text("starttls "));
                     return self.fail("which protocol? starttls smtp|imap|pop3");
                 };
                 let tls = tls.unwrap_or_else(|| session.tls_options.clone());
@@ -131,7 +137,6 @@ impl App {
         session.tls = None;
         session.warning = None;
         session.peers.clear();
-        session.selected_peer = None;
         let pipe = session.pipe.clone();
         commands.push(Command::Socket(SocketCommand::Open { id, spec, pipe }));
         self.dirty = true;
@@ -143,7 +148,7 @@ impl App {
         let Some(session) = sockets.sessions.get(sockets.selected) else {
             return Vec::new();
         };
-        let text = sockets.input.text.clone();
+        let text = sockets.input.text().to_string();
         let bytes = if session.hex_input {
             parse_hex(&text)
         } else {
@@ -185,7 +190,7 @@ impl App {
         if !text.is_empty() {
             sockets.history.push(&text);
         }
-        sockets.input = InputLine::default();
+        sockets.input.take();
         commands
     }
 }

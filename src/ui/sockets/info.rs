@@ -44,6 +44,7 @@ pub(super) fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Ve
         )));
     }
     lines.push(settings_line(s, theme, view));
+    lines.extend(peer_lines(s, theme));
     lines
 }
 
@@ -84,8 +85,8 @@ fn tls_lines(s: &SocketSession, theme: &Theme) -> Vec<Line<'static>> {
     }
 }
 
-/// The view, what Enter adds, the input mode, UDP peers (the selected one
-/// in brackets) and what the transcript cap dropped.
+/// The view, what Enter adds, the input mode and what the transcript cap
+/// dropped.
 fn settings_line(s: &SocketSession, theme: &Theme, view: ViewMode) -> Line<'static> {
     let mut spans = vec![Span::styled(
         format!(
@@ -100,24 +101,6 @@ fn settings_line(s: &SocketSession, theme: &Theme, view: ViewMode) -> Line<'stat
         ),
         theme.dim(),
     )];
-    if !s.peers.is_empty() {
-        let peers: Vec<String> = s
-            .peers
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                if Some(i) == s.selected_peer {
-                    format!("[{p}]")
-                } else {
-                    p.to_string()
-                }
-            })
-            .collect();
-        spans.push(Span::styled(
-            format!(" · peers {}", peers.join(" ")),
-            theme.dim(),
-        ));
-    }
     if s.transcript.dropped_chunks > 0 {
         spans.push(Span::styled(
             format!(
@@ -129,4 +112,72 @@ fn settings_line(s: &SocketSession, theme: &Theme, view: ViewMode) -> Line<'stat
         ));
     }
     Line::from(spans)
+}
+
+/// Peer rows shown at most; the reply target is always among them.
+const PEER_ROWS: usize = 3;
+
+/// A UDP session's peers: where replies go, and the peers around that one
+/// with how long each has been quiet.
+fn peer_lines(s: &SocketSession, theme: &Theme) -> Vec<Line<'static>> {
+    let peers = s.peers.list();
+    if peers.is_empty() {
+        return Vec::new();
+    }
+    let how = match (s.peers.follows_last_sender(), s.kind) {
+        (true, SessionKind::UdpClient) => "its target; p picks a peer",
+        (true, _) => "the last sender; p picks one",
+        (false, _) => "chosen; p cycles, :peer last undoes",
+    };
+    let target = s
+        .selected_peer()
+        .map_or_else(|| clean_line(&s.address), |p| p.to_string());
+    let count = match peers.len() {
+        1 => "1 peer".to_string(),
+        n => format!("{n} peers"),
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        format!("{count} · input goes to {target} ({how})"),
+        theme.dim(),
+    ))];
+    let selected = s.peers.target_index().unwrap_or(0);
+    let first = selected.saturating_sub(PEER_ROWS - 1);
+    for (i, peer) in peers.iter().enumerate().skip(first).take(PEER_ROWS) {
+        let marker = if Some(i) == s.peers.target_index() {
+            "▸"
+        } else {
+            " "
+        };
+        let style = if marker == "▸" {
+            Style::new().fg(theme.accent)
+        } else {
+            theme.dim()
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                " {marker} {:<22} idle {:<5} ↓{}",
+                peer.addr,
+                idle(peer.last_seen.elapsed()),
+                peer.datagrams_in
+            ),
+            style,
+        )));
+    }
+    let hidden = peers.len() - first.min(peers.len()) - PEER_ROWS.min(peers.len() - first);
+    if first > 0 || hidden > 0 {
+        lines.push(Line::from(Span::styled(
+            format!("   … {} more", first + hidden),
+            theme.dim(),
+        )));
+    }
+    lines
+}
+
+/// "5s", "3m", "2h": how long a peer has been quiet.
+fn idle(quiet: std::time::Duration) -> String {
+    match quiet.as_secs() {
+        s @ 0..60 => format!("{s}s"),
+        s @ 60..3600 => format!("{}m", s / 60),
+        s => format!("{}h", s / 3600),
+    }
 }

@@ -1,4 +1,5 @@
-use crate::app::sockets::{InputLine, SessionState, SocketSession, ViewMode};
+use crate::app::TextLine;
+use crate::app::sockets::{SessionState, SocketSession, ViewMode};
 use crate::app::{App, Keymap};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};
 use crate::net::pipe_buffer::DataPipe;
@@ -72,7 +73,7 @@ fn with_sessions() -> App {
         verified: false,
     });
     app.sockets.sessions = vec![http, listener, client, tls];
-    app.sockets.input = InputLine::with_text("GET /\\r\\n");
+    app.sockets.input = TextLine::with_text("GET /\\r\\n");
     app.dirty = false;
     app
 }
@@ -113,6 +114,6 @@ fn insecure_tls_session_shows_a_warning() {
 #[test]
 fn command_line_with_hints() {
     let mut app = with_sessions();
-    app.sockets.prompt = Some(InputLine::with_text("l"));
+    app.sockets.prompt = Some(TextLine::with_text("l"));
     insta::assert_snapshot!(draw(&app, 100, 16));
 }
