@@ -34,8 +34,14 @@ impl App {
     }
 
     pub(super) fn run_command(&mut self, command: PromptCommand) -> Vec<Command> {
-        if let PromptCommand::Open { spec, tls } = command {
-            return self.open_session(spec, tls);
+        match command {
+            PromptCommand::Open { spec, tls } => return self.open_session(spec, tls),
+            PromptCommand::Time(zone) => {
+                self.sockets.time_zone = zone;
+                self.dirty = true;
+                return Vec::new();
+            }
+            _ => {}
         }
         let zone = self.sockets.time_zone;
         let Some(session) = self.sockets.current_mut() else {
@@ -44,7 +50,9 @@ impl App {
         let id = session.id;
         let open = session.state.is_open();
         match command {
-            PromptCommand::Open { .. } => unreachable!("handled above"),
+            PromptCommand::Open { .. } | PromptCommand::Time(_) => {
+                unreachable!("handled above")
+            }
             PromptCommand::LineEnding(eol) => session.line_ending = eol,
             PromptCommand::Peer(None) => session.peers.follow_last_sender(),
             PromptCommand::Peer(Some(addr)) => match addr.parse() {
@@ -53,10 +61,6 @@ impl App {
                     return self.fail("peer: give an IP address and port, e.g. 127.0.0.1:9999");
                 }
             },
-            PromptCommand::Time(zone) => {
-                self.sockets.time_zone = zone;
-                self.dirty = true;
-            }
             PromptCommand::Save(path) => {
                 let raw = session.transcript.raw_received();
                 let log = session.transcript.readable_log(zone);
@@ -79,21 +83,32 @@ impl App {
                 }
                 return vec![to(id, SessionCommand::HalfClose)];
             }
-            PromptCommand::StartTls { protocol, tls } => {
-                if !matches!(session.kind, SessionKind::Tcp) || session.tls.is_some() {
-                    return self.fail("STARTTLS needs a plain TCP client connection");
-                }
-                let port = session.peer.map(|p| p.port()).unwrap_or_default();
-                let Some(protocol) = protocol.or_else(|| MailProtocol::for_port(port)) else {
-                    self.sockets.prompt = Some(TextLine::with_text("starttls "));
-                    return self.fail("which protocol? starttls smtp|imap|pop3");
-                };
-                let tls = tls.unwrap_or_else(|| session.tls_options.clone());
-                return vec![to(id, SessionCommand::StartTls { protocol, tls })];
-            }
+            PromptCommand::StartTls { protocol, tls } => return self.start_tls(protocol, tls),
             PromptCommand::Close => return vec![to(id, SessionCommand::Close)],
         }
         Vec::new()
+    }
+
+    /// STARTTLS on the selected plain client connection; without a
+    /// protocol, the port's usual one.
+    fn start_tls(
+        &mut self,
+        protocol: Option<MailProtocol>,
+        tls: Option<crate::net::tls::TlsOptions>,
+    ) -> Vec<Command> {
+        let Some(session) = self.sockets.current() else {
+            return Vec::new();
+        };
+        if !matches!(session.kind, SessionKind::Tcp) || session.tls.is_some() {
+            return self.fail("STARTTLS needs a plain TCP client connection");
+        }
+        let port = session.peer.map(|p| p.port()).unwrap_or_default();
+        let Some(protocol) = protocol.or_else(|| MailProtocol::for_port(port)) else {
+            self.sockets.prompt = Some(TextLine::with_text("starttls "));
+            return self.fail("which protocol? starttls smtp|imap|pop3");
+        };
+        let tls = tls.unwrap_or_else(|| session.tls_options.clone());
+        vec![to(session.id, SessionCommand::StartTls { protocol, tls })]
     }
 
     fn open_session(&mut self, spec: OpenSpec, tls: crate::net::tls::TlsOptions) -> Vec<Command> {
