@@ -275,3 +275,31 @@ fn a_line_longer_than_the_box_scrolls_and_is_sent_whole() {
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
 }
+
+/// An error stays readable: the messages panel (F3) lists it whole with
+/// its time, and the next action takes it off the status line.
+#[test]
+fn errors_are_read_whole_in_the_messages_panel() {
+    let port = free_port();
+    let mut tui = Tui::start(&[], 80, 24);
+    tui.wait_text("No socket sessions yet");
+    command(&mut tui, &format!("connect 127.0.0.1:{port}"));
+    tui.wait_for("the error on the status line", |s| {
+        s.lines()
+            .last()
+            .is_some_and(|l| l.contains("connection refused"))
+    });
+    tui.send("\x1bOR"); // F3
+    tui.wait_text("Messages (");
+    tui.wait_text(&format!(" error 127.0.0.1:{port}: connection refused by"));
+    tui.send("\x1b");
+    tui.wait_for("the panel to close", |s| !s.contains("Messages ("));
+    tui.wait_for("the status line to clear", |s| {
+        !s.lines()
+            .last()
+            .is_some_and(|l| l.contains("connection refused"))
+    });
+    tui.send("\x1b");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}

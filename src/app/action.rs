@@ -57,6 +57,8 @@ actions! {
         "Quit (asks first while work is running)";
     ToggleHelp = "toggle_help" in [Global]:
         "Show or hide this help";
+    ShowMessages = "show_messages" in [Global]:
+        "All messages so far, whole, with their times";
     NextTab = "next_tab" in [Global]:
         "Next tab";
     PrevTab = "prev_tab" in [Global]:

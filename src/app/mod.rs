@@ -30,7 +30,7 @@ pub use key_context::KeyContext;
 pub use keymap::Keymap;
 pub use keyspec::KeySpec;
 pub use pop3::{POP3_TRACE_CAP_LINES, Pop3AccountState, Pop3Gauge, Pop3Ui};
-pub use status::{Job, Status, StatusMessage};
+pub use status::{Job, MESSAGES_KEPT, Notice, Status, StatusMessage};
 pub use tabs::{TAB_BAR_BRAND, TAB_GAP, Tab, tab_at_column, tab_columns};
 pub use text_line::{Edit, LineWindow, TextLine};
 
@@ -43,6 +43,9 @@ pub enum Overlay {
     Help { scroll: u16 },
     /// "Quit while N jobs run?"
     ConfirmQuit,
+    /// Every message and error since the start, with its time, wrapped;
+    /// scrolled up from the newest by `scroll` lines.
+    Messages { scroll: u16 },
 }
 
 /// Everything the screen shows.
@@ -99,6 +102,13 @@ impl App {
     /// The account named in the status line: the first configured one.
     pub fn current_account(&self) -> Option<&str> {
         self.config.accounts.first().map(|a| a.name.as_str())
+    }
+
+    /// When the event loop must wake for the app with nothing else going
+    /// on: while a status message is shown, the moment it is due to go.
+    /// None means no timer at all.
+    pub fn deadline(&self) -> Option<std::time::Instant> {
+        self.status.deadline()
     }
 
     /// Work that quitting would interrupt, described for the prompt.

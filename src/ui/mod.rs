@@ -6,6 +6,7 @@ mod help;
 mod imap;
 mod inbox;
 mod layout;
+mod messages;
 mod pop3;
 mod prompt;
 mod sockets;
@@ -49,6 +50,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help::render(app, &theme, *scroll, frame, body),
         Some(Overlay::ConfirmQuit) => prompt::confirm_quit(app, &theme, frame, body),
+        Some(Overlay::Messages { scroll }) => messages::render(app, &theme, *scroll, frame, body),
         None => {}
     }
 }

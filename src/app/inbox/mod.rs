@@ -11,6 +11,7 @@ mod mouse;
 mod viewer;
 mod viewer_actions;
 mod wrap;
+pub use wrap::wrap;
 
 pub use geometry::{InboxAreas, inbox_areas};
 pub use list::{MessageList, PAGE_ROWS};
