@@ -4,12 +4,16 @@
 pub mod cert;
 pub mod chunk;
 pub mod escape;
+mod fd_copy;
 pub mod hub;
 pub mod listener;
 pub mod pipe;
 pub mod pipe_budget;
 pub mod pipe_buffer;
 pub mod pipe_cli;
+mod pipe_direct;
+pub mod pipe_limits;
+mod pipe_output;
 mod pipe_stdin;
 pub mod registry;
 pub mod rules;

@@ -2,6 +2,7 @@
 
 use super::escape::decode_escapes;
 use super::pipe::{PipeSpec, run};
+use super::pipe_limits::{Limits, status};
 use super::session::{MailProtocol, Rules, ServerCert};
 use super::tcp::split_host_port;
 use super::tls::TlsOptions;
@@ -29,6 +30,19 @@ pub struct TcpArgs {
     /// Give up connecting after this many seconds.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
+    /// Close the connection when nothing moved either way for this many
+    /// seconds (exit status 3), like ncat -i.
+    #[arg(long, short = 'i', value_name = "SECONDS")]
+    pub idle_timeout: Option<f64>,
+    /// Once stdin has ended, wait at most this many seconds for the server,
+    /// then quit (exit status 0), like nc -q. Without it wirepost waits for
+    /// the server to close.
+    #[arg(long, short = 'q', value_name = "SECONDS")]
+    pub quit_after_eof: Option<f64>,
+    /// Say on stderr whom we are connected to; with TLS show the whole
+    /// certificate chain and its verdict.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -57,6 +71,10 @@ pub struct ListenArgs {
     /// Close a client's connection when it sends this line.
     #[arg(long, value_name = "WORD")]
     pub bye: Option<String>,
+    /// Start each line on stdout with the peer that sent it:
+    /// "[127.0.0.1:5000] ..." (a UDP datagram is one line).
+    #[arg(long)]
+    pub peer_prefix: bool,
 }
 
 #[derive(Debug, Args)]
@@ -77,7 +95,7 @@ fn finish(spec: Result<PipeSpec, String>) -> ExitCode {
         Ok(spec) => ExitCode::from(run(spec)),
         Err(e) => {
             eprintln!("wirepost: {e}");
-            ExitCode::from(2)
+            ExitCode::from(status::USAGE)
         }
     }
 }
@@ -105,6 +123,17 @@ pub fn tcp(args: TcpArgs) -> ExitCode {
             tls: (args.tls || starttls.is_some()).then_some(options),
             starttls,
             timeout: seconds(args.timeout, "timeout")?,
+            limits: Limits {
+                idle: args
+                    .idle_timeout
+                    .map(|s| seconds(s, "idle-timeout"))
+                    .transpose()?,
+                quit_after_eof: args
+                    .quit_after_eof
+                    .map(|s| seconds(s, "quit-after-eof"))
+                    .transpose()?,
+            },
+            verbose: args.verbose,
         })
     })())
 }
@@ -133,6 +162,7 @@ pub fn listen(args: ListenArgs) -> ExitCode {
             udp: args.udp,
             tls,
             rules,
+            peer_prefix: args.peer_prefix,
         })
     })())
 }
