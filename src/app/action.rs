@@ -110,6 +110,8 @@ actions! {
         "Close the session / stop listening";
     SocketStartTls = "socket_starttls" in [Sockets]:
         "STARTTLS (SMTP, IMAP, POP3)";
+    SocketCertificate = "socket_certificate" in [Sockets]:
+        "TLS: the certificate chain, verdict and raw reason";
     SocketNextPeer = "socket_next_peer" in [Sockets]:
         "UDP: reply to the next peer";
     SocketSave = "socket_save" in [Sockets]:

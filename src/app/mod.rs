@@ -46,6 +46,9 @@ pub enum Overlay {
     /// Every message and error since the start, with its time, wrapped;
     /// scrolled up from the newest by `scroll` lines.
     Messages { scroll: u16 },
+    /// The current socket session's TLS report: the whole certificate
+    /// chain, the verdict and the raw reason; scrolled from the top.
+    Certificate { scroll: u16 },
 }
 
 /// Everything the screen shows.

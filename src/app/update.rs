@@ -236,6 +236,20 @@ impl App {
                 Some(Overlay::Messages { .. }),
                 Action::Cancel | Action::Quit | Action::ShowMessages,
             ) => self.overlay = None,
+            (Some(Overlay::Certificate { .. }), Action::Cancel | Action::Quit) => {
+                self.overlay = None;
+            }
+            (Some(Overlay::Certificate { scroll }), scrolling) => {
+                // 9 rows per certificate is plenty; the renderer clamps.
+                let max = self
+                    .sockets
+                    .current()
+                    .and_then(|s| s.tls.as_ref())
+                    .map_or(0, |t| {
+                        u16::try_from(t.chain.len() * 9 + 8).unwrap_or(u16::MAX)
+                    });
+                *scroll = scroll_by(*scroll, scrolling, page, max, false);
+            }
             (Some(Overlay::Help { .. }), Action::ShowMessages) => {
                 self.overlay = Some(Overlay::Messages { scroll: 0 });
             }

@@ -141,9 +141,7 @@ async fn open_and_run(
                 None => Stream::Plain(tcp),
                 Some(options) => {
                     let name = sni.as_deref().unwrap_or(&host);
-                    let (stream, info) = tcp::tls_client(tcp, name, options).await?;
-                    sink.report(SessionEvent::Tls { id, info }).await;
-                    stream
+                    tcp::tls_client(tcp, name, options, sink).await?
                 }
             };
             sink.report(SessionEvent::Connected { id, local, peer })

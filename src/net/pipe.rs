@@ -320,8 +320,10 @@ impl Piping {
     }
 
     fn on_tls(&mut self, info: &TlsInfo) {
-        eprintln!("wirepost: {}", describe_tls(info, self.verbose));
-        if self.starttls.is_some() {
+        for line in super::tls_report::stderr_lines(info, self.verbose) {
+            eprintln!("wirepost: {line}");
+        }
+        if self.starttls.is_some() && !info.refused {
             // The plaintext dialogue is not part of the stream.
             self.pipe.drain();
             self.plaintext_phase = false;
@@ -431,15 +433,4 @@ impl Piping {
             }
         }
     }
-}
-
-pub fn describe_tls(info: &TlsInfo, _verbose: bool) -> String {
-    let mut text = format!(
-        "{} {} subject: {} issuer: {} expires: {}",
-        info.protocol, info.cipher, info.subject, info.issuer, info.not_after
-    );
-    if !info.verified {
-        text.push_str(" (certificate NOT verified)");
-    }
-    crate::sanitize::clean_line(&text)
 }

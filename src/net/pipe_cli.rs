@@ -27,6 +27,14 @@ pub struct TcpArgs {
     /// Trust the CA certificates in this PEM file too.
     #[arg(long, value_name = "PEM")]
     pub ca: Option<PathBuf>,
+    /// Trust on first use, like ssh: remember the server's key the first
+    /// time and refuse the connection if it ever changes. The pins live in
+    /// $XDG_DATA_HOME/wirepost/tls_pins (or --pin-file).
+    #[arg(long)]
+    pub pin: bool,
+    /// The pin file to use (implies --pin).
+    #[arg(long, value_name = "FILE")]
+    pub pin_file: Option<PathBuf>,
     /// Give up connecting after this many seconds.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
@@ -114,6 +122,10 @@ pub fn tcp(args: TcpArgs) -> ExitCode {
         let options = TlsOptions {
             extra_ca: args.ca.clone(),
             accept_invalid_certs: args.insecure,
+            pin_file: args
+                .pin_file
+                .clone()
+                .or_else(|| args.pin.then(super::pins::default_file)),
         };
         if args.insecure {
             eprintln!("wirepost: WARNING: certificate checks are off (--insecure)");

@@ -202,16 +202,30 @@ pub enum SessionCommand {
     },
 }
 
-/// The negotiated parameters of a TLS connection, for display.
+/// A TLS connection as people read it: the negotiated parameters, the
+/// certificate chain and the verdict (see `tls_report`). Also reported for
+/// a handshake that was refused, so the chain can be looked at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsInfo {
     pub protocol: String,
     pub cipher: String,
-    pub subject: String,
-    pub issuer: String,
-    pub not_after: String,
-    /// False when certificate checks were switched off.
+    /// The server's certificates, its own first; ours on a listener.
+    pub chain: Vec<super::cert::CertSummary>,
+    /// The verdict in plain words.
+    pub verdict: String,
+    /// The library's own words, when the check failed.
+    pub raw: Option<String>,
+    /// What trust-on-first-use said, when it was on and has news.
+    pub pin: Option<String>,
+    /// False when certificate checks were switched off or failed.
     pub verified: bool,
+    /// The handshake failed; the session ends.
+    pub refused: bool,
+    /// The chain is our own (a TLS listener's client).
+    pub ours: bool,
+    /// When the handshake was checked (Unix seconds): days left count
+    /// from here.
+    pub at: i64,
 }
 
 /// A shared handle to a session's byte pipe; compares by identity.

@@ -1,5 +1,6 @@
 //! Drawing. Every function here reads state and draws; none changes state.
 
+mod certificate;
 mod compose;
 mod empty;
 mod help;
@@ -51,6 +52,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Help { scroll }) => help::render(app, &theme, *scroll, frame, body),
         Some(Overlay::ConfirmQuit) => prompt::confirm_quit(app, &theme, frame, body),
         Some(Overlay::Messages { scroll }) => messages::render(app, &theme, *scroll, frame, body),
+        Some(Overlay::Certificate { scroll }) => {
+            certificate::render(app, &theme, *scroll, frame, body)
+        }
         None => {}
     }
 }

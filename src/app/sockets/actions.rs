@@ -23,6 +23,18 @@ impl App {
                 protocol: None,
                 tls: None,
             },
+            Action::SocketCertificate => {
+                self.dirty = true;
+                if self.sockets.current().is_some_and(|s| s.tls.is_some()) {
+                    self.overlay = Some(crate::app::Overlay::Certificate { scroll: 0 });
+                } else {
+                    self.status.set(
+                        crate::app::Level::Info,
+                        "no TLS on this session: no certificate to show",
+                    );
+                }
+                return Vec::new();
+            }
             _ => {
                 let page = self.transcript_page();
                 self.dirty |= self.sockets.apply(action, page);

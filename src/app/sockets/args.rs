@@ -11,9 +11,9 @@ use std::time::Duration;
 
 /// Option names that take a value; their value runs to the next option.
 const VALUE_KEYS: &[&str] = &[
-    "timeout", "ca", "sni", "cert", "key", "greet", "reply", "bye",
+    "timeout", "ca", "sni", "cert", "key", "greet", "reply", "bye", "pin",
 ];
-const FLAGS: &[&str] = &["tls", "insecure"];
+const FLAGS: &[&str] = &["tls", "insecure", "pin"];
 
 /// The words after a command's name, sorted by kind.
 pub(super) struct Args {
@@ -67,6 +67,10 @@ impl Args {
         TlsOptions {
             extra_ca: self.values.get("ca").map(PathBuf::from),
             accept_invalid_certs: self.flag("insecure"),
+            pin_file: match self.values.get("pin") {
+                Some(file) => Some(PathBuf::from(file)),
+                None => self.flag("pin").then(crate::net::pins::default_file),
+            },
         }
     }
 

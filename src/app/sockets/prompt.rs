@@ -37,13 +37,13 @@ const RULES_NOTE: &str = "greet= and reply= are sent as written, escapes (\\r \\
 pub const COMMANDS: &[CommandHelp] = &[
     command(
         "connect",
-        "connect HOST:PORT [timeout=S] [ca=PEM] [insecure]",
+        "connect HOST:PORT [timeout=S] [ca=PEM] [insecure] [pin]",
         "TCP client",
         None,
     ),
     command(
         "tls",
-        "tls HOST:PORT [sni=NAME] [ca=PEM] [insecure] [timeout=S]",
+        "tls HOST:PORT [sni=NAME] [ca=PEM] [insecure] [pin[=FILE]] [timeout=S]",
         "TLS client",
         None,
     ),
@@ -62,7 +62,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     ),
     command(
         "starttls",
-        "starttls [smtp|imap|pop3] [ca=PEM] [insecure]",
+        "starttls [smtp|imap|pop3] [ca=PEM] [insecure] [pin[=FILE]]",
         "upgrade to TLS",
         None,
     ),
@@ -221,7 +221,10 @@ fn starttls(args: &Args) -> Result<PromptCommand, String> {
             Some(MailProtocol::parse(p).ok_or_else(|| format!("\"{p}\": say smtp, imap or pop3"))?)
         }
     };
-    let explicit = args.values.contains_key("ca") || args.flag("insecure");
+    let explicit = args.values.contains_key("ca")
+        || args.values.contains_key("pin")
+        || args.flag("insecure")
+        || args.flag("pin");
     Ok(PromptCommand::StartTls {
         protocol,
         tls: explicit.then(|| args.tls()),

@@ -33,7 +33,7 @@ pub(super) fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Ve
         && (s.tls.is_some() || matches!(s.kind, SessionKind::Tls));
     if insecure {
         lines.push(Line::from(Span::styled(
-            "⚠ certificate NOT verified (insecure)",
+            "⚠ certificate NOT verified (insecure) · t: details",
             Style::new().fg(theme.warning).add_modifier(Modifier::BOLD),
         )));
     }
@@ -66,23 +66,61 @@ fn headline(s: &SocketSession, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
+/// The TLS verdict and the server's own certificate in two lines; the
+/// certificate view (`t`) has the whole chain and the raw reason.
 fn tls_lines(s: &SocketSession, theme: &Theme) -> Vec<Line<'static>> {
-    let dim = |text: String| Line::from(Span::styled(clean_line(&text), theme.dim()));
-    match &s.tls {
-        // Our side of a TLS listener: the client shows no certificate.
-        Some(tls) if s.kind == SessionKind::Accepted => vec![dim(format!(
-            "{} · {} · server side",
-            tls.protocol, tls.cipher
-        ))],
-        Some(tls) => vec![
-            dim(format!(
-                "{} · {} · expires {}",
-                tls.protocol, tls.cipher, tls.not_after
-            )),
-            dim(format!("subject {} · issuer {}", tls.subject, tls.issuer)),
-        ],
-        None => Vec::new(),
+    let Some(tls) = &s.tls else {
+        return Vec::new();
+    };
+    let line = |text: String, style: Style| Line::from(Span::styled(clean_line(&text), style));
+    let verdict_style = if tls.refused {
+        Style::new().fg(theme.error)
+    } else if tls.verified {
+        theme.dim()
+    } else {
+        Style::new().fg(theme.warning)
+    };
+    let mut lines = vec![if tls.refused {
+        // The verdict is the session's error, shown just above.
+        line(
+            "certificate refused · t shows the chain and the raw reason".into(),
+            verdict_style,
+        )
+    } else {
+        // The verdict first: a narrow screen cuts the tail, and `t`
+        // shows it all.
+        line(
+            format!(
+                "{} · {} {} · t: details",
+                tls.verdict, tls.protocol, tls.cipher
+            ),
+            verdict_style,
+        )
+    }];
+    if let Some(leaf) = tls.chain.first() {
+        let names = if leaf.names.is_empty() {
+            "no names".to_string()
+        } else {
+            leaf.names.join(", ")
+        };
+        let whose = if tls.ours { "ours: " } else { "" };
+        lines.push(line(
+            format!(
+                "{whose}{} · {names} · {} · {} · SHA-256 {}…",
+                leaf.subject,
+                leaf.validity(tls.at),
+                leaf.key,
+                leaf.sha256.get(..23).unwrap_or(&leaf.sha256),
+            ),
+            theme.dim(),
+        ));
     }
+    if let Some(pin) = &tls.pin
+        && !tls.refused
+    {
+        lines.push(line(format!("pin: {pin}"), Style::new().fg(theme.warning)));
+    }
+    lines
 }
 
 /// The view, what Enter adds, the input mode and what the transcript cap
