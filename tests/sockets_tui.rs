@@ -303,3 +303,54 @@ fn errors_are_read_whole_in_the_messages_panel() {
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
 }
+
+#[test]
+fn a_saved_target_opens_by_name_and_a_payload_runs_with_a_counter() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::pty::temp_config(
+        dir.path(),
+        &format!(
+            "[sockets]\n\
+             [[sockets.saved]]\n\
+             name = \"echo-box\"\n\
+             open = \"connect 127.0.0.1:{port} timeout=5\"\n\
+             [[sockets.payloads]]\n\
+             name = \"ping\"\n\
+             data = 'PING\\r\\n'\n\
+             count = 2\n"
+        ),
+    );
+    let mut tui = Tui::start(&["--config", config.to_str().unwrap()], WIDTH, HEIGHT);
+    tui.wait_text("No socket sessions yet");
+    command(&mut tui, "open echo-box");
+    let (mut peer, _) = listener.accept().unwrap();
+    tui.wait_text("connected");
+    // Esc leaves the input line, so ":" opens the command line.
+    tui.send("\x1b");
+    command(&mut tui, "run ping count=3 every=0.2");
+    tui.wait_text("run ping · 3/3 sent · done");
+    peer.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 64];
+    while got.len() < 18 {
+        let n = peer.read(&mut buf).unwrap();
+        assert!(n > 0, "the peer closed early: {got:?}");
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(got, b"PING\r\nPING\r\nPING\r\n");
+    let screen = tui.screen();
+    assert!(screen.contains("→ PING␍␊"), "{screen}");
+    // A long run is stopped by :run stop; the counter says where.
+    tui.send("\x1b");
+    command(&mut tui, "run ping count=1000 every=0.5");
+    tui.wait_text(":run stop");
+    tui.send("\x1b");
+    command(&mut tui, "run stop");
+    tui.wait_for("the run to stop", |s| s.contains("/1000 sent · stopped"));
+    tui.send("\x1b");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}

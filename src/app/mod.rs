@@ -83,6 +83,10 @@ impl App {
     pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
         let compose = compose::ComposeState::fresh(&loaded.config, 0);
         let download_dir = loaded.config.download_dir();
+        let mut sockets = sockets::Sockets::default();
+        if loaded.config.sockets.time == Some(crate::config::Clock::Utc) {
+            sockets.time_zone = crate::net::timefmt::TimeZone::Utc;
+        }
         App {
             inbox: inbox::InboxState::new(None, download_dir),
             imap: imap::ImapState::default(),
@@ -95,7 +99,7 @@ impl App {
             size: (80, 24),
             should_quit: false,
             dirty: true,
-            sockets: sockets::Sockets::default(),
+            sockets,
             compose,
             editor_request: None,
             pop3: Pop3Ui::default(),

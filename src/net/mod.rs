@@ -18,6 +18,7 @@ pub mod pipe_limits;
 mod pipe_output;
 mod pipe_stdin;
 pub mod registry;
+pub mod repeat;
 pub mod rules;
 pub mod session;
 pub mod sink;

@@ -256,6 +256,10 @@ pub enum SocketCommand {
         id: SessionId,
         command: SessionCommand,
     },
+    /// Send a payload again and again (`:run`); reported for session `id`.
+    Run { id: SessionId, spec: RunSpec },
+    /// Stop the run of session `id`.
+    StopRun { id: SessionId },
     /// Write a transcript: the received bytes as they came, and a readable log.
     Save {
         path: PathBuf,
@@ -290,9 +294,36 @@ pub enum SessionEvent {
     HalfClosed { id: SessionId },
     /// Something the user should know that does not end the session.
     Warning { id: SessionId, text: String },
+    /// A `:run` sent another round, or ended.
+    Run {
+        id: SessionId,
+        progress: RunProgress,
+    },
     /// The session ended; `error` says why when it was not a clean close.
     Closed {
         id: SessionId,
         error: Option<String>,
     },
+}
+
+/// One `:run`: what to send where, how often.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSpec {
+    /// The payload's name, for the counter.
+    pub name: String,
+    /// Tells this run's reports from an earlier one's.
+    pub serial: u64,
+    /// Each round: these commands to these sessions.
+    pub deliveries: Vec<(SessionId, SessionCommand)>,
+    pub count: u32,
+    pub every: Duration,
+}
+
+/// How far a run is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunProgress {
+    pub serial: u64,
+    pub sent: u32,
+    /// Set when the run is over: "done", or why it stopped.
+    pub ended: Option<String>,
 }

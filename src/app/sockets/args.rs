@@ -11,7 +11,7 @@ use std::time::Duration;
 
 /// Option names that take a value; their value runs to the next option.
 const VALUE_KEYS: &[&str] = &[
-    "timeout", "ca", "sni", "cert", "key", "greet", "reply", "bye", "pin",
+    "timeout", "ca", "sni", "cert", "key", "greet", "reply", "bye", "pin", "count", "every",
 ];
 const FLAGS: &[&str] = &["tls", "insecure", "pin"];
 
@@ -65,10 +65,10 @@ impl Args {
 
     pub(super) fn tls(&self) -> TlsOptions {
         TlsOptions {
-            extra_ca: self.values.get("ca").map(PathBuf::from),
+            extra_ca: self.values.get("ca").map(|v| path_value(v)),
             accept_invalid_certs: self.flag("insecure"),
             pin_file: match self.values.get("pin") {
-                Some(file) => Some(PathBuf::from(file)),
+                Some(file) => Some(path_value(file)),
                 None => self.flag("pin").then(crate::net::pins::default_file),
             },
         }
@@ -104,4 +104,9 @@ impl Args {
             bye: self.values.get("bye").map(|b| b.trim().to_string()),
         })
     }
+}
+
+/// A path option's value: trimmed, with a leading ~/ expanded.
+fn path_value(value: &str) -> PathBuf {
+    crate::config::expand_tilde(std::path::Path::new(value.trim()))
 }

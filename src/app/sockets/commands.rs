@@ -27,7 +27,7 @@ impl App {
         }
     }
 
-    fn fail(&mut self, text: &str) -> Vec<Command> {
+    pub(super) fn fail(&mut self, text: &str) -> Vec<Command> {
         self.status.set(Level::Warning, text);
         self.dirty = true;
         Vec::new()
@@ -41,6 +41,9 @@ impl App {
                 self.dirty = true;
                 return Vec::new();
             }
+            command @ (PromptCommand::OpenSaved(_)
+            | PromptCommand::Run { .. }
+            | PromptCommand::StopRun) => return self.config_command(command),
             _ => {}
         }
         let zone = self.sockets.time_zone;
@@ -50,9 +53,6 @@ impl App {
         let id = session.id;
         let open = session.state.is_open();
         match command {
-            PromptCommand::Open { .. } | PromptCommand::Time(_) => {
-                unreachable!("handled above")
-            }
             PromptCommand::LineEnding(eol) => session.line_ending = eol,
             PromptCommand::Peer(None) => session.peers.follow_last_sender(),
             PromptCommand::Peer(Some(addr)) => match addr.parse() {
@@ -85,6 +85,7 @@ impl App {
             }
             PromptCommand::StartTls { protocol, tls } => return self.start_tls(protocol, tls),
             PromptCommand::Close => return vec![to(id, SessionCommand::Close)],
+            other => unreachable!("handled above: {other:?}"),
         }
         Vec::new()
     }
@@ -111,7 +112,11 @@ impl App {
         vec![to(session.id, SessionCommand::StartTls { protocol, tls })]
     }
 
-    fn open_session(&mut self, spec: OpenSpec, tls: crate::net::tls::TlsOptions) -> Vec<Command> {
+    pub(super) fn open_session(
+        &mut self,
+        spec: OpenSpec,
+        tls: crate::net::tls::TlsOptions,
+    ) -> Vec<Command> {
         let id = fresh_session_id();
         let pipe = self.sockets.new_pipe();
         let mut session =
@@ -176,36 +181,52 @@ impl App {
             Ok(b) => b,
             Err(e) => return self.fail(&e),
         };
-        if !session.state.is_open() {
-            return self.fail("the session is closed: r (or F5) reconnects");
-        }
-        let commands = match session.kind {
-            kind if kind.is_listener() => {
-                let children = sockets.open_children(session.id);
-                if children.is_empty() {
-                    return self.fail("no clients connected yet");
-                }
-                children
-                    .into_iter()
-                    .map(|child| to(child, SessionCommand::Send(bytes.clone())))
-                    .collect()
-            }
-            SessionKind::UdpBound => match session.selected_peer() {
-                Some(peer) => vec![to(session.id, SessionCommand::SendTo(peer, bytes))],
-                None => {
-                    return self.fail("no peer yet: wait for a datagram or use :peer HOST:PORT");
-                }
-            },
-            SessionKind::UdpClient => match session.selected_peer() {
-                Some(peer) => vec![to(session.id, SessionCommand::SendTo(peer, bytes))],
-                None => vec![to(session.id, SessionCommand::Send(bytes))],
-            },
-            _ => vec![to(session.id, SessionCommand::Send(bytes))],
+        let commands = match sockets.deliveries(session, bytes) {
+            Ok(deliveries) => deliveries
+                .into_iter()
+                .map(|(id, command)| to(id, command))
+                .collect::<Vec<_>>(),
+            Err(e) => return self.fail(e),
         };
         if !text.is_empty() {
             sockets.history.push(&text);
         }
         sockets.input.take();
         commands
+    }
+}
+
+impl super::Sockets {
+    /// Where bytes typed (or run) into `session` go: every open client of
+    /// a listener, the chosen UDP peer, or the connection itself.
+    pub(super) fn deliveries(
+        &self,
+        session: &SocketSession,
+        bytes: Vec<u8>,
+    ) -> Result<Vec<(u64, SessionCommand)>, &'static str> {
+        if !session.state.is_open() {
+            return Err("the session is closed: r (or F5) reconnects");
+        }
+        Ok(match session.kind {
+            kind if kind.is_listener() => {
+                let children = self.open_children(session.id);
+                if children.is_empty() {
+                    return Err("no clients connected yet");
+                }
+                children
+                    .into_iter()
+                    .map(|child| (child, SessionCommand::Send(bytes.clone())))
+                    .collect()
+            }
+            SessionKind::UdpBound => match session.selected_peer() {
+                Some(peer) => vec![(session.id, SessionCommand::SendTo(peer, bytes))],
+                None => return Err("no peer yet: wait for a datagram or use :peer HOST:PORT"),
+            },
+            SessionKind::UdpClient => match session.selected_peer() {
+                Some(peer) => vec![(session.id, SessionCommand::SendTo(peer, bytes))],
+                None => vec![(session.id, SessionCommand::Send(bytes))],
+            },
+            _ => vec![(session.id, SessionCommand::Send(bytes))],
+        })
     }
 }

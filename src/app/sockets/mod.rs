@@ -11,6 +11,7 @@ mod keys;
 mod mouse;
 pub mod peers;
 pub mod prompt;
+pub mod runs;
 mod session;
 
 pub use history::History;
@@ -238,5 +239,7 @@ impl Sockets {
 
 #[cfg(test)]
 mod line_tests;
+#[cfg(test)]
+mod run_tests;
 #[cfg(test)]
 mod tests;

@@ -55,6 +55,12 @@ pub const COMMANDS: &[CommandHelp] = &[
     ),
     command("udp", "udp HOST:PORT", "UDP client (unconnected)", None),
     command(
+        "open",
+        "open NAME",
+        "open a saved target ([[sockets.saved]])",
+        None,
+    ),
+    command(
         "udp-bind",
         "udp-bind ADDR:PORT [reply=TEXT {line}]",
         "UDP server",
@@ -67,6 +73,14 @@ pub const COMMANDS: &[CommandHelp] = &[
         None,
     ),
     command("send-file", "send-file PATH", "send a file's bytes", None),
+    command(
+        "run",
+        "run NAME [count=N] [every=SECONDS] | run stop",
+        "send a named payload N times ([[sockets.payloads]])",
+        Some(
+            "The payload is sent exactly as written in the config (escapes decoded, nothing added), to where typed input would go; the counter shows on the session.",
+        ),
+    ),
     command(
         "save",
         "save PATH",
@@ -114,6 +128,15 @@ pub enum PromptCommand {
     /// A UDP peer to send to; None follows the last sender.
     Peer(Option<String>),
     Time(crate::net::timefmt::TimeZone),
+    /// A saved target by name; None lists them.
+    OpenSaved(Option<String>),
+    /// A named payload, repeated; no name lists them.
+    Run {
+        name: Option<String>,
+        count: Option<u32>,
+        every: Option<f64>,
+    },
+    StopRun,
     HalfClose,
     Reconnect,
     Close,
@@ -169,9 +192,34 @@ pub fn parse(line: &str) -> Result<PromptCommand, String> {
             crate::net::timefmt::TimeZone::parse(rest.trim())
                 .ok_or_else(|| format!("usage: {syntax}"))?,
         ),
+        "open" => PromptCommand::OpenSaved(args.positional.first().cloned()),
+        "run" if rest.trim() == "stop" => PromptCommand::StopRun,
+        "run" => run(&args, syntax)?,
         "half-close" => PromptCommand::HalfClose,
         "reconnect" => PromptCommand::Reconnect,
         _ => PromptCommand::Close,
+    })
+}
+
+fn run(args: &Args, syntax: &str) -> Result<PromptCommand, String> {
+    let number = |key: &str| {
+        args.values
+            .get(key)
+            .map(|v| {
+                v.trim()
+                    .parse::<f64>()
+                    .map_err(|_| format!("usage: {syntax}"))
+            })
+            .transpose()
+    };
+    let count = number("count")?;
+    if count.is_some_and(|c| c.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&c)) {
+        return Err(format!("count= takes a whole number; usage: {syntax}"));
+    }
+    Ok(PromptCommand::Run {
+        name: args.positional.first().cloned(),
+        count: count.map(|c| c as u32),
+        every: number("every")?,
     })
 }
 

@@ -40,6 +40,8 @@ pub struct SocketSession {
     pub scroll: usize,
     /// UDP peers, and where replies go.
     pub peers: Peers,
+    /// The last `:run` and how far it got.
+    pub run: Option<super::runs::RunState>,
 }
 
 impl SocketSession {
@@ -70,6 +72,7 @@ impl SocketSession {
             hex_input: false,
             scroll: 0,
             peers: Peers::default(),
+            run: None,
         }
     }
 

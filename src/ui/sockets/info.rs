@@ -44,6 +44,7 @@ pub(super) fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Ve
         )));
     }
     lines.push(settings_line(s, theme, view));
+    lines.extend(run_line(s, theme));
     lines.extend(peer_lines(s, theme));
     lines
 }
@@ -150,6 +151,27 @@ fn settings_line(s: &SocketSession, theme: &Theme, view: ViewMode) -> Line<'stat
         ));
     }
     Line::from(spans)
+}
+
+/// The counter of the session's `:run`.
+fn run_line(s: &SocketSession, theme: &Theme) -> Option<Line<'static>> {
+    let run = s.run.as_ref()?;
+    let every = format!("{:.3}", run.every.as_secs_f64());
+    let every = every.trim_end_matches('0').trim_end_matches('.');
+    let (text, style) = match &run.ended {
+        None => (
+            format!(
+                "▶ run {} · {}/{} sent · every {every}s · :run stop",
+                run.name, run.sent, run.total
+            ),
+            Style::new().fg(theme.accent),
+        ),
+        Some(how) => (
+            format!("run {} · {}/{} sent · {how}", run.name, run.sent, run.total),
+            theme.dim(),
+        ),
+    };
+    Some(Line::from(Span::styled(clean_line(&text), style)))
 }
 
 /// Peer rows shown at most; the reply target is always among them.
