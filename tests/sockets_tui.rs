@@ -327,8 +327,10 @@ fn a_saved_target_opens_by_name_and_a_payload_runs_with_a_counter() {
     command(&mut tui, "open echo-box");
     let (mut peer, _) = listener.accept().unwrap();
     tui.wait_text("connected");
-    // Esc leaves the input line, so ":" opens the command line.
+    // Esc leaves the input line, so ":" opens the command line (and the
+    // list keeps the keyboard after each command).
     tui.send("\x1b");
+    tui.wait_text("Enter or i to type");
     command(&mut tui, "run ping count=3 every=0.2");
     tui.wait_text("run ping · 3/3 sent · done");
     peer.set_read_timeout(Some(Duration::from_secs(20)))
@@ -344,13 +346,10 @@ fn a_saved_target_opens_by_name_and_a_payload_runs_with_a_counter() {
     let screen = tui.screen();
     assert!(screen.contains("→ PING␍␊"), "{screen}");
     // A long run is stopped by :run stop; the counter says where.
-    tui.send("\x1b");
     command(&mut tui, "run ping count=1000 every=0.5");
     tui.wait_text(":run stop");
-    tui.send("\x1b");
     command(&mut tui, "run stop");
     tui.wait_for("the run to stop", |s| s.contains("/1000 sent · stopped"));
-    tui.send("\x1b");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
 }
