@@ -239,7 +239,8 @@ fn hex_view_send_file_and_save_transcript() {
     // Save: raw received bytes, and a readable log of both directions.
     let saved = tui.home.path().join("capture.raw");
     command(&mut tui, &format!("save {}", saved.display()));
-    tui.wait_text("saved");
+    // The status line's report, not a hint that mentions saving.
+    tui.wait_text(&format!("saved {}", saved.display()));
     assert_eq!(std::fs::read(&saved).unwrap(), b"Hello, hex!\n");
     let log = std::fs::read_to_string(tui.home.path().join("capture.raw.log")).unwrap();
     assert!(log.contains("< Hello, hex!␊"), "{log}");
