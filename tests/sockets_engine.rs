@@ -439,13 +439,24 @@ async fn tls_listener_with_a_generated_certificate() {
         },
     });
     let mut bound = false;
+    let mut own = None;
     while !bound {
         let event = tokio::time::timeout(WAIT, server.events.recv())
             .await
             .unwrap()
             .unwrap();
+        if let Report::Event(SessionEvent::Tls { info, .. }) = &event {
+            own = Some(info.clone());
+        }
         bound = matches!(event, Report::Event(SessionEvent::Bound { .. }));
     }
+    // The listener shows the certificate it presents, before any client.
+    let own = own.expect("the listener reports its own certificate");
+    assert!(
+        own.ours && own.verdict.starts_with("our own certificate"),
+        "{own:?}"
+    );
+    assert_eq!(own.chain[0].names, ["localhost", "127.0.0.1", "::1"]);
     let insecure = TlsOptions {
         extra_ca: None,
         accept_invalid_certs: true,
@@ -457,6 +468,10 @@ async fn tls_listener_with_a_generated_certificate() {
         .await;
     let tls = client.tls.clone().unwrap();
     assert!(tls.protocol.starts_with("TLS 1."), "{tls:?}");
+    // The client, with checks off, still sees what the check would say,
+    // and the same key the listener reported.
+    assert!(tls.verdict.contains("self-signed"), "{tls:?}");
+    assert_eq!(tls.chain[0].key_sha256, own.chain[0].key_sha256);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -179,6 +179,11 @@ async fn open_and_run(
         }
         OpenSpec::Listen { addr, tls, rules } => {
             let acceptor = tls.as_ref().map(listener::acceptor).transpose()?;
+            if let Some(server) = &acceptor {
+                // The listener shows the certificate it will present.
+                let info = super::tls_report::server_info((None, None), server.own());
+                sink.report(SessionEvent::Tls { id, info }).await;
+            }
             let bound = listener::bind(&addr).await?;
             let local = bound.local_addr().map_err(|e| e.to_string())?;
             sink.report(SessionEvent::Bound { id, local }).await;

@@ -65,6 +65,13 @@ pub struct ServerTls {
     own: Arc<Vec<CertSummary>>,
 }
 
+impl ServerTls {
+    /// Our own chain, as clients get it.
+    pub fn own(&self) -> &[CertSummary] {
+        &self.own
+    }
+}
+
 /// A TLS acceptor for `cert`: generated for localhost, or read from files.
 pub fn acceptor(cert: &ServerCert) -> Result<ServerTls, String> {
     let (chain, key) = match cert {

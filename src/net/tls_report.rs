@@ -87,9 +87,17 @@ pub fn client_info(
 pub fn server_info(negotiated: (Option<String>, Option<String>), own: &[CertSummary]) -> TlsInfo {
     let at = now();
     let days = own.first().map(|c| c.days_left(at));
+    // A listener's own report, before any client: nothing negotiated.
+    let listening = negotiated.0.is_none();
     TlsInfo {
-        protocol: protocol_name(negotiated.0),
-        cipher: negotiated.1.unwrap_or_else(|| "?".into()),
+        protocol: if listening {
+            "TLS".into()
+        } else {
+            protocol_name(negotiated.0)
+        },
+        cipher: negotiated
+            .1
+            .unwrap_or_else(|| "(negotiated per client)".into()),
         chain: own.to_vec(),
         verdict: match days {
             Some(days) if days < 0 => {

@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 /// The view over the body, `scroll` rows down from the top.
 pub fn render(app: &App, theme: &Theme, scroll: u16, frame: &mut Frame, area: Rect) {
@@ -69,6 +70,10 @@ fn styled(report: Vec<String>, theme: &Theme, width: usize) -> Vec<Line<'static>
         } else {
             Style::new()
         };
+        if text.width() <= width {
+            rows.push(Line::from(Span::styled(text, style)));
+            continue;
+        }
         let indent = if text.starts_with("  ") { 15 } else { 2 };
         for (n, piece) in wrap(&text, width.saturating_sub(indent).max(10))
             .into_iter()

@@ -14,6 +14,10 @@ const VALUE_KEYS: &[&str] = &[
     "timeout", "ca", "sni", "cert", "key", "greet", "reply", "bye", "pin", "count", "every",
 ];
 const FLAGS: &[&str] = &["tls", "insecure", "pin"];
+/// Options whose value is free text and runs on over spaces (up to the
+/// next option); the others end at the first space, so a flag after them
+/// is a flag.
+const TEXT_KEYS: &[&str] = &["greet", "reply", "bye"];
 
 /// The words after a command's name, sorted by kind.
 pub(super) struct Args {
@@ -22,7 +26,8 @@ pub(super) struct Args {
     flags: Vec<String>,
 }
 
-/// Sorts `rest` into an `Args`; a flag inside a value is part of the value.
+/// Sorts `rest` into an `Args`; a flag inside a free-text value (greet=,
+/// reply=, bye=) is part of the value.
 pub(super) fn split_args(rest: &str) -> Args {
     let mut args = Args {
         positional: Vec::new(),
@@ -35,7 +40,7 @@ pub(super) fn split_args(rest: &str) -> Args {
             && VALUE_KEYS.contains(&key)
         {
             args.values.insert(key.to_string(), value.to_string());
-            current = Some(key.to_string());
+            current = TEXT_KEYS.contains(&key).then(|| key.to_string());
         } else if FLAGS.contains(&token) && current.is_none() {
             args.flags.push(token.to_string());
         } else if let Some(key) = &current {

@@ -309,6 +309,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_flag_after_a_path_option_is_a_flag() {
+        let cmd = parse("tls localhost:993 ca=/tmp/ca.pem pin timeout=3").unwrap();
+        let PromptCommand::Open { spec, .. } = cmd else {
+            panic!("{cmd:?}");
+        };
+        let OpenSpec::Connect { tls: Some(tls), .. } = spec else {
+            panic!("{spec:?}");
+        };
+        assert_eq!(tls.extra_ca, Some(PathBuf::from("/tmp/ca.pem")));
+        assert!(tls.pin_file.is_some());
+        let cmd = parse("tls localhost:993 pin=/tmp/pins").unwrap();
+        let PromptCommand::Open {
+            spec: OpenSpec::Connect { tls: Some(tls), .. },
+            ..
+        } = cmd
+        else {
+            panic!("{cmd:?}");
+        };
+        assert_eq!(tls.pin_file, Some(PathBuf::from("/tmp/pins")));
+    }
+
+    #[test]
     fn listen_with_rules_that_contain_spaces() {
         let cmd =
             parse("listen 127.0.0.1:9999 greet=Welcome! reply=Hello, {line}! bye=exit").unwrap();
