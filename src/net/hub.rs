@@ -178,16 +178,7 @@ async fn open_and_run(
             tcp::run_session(stream, commands, sink.clone(), context).await;
         }
         OpenSpec::Listen { addr, tls, rules } => {
-            let acceptor = tls.as_ref().map(listener::acceptor).transpose()?;
-            if let Some(server) = &acceptor {
-                // The listener shows the certificate it will present.
-                let info = super::tls_report::server_info((None, None), server.own());
-                sink.report(SessionEvent::Tls { id, info }).await;
-            }
-            let bound = listener::bind(&addr).await?;
-            let local = bound.local_addr().map_err(|e| e.to_string())?;
-            sink.report(SessionEvent::Bound { id, local }).await;
-            listener::run(bound, acceptor, rules, commands, sink.clone(), registry).await;
+            listen(&addr, tls, rules, commands, sink, registry).await?;
         }
         OpenSpec::UdpBind { addr, rules } => {
             let socket = udp::bind(&addr).await?;
@@ -202,6 +193,29 @@ async fn open_and_run(
             udp::run(socket, Some(to), Default::default(), commands, sink.clone()).await;
         }
     }
+    Ok(())
+}
+
+/// A TCP listener: bound, its own certificate shown (with TLS), then
+/// accepting until told to close.
+async fn listen(
+    addr: &str,
+    tls: Option<super::session::ServerCert>,
+    rules: super::session::Rules,
+    commands: mpsc::Receiver<SessionCommand>,
+    sink: &Sink,
+    registry: Registry,
+) -> Result<(), String> {
+    let id = sink.id;
+    let acceptor = tls.as_ref().map(listener::acceptor).transpose()?;
+    if let Some(server) = &acceptor {
+        let info = super::tls_report::server_info((None, None), server.own());
+        sink.report(SessionEvent::Tls { id, info }).await;
+    }
+    let bound = listener::bind(addr).await?;
+    let local = bound.local_addr().map_err(|e| e.to_string())?;
+    sink.report(SessionEvent::Bound { id, local }).await;
+    listener::run(bound, acceptor, rules, commands, sink.clone(), registry).await;
     Ok(())
 }
 
