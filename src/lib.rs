@@ -5,6 +5,7 @@
 //! the same modules. See docs/ARCHITECTURE.md for how the parts fit.
 
 pub mod app;
+pub mod change_command;
 pub mod cli;
 pub mod config;
 pub mod engines;
@@ -19,3 +20,4 @@ pub mod store;
 pub mod sync_command;
 pub mod tui;
 pub mod ui;
+pub mod watch_command;

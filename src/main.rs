@@ -29,27 +29,22 @@ fn main() -> ExitCode {
             print!("{}", describe_config(&loaded, &paths));
             ExitCode::SUCCESS
         }
-        Some(CliCommand::Sync {
-            mut accounts,
-            account_flags,
-            folder,
-            all,
-            trace,
-        }) => {
+        Some(
+            command @ (CliCommand::Sync { .. }
+            | CliCommand::Watch(_)
+            | CliCommand::Flag { .. }
+            | CliCommand::Move { .. }),
+        ) => {
             let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
-            accounts.extend(account_flags);
-            let request = wirepost::sync_command::SyncRequest {
-                names: accounts,
-                folder,
-                all,
-                trace,
-            };
-            wirepost::sync_command::run(&loaded, &paths, &request)
+            server_command(command, &loaded, &paths)
         }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
         Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),
         Some(CliCommand::Listen(args)) => wirepost::net::pipe_cli::listen(args),
         Some(CliCommand::Udp(args)) => wirepost::net::pipe_cli::udp(args),
+        Some(CliCommand::Contacts { text }) => ExitCode::from(
+            wirepost::mail::contacts::run_headless(&loaded.config, &paths, &text),
+        ),
         Some(CliCommand::Send(args)) => {
             ExitCode::from(
                 wirepost::mail::compose::headless::run(&loaded.config, &paths, args) as u8,
@@ -171,10 +166,12 @@ async fn interface(
     let (mut engines, reports) = Engines::new();
     let store_dir = app.config.store_dir(paths);
     engines.set_store_dir(store_dir.clone());
+    engines.set_pgp(&app.config.pgp);
     if let Some(draft) = mailto {
         app.open_mailto(draft);
     }
-    for command in app.inbox.start() {
+    // The cached view first, then every account syncs and stays live.
+    for command in app.start() {
         engines.dispatch(command);
     }
     let (mut reader, input) = InputReader::start();
@@ -223,6 +220,39 @@ async fn save_unsent(app: &App, store_dir: &std::path::Path) {
         Ok(Ok((_, Some(warning)))) => eprintln!("wirepost: {warning}"),
         Ok(Err(e)) => eprintln!("wirepost: cannot save the draft: {e}"),
         Err(_) => eprintln!("wirepost: draft saved locally; the server copy took too long"),
+    }
+}
+
+/// `wirepost sync`, `watch`, `flag` and `move`: the commands that talk
+/// to the mail servers.
+fn server_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
+    use wirepost::change_command::{flag, move_message};
+    match command {
+        CliCommand::Sync {
+            mut accounts,
+            account_flags,
+            folder,
+            all,
+            trace,
+        } => {
+            accounts.extend(account_flags);
+            let request = wirepost::sync_command::SyncRequest {
+                names: accounts,
+                folder,
+                all,
+                trace,
+            };
+            wirepost::sync_command::run(loaded, paths, &request)
+        }
+        CliCommand::Flag { id, changes } => flag(loaded, paths, id, &changes),
+        CliCommand::Move {
+            id,
+            folder,
+            account,
+            copy,
+        } => move_message(loaded, paths, id, &folder, account.as_deref(), copy),
+        CliCommand::Watch(args) => wirepost::watch_command::run(loaded, paths, args),
+        _ => unreachable!("only sync, watch, flag and move come here"),
     }
 }
 

@@ -148,6 +148,10 @@ actions! {
         "Send from the next account";
     ComposeToggleTrace = "compose_toggle_trace" in [Compose]:
         "Show or hide the SMTP conversation";
+    ComposeToggleSign = "compose_toggle_sign" in [Compose]:
+        "Sign this message with your OpenPGP key (on/off)";
+    ComposeToggleEncrypt = "compose_toggle_encrypt" in [Compose]:
+        "Encrypt this message to every recipient and yourself (on/off)";
     ComposeOutbox = "compose_outbox" in [Compose]:
         "Show the Outbox (unsent mail)";
     ComposeDrafts = "compose_drafts" in [Compose]:
@@ -196,6 +200,10 @@ actions! {
         "Flag / unflag";
     InboxDelete = "inbox_delete" in [Inbox]:
         "Delete (to Trash; from Trash for good)";
+    InboxMove = "inbox_move" in [Inbox]:
+        "Move to another folder or account (pick from a list)";
+    InboxCopy = "inbox_copy" in [Inbox]:
+        "Copy to another folder or account (pick from a list)";
     InboxNextMessage = "inbox_next_message" in [Inbox]:
         "Next message";
     InboxPrevMessage = "inbox_prev_message" in [Inbox]:
@@ -217,9 +225,11 @@ actions! {
     InboxImport = "inbox_import" in [Inbox]:
         "Import mbox / .eml folder / Maildir";
     InboxSync = "inbox_sync" in [Inbox]:
-        "Sync the account from its IMAP server (this folder first)";
+        "Sync the account in view now (IMAP: this folder first)";
+    InboxSyncAll = "inbox_sync_all" in [Inbox]:
+        "Sync every account now";
     InboxCancelSync = "inbox_cancel_sync" in [Inbox]:
-        "Cancel the running IMAP sync";
+        "Cancel the running syncs (IMAP accounts stop watching until synced again)";
     InboxToggleTrace = "inbox_toggle_trace" in [Inbox]:
         "Show/hide the IMAP protocol trace";
 }

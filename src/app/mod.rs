@@ -17,8 +17,10 @@ mod keyspec;
 mod pop3;
 pub mod sockets;
 mod status;
+mod sync_keys;
 mod tabs;
 mod text_line;
+mod transfers;
 mod update;
 
 pub use crate::report::{JobEvent, JobId, Level};
@@ -71,6 +73,9 @@ pub struct App {
     pub compose: compose::ComposeState,
     /// Text the event loop should open in $EDITOR (it owns the terminal).
     pub editor_request: Option<String>,
+    /// A key the event loop should unlock by handing the terminal to
+    /// gpg's pinentry.
+    pub pgp_unlock: Option<crate::mail::compose::secure::UnlockRequest>,
     /// POP3 accounts' sync state and the protocol trace.
     pub pop3: Pop3Ui,
     /// The Inbox tab: folders, message list, viewer.
@@ -87,10 +92,18 @@ impl App {
         if loaded.config.sockets.time == Some(crate::config::Clock::Utc) {
             sockets.time_zone = crate::net::timefmt::TimeZone::Utc;
         }
+        let mut inbox = inbox::InboxState::new(None, download_dir).with_pgp(&loaded.config.pgp);
+        inbox.accounts = loaded
+            .config
+            .accounts
+            .iter()
+            .filter(|a| a.imap.is_some() || a.pop3.is_some())
+            .map(|a| a.name.clone())
+            .collect();
         App {
-            inbox: inbox::InboxState::new(None, download_dir),
+            inbox,
             imap: imap::ImapState::default(),
-            tab: Tab::default(),
+            tab: Tab::from(loaded.config.ui.start_tab),
             overlay: None,
             status: Status::default(),
             keymap,
@@ -102,13 +115,24 @@ impl App {
             sockets,
             compose,
             editor_request: None,
+            pgp_unlock: None,
             pop3: Pop3Ui::default(),
         }
     }
 
-    /// The account named in the status line: the first configured one.
+    /// The account the status line names: on the Inbox the one whose
+    /// folder is in view, else the first configured one.
     pub fn current_account(&self) -> Option<&str> {
-        self.config.accounts.first().map(|a| a.name.as_str())
+        let in_view = (self.tab == Tab::Inbox)
+            .then(|| {
+                self.inbox
+                    .current
+                    .as_ref()
+                    .map(|(account, _)| account.as_str())
+                    .or_else(|| self.inbox.selected_folder().map(|f| f.account.as_str()))
+            })
+            .flatten();
+        in_view.or_else(|| self.config.accounts.first().map(|a| a.name.as_str()))
     }
 
     /// When the event loop must wake for the app with nothing else going
@@ -119,8 +143,14 @@ impl App {
     }
 
     /// Work that quitting would interrupt, described for the prompt.
+    /// Syncs are not: what they stored is whole and the next one goes on.
     pub fn work_in_progress(&self) -> Vec<String> {
-        self.status.jobs.iter().map(|j| j.label.clone()).collect()
+        self.status
+            .jobs
+            .iter()
+            .filter(|j| !self.is_sync_job(j.id))
+            .map(|j| j.label.clone())
+            .collect()
     }
 
     /// Whether a text field has the keyboard, so plain keys type text
@@ -132,7 +162,7 @@ impl App {
                     && !self.sockets.sessions.is_empty()));
         sockets_typing
             || (self.overlay.is_none() && self.compose_typing())
-            || (self.tab == Tab::Inbox && self.inbox.typing())
+            || (self.tab == Tab::Inbox && (self.inbox.typing() || self.inbox.picking()))
     }
 }
 

@@ -10,7 +10,8 @@ mod sockets;
 mod theme;
 
 pub use account::{
-    Account, AuthMethod, DeleteMode, Endpoint, Oversize, Pop3Options, Protocol, Security,
+    Account, AuthMethod, DeleteMode, Endpoint, IMAP_POLL_DEFAULT_SECS, Oversize,
+    POP3_POLL_DEFAULT_SECS, Pop3Options, Protocol, Security,
 };
 pub use error::ConfigError;
 pub use paths::{Paths, expand_tilde};
@@ -38,6 +39,54 @@ pub struct Config {
     pub theme: ThemeConfig,
     #[serde(default)]
     pub sockets: SocketsConfig,
+    #[serde(default)]
+    pub contacts: ContactsConfig,
+    #[serde(default)]
+    pub pgp: PgpConfig,
+    #[serde(default)]
+    pub ui: UiConfig,
+}
+
+/// How the interface starts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiConfig {
+    /// The tab shown first.
+    #[serde(default)]
+    pub start_tab: StartTab,
+}
+
+/// The tab the interface opens on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StartTab {
+    /// Mail first: the Inbox, which explains how to add an account or
+    /// import mail while it has none.
+    #[default]
+    Inbox,
+    Compose,
+    Sockets,
+}
+
+/// Where recipients are completed from, besides the mail in the store.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactsConfig {
+    /// A command that prints matches in mutt's query format (a status
+    /// line, then `address<TAB>name[<TAB>other]` lines), as khard, abook
+    /// and notmuch-addrlookup do. `%s` is replaced by the quoted text
+    /// typed; without `%s` the text is added at the end.
+    pub address_book_command: Option<String>,
+}
+
+/// How the user's own gpg is run.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PgpConfig {
+    /// The gpg program (default: `gpg` on PATH).
+    pub gpg: Option<PathBuf>,
+    /// gpg's home directory (default: `$GNUPGHOME`, else `~/.gnupg`).
+    pub homedir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

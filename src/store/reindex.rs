@@ -11,7 +11,7 @@ use super::names::undo_dir_name;
 use super::paths::relative;
 use super::pending::{decode_identity, encode_identity};
 use super::{Flags, ServerIdentity, Store, StoreError};
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::collections::HashMap;
 use std::fs::{self, DirEntry};
 use std::path::Path;
@@ -36,7 +36,7 @@ impl Store {
         let root = self.inner.root.clone();
         let mut conn = self.conn();
         let mut known = known_files(&conn)?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM messages_fts", [])?;
         tx.execute("DELETE FROM messages", [])?;
         tx.execute("DELETE FROM pending", [])?;
@@ -152,6 +152,13 @@ impl FolderReindex<'_, '_> {
             date: date.or(envelope.date).unwrap_or_else(|| mtime(path)),
             flags: Flags::from_maildir(maildir::flags_of(path)),
             size: raw.len(),
+            keywords: if maildir::flags_of(path).contains('P') {
+                super::flag_state::FORWARDED
+            } else {
+                ""
+            },
+            modseq: None,
+            defer_text: false,
         };
         match insert_row(self.tx, &data) {
             Ok(_) => self.report.messages += 1,

@@ -3,9 +3,12 @@
 //! and the live SMTP trace.
 
 mod actions;
+mod completion;
+pub use completion::SUGGESTION_LIMIT;
 mod events;
 mod folder_actions;
 mod form_actions;
+mod pgp;
 mod sending;
 mod typing;
 
@@ -109,6 +112,11 @@ pub enum LastSend {
         error: String,
         refused: Vec<crate::mail::smtp::Refusal>,
     },
+    /// Nothing was queued (it could not be formatted, signed or
+    /// encrypted): the form still holds the message.
+    NotQueued {
+        error: String,
+    },
     /// The connection broke after the whole message went out: the server
     /// may or may not have it.
     Unknown {
@@ -135,6 +143,8 @@ pub struct ComposeState {
     pub attachment_selected: usize,
     pub in_reply_to: Option<String>,
     pub references: Vec<String>,
+    /// The message this replies to or forwards (marked once sent).
+    pub answers: Option<crate::mail::compose::draft::Answering>,
     /// Where this message is stored (Drafts or Outbox), if it is.
     pub stored_as: Option<MessageId>,
     /// Changed since it was last saved or sent.
@@ -145,8 +155,15 @@ pub struct ComposeState {
     pub trace: VecDeque<TraceLine>,
     /// Lines scrolled up from the newest trace line.
     pub trace_scroll: usize,
-    /// Addresses seen in the store, for completion (loaded once).
-    pub known_addresses: Vec<String>,
+    /// Contacts from the store, best ranked first, for completion
+    /// (loaded once).
+    pub known_addresses: Vec<crate::store::Contact>,
+    /// The address book command's answers and the query running.
+    pub book: completion::AddressBook,
+    /// Sign and/or encrypt this message (the account's defaults first).
+    pub protection: crate::mail::compose::secure::Protection,
+    /// The recipients' keys, checked while encryption is on.
+    pub keys: pgp::KeyCheck,
     pub addresses_requested: bool,
     /// Candidates for what is being typed (addresses or paths).
     pub suggestions: Vec<String>,
@@ -206,6 +223,7 @@ impl Default for ComposeState {
             attachment_selected: 0,
             in_reply_to: None,
             references: Vec::new(),
+            answers: None,
             stored_as: None,
             modified: false,
             sending: None,
@@ -214,6 +232,9 @@ impl Default for ComposeState {
             trace: VecDeque::new(),
             trace_scroll: 0,
             known_addresses: Vec::new(),
+            book: completion::AddressBook::default(),
+            protection: Default::default(),
+            keys: pgp::KeyCheck::default(),
             addresses_requested: false,
             suggestions: Vec::new(),
             folder_entries: Vec::new(),
@@ -242,6 +263,7 @@ impl ComposeState {
             ..ComposeState::default()
         };
         if let Some(account) = senders(config).get(identity) {
+            state.protection = crate::mail::compose::secure::Protection::of_account(account);
             let draft = Identity::from_account(account).new_draft();
             set_text(&mut state.body, &draft.body);
         }
@@ -294,6 +316,7 @@ impl ComposeState {
             attachments: self.attachments.clone(),
             in_reply_to: self.in_reply_to.clone(),
             references: self.references.clone(),
+            answers: self.answers,
         }
     }
 
@@ -314,6 +337,7 @@ impl ComposeState {
         self.attachment_selected = 0;
         self.in_reply_to = draft.in_reply_to.clone();
         self.references = draft.references.clone();
+        self.answers = draft.answers;
         self.view = View::Form;
         self.focus = if draft.to.is_empty() {
             Field::To
@@ -372,6 +396,10 @@ impl ComposeState {
 }
 
 #[cfg(test)]
+mod completion_tests;
+#[cfg(test)]
 mod outbox_tests;
+#[cfg(test)]
+mod pgp_tests;
 #[cfg(test)]
 mod tests;

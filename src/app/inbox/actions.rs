@@ -125,7 +125,9 @@ impl InboxState {
         let mut viewer = Viewer::new(id, width);
         viewer.layout();
         self.viewer = Some(viewer);
-        let mut commands = vec![Command::Store(StoreRequest::View { id, width })];
+        let gpg = Some(self.gpg.clone());
+        self.unlock_tried = None;
+        let mut commands = vec![Command::Store(StoreRequest::View { id, width, gpg })];
         if !flags.seen {
             let seen = Flags {
                 seen: true,
@@ -144,7 +146,7 @@ impl InboxState {
     }
 
     /// The message an action applies to: the open one, else the selected.
-    fn target(&self) -> Option<MessageId> {
+    pub(super) fn target(&self) -> Option<MessageId> {
         match (&self.viewer, self.focus) {
             (Some(viewer), Focus::Viewer) => Some(viewer.id),
             _ => self.list.selected().map(|l| l.row.id),

@@ -8,6 +8,8 @@ mod geometry;
 mod input;
 mod list;
 mod mouse;
+mod pgp;
+mod picker;
 mod viewer;
 mod viewer_actions;
 mod wrap;
@@ -16,7 +18,8 @@ pub use wrap::wrap;
 pub use geometry::{InboxAreas, inbox_areas};
 pub use list::{MessageList, PAGE_ROWS};
 pub use mouse::FolderLine;
-pub use viewer::{ViewMode, Viewer};
+pub use picker::{FolderPicker, PickFor};
+pub use viewer::{PgpTone, ViewMode, Viewer};
 
 use crate::app::Command;
 use crate::store::{FolderSummary, MessageId, SortOrder};
@@ -80,14 +83,24 @@ pub struct InboxState {
     /// The search that filters the list, if any.
     pub search: Option<String>,
     pub input: Option<Input>,
+    /// The folder picker of move and copy, while it is open.
+    pub picker: Option<FolderPicker>,
     pub list: MessageList,
     pub viewer: Option<Viewer>,
+    /// The gpg messages are verified and decrypted with.
+    pub gpg: crate::pgp::Gpg,
+    /// The message a passphrase was last asked for.
+    pub unlock_tried: Option<MessageId>,
     /// A folder an import just filled, shown once the folder list has it.
     pub show_after_import: Option<String>,
     /// The user picked the folder under the cursor; until then the cursor
     /// follows the best default as folders appear (a first sync brings
     /// INBOX after a local folder was already shown).
     pub folder_chosen: bool,
+    /// The configured accounts that read mail from a server, in the
+    /// config's order: the folder pane lists each (even before its first
+    /// folder arrives), then other stored accounts, then Local.
+    pub accounts: Vec<String>,
     next_req: u64,
 }
 
@@ -96,6 +109,7 @@ impl InboxState {
         InboxState {
             store_dir,
             download_dir,
+            gpg: crate::pgp::Gpg::default().with_pinentry(crate::pgp::Pinentry::Never),
             ..InboxState::default()
         }
     }
@@ -125,5 +139,7 @@ impl InboxState {
     }
 }
 
+#[cfg(test)]
+pub(crate) mod picker_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -18,6 +18,7 @@ fn app() -> App {
     let mut app = App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap());
     // Snapshots must not depend on the machine's time zone.
     app.sockets.time_zone = crate::net::timefmt::TimeZone::Utc;
+    app.tab = crate::app::Tab::Sockets;
     app
 }
 
