@@ -196,9 +196,10 @@ async fn typed_keys_show_in_the_next_frame_while_reports_flood_in() {
     .unwrap();
     flood.abort();
     assert_eq!(exit, LoopExit::Signal);
+    // The start tab (the Inbox), then the frame after both keys.
     assert_eq!(
         screen.tabs_drawn[..2],
-        [Tab::Sockets, Tab::Compose],
+        [Tab::Inbox, Tab::Compose],
         "the first frame after the keys shows both"
     );
 }

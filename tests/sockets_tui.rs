@@ -263,6 +263,7 @@ fn a_line_longer_than_the_box_scrolls_and_is_sent_whole() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let mut tui = Tui::start(&[], 80, 24);
+    tui.send("1"); // the Inbox opens first
     tui.wait_text("No socket sessions yet");
     command(&mut tui, &format!("connect 127.0.0.1:{port}"));
     let (server, _) = listener.accept().unwrap();
@@ -289,6 +290,7 @@ fn a_line_longer_than_the_box_scrolls_and_is_sent_whole() {
 fn errors_are_read_whole_in_the_messages_panel() {
     let port = free_port();
     let mut tui = Tui::start(&[], 80, 24);
+    tui.send("1"); // the Inbox opens first
     tui.wait_text("No socket sessions yet");
     command(&mut tui, &format!("connect 127.0.0.1:{port}"));
     tui.wait_for("the error on the status line", |s| {
@@ -330,6 +332,7 @@ fn a_saved_target_opens_by_name_and_a_payload_runs_with_a_counter() {
         ),
     );
     let mut tui = Tui::start(&["--config", config.to_str().unwrap()], WIDTH, HEIGHT);
+    tui.send("1"); // the Inbox opens first
     tui.wait_text("No socket sessions yet");
     command(&mut tui, "open echo-box");
     let (mut peer, _) = listener.accept().unwrap();
