@@ -57,6 +57,8 @@ actions! {
         "Quit (asks first while work is running)";
     ToggleHelp = "toggle_help" in [Global]:
         "Show or hide this help";
+    ShowMessages = "show_messages" in [Global]:
+        "All messages so far, whole, with their times";
     NextTab = "next_tab" in [Global]:
         "Next tab";
     PrevTab = "prev_tab" in [Global]:
@@ -108,6 +110,8 @@ actions! {
         "Close the session / stop listening";
     SocketStartTls = "socket_starttls" in [Sockets]:
         "STARTTLS (SMTP, IMAP, POP3)";
+    SocketCertificate = "socket_certificate" in [Sockets]:
+        "TLS: the certificate chain, verdict and raw reason";
     SocketNextPeer = "socket_next_peer" in [Sockets]:
         "UDP: reply to the next peer";
     SocketSave = "socket_save" in [Sockets]:
