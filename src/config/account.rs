@@ -268,7 +268,7 @@ impl Account {
             if protocol != Protocol::Pop3 && endpoint.uses_pop3_keys() {
                 return Err(here(format!(
                     "account \"{}\" [{}]: delete_after_download, delete_after_days, \
-                     max_message_size_mb, oversize and apop apply to [pop3] only",
+                     max_message_size_mb, oversize and apop apply to [accounts.pop3] only",
                     self.name,
                     protocol.name()
                 )));

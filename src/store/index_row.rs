@@ -34,9 +34,9 @@ pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<Mess
     tx.prepare_cached(
         "INSERT INTO messages (folder_id, account, path, id_kind, id_folder, uidvalidity, uid,
            uidl, date, from_addr, to_addr, cc_addr, subject, flags, size, has_attachment,
-           message_id, in_reply_to, refs, snippet)
+           message_id, in_reply_to, refs, snippet, content_hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-           ?18, ?19, ?20)",
+           ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         row.folder.id,
@@ -59,6 +59,7 @@ pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<Mess
         env.in_reply_to,
         env.references,
         env.snippet,
+        env.content_hash.as_ref().map(|h| &h[..]),
     ])?;
     let id = tx.last_insert_rowid();
     tx.prepare_cached(

@@ -12,6 +12,7 @@
 mod clock;
 pub mod commands;
 mod envelope;
+pub mod export;
 mod folder_list;
 mod folder_rows;
 mod imap_flags;
@@ -35,7 +36,7 @@ mod write;
 
 pub use envelope::Envelope;
 pub use folder_list::FolderEntry;
-pub use import::ImportReport;
+pub use import::{FileOutcome, FileReport, ImportReport};
 pub use names::{dir_name, folder_dir_name, undo_dir_name};
 pub use query::{FolderSummary, ListQuery, MessageRow, SortOrder, ThreadFields};
 pub use reindex::ReindexReport;

@@ -85,6 +85,13 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE pending ADD COLUMN owner_pid INTEGER;
     ALTER TABLE pending ADD COLUMN created INTEGER;
     ",
+    // 4: each message's SHA-256, so an import stores the same bytes once
+    // per folder; rows from before get theirs when an import needs them.
+    "
+    ALTER TABLE messages ADD COLUMN content_hash BLOB;
+    CREATE INDEX messages_by_hash ON messages (content_hash) WHERE content_hash IS NOT NULL;
+    CREATE INDEX messages_unhashed ON messages (folder_id) WHERE content_hash IS NULL;
+    ",
 ];
 
 /// The schema version this build writes.

@@ -336,6 +336,9 @@ fn an_older_index_is_migrated_forward_keeping_its_messages() {
         let conn = store.conn();
         conn.execute_batch(
             "DROP TABLE tombstones;
+             DROP INDEX messages_by_hash;
+             DROP INDEX messages_unhashed;
+             ALTER TABLE messages DROP COLUMN content_hash;
              ALTER TABLE pending DROP COLUMN owner_pid;
              ALTER TABLE pending DROP COLUMN created;
              PRAGMA user_version = 1;",

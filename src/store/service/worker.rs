@@ -6,8 +6,8 @@ use super::{ListLine, ListRequest, StoreEvent, StoreRequest};
 use crate::mailview::{self, MessageView};
 use crate::report::{JobEvent, JobId, Level, Reporter};
 use crate::store::{
-    Flags, FolderRole, LOCAL_ACCOUNT, ListQuery, MessageId, Store, StoreError, ThreadLine,
-    thread_order,
+    Flags, FolderRole, ImportReport, LOCAL_ACCOUNT, ListQuery, MessageId, Store, StoreError,
+    ThreadLine, thread_order,
 };
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -268,21 +268,21 @@ impl Worker {
         events.blocking_job(JobEvent::Started { job, label });
         std::thread::spawn(move || {
             let progress_events = events.clone();
-            let mut progress = move |done: u64| {
+            let mut progress = move |report: &ImportReport| {
                 progress_events.try_job(JobEvent::Progress {
                     job,
-                    done,
+                    done: report.messages(),
                     total: 0,
                 });
             };
             let outcome = store.import(&path, LOCAL_ACCOUNT, None, &mut progress);
             let result = match &outcome {
-                Ok(r) => Ok(format!(
-                    "imported {} message(s) into {} ({} already there)",
-                    r.imported,
-                    r.folders.join(", "),
-                    r.skipped
+                Ok(r) if r.messages() == 0 => Err(format!(
+                    "no mail in {}: {}",
+                    path.display(),
+                    skipped_text(r)
                 )),
+                Ok(r) => Ok(r.summary(LOCAL_ACCOUNT).join("; ")),
                 Err(e) => Err(e.to_string()),
             };
             events.blocking_job(JobEvent::Finished {
@@ -297,6 +297,20 @@ impl Worker {
             }
         });
         Ok(())
+    }
+}
+
+/// Why an import found nothing, in a line.
+fn skipped_text(report: &ImportReport) -> String {
+    let reasons: Vec<String> = report
+        .skipped_by_reason()
+        .into_iter()
+        .map(|(reason, n)| format!("{n} file(s) {reason}"))
+        .collect();
+    if reasons.is_empty() {
+        "expected mbox files, .eml files or Maildirs".to_string()
+    } else {
+        reasons.join(", ")
     }
 }
 
