@@ -185,6 +185,9 @@ fn run_tui(
     // moment, never the power to keep wirepost from exiting. What the store
     // had not committed is recovered when it next opens.
     runtime.shutdown_timeout(std::time::Duration::from_secs(3));
+    // Threads still running may hold the store: close its connections so
+    // the index is left whole, without -wal/-shm files.
+    wirepost::store::close_all();
     match result {
         Ok(exit) => {
             tracing::info!(?exit, "exiting");

@@ -89,6 +89,14 @@ fn imported_mail_shows_in_the_inbox_and_opens() {
     tui.wait_text("└ Re: lunch tomorrow");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
+    // The store was closed cleanly: the index is whole, with no WAL or
+    // shared-memory file left beside it.
+    let index = xdg_data.join("wirepost/mail/index.sqlite");
+    assert!(index.exists());
+    for suffix in ["-wal", "-shm"] {
+        let leftover = index.with_file_name(format!("index.sqlite{suffix}"));
+        assert!(!leftover.exists(), "{} was left behind", leftover.display());
+    }
 }
 
 #[test]

@@ -11,6 +11,7 @@
 
 mod clock;
 pub mod commands;
+mod connection;
 mod envelope;
 pub mod export;
 mod folder_list;
@@ -34,6 +35,7 @@ mod types;
 mod unnamed_file;
 mod write;
 
+pub use connection::close_all;
 pub use envelope::Envelope;
 pub use folder_list::FolderEntry;
 pub use import::{FileOutcome, FileReport, ImportReport};
@@ -48,9 +50,10 @@ pub use types::{
     Flags, FolderRole, FolderState, MessageId, NewMessage, ServerIdentity, StoreError, StoreOutcome,
 };
 
+use connection::{ConnGuard, Slot};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 /// The account that imports and local folders (Outbox, Sent, Drafts, Trash)
 /// belong to when no server is involved.
@@ -67,10 +70,10 @@ pub struct Store {
 struct Inner {
     root: PathBuf,
     /// Every write goes through this connection.
-    conn: Mutex<Connection>,
+    conn: Arc<Slot>,
     /// Lists and searches read here, so a sync's long write transaction
     /// never makes the Inbox wait (WAL lets readers run beside a writer).
-    reader: Mutex<Connection>,
+    reader: Arc<Slot>,
 }
 
 impl std::fmt::Debug for Store {
@@ -94,8 +97,8 @@ impl Store {
         let store = Store {
             inner: Arc::new(Inner {
                 root: dir.to_path_buf(),
-                conn: Mutex::new(conn),
-                reader: Mutex::new(reader),
+                conn: Slot::new(&index, conn),
+                reader: Slot::new(&index, reader),
             }),
         };
         store.recover_pending()?;
@@ -109,19 +112,13 @@ impl Store {
 
     /// The connection; a panic elsewhere while it was held does not make the
     /// index unusable (SQLite rolled the transaction back).
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.inner
-            .conn
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
+    fn conn(&self) -> ConnGuard<'_> {
+        self.inner.conn.lock()
     }
 
     /// The read-only connection for lists and searches.
-    fn reader(&self) -> MutexGuard<'_, Connection> {
-        self.inner
-            .reader
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
+    fn reader(&self) -> ConnGuard<'_> {
+        self.inner.reader.lock()
     }
 }
 
