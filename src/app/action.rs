@@ -80,6 +80,8 @@ actions! {
         "Page up";
     PageDown = "page_down" in [Overlay, Compose, Inbox]:
         "Page down";
+    HelpToggleNames = "help_toggle_names" in [Overlay]:
+        "Help: show or hide action names (for [keys.*] in the config)";
     ScrollTop = "scroll_top" in [Overlay, Inbox]:
         "Go to the top";
     ScrollBottom = "scroll_bottom" in [Overlay, Inbox]:
@@ -213,11 +215,11 @@ actions! {
     InboxImport = "inbox_import" in [Inbox]:
         "Import mbox / .eml folder / Maildir";
     InboxSync = "inbox_sync" in [Inbox]:
-        "Sync the account from its IMAP server (this folder first)";
+        "Get new mail, IMAP/POP3 (this folder first), then stay live";
     InboxCancelSync = "inbox_cancel_sync" in [Inbox]:
-        "Cancel the running IMAP sync";
+        "Stop the running sync, IMAP/POP3 (a stopped POP3 sync deletes nothing)";
     InboxToggleTrace = "inbox_toggle_trace" in [Inbox]:
-        "Show/hide the IMAP protocol trace";
+        "Show or hide the protocol trace, IMAP/POP3";
 }
 
 impl Action {

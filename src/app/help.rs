@@ -12,6 +12,8 @@ pub enum HelpLine {
     Binding {
         keys: String,
         description: &'static str,
+        /// The action's config name (shown on request).
+        name: &'static str,
     },
     Blank,
 }
@@ -43,6 +45,7 @@ pub fn help_lines(keymap: &Keymap) -> Vec<HelpLine> {
             lines.push(HelpLine::Binding {
                 keys: keys.join(", "),
                 description: action.description(),
+                name: action.name(),
             });
         }
     }

@@ -5,6 +5,8 @@
 //! or touches the terminal, so every behaviour is testable with plain calls.
 
 mod action;
+#[cfg(test)]
+mod action_docs_tests;
 mod command;
 pub mod compose;
 mod event;
@@ -71,6 +73,8 @@ pub struct App {
     pub inbox: inbox::InboxState,
     /// IMAP sync state and the protocol trace.
     pub imap: imap::ImapState,
+    /// The help overlay also shows each action's config name.
+    pub help_names: bool,
 }
 
 impl App {
@@ -80,6 +84,7 @@ impl App {
         App {
             inbox: inbox::InboxState::new(None, download_dir),
             imap: imap::ImapState::default(),
+            help_names: false,
             tab: Tab::default(),
             overlay: None,
             status: Status::default(),

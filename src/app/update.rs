@@ -209,6 +209,9 @@ impl App {
             (Some(Overlay::Help { .. }), Action::Cancel | Action::ToggleHelp) => {
                 self.overlay = None;
             }
+            (Some(Overlay::Help { .. }), Action::HelpToggleNames) => {
+                self.help_names = !self.help_names;
+            }
             (Some(Overlay::Help { .. }), Action::Quit) => {
                 self.overlay = None;
                 self.request_quit();
@@ -216,7 +219,8 @@ impl App {
             (Some(Overlay::Help { scroll }), scrolling) => {
                 // The renderer clamps to the content; keep the stored value
                 // bounded so "up" after a long "down" responds at once.
-                let max = super::help_line_count(&self.keymap);
+                // Long lines wrap on screen: twice the lines bounds them.
+                let max = super::help_line_count(&self.keymap).saturating_mul(2);
                 *scroll = match scrolling {
                     Action::ScrollUp => scroll.saturating_sub(1),
                     Action::ScrollDown => scroll.saturating_add(1),
