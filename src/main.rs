@@ -12,6 +12,15 @@ use wirepost::mail::compose::draft::Draft;
 use wirepost::tui::{self, CrosstermScreen, InputReader, LoopExit, TerminalGuard};
 
 fn main() -> ExitCode {
+    let code = run();
+    // Every command ends here. Threads still running (the store worker, an
+    // engine's writer) may hold the store: its connections are closed so
+    // the index is left whole, without -wal/-shm files.
+    wirepost::store::close_all();
+    code
+}
+
+fn run() -> ExitCode {
     let paths = Paths::from_env();
     let config_arg = config_argument(std::env::args_os());
     let mut command = wirepost::cli::command(&paths, config_arg.as_deref());
@@ -185,9 +194,6 @@ fn run_tui(
     // moment, never the power to keep wirepost from exiting. What the store
     // had not committed is recovered when it next opens.
     runtime.shutdown_timeout(std::time::Duration::from_secs(3));
-    // Threads still running may hold the store: close its connections so
-    // the index is left whole, without -wal/-shm files.
-    wirepost::store::close_all();
     match result {
         Ok(exit) => {
             tracing::info!(?exit, "exiting");

@@ -78,17 +78,37 @@ impl App {
         {
             return commands;
         }
+        // An Inbox prompt edits like a shell line: its editing keys
+        // (Ctrl-A/E/U/W/K, Alt-B/F, ...) come before any binding.
+        if self.tab == Tab::Inbox
+            && let Some((commands, dirty)) = self.inbox.on_prompt_key(key, self.size)
+        {
+            self.dirty |= dirty;
+            return commands;
+        }
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         if self.text_input_active() && plain && !is_navigation_key(&key) {
             return self.on_text_key(key);
         }
-        let action = self
-            .keymap
-            .lookup(self.tab_context(), spec)
-            .or_else(|| self.keymap.lookup(KeyContext::Global, spec));
-        match action {
+        let local = self.keymap.lookup(self.tab_context(), spec);
+        let global = self.keymap.lookup(KeyContext::Global, spec);
+        if let Some(action) = local
+            && self.tab != Tab::Sockets
+        {
+            if let Some(commands) = self.apply_on_tab(action) {
+                return commands;
+            }
+            // The tab has no use for the key right now (Compose without
+            // an account): its global meaning (Tab: next tab) applies, so
+            // no key is ever dead.
+            return match global {
+                Some(g) if !action.contexts().contains(&KeyContext::Global) => self.apply(g),
+                _ => self.apply_global(action),
+            };
+        }
+        match local.or(global) {
             Some(a) => self.apply(a),
             // Unbound Ctrl/Alt keys are editing keys (undo, word moves).
             None if self.text_input_active() => self.on_text_key(key),
@@ -109,6 +129,11 @@ impl App {
         if let Some(commands) = self.apply_on_tab(action) {
             return commands;
         }
+        self.apply_global(action)
+    }
+
+    /// An action no tab took: the ones that work everywhere.
+    fn apply_global(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Quit => self.request_quit(),
             Action::ToggleHelp => self.open(Overlay::Help { scroll: 0 }),

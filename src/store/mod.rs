@@ -88,6 +88,11 @@ impl Store {
     /// Opens (creating if needed) the store at `dir`, migrates the index,
     /// and finishes deliveries that a crash interrupted.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        if connection::closed() {
+            return Err(
+                std::io::Error::other("wirepost is quitting: the mail store is closed").into(),
+            );
+        }
         std::fs::create_dir_all(dir)?;
         let index = dir.join(INDEX_FILE);
         let mut conn = Connection::open(&index)?;

@@ -81,7 +81,7 @@ impl InboxState {
     fn ask(&mut self, kind: InputKind) -> Outcome {
         self.input = Some(Input {
             kind,
-            text: String::new(),
+            line: crate::app::TextLine::default(),
         });
         (Vec::new(), true)
     }

@@ -1,32 +1,38 @@
 //! The Inbox's one-line text field: what is typed for a search, a find in
-//! the open message or a path to import, and what Enter does with it.
+//! the open message or a path to import, and what Enter does with it. The
+//! field is a [`TextLine`](crate::app::TextLine): readline keys, and no
+//! control key ever types a letter.
 
 use super::{Focus, InboxState, InputKind, Outcome};
 use crate::app::Command;
+use crate::app::Edit;
 use crate::store::service::StoreRequest;
 use crossterm::event::{KeyCode, KeyEvent};
 
 impl InboxState {
     /// A key typed into the text field.
     pub fn on_text_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Outcome {
-        let Some(input) = &mut self.input else {
-            return (Vec::new(), false);
-        };
-        match key.code {
-            KeyCode::Char(c) => input.text.push(c),
-            KeyCode::Backspace => {
-                input.text.pop();
-            }
-            KeyCode::Enter => return self.submit(size),
-            _ => return (Vec::new(), false),
+        self.on_prompt_key(key, size)
+            .unwrap_or_else(|| (Vec::new(), false))
+    }
+
+    /// A key for the open prompt: Enter submits, editing keys edit; `None`
+    /// for the keys the line leaves to the keymap (Esc, Tab, Ctrl-C, ...).
+    pub fn on_prompt_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Option<Outcome> {
+        let input = self.input.as_mut()?;
+        if key.code == KeyCode::Enter && key.modifiers.is_empty() {
+            return Some(self.submit(size));
         }
-        (Vec::new(), true)
+        match input.line.apply(&key) {
+            Edit::Changed | Edit::Moved => Some((Vec::new(), true)),
+            Edit::Unhandled => None,
+        }
     }
 
     pub fn on_paste(&mut self, text: &str) -> bool {
         match &mut self.input {
             Some(input) => {
-                input.text.push_str(&text.replace(['\n', '\r'], " "));
+                input.line.insert_str(&text.replace(['\n', '\r'], " "));
                 true
             }
             None => false,
@@ -42,7 +48,7 @@ impl InboxState {
         let Some(input) = self.input.take() else {
             return (Vec::new(), false);
         };
-        let text = input.text.trim().to_string();
+        let text = input.line.text().trim().to_string();
         match input.kind {
             InputKind::Search => {
                 self.search = (!text.is_empty()).then_some(text);

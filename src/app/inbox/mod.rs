@@ -57,7 +57,8 @@ impl InputKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
     pub kind: InputKind,
-    pub text: String,
+    /// What is typed, edited like a shell line.
+    pub line: crate::app::TextLine,
 }
 
 #[derive(Debug, Clone, Default)]
