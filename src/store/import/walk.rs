@@ -154,14 +154,15 @@ fn walk_maildir(dir: &Path, folder: &str, items: &mut Vec<Item>) -> std::io::Res
             _ if kind.is_symlink() => {
                 items.push(skip(path, folder, "a symbolic link (not followed)"))
             }
-            _ if kind.is_dir() => {
-                let sub = name.strip_prefix('.').unwrap_or(&name);
-                if sub.is_empty() {
-                    items.push(skip(path, folder, "a hidden directory (not searched)"));
-                } else {
+            _ if kind.is_dir() => match name.strip_prefix('.') {
+                // Maildir++: `.Sub` is a subfolder when it is a Maildir;
+                // other hidden directories (.notmuch, .git) are not mail.
+                Some(sub) if !sub.is_empty() && is_maildir(&path) => {
                     subdirs.push((path, format!("{folder}.{sub}")));
                 }
-            }
+                Some(_) => items.push(skip(path, folder, "a hidden directory (not searched)")),
+                None => subdirs.push((path, format!("{folder}.{name}"))),
+            },
             _ => items.push(skip(path, folder, "Maildir bookkeeping, not mail")),
         }
     }
