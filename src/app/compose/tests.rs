@@ -336,3 +336,23 @@ fn replacing_the_form_sets_unsent_work_aside_in_drafts() {
     app.update(key(KeyCode::Esc));
     assert!(app.update(key(KeyCode::Char('n'))).is_empty());
 }
+
+/// The one-line fields are shell lines: Ctrl-U clears, Ctrl-W cuts a
+/// word, Ctrl-A/E move; no control key types a letter.
+#[test]
+fn one_line_fields_edit_like_a_shell_line() {
+    let mut app = app();
+    app.update(key(KeyCode::Enter));
+    assert!(app.text_input_active());
+    typed(&mut app, "wrong@example.com");
+    app.update(ctrl('u'));
+    assert_eq!(app.compose.text(Field::To), "");
+    typed(&mut app, "a@example.com, b@example");
+    app.update(ctrl('w'));
+    assert_eq!(app.compose.text(Field::To), "a@example.com, ");
+    app.update(ctrl('a'));
+    typed(&mut app, "x");
+    app.update(ctrl('e'));
+    typed(&mut app, "c@example.com");
+    assert_eq!(app.compose.text(Field::To), "xa@example.com, c@example.com");
+}

@@ -201,9 +201,9 @@ impl Store {
         if !messages.is_empty() {
             self.store_batch(&messages)?;
             report.imported += messages.len() as u64;
-            if !report.folders.iter().any(|f| f == folder) {
-                report.folders.push(folder.to_string());
-            }
+        }
+        if !report.folders.iter().any(|f| f == folder) {
+            report.folders.push(folder.to_string());
         }
         for (source, is_new) in batch.sources.iter().zip(&fresh) {
             if *is_new {

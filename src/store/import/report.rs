@@ -80,7 +80,7 @@ pub struct ImportReport {
     pub imported: u64,
     /// Messages whose exact bytes the target folder already had.
     pub already_there: u64,
-    /// Folders that received mail, in order.
+    /// Folders the messages read belong to (new or already there), in order.
     pub folders: Vec<String>,
     /// Every file met, in order.
     pub files: Vec<FileReport>,
