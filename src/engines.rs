@@ -47,6 +47,11 @@ impl Engines {
         self.compose = crate::mail::compose::engine::ComposeEngine::new(dir);
     }
 
+    /// The gpg the composer signs and encrypts with.
+    pub fn set_pgp(&mut self, config: &crate::config::PgpConfig) {
+        self.compose = std::mem::take(&mut self.compose).with_pgp(config);
+    }
+
     /// A fresh job id.
     pub fn next_job_id(&mut self) -> JobId {
         let id = self.next_job;

@@ -55,6 +55,9 @@ fn run() -> ExitCode {
         Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),
         Some(CliCommand::Listen(args)) => wirepost::net::pipe_cli::listen(args),
         Some(CliCommand::Udp(args)) => wirepost::net::pipe_cli::udp(args),
+        Some(CliCommand::Contacts { text }) => ExitCode::from(
+            wirepost::mail::contacts::run_headless(&loaded.config, &paths, &text),
+        ),
         Some(CliCommand::Send(args)) => {
             ExitCode::from(
                 wirepost::mail::compose::headless::run(&loaded.config, &paths, args) as u8,
@@ -229,6 +232,7 @@ async fn interface(
     let (mut engines, reports) = Engines::new();
     let store_dir = app.config.store_dir(paths);
     engines.set_store_dir(store_dir.clone());
+    engines.set_pgp(&app.config.pgp);
     if let Some(draft) = mailto {
         app.open_mailto(draft);
     }

@@ -657,6 +657,7 @@ async fn sending_a_reopened_draft_removes_it_locally_and_on_the_server() {
             account: AccountConfig(account.clone()),
             draft,
             replaces: Some(id),
+            protection: Default::default(),
         },
         2,
         tx,

@@ -337,3 +337,115 @@ fn no_password_in_pop3_or_imap_sync_logs_traces_store_or_screen() {
     );
     assert!(leaks.is_empty(), "the password leaked: {leaks:#?}");
 }
+
+/// Mail that wirepost signs and encrypts: its plain text and the user's
+/// secret key never reach a log (at trace level), a trace, the store or
+/// the output; the text shows only in the form where it was typed.
+#[test]
+fn no_plaintext_of_encrypted_mail_or_secret_key_in_logs_traces_or_store() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let (me, them) = (stack.claim_user(), stack.claim_user());
+    let mine = common::gpg::Home::new(&format!("Me <{}>", me.address));
+    let theirs = common::gpg::Home::new(&format!("Them <{}>", them.address));
+    mine.trust(&theirs);
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(&stack, &me, dir.path());
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&config)
+        .unwrap();
+    writeln!(file, "[pgp]\nhomedir = \"{}\"", mine.path().display()).unwrap();
+    let config = config.display().to_string();
+    let token = Mailstack::unique("sealed");
+    let plaintext = format!("PLAINTEXT-{token}");
+    let mut secrets = vec![("the plain text".to_string(), plaintext.clone().into_bytes())];
+    let secret_key = mine.gpg(&["--armor", "--export-secret-keys"], b"");
+    let armor = String::from_utf8(secret_key.stdout).unwrap();
+    let lines: Vec<&str> = armor.lines().filter(|l| l.len() == 64).collect();
+    for line in &lines[lines.len() / 2..] {
+        secrets.push(("a line of the secret key".into(), line.as_bytes().to_vec()));
+    }
+    let mut leaks = Vec::new();
+
+    // Headless, verbose, at trace level.
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wirepost"))
+        .args([
+            "-c",
+            &config,
+            "--log-level",
+            "trace",
+            "send",
+            "-v",
+            "--sign",
+            "--encrypt",
+        ])
+        .args(["--to", &them.address, "--subject", &token])
+        .env("HOME", &home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("WIREPOST_LOG", "trace")
+        .env(PASSWORD_VAR, &me.password)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{plaintext}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    find_in(&out.stdout, &secrets, "send's stdout", &mut leaks);
+    find_in(&out.stderr, &secrets, "send's stderr", &mut leaks);
+    let mut files = scan_dir(&home, &secrets, &mut leaks);
+
+    // The compose form, encrypting, with the trace shown.
+    let mut tui = Tui::start_with(
+        &["-c", &config, "--log-level", "trace"],
+        120,
+        32,
+        &[
+            (PASSWORD_VAR, &me.password),
+            ("EDITOR", &format!("printf '{plaintext}\\n' >")),
+        ],
+    );
+    tui.wait_text("Sockets");
+    tui.send("2");
+    tui.wait_text("From");
+    tui.send("e");
+    tui.wait_text(&plaintext);
+    tui.send("\x1b[A\x1b[A\r"); // Subject
+    tui.send(&format!("tui {token}"));
+    tui.send("\x1b[Z\x1b[Z\x1b[Z"); // To
+    tui.send(&them.address);
+    tui.wait_text(&format!("To  {}", them.address));
+    tui.send("\x1b");
+    tui.wait_text("enter edit");
+    tui.send("E");
+    tui.wait_text(&format!("{} ✓", them.address));
+    tui.send("t");
+    tui.send("s");
+    tui.wait_text("Sent to");
+    find_in(&tui.raw(), &secrets[1..], "the terminal output", &mut leaks);
+    tui.send("q");
+    tui.wait_exit();
+    files += scan_dir(tui.home.path(), &secrets, &mut leaks);
+    let log = std::fs::read_to_string(tui.home.path().join("state/wirepost/wirepost.log")).unwrap();
+    assert!(log.contains(" TRACE "), "the log was not at trace level");
+    files += scan_dir(&dir.path().join("store"), &secrets, &mut leaks);
+    eprintln!(
+        "secrets: searched {} forms in {files} files and the output",
+        secrets.len()
+    );
+    assert!(leaks.is_empty(), "leaked: {leaks:#?}");
+}

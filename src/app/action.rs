@@ -146,6 +146,10 @@ actions! {
         "Send from the next account";
     ComposeToggleTrace = "compose_toggle_trace" in [Compose]:
         "Show or hide the SMTP conversation";
+    ComposeToggleSign = "compose_toggle_sign" in [Compose]:
+        "Sign this message with your OpenPGP key (on/off)";
+    ComposeToggleEncrypt = "compose_toggle_encrypt" in [Compose]:
+        "Encrypt this message to every recipient and yourself (on/off)";
     ComposeOutbox = "compose_outbox" in [Compose]:
         "Show the Outbox (unsent mail)";
     ComposeDrafts = "compose_drafts" in [Compose]:

@@ -67,6 +67,9 @@ pub struct App {
     pub compose: compose::ComposeState,
     /// Text the event loop should open in $EDITOR (it owns the terminal).
     pub editor_request: Option<String>,
+    /// A key the event loop should unlock by handing the terminal to
+    /// gpg's pinentry.
+    pub pgp_unlock: Option<crate::mail::compose::secure::UnlockRequest>,
     /// POP3 accounts' sync state and the protocol trace.
     pub pop3: Pop3Ui,
     /// The Inbox tab: folders, message list, viewer.
@@ -82,7 +85,7 @@ impl App {
         let compose = compose::ComposeState::fresh(&loaded.config, 0);
         let download_dir = loaded.config.download_dir();
         App {
-            inbox: inbox::InboxState::new(None, download_dir),
+            inbox: inbox::InboxState::new(None, download_dir).with_pgp(&loaded.config.pgp),
             imap: imap::ImapState::default(),
             help_names: false,
             tab: Tab::default(),
@@ -97,6 +100,7 @@ impl App {
             sockets: sockets::Sockets::default(),
             compose,
             editor_request: None,
+            pgp_unlock: None,
             pop3: Pop3Ui::default(),
         }
     }

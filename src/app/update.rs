@@ -292,6 +292,7 @@ impl App {
             EngineEvent::Imap(event) => self.on_imap(event),
             EngineEvent::Store(event) => {
                 let nudge = self.imap_nudge_for(&event);
+                self.unlock_for_view(&event);
                 let (mut commands, dirty) = self.inbox.on_store(event, self.size);
                 // Only the Inbox tab draws this state.
                 self.dirty |= dirty && self.tab == Tab::Inbox;

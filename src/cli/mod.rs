@@ -71,6 +71,17 @@ pub enum CliCommand {
         the whole message went out; it stays in the Outbox, marked)."
     )]
     Send(crate::mail::compose::headless::SendArgs),
+    /// Print the recipients matching TEXT, best first, one `Name <address>`
+    /// a line: addresses from stored mail (ranked by how often and how
+    /// recently you wrote to them) and the address book command.
+    #[command(
+        after_help = "Exit status: 0 when something matched, 1 when nothing did, \
+        2 when the mail store cannot be read."
+    )]
+    Contacts {
+        /// Part of a name or an address (matched at the start of words).
+        text: String,
+    },
     /// Download new mail for the named accounts (all by default) without the
     /// interface; prints one summary line per account.
     #[command(

@@ -21,6 +21,16 @@ pub struct Account {
     /// The SMTP server files sent mail itself (Gmail does): skip the APPEND.
     #[serde(default)]
     pub server_saves_sent: bool,
+    /// The OpenPGP key that signs and that mail is encrypted to as "self"
+    /// (fingerprint, key id or address; default: the key for `email`).
+    pub pgp_key: Option<String>,
+    /// Sign new messages by default (each message can turn it off).
+    #[serde(default)]
+    pub pgp_sign: bool,
+    /// Encrypt new messages by default; sending refuses while a recipient
+    /// has no usable key, never falling back to plain text.
+    #[serde(default)]
+    pub pgp_encrypt: bool,
 }
 
 /// How a connection is protected.

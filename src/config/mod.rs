@@ -34,6 +34,31 @@ pub struct Config {
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     pub theme: ThemeConfig,
+    #[serde(default)]
+    pub contacts: ContactsConfig,
+    #[serde(default)]
+    pub pgp: PgpConfig,
+}
+
+/// Where recipients are completed from, besides the mail in the store.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactsConfig {
+    /// A command that prints matches in mutt's query format (a status
+    /// line, then `address<TAB>name[<TAB>other]` lines), as khard, abook
+    /// and notmuch-addrlookup do. `%s` is replaced by the quoted text
+    /// typed; without `%s` the text is added at the end.
+    pub address_book_command: Option<String>,
+}
+
+/// How the user's own gpg is run.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PgpConfig {
+    /// The gpg program (default: `gpg` on PATH).
+    pub gpg: Option<PathBuf>,
+    /// gpg's home directory (default: `$GNUPGHOME`, else `~/.gnupg`).
+    pub homedir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

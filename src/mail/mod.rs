@@ -13,6 +13,7 @@
 
 pub mod address;
 pub mod compose;
+pub mod contacts;
 pub mod folders;
 pub mod imap;
 pub mod outbox;

@@ -10,6 +10,7 @@ mod attachments;
 mod body;
 mod date;
 mod headers;
+pub mod security;
 
 pub use attachments::{AttachmentInfo, attachment_bytes, safe_file_name, save_attachment};
 pub use date::format_date;
@@ -54,6 +55,8 @@ pub struct MessageView {
     pub attachments: Vec<AttachmentInfo>,
     /// Size of the raw message in bytes.
     pub size: usize,
+    /// What OpenPGP says about it, when it is signed or encrypted.
+    pub security: Option<security::Security>,
 }
 
 impl MessageView {
@@ -78,6 +81,35 @@ impl MessageView {
                 }
             }
         }
+    }
+
+    /// Parses `raw`, verifying and decrypting OpenPGP with `gpg` (the
+    /// plain view without it).
+    pub fn build_with_pgp(raw: &[u8], width: usize, gpg: Option<&crate::pgp::Gpg>) -> MessageView {
+        match gpg {
+            Some(gpg) => security::build_secure(raw, width, gpg),
+            None => MessageView::build(raw, width),
+        }
+    }
+
+    /// Shows the body, HTML, links and attachments of `inner` (a signed
+    /// or decrypted part) in place of this message's own.
+    fn take_body_of(&mut self, inner: &MessageView) {
+        self.body = inner.body.clone();
+        self.body_from_html = inner.body_from_html;
+        self.html = inner.html.clone();
+        self.links = inner.links.clone();
+        self.attachments = inner.attachments.clone();
+    }
+
+    /// Shows `text` as the whole body.
+    fn replace_body(&mut self, text: String) {
+        self.body = text;
+        self.body_from_html = false;
+        self.html = None;
+        self.links.clear();
+        self.attachments.clear();
+        cap_lines(&mut self.body, VIEW_BODY_CAP_BYTES);
     }
 
     /// Holds every string to what the viewer shows of it.
@@ -155,6 +187,7 @@ fn from_message(message: &Message<'_>, width: usize, depth: usize) -> MessageVie
         links: rendered.links,
         attachments: attachments::list(message),
         size: 0,
+        security: None,
     };
     if depth < MAX_NESTING {
         for part in message.attachments() {

@@ -105,6 +105,14 @@ impl Gpg {
         }
     }
 
+    /// The gpg the configuration names, with `~` expanded.
+    pub fn from_config(config: &crate::config::PgpConfig) -> Gpg {
+        let program = config.gpg.as_deref().map(crate::config::expand_tilde);
+        let mut gpg = Gpg::new(program.unwrap_or_else(|| "gpg".into()));
+        gpg.homedir = config.homedir.as_deref().map(crate::config::expand_tilde);
+        gpg
+    }
+
     pub fn with_homedir(mut self, homedir: impl Into<PathBuf>) -> Gpg {
         self.homedir = Some(homedir.into());
         self

@@ -57,10 +57,59 @@ pub fn check_recipients(
         return Ok(Vec::new());
     }
     let keys = list(gpg, "--list-keys", addresses)?;
+    let trust_all = trusts_every_key(gpg);
     Ok(addresses
         .iter()
-        .map(|address| (address.to_string(), best_state(&keys, address)))
+        .map(|address| {
+            let state = match best_state(&keys, address) {
+                // gpg.conf says `trust-model always`: listings still call
+                // such keys not valid, but gpg encrypts to them.
+                KeyState::NotValid if trust_all => usable_unvalidated(&keys, address),
+                state => state,
+            };
+            (address.to_string(), state)
+        })
         .collect())
+}
+
+/// The newest key for `address` that would be usable but for validity.
+fn usable_unvalidated(keys: &[ListedKey], address: &str) -> KeyState {
+    keys.iter()
+        .filter(|key| {
+            key.uids
+                .iter()
+                .any(|(_, uid)| email_of(uid).eq_ignore_ascii_case(address.trim()))
+        })
+        .filter(|key| {
+            key_state(key, 'f')
+                == KeyState::Usable {
+                    fingerprint: key.fingerprint.clone(),
+                }
+        })
+        .max_by_key(|key| key.created)
+        .map_or(KeyState::NotValid, |key| KeyState::Usable {
+            fingerprint: key.fingerprint.clone(),
+        })
+}
+
+/// Whether the user's gpg.conf turns validity checks off (`trust-model
+/// always` or the old `always-trust`).
+fn trusts_every_key(gpg: &Gpg) -> bool {
+    let home = gpg
+        .homedir
+        .clone()
+        .or_else(|| std::env::var_os("GNUPGHOME").map(Into::into))
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".gnupg")));
+    let Some(conf) = home.and_then(|h| std::fs::read_to_string(h.join("gpg.conf")).ok()) else {
+        return false;
+    };
+    conf.lines().any(|line| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        matches!(
+            words.as_slice(),
+            ["trust-model", "always"] | ["always-trust"]
+        )
+    })
 }
 
 /// The user's secret keys that are neither revoked nor expired, in
@@ -80,13 +129,41 @@ pub fn secret_keys(gpg: &Gpg) -> Result<Vec<OwnKey>, GpgError> {
         .collect())
 }
 
+/// The email addresses in the user ids of the public key with this
+/// fingerprint that are neither revoked nor expired, to check a signer
+/// against a message's From. Empty when the key is not in the keyring.
+pub fn key_addresses(gpg: &Gpg, fingerprint: &str) -> Result<Vec<String>, GpgError> {
+    let pattern = fingerprint.trim();
+    if pattern.is_empty() || !pattern.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(Vec::new());
+    }
+    let keys = list_patterns(gpg, "--list-keys", vec![pattern.into()])?;
+    Ok(keys
+        .iter()
+        .filter(|key| key.fingerprint.eq_ignore_ascii_case(pattern))
+        .flat_map(|key| key.uids.iter())
+        .filter(|(validity, _)| !matches!(validity, 'r' | 'e'))
+        .map(|(_, uid)| email_of(uid).to_string())
+        .collect())
+}
+
 /// Runs a colon listing for `patterns` (none: the whole keyring).
 fn list(gpg: &Gpg, command: &str, patterns: &[&str]) -> Result<Vec<ListedKey>, GpgError> {
+    // `<address>` asks gpg for exact email matches, not substrings.
+    let exact = patterns.iter().map(|p| format!("<{}>", p.trim()).into());
+    list_patterns(gpg, command, exact.collect())
+}
+
+/// Runs a colon listing for patterns given to gpg as they are.
+fn list_patterns(
+    gpg: &Gpg,
+    command: &str,
+    patterns: Vec<OsString>,
+) -> Result<Vec<ListedKey>, GpgError> {
     let mut args: Vec<OsString> = vec!["--with-colons".into(), "--fixed-list-mode".into()];
     args.push(command.into());
     args.push("--".into());
-    // `<address>` asks gpg for exact email matches, not substrings.
-    args.extend(patterns.iter().map(|p| format!("<{}>", p.trim()).into()));
+    args.extend(patterns);
     let run = gpg.run(&args, b"", None)?;
     // A pattern that matches nothing is `ERROR keylist.getkey 9` and a
     // failed exit, which is an answer here; anything else is a failure.

@@ -17,11 +17,11 @@ mod status;
 mod verify;
 
 #[cfg(test)]
-mod testkeys;
+pub(crate) mod testkeys;
 
 pub use decrypt::{Decrypted, decrypt};
 pub use gpg::{Gpg, GpgError, Pinentry};
-pub use keys::{KeyState, OwnKey, check_recipients, secret_keys};
+pub use keys::{KeyState, OwnKey, check_recipients, key_addresses, secret_keys};
 pub use mime::read::{
     EncryptedPart, InlinePgp, PgpContent, SignedPart, find_encrypted, find_inline, find_pgp,
     find_signed,

@@ -12,6 +12,7 @@
 mod clock;
 pub mod commands;
 mod connection;
+mod contacts;
 mod envelope;
 pub mod export;
 mod folder_list;
@@ -36,6 +37,7 @@ mod unnamed_file;
 mod write;
 
 pub use connection::close_all;
+pub use contacts::{Contact, split_mailbox};
 pub use envelope::Envelope;
 pub use folder_list::FolderEntry;
 pub use import::{FileOutcome, FileReport, ImportReport};

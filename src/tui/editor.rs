@@ -89,3 +89,30 @@ pub async fn suspend_and_edit<S: Screen>(
     reader.resume();
     result
 }
+
+/// Hands the terminal to gpg so that its pinentry can ask for the
+/// passphrase of the request's key, and takes it back.
+pub async fn suspend_and_unlock<S: Screen>(
+    reader: &mut InputReader,
+    screen: &mut S,
+    config: crate::config::PgpConfig,
+    request: crate::mail::compose::secure::UnlockRequest,
+) -> Result<(), String> {
+    reader.pause();
+    restore_terminal();
+    println!("wirepost: gpg asks for your key's passphrase…");
+    let tty = std::fs::read_link("/proc/self/fd/0").ok();
+    let result = tokio::task::spawn_blocking(move || {
+        crate::mail::compose::secure::unlock_on_terminal(&config, &request, tty)
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r);
+    match TerminalGuard::enter() {
+        Ok(guard) => std::mem::forget(guard),
+        Err(e) => tracing::error!("cannot take the terminal back: {e}"),
+    }
+    let _ = screen.reset();
+    reader.resume();
+    result
+}

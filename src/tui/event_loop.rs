@@ -110,14 +110,28 @@ fn drain_queued(
     Ok(())
 }
 
-/// The one command that needs the terminal itself: $EDITOR. The loop
-/// hands the terminal over and reports the text back as a compose event.
+/// The commands that need the terminal itself: gpg's pinentry and
+/// $EDITOR. The loop hands the terminal over and reports back as compose
+/// events.
 async fn run_editor_requests<S: Screen>(
     app: &mut App,
     engines: &mut Engines,
     reader: &mut InputReader,
     screen: &mut S,
 ) {
+    while let Some(request) = app.pgp_unlock.take() {
+        let config = app.config.pgp.clone();
+        let result =
+            super::editor::suspend_and_unlock(reader, screen, config, request.clone()).await;
+        app.dirty = true;
+        let then = request.then;
+        let event = ComposeEvent::Unlocked { then, result };
+        handle(
+            app,
+            engines,
+            Event::Engine(EngineEvent::Compose(Box::new(event))),
+        );
+    }
     while let Some(text) = app.editor_request.take() {
         let result = super::editor::suspend_and_edit(reader, screen, text).await;
         app.dirty = true;

@@ -102,16 +102,47 @@ impl App {
                     state.stored_as = None;
                 }
             }
-            ComposeEvent::Addresses(known) => {
-                state.known_addresses = known;
-                return self.refresh_suggestions();
-            }
+            event @ (ComposeEvent::Addresses(_)
+            | ComposeEvent::KeyStates { .. }
+            | ComposeEvent::AnswerEncrypted
+            | ComposeEvent::PassphraseNeeded { .. }
+            | ComposeEvent::Unlocked { .. }
+            | ComposeEvent::AddressBook { .. }) => return self.on_helper_event(event),
             ComposeEvent::PathCompletions { typed, options } => state.offer_paths(&typed, options),
             ComposeEvent::Attached(attachment) => self.on_attached(attachment),
             ComposeEvent::EditorFinished(Ok(text)) => state.take_edited_body(&text),
             ComposeEvent::EditorFinished(Err(e)) | ComposeEvent::Failed(e) => {
                 self.status.set(Level::Error, &e);
             }
+        }
+        Vec::new()
+    }
+
+    /// Reports of the helpers around the form: keys, passphrases, the
+    /// address book.
+    fn on_helper_event(&mut self, event: ComposeEvent) -> Vec<Command> {
+        match event {
+            ComposeEvent::Addresses(known) => {
+                self.compose.known_addresses = known;
+                return self.refresh_suggestions();
+            }
+            ComposeEvent::KeyStates { addresses, states } => {
+                self.on_key_states(addresses, states);
+            }
+            ComposeEvent::PassphraseNeeded { key } => self.on_passphrase_needed(key),
+            ComposeEvent::AnswerEncrypted => {
+                self.compose.protection.encrypt = true;
+                self.status.set(
+                    Level::Info,
+                    "answering encrypted mail: this reply will be encrypted",
+                );
+                return self.check_keys_if_needed();
+            }
+            ComposeEvent::Unlocked { then, result } => return self.on_unlocked(then, result),
+            ComposeEvent::AddressBook { query, found } => {
+                return self.on_address_book(query, found);
+            }
+            _ => {}
         }
         Vec::new()
     }
@@ -195,12 +226,13 @@ impl ComposeState {
                 }
                 LastSend::Sent { summary }
             }
-            Err((error, refused)) => {
-                if let Some(id) = id {
+            Err((error, refused)) => match id {
+                Some(id) => {
                     self.outbox_errors.insert(id, error.clone());
+                    LastSend::Failed { error, refused }
                 }
-                LastSend::Failed { error, refused }
-            }
+                None => LastSend::NotQueued { error },
+            },
         });
     }
 

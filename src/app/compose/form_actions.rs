@@ -47,6 +47,9 @@ impl App {
                 self.editor_request = Some(state.text(Field::Body));
             }
             Action::ComposeSend => return Some(self.send_form()),
+            Action::ComposeToggleSign | Action::ComposeToggleEncrypt => {
+                return Some(self.toggle_protection(action == Action::ComposeToggleEncrypt));
+            }
             Action::ComposeSaveDraft => return Some(self.save_draft(true)),
             Action::ComposeNew => {
                 let commands = self.set_aside();
@@ -80,6 +83,7 @@ impl App {
         self.compose = ComposeState::fresh(&self.config, identity);
         self.compose.known_addresses = keep.known_addresses;
         self.compose.addresses_requested = keep.addresses_requested;
+        self.compose.book = keep.book;
         self.compose.trace = keep.trace;
         self.compose.show_trace = keep.show_trace;
         self.compose.outbox_errors = keep.outbox_errors;

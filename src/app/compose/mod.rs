@@ -3,9 +3,12 @@
 //! and the live SMTP trace.
 
 mod actions;
+mod completion;
+pub use completion::SUGGESTION_LIMIT;
 mod events;
 mod folder_actions;
 mod form_actions;
+mod pgp;
 mod sending;
 mod typing;
 
@@ -110,6 +113,11 @@ pub enum LastSend {
         error: String,
         refused: Vec<crate::mail::smtp::Refusal>,
     },
+    /// Nothing was queued (it could not be formatted, signed or
+    /// encrypted): the form still holds the message.
+    NotQueued {
+        error: String,
+    },
     /// The connection broke after the whole message went out: the server
     /// may or may not have it.
     Unknown {
@@ -147,8 +155,15 @@ pub struct ComposeState {
     pub trace: VecDeque<TraceLine>,
     /// Lines scrolled up from the newest trace line.
     pub trace_scroll: usize,
-    /// Addresses seen in the store, for completion (loaded once).
-    pub known_addresses: Vec<String>,
+    /// Contacts from the store, best ranked first, for completion
+    /// (loaded once).
+    pub known_addresses: Vec<crate::store::Contact>,
+    /// The address book command's answers and the query running.
+    pub book: completion::AddressBook,
+    /// Sign and/or encrypt this message (the account's defaults first).
+    pub protection: crate::mail::compose::secure::Protection,
+    /// The recipients' keys, checked while encryption is on.
+    pub keys: pgp::KeyCheck,
     pub addresses_requested: bool,
     /// Candidates for what is being typed (addresses or paths).
     pub suggestions: Vec<String>,
@@ -209,6 +224,9 @@ impl Default for ComposeState {
             trace: VecDeque::new(),
             trace_scroll: 0,
             known_addresses: Vec::new(),
+            book: completion::AddressBook::default(),
+            protection: Default::default(),
+            keys: pgp::KeyCheck::default(),
             addresses_requested: false,
             suggestions: Vec::new(),
             folder_entries: Vec::new(),
@@ -237,6 +255,7 @@ impl ComposeState {
             ..ComposeState::default()
         };
         if let Some(account) = senders(config).get(identity) {
+            state.protection = crate::mail::compose::secure::Protection::of_account(account);
             let draft = Identity::from_account(account).new_draft();
             set_text(&mut state.body, &draft.body);
         }
@@ -371,6 +390,10 @@ impl ComposeState {
 }
 
 #[cfg(test)]
+mod completion_tests;
+#[cfg(test)]
 mod outbox_tests;
+#[cfg(test)]
+mod pgp_tests;
 #[cfg(test)]
 mod tests;

@@ -29,6 +29,16 @@ impl App {
             self.status.set(Level::Error, &e);
             return Vec::new();
         }
+        let unusable = self.compose.unusable_keys(&self.config);
+        if !unusable.is_empty() {
+            // Known before gpg runs: say who, and send nothing.
+            let error = crate::mail::compose::secure::SecureError::NoUsableKey(unusable);
+            self.status.set(Level::Error, &error.to_string());
+            self.compose.last_send = Some(LastSend::NotQueued {
+                error: error.to_string(),
+            });
+            return Vec::new();
+        }
         self.compose.editing = false;
         self.compose.trace.clear();
         self.compose.last_send = Some(LastSend::Running {
@@ -42,6 +52,7 @@ impl App {
             account: AccountConfig(account),
             draft,
             replaces,
+            protection: self.compose.protection,
         })
     }
 

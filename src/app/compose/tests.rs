@@ -37,7 +37,7 @@ pub(crate) fn app() -> App {
     app
 }
 
-fn key(code: KeyCode) -> Event {
+pub(crate) fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
@@ -45,15 +45,23 @@ fn ctrl(c: char) -> Event {
     Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
-fn engine(event: ComposeEvent) -> Event {
+pub(crate) fn engine(event: ComposeEvent) -> Event {
     Event::Engine(EngineEvent::Compose(Box::new(event)))
 }
 
-fn command(c: ComposeCommand) -> Command {
+pub(crate) fn command(c: ComposeCommand) -> Command {
     Command::Compose(Box::new(c))
 }
 
-fn typed(app: &mut App, text: &str) {
+pub(crate) fn contact(name: &str, address: &str) -> crate::store::Contact {
+    crate::store::Contact {
+        name: name.into(),
+        address: address.into(),
+        score: 1.0,
+    }
+}
+
+pub(crate) fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         app.update(key(KeyCode::Char(c)));
     }
@@ -154,8 +162,8 @@ fn address_completion_from_known_addresses() {
     let commands = app.update(key(KeyCode::Enter));
     assert_eq!(commands, vec![command(ComposeCommand::LoadAddresses)]);
     app.update(engine(ComposeEvent::Addresses(vec![
-        "Ann Lee <ann@example.test>".into(),
-        "bob@example.test".into(),
+        contact("Ann Lee", "ann@example.test"),
+        contact("", "bob@example.test"),
     ])));
     typed(&mut app, "x@example.test, ann");
     assert_eq!(app.compose.suggestions, vec!["Ann Lee <ann@example.test>"]);

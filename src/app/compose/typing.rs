@@ -11,12 +11,13 @@ use crossterm::event::{KeyCode, KeyEvent};
 impl App {
     /// Loads what completion needs for the newly focused field.
     pub(super) fn after_focus_change(&mut self) -> Vec<Command> {
+        let mut commands = self.check_keys_if_needed();
         let state = &mut self.compose;
         if state.focus.is_address() && state.editing && !state.addresses_requested {
             state.addresses_requested = true;
-            return compose(ComposeCommand::LoadAddresses);
+            commands.extend(compose(ComposeCommand::LoadAddresses));
         }
-        Vec::new()
+        commands
     }
 
     /// Tab on a field with suggestions takes the first one.
@@ -115,10 +116,7 @@ impl App {
         let field = state.focus;
         let typed = state.text(field);
         if field.is_address() {
-            state.suggestions = address::suggestions(&typed, &state.known_addresses, 5)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
+            return self.suggest_recipients(&typed);
         } else if field == Field::Attachments && !typed.trim().is_empty() {
             return compose(ComposeCommand::CompletePath { typed });
         } else {

@@ -125,7 +125,9 @@ impl InboxState {
         let mut viewer = Viewer::new(id, width);
         viewer.layout();
         self.viewer = Some(viewer);
-        let mut commands = vec![Command::Store(StoreRequest::View { id, width })];
+        let gpg = Some(self.gpg.clone());
+        self.unlock_tried = None;
+        let mut commands = vec![Command::Store(StoreRequest::View { id, width, gpg })];
         if !flags.seen {
             let seen = Flags {
                 seen: true,

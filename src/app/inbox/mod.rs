@@ -8,6 +8,7 @@ mod geometry;
 mod input;
 mod list;
 mod mouse;
+mod pgp;
 mod viewer;
 mod viewer_actions;
 mod wrap;
@@ -15,7 +16,7 @@ mod wrap;
 pub use geometry::{InboxAreas, inbox_areas};
 pub use list::{MessageList, PAGE_ROWS};
 pub use mouse::FolderLine;
-pub use viewer::{ViewMode, Viewer};
+pub use viewer::{PgpTone, ViewMode, Viewer};
 
 use crate::app::Command;
 use crate::store::{FolderSummary, MessageId, SortOrder};
@@ -82,6 +83,10 @@ pub struct InboxState {
     pub input: Option<Input>,
     pub list: MessageList,
     pub viewer: Option<Viewer>,
+    /// The gpg messages are verified and decrypted with.
+    pub gpg: crate::pgp::Gpg,
+    /// The message a passphrase was last asked for.
+    pub unlock_tried: Option<MessageId>,
     /// A folder an import just filled, shown once the folder list has it.
     pub show_after_import: Option<String>,
     /// The user picked the folder under the cursor; until then the cursor
@@ -96,6 +101,7 @@ impl InboxState {
         InboxState {
             store_dir,
             download_dir,
+            gpg: crate::pgp::Gpg::default().with_pinentry(crate::pgp::Pinentry::Never),
             ..InboxState::default()
         }
     }

@@ -32,6 +32,18 @@ pub struct Viewer {
     /// The selected attachment.
     pub attachment: usize,
     pub width: u16,
+    /// Display rows that carry the OpenPGP status (drawn apart from the
+    /// body, so that text in a message cannot pass for them), each with
+    /// whether it is a warning.
+    pub pgp_rows: Vec<(usize, PgpTone)>,
+}
+
+/// How an OpenPGP status row is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PgpTone {
+    Good,
+    Warning,
+    Alarm,
 }
 
 impl Viewer {
@@ -46,6 +58,7 @@ impl Viewer {
             find: None,
             attachment: 0,
             width,
+            pgp_rows: Vec::new(),
         }
     }
 
@@ -59,6 +72,14 @@ impl Viewer {
     /// Rebuilds `lines` for the mode and width.
     pub fn layout(&mut self) {
         let width = usize::from(self.width.max(10));
+        self.pgp_rows.clear();
+        if let (Some(Ok(view)), ViewMode::Text) = (&self.view, self.mode) {
+            let (lines, pgp_rows) = text_lines(view, width);
+            self.lines = lines;
+            self.pgp_rows = pgp_rows;
+            self.scroll = self.scroll.min(self.lines.len().saturating_sub(1));
+            return;
+        }
         let text = match (&self.view, self.mode) {
             (None, _) => "Loading…".to_string(),
             (Some(Err(e)), _) => format!("This message cannot be shown: {e}"),
@@ -101,8 +122,48 @@ impl Viewer {
     }
 }
 
+/// The readable view laid out: headers, the OpenPGP status rows (their
+/// indices returned with their tone), then the body.
+fn text_lines(view: &MessageView, width: usize) -> (Vec<String>, Vec<(usize, PgpTone)>) {
+    let head = head_text(view);
+    let mut lines = if head.is_empty() {
+        Vec::new()
+    } else {
+        wrap(&clean_text(head.trim_end()), width)
+    };
+    let mut rows = Vec::new();
+    for status in view.security.iter().flat_map(|s| s.lines()) {
+        let tone = tone_of(&status);
+        for line in wrap(&clean_line(&status), width) {
+            rows.push((lines.len(), tone));
+            lines.push(line);
+        }
+    }
+    lines.push(String::new());
+    lines.extend(wrap(&clean_text(&body_text(view)), width));
+    (lines, rows)
+}
+
+fn tone_of(status: &str) -> PgpTone {
+    let alarm = ["BAD", "REVOKED", "cannot", "not the sender"];
+    if alarm.iter().any(|word| status.contains(word)) {
+        PgpTone::Alarm
+    } else if status.contains(", but") || status.contains("only part") {
+        PgpTone::Warning
+    } else if status.contains("good signature") || status.contains("decrypted") {
+        PgpTone::Good
+    } else {
+        PgpTone::Warning
+    }
+}
+
 /// The readable view: main headers, body, links, attachments.
 fn text_document(view: &MessageView) -> String {
+    format!("{}\n{}", head_text(view), body_text(view))
+}
+
+/// The main headers, a line each.
+fn head_text(view: &MessageView) -> String {
     let mut out = String::new();
     for (name, value) in [
         ("From", &view.from),
@@ -115,8 +176,12 @@ fn text_document(view: &MessageView) -> String {
             out.push_str(&format!("{name}: {}\n", clean_line(value)));
         }
     }
-    out.push('\n');
-    out.push_str(&view.body);
+    out
+}
+
+/// The body and its links.
+fn body_text(view: &MessageView) -> String {
+    let mut out = view.body.clone();
     if !view.links.is_empty() {
         out.push_str("\n\nLinks:\n");
         for (i, link) in view.links.iter().enumerate() {

@@ -126,6 +126,16 @@ impl Draft {
 
     /// Builds the message. Reads attachment files, so it is blocking.
     pub fn to_message(&self, options: BuildOptions) -> Result<Message, String> {
+        self.build(options, false)
+    }
+
+    /// Builds the message with every part 7-bit and safe from relays
+    /// (quoted-printable text, base64 attachments), for signing.
+    pub fn to_seven_bit_message(&self, options: BuildOptions) -> Result<Message, String> {
+        self.build(options, true)
+    }
+
+    fn build(&self, options: BuildOptions, seven_bit: bool) -> Result<Message, String> {
         let from = Mailbox::from_str(self.from.trim())
             .map_err(|_| format!("From: \"{}\" is not a valid address", self.from))?;
         let mut builder = Message::builder()
@@ -165,15 +175,30 @@ impl Draft {
         if !self.references.is_empty() {
             builder = builder.references(self.references.join(" "));
         }
+        self.finish(builder, seven_bit)
+    }
+
+    /// The body: the text, and the attachments after it.
+    fn finish(
+        &self,
+        builder: lettre::message::MessageBuilder,
+        seven_bit: bool,
+    ) -> Result<Message, String> {
+        let text = normalize_newlines(&self.body);
+        let body = if seven_bit {
+            super::seven_bit::text_body(&text)
+        } else {
+            Body::new(text)
+        };
         let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
-            .body(Body::new(normalize_newlines(&self.body)));
+            .body(body);
         let result = if self.attachments.is_empty() {
             builder.singlepart(text)
         } else {
             let mut mixed = MultiPart::mixed().singlepart(text);
             for attachment in &self.attachments {
-                mixed = mixed.singlepart(mime_part(attachment)?);
+                mixed = mixed.singlepart(mime_part(attachment, seven_bit)?);
             }
             builder.multipart(mixed)
         };
@@ -181,10 +206,14 @@ impl Draft {
     }
 }
 
-fn mime_part(attachment: &Attachment) -> Result<SinglePart, String> {
+fn mime_part(attachment: &Attachment, seven_bit: bool) -> Result<SinglePart, String> {
     let data = attachment.bytes()?;
     let content_type = ContentType::parse(&attachment.content_type)
         .unwrap_or_else(|_| ContentType::parse("application/octet-stream").expect("valid"));
+    if seven_bit {
+        let body = super::seven_bit::attachment_body(data.to_vec(), &attachment.content_type);
+        return Ok(MimeAttachment::new(attachment.name.clone()).body(body, content_type));
+    }
     // A forwarded message (message/rfc822) must not be base64-encoded
     // (RFC 2046 5.2.1); everything else lets lettre choose.
     let body = if attachment

@@ -7,7 +7,7 @@ use crate::config::Account;
 use crate::mail::outbox::marks::DeliveryUnknown;
 use crate::mail::smtp::{Refusal, TraceLine};
 use crate::report::{JobId, Reporter};
-use crate::store::{FolderEntry, MessageId, Store};
+use crate::store::{Contact, FolderEntry, MessageId, Store};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -32,6 +32,8 @@ pub enum ComposeCommand {
         account: AccountConfig,
         draft: Draft,
         replaces: Option<MessageId>,
+        /// Sign and/or encrypt it first (PGP/MIME).
+        protection: super::secure::Protection,
     },
     /// Send an Outbox message again (refused when its delivery is
     /// unknown).
@@ -75,7 +77,17 @@ pub enum ComposeCommand {
     Delete {
         id: MessageId,
     },
+    /// The store's contacts, ranked, for recipient completion.
     LoadAddresses,
+    /// Whether each address has a key to encrypt to.
+    CheckKeys {
+        addresses: Vec<String>,
+    },
+    /// Ask the user's address book command for `query`.
+    QueryAddressBook {
+        command: String,
+        query: String,
+    },
     /// File names that complete a typed path.
     CompletePath {
         typed: String,
@@ -155,7 +167,30 @@ pub enum ComposeEvent {
     Deleted {
         id: MessageId,
     },
-    Addresses(Vec<String>),
+    Addresses(Vec<Contact>),
+    /// The key check for `addresses`, in order.
+    KeyStates {
+        addresses: Vec<String>,
+        states: Result<Vec<(String, crate::pgp::KeyState)>, String>,
+    },
+    /// gpg needs a passphrase the agent has not cached, and may not ask
+    /// while the interface owns the terminal: unlock `key`, then retry.
+    PassphraseNeeded {
+        key: Option<String>,
+    },
+    /// The message just drafted answers an encrypted one: encrypt it too.
+    AnswerEncrypted,
+    /// The interface handed the terminal to gpg to unlock a key.
+    Unlocked {
+        then: super::secure::AfterUnlock,
+        result: Result<(), String>,
+    },
+    /// The address book's answer for `query` (late ones are the caller's
+    /// to drop).
+    AddressBook {
+        query: String,
+        found: Result<Vec<Contact>, String>,
+    },
     PathCompletions {
         typed: String,
         options: Vec<String>,
@@ -172,14 +207,24 @@ pub struct ComposeEngine {
     store: Arc<OnceLock<Store>>,
     /// Guards the first open so two tasks do not race to create the index.
     opening: Arc<Mutex<()>>,
+    /// The user's gpg, never allowed to ask for a passphrase itself (the
+    /// interface owns the terminal; it unlocks on `PassphraseNeeded`).
+    gpg: crate::pgp::Gpg,
 }
 
 impl ComposeEngine {
     pub fn new(store_dir: PathBuf) -> ComposeEngine {
         ComposeEngine {
             store_dir: Some(store_dir),
+            gpg: crate::pgp::Gpg::default().with_pinentry(crate::pgp::Pinentry::Never),
             ..ComposeEngine::default()
         }
+    }
+
+    /// Runs the gpg `config` names, quietly (see [`ComposeEvent::PassphraseNeeded`]).
+    pub fn with_pgp(mut self, config: &crate::config::PgpConfig) -> ComposeEngine {
+        self.gpg = crate::pgp::Gpg::from_config(config).with_pinentry(crate::pgp::Pinentry::Never);
+        self
     }
 
     /// The store (blocking: call from `spawn_blocking`).
@@ -231,7 +276,11 @@ impl ComposeEngine {
                 account: AccountConfig(account),
                 draft,
                 replaces,
-            } => self.send_new(account, draft, replaces, job, events).await,
+                protection,
+            } => {
+                let new = (draft, replaces, protection);
+                self.send_new(account, new.into(), job, events).await
+            }
             C::Retry {
                 account: AccountConfig(account),
                 id,
@@ -264,6 +313,10 @@ impl ComposeEngine {
             } => self.open(id, folder, account, events).await,
             C::Delete { id } => self.delete(id, events).await,
             C::LoadAddresses => self.load_addresses(events).await,
+            C::CheckKeys { addresses } => self.check_keys(addresses, events).await,
+            C::QueryAddressBook { command, query } => {
+                query_address_book(command, query, events).await
+            }
             C::CompletePath { typed } => complete_path(typed, events).await,
             C::Attach { path } => attach(path, events).await,
             C::Respond { id, identity, how } => self.respond(id, identity, how, events).await,
@@ -283,8 +336,9 @@ async fn blocking<T: Send + 'static>(
 }
 
 mod folder_jobs;
+mod pgp_jobs;
 mod send_jobs;
 #[cfg(test)]
 mod tests;
 
-use folder_jobs::{attach, complete_path};
+use folder_jobs::{attach, complete_path, query_address_book};

@@ -3,6 +3,7 @@
 
 use super::draft::{Attachment, Draft};
 use super::reply::Identity;
+use super::secure::{self, Protection};
 use crate::config::{Account, Config, Paths};
 use crate::mail::outbox::queue::send_all_queued;
 use crate::mail::outbox::send::{self, Progress, ProgressSink, Sent};
@@ -43,6 +44,16 @@ pub struct SendArgs {
     /// interface's Outbox.
     #[arg(long, conflicts_with_all = ["to", "cc", "bcc", "subject", "attach", "eml"])]
     pub queued: bool,
+    /// Sign with your OpenPGP key (PGP/MIME), whatever the account's default.
+    #[arg(long, conflicts_with = "queued")]
+    pub sign: bool,
+    /// Encrypt to every recipient and to yourself (PGP/MIME); refuses,
+    /// naming them, when a recipient has no usable key.
+    #[arg(long, conflicts_with = "queued")]
+    pub encrypt: bool,
+    /// Neither sign nor encrypt, whatever the account's defaults.
+    #[arg(long, conflicts_with_all = ["sign", "encrypt", "queued"])]
+    pub plain: bool,
     /// Print the SMTP conversation to stderr (credentials masked).
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -169,9 +180,13 @@ fn try_run(config: &Config, paths: &Paths, args: SendArgs) -> Result<SendStatus,
         return send_queued(config, paths, &args);
     }
     let account = sending_account(config, args.account.as_deref())?.clone();
+    let protection = protection(&account, &args);
     let raw = match &args.eml {
-        Some(path) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
-        None => message_from_stdin(&account, &args)?,
+        Some(path) => {
+            let raw = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            protect_eml(config, &account, raw, protection)?
+        }
+        None => message_from_stdin(config, &account, &args, protection)?,
     };
     let store_dir = config.store_dir(paths);
     runtime()?.block_on(async move {
@@ -182,8 +197,51 @@ fn try_run(config: &Config, paths: &Paths, args: SendArgs) -> Result<SendStatus,
     })
 }
 
+/// What to do to the message: the flags, else the account's defaults.
+fn protection(account: &Account, args: &SendArgs) -> Protection {
+    if args.plain {
+        return Protection::default();
+    }
+    let defaults = Protection::of_account(account);
+    Protection {
+        sign: args.sign || defaults.sign,
+        encrypt: args.encrypt || defaults.encrypt,
+    }
+}
+
+/// Signs and/or encrypts a whole message given with `--eml`, to the
+/// recipients in its own headers.
+fn protect_eml(
+    config: &Config,
+    account: &Account,
+    raw: Vec<u8>,
+    protection: Protection,
+) -> Result<Vec<u8>, String> {
+    if !protection.any() {
+        return Ok(raw);
+    }
+    let parsed = mail_parser::MessageParser::default()
+        .parse_headers(&raw)
+        .ok_or("the message cannot be read")?;
+    let mut recipients: Vec<String> = Vec::new();
+    for field in [parsed.to(), parsed.cc(), parsed.bcc()]
+        .into_iter()
+        .flatten()
+    {
+        recipients.extend(field.iter().filter_map(|a| a.address().map(str::to_string)));
+    }
+    let gpg = crate::pgp::Gpg::from_config(&config.pgp);
+    let own = secure::own_key(account);
+    secure::protect(&gpg, &raw, protection, &own, &recipients).map_err(|e| e.to_string())
+}
+
 /// A new message from the arguments, its body read from stdin.
-fn message_from_stdin(account: &Account, args: &SendArgs) -> Result<Vec<u8>, String> {
+fn message_from_stdin(
+    config: &Config,
+    account: &Account,
+    args: &SendArgs,
+    protection: Protection,
+) -> Result<Vec<u8>, String> {
     let mut body = String::new();
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() {
@@ -200,6 +258,13 @@ fn message_from_stdin(account: &Account, args: &SendArgs) -> Result<Vec<u8>, Str
     draft.body = format!("{body}{}", draft.body);
     for path in &args.attach {
         draft.attachments.push(Attachment::from_path(path)?);
+    }
+    if protection.any() {
+        // The agent may ask for the passphrase (GPG_TTY or a graphical
+        // pinentry): nothing else owns the terminal here.
+        let gpg = crate::pgp::Gpg::from_config(&config.pgp);
+        let own = secure::own_key(account);
+        return secure::format(&gpg, &draft, protection, &own).map_err(|e| e.to_string());
     }
     build(draft)
 }

@@ -11,5 +11,7 @@ pub mod headless;
 pub mod mailto;
 pub mod path_complete;
 pub mod reply;
+pub mod secure;
+mod seven_bit;
 
 pub use engine::{AccountConfig, ComposeCommand, ComposeEngine, ComposeEvent, SendSummary};

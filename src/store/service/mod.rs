@@ -40,6 +40,9 @@ pub enum StoreRequest {
     View {
         id: MessageId,
         width: u16,
+        /// Verify and decrypt OpenPGP with this gpg (never asking for a
+        /// passphrase: the interface owns the terminal).
+        gpg: Option<crate::pgp::Gpg>,
     },
     /// The raw source of a message.
     Raw {

@@ -50,6 +50,9 @@ struct Worker {
     events: Reporter<StoreEvent>,
     store: Option<Store>,
     listing: Option<Listing>,
+    /// The gpg of the last view, so that attachments of a signed or
+    /// encrypted message are saved from the part the viewer listed.
+    gpg: Option<crate::pgp::Gpg>,
 }
 
 impl Worker {
@@ -58,6 +61,7 @@ impl Worker {
             events,
             store: None,
             listing: None,
+            gpg: None,
         }
     }
 
@@ -105,7 +109,8 @@ impl Worker {
                 threaded,
             } => self.list(req, query, threaded),
             StoreRequest::Page { req, offset, limit } => self.page(req, offset, limit),
-            StoreRequest::View { id, width } => {
+            StoreRequest::View { id, width, gpg } => {
+                self.gpg = gpg;
                 self.view(id, width);
                 Ok(())
             }
@@ -176,7 +181,10 @@ impl Worker {
     fn view(&self, id: MessageId, width: u16) {
         let view = self
             .message_bytes(id)
-            .map(|raw| Box::new(MessageView::build(&raw, usize::from(width))))
+            .map(|raw| {
+                let width = usize::from(width);
+                Box::new(MessageView::build_with_pgp(&raw, width, self.gpg.as_ref()))
+            })
             .map_err(|e| e.to_string());
         self.report(StoreEvent::Viewed { id, view });
     }
@@ -240,18 +248,27 @@ impl Worker {
         index: Option<usize>,
         dir: &Path,
     ) -> Result<(), StoreError> {
-        let raw = std::fs::read(self.store()?.message_path(id)?)?;
+        let raw = self.readable(std::fs::read(self.store()?.message_path(id)?)?);
         let text = save(&raw, index, dir)?;
         self.notice(Level::Info, text);
         Ok(())
     }
 
     fn open_attachment(&self, id: MessageId, index: usize) -> Result<(), StoreError> {
-        let raw = std::fs::read(self.store()?.message_path(id)?)?;
+        let raw = self.readable(std::fs::read(self.store()?.message_path(id)?)?);
         let path = mailview::save_attachment(&raw, index, &private_temp_dir()?)?;
         open_with_system(&path)?;
         self.notice(Level::Info, format!("opened {}", path.display()));
         Ok(())
+    }
+
+    /// The part whose attachments the viewer lists: the signed or
+    /// decrypted part of a PGP/MIME message, else the message.
+    fn readable(&self, raw: Vec<u8>) -> Vec<u8> {
+        match &self.gpg {
+            Some(gpg) => mailview::security::shown_entity(&raw, gpg).unwrap_or(raw),
+            None => raw,
+        }
     }
 
     fn report_folders(&self) -> Result<(), StoreError> {

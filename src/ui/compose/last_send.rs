@@ -20,6 +20,10 @@ pub(super) fn last_send_lines(state: &ComposeState, theme: &Theme) -> Vec<Line<'
         ))],
         LastSend::Sent { summary } => sent_lines(summary, theme),
         LastSend::Unknown { reason } => unknown_lines(reason, theme),
+        LastSend::NotQueued { error } => vec![Line::from(Span::styled(
+            format!("Not sent (the form still has it): {}", clean_line(error)),
+            Style::new().fg(theme.error),
+        ))],
         LastSend::Failed { error, refused } => {
             let mut lines = vec![Line::from(Span::styled(
                 format!("Not sent, kept in the Outbox (o): {}", clean_line(error)),

@@ -3,6 +3,7 @@
 
 mod folder;
 mod last_send;
+mod pgp;
 mod trace;
 
 use super::Theme;
@@ -51,9 +52,10 @@ fn form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|l| l.width().div_ceil(width).max(1))
         .sum();
-    let [header, attachments, body, result, hints] = Layout::vertical([
+    let [header, attachments, pgp_row, body, result, hints] = Layout::vertical([
         Constraint::Length(5),
         Constraint::Length(1),
+        Constraint::Length(pgp::rows(state)),
         Constraint::Min(3),
         Constraint::Length(result_rows.min(8) as u16),
         Constraint::Length(1),
@@ -80,6 +82,9 @@ fn form(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         );
     } else {
         frame.render_widget(attachment_line(state, theme), value_area(attachments));
+    }
+    if pgp_row.height > 0 {
+        frame.render_widget(pgp::line(state, theme), pgp_row);
     }
     body_pane(state, theme, frame, body);
     frame.render_widget(
@@ -280,7 +285,7 @@ fn suggestions(
     let shown: Vec<Line> = state
         .suggestions
         .iter()
-        .take(6)
+        .take(crate::app::compose::SUGGESTION_LIMIT)
         .enumerate()
         .map(|(i, s)| {
             let style = if i == 0 { theme.key() } else { Style::new() };

@@ -132,3 +132,34 @@ fn compose_outbox_with_delivery_unknown() {
     app.compose.confirm_resend = Some(3);
     insta::assert_snapshot!("outbox_unknown_confirm", draw(&app, 80, 12).backend());
 }
+
+#[test]
+fn compose_encrypted_with_recipient_keys() {
+    use crate::mail::compose::secure::Protection;
+    use crate::pgp::KeyState;
+    let mut app = app();
+    let draft = Draft {
+        account: "personal".into(),
+        to: "Ann <ann@example.com>, bob@example.com, eve@example.com".into(),
+        subject: "plans".into(),
+        body: "secret\n".into(),
+        ..Draft::default()
+    };
+    let config = app.config.clone();
+    app.compose.load(&config, &draft);
+    app.compose.protection = Protection {
+        sign: true,
+        encrypt: true,
+    };
+    let asked: Vec<String> = ["ann@example.com", "bob@example.com", "eve@example.com"]
+        .map(String::from)
+        .to_vec();
+    let fingerprint = "AB".repeat(20);
+    app.compose.keys.states = Some(Ok(vec![
+        (asked[0].clone(), KeyState::Usable { fingerprint }),
+        (asked[1].clone(), KeyState::NoKey),
+        (asked[2].clone(), KeyState::Revoked),
+    ]));
+    app.compose.keys.asked = asked;
+    insta::assert_snapshot!(draw(&app, 110, 20).backend());
+}

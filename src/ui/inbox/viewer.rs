@@ -3,7 +3,7 @@
 
 use super::text::{fit, size};
 use crate::app::App;
-use crate::app::inbox::{Focus, ViewMode, Viewer};
+use crate::app::inbox::{Focus, PgpTone, ViewMode, Viewer};
 use crate::sanitize::clean_line;
 use crate::ui::Theme;
 use ratatui::Frame;
@@ -59,9 +59,15 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = viewer
         .lines
         .iter()
+        .enumerate()
         .skip(viewer.scroll)
         .take(usize::from(text_area.height))
-        .map(|line| highlight(line, find.as_deref(), theme))
+        .map(
+            |(row, line)| match viewer.pgp_rows.iter().find(|(r, _)| *r == row) {
+                Some((_, tone)) => pgp_line(line, *tone, theme),
+                None => highlight(line, find.as_deref(), theme),
+            },
+        )
         .collect();
     frame.render_widget(Paragraph::new(lines), text_area);
     if attachment_area.height > 0 {
@@ -104,6 +110,17 @@ fn render_attachments(viewer: &Viewer, theme: &Theme, frame: &mut Frame, area: R
         lines.push(Line::from(Span::styled(text, style)));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// An OpenPGP status row: green when good, yellow when it needs a look,
+/// red and bold when something is wrong.
+fn pgp_line<'a>(line: &'a str, tone: PgpTone, theme: &Theme) -> Line<'a> {
+    let style = match tone {
+        PgpTone::Good => Style::new().fg(ratatui::style::Color::Green),
+        PgpTone::Warning => Style::new().fg(theme.warning),
+        PgpTone::Alarm => Style::new().fg(theme.error).add_modifier(Modifier::BOLD),
+    };
+    Line::from(Span::styled(line, style))
 }
 
 /// The line with every case-insensitive match of `find` highlighted.

@@ -85,7 +85,8 @@ impl ComposeEngine {
 
     pub(super) async fn load_addresses(&self, events: &Reports) -> Result<(), String> {
         let store = self.store_async().await?;
-        let known = blocking(move || store.known_addresses().map_err(|e| e.to_string())).await?;
+        let now = crate::mail::contacts::now();
+        let known = blocking(move || store.contacts(now).map_err(|e| e.to_string())).await?;
         events.send(ComposeEvent::Addresses(known)).await;
         Ok(())
     }
@@ -98,12 +99,18 @@ impl ComposeEngine {
         events: &Reports,
     ) -> Result<(), String> {
         let store = self.store_async().await?;
-        let draft = blocking(move || {
+        let gpg = self.gpg.clone();
+        let (draft, encrypted) = blocking(move || {
             let raw = folders::read(&store, id)?;
-            reply::respond(&raw, &identity, how)
+            // Quote the text, not the armor; answer encrypted in kind.
+            let (raw, encrypted) = crate::mail::compose::secure::readable(&gpg, &raw);
+            Ok((reply::respond(&raw, &identity, how)?, encrypted))
         })
         .await?;
         events.send(ComposeEvent::Drafted(draft)).await;
+        if encrypted {
+            events.send(ComposeEvent::AnswerEncrypted).await;
+        }
         Ok(())
     }
 }
@@ -121,5 +128,26 @@ pub(super) async fn attach(path: String, events: &Reports) -> Result<(), String>
     let path = path_complete::expand_home(&path);
     let attachment = blocking(move || Attachment::from_path(&path)).await?;
     events.send(ComposeEvent::Attached(attachment)).await;
+    Ok(())
+}
+
+/// Runs the address book command off the loop and reports its matches.
+pub(super) async fn query_address_book(
+    command: String,
+    query: String,
+    events: &Reports,
+) -> Result<(), String> {
+    let asked = query.clone();
+    let found = blocking(move || {
+        Ok(crate::mail::contacts::query(
+            &command,
+            &asked,
+            crate::mail::contacts::QUERY_TIMEOUT,
+        ))
+    })
+    .await?;
+    events
+        .send(ComposeEvent::AddressBook { query, found })
+        .await;
     Ok(())
 }

@@ -6,6 +6,7 @@ use super::{ComposeEngine, ComposeEvent, Reports, SendSummary, blocking};
 use crate::config::Account;
 use crate::mail::compose::draft::Draft;
 use crate::mail::compose::drafts;
+use crate::mail::compose::secure::Protection;
 use crate::mail::folders::{self, OUTBOX};
 use crate::mail::outbox::marks::DeliveryUnknown;
 use crate::mail::outbox::queue;
@@ -29,26 +30,49 @@ async fn finished(events: &Reports, job: JobId, outcome: Result<String, String>)
     events.job(JobEvent::Finished { job, outcome }).await;
 }
 
+/// A message from the form, to format, queue and send.
+pub(in crate::mail::compose) struct NewMessage {
+    pub draft: Draft,
+    /// The draft or Outbox copy it supersedes.
+    pub replaces: Option<MessageId>,
+    pub protection: Protection,
+}
+
+impl From<(Draft, Option<MessageId>, Protection)> for NewMessage {
+    fn from((draft, replaces, protection): (Draft, Option<MessageId>, Protection)) -> Self {
+        NewMessage {
+            draft,
+            replaces,
+            protection,
+        }
+    }
+}
+
 impl ComposeEngine {
-    /// Formats `draft`, queues it in the Outbox (dropping the draft or
-    /// Outbox copy it `replaces`) and sends it, as job `job`.
+    /// Formats the message (signed or encrypted as asked), queues it in
+    /// the Outbox (dropping the copy it `replaces`) and sends it, as job
+    /// `job`.
     pub(super) async fn send_new(
         &self,
         account: Account,
-        draft: Draft,
-        replaces: Option<MessageId>,
+        new: NewMessage,
         job: JobId,
         events: &Reports,
     ) -> Result<(), String> {
-        let label = match draft.subject.trim() {
+        let label = match new.draft.subject.trim() {
             "" => "sending (no subject)".to_string(),
             subject => format!("sending \"{subject}\""),
         };
         started(events, job, label).await;
-        match self.queue_new(&account, draft, replaces).await {
+        match self.queue_new(&account, new, events).await {
             Ok((store, id)) => {
                 emit(events, ComposeEvent::Queued { job, id }).await;
                 self.send_job(store, account, id, false, job, events).await;
+            }
+            // The interface unlocks the key and sends again: this try
+            // is not a failure to show.
+            Err(e) if e == super::pgp_jobs::WAITING_FOR_PASSPHRASE => {
+                finished(events, job, Err(e)).await;
             }
             Err(e) => {
                 let outcome = Err((e.clone(), Vec::new()));
@@ -70,11 +94,17 @@ impl ComposeEngine {
     async fn queue_new(
         &self,
         account: &Account,
-        draft: Draft,
-        replaces: Option<MessageId>,
+        new: NewMessage,
+        events: &Reports,
     ) -> Result<(Store, MessageId), String> {
         let store = self.store_async().await?;
-        let raw = drafts::format(draft).await?;
+        let replaces = new.replaces;
+        let raw = if new.protection.any() {
+            self.format_protected(account, new.draft, new.protection, events)
+                .await?
+        } else {
+            drafts::format(new.draft).await?
+        };
         let id = send::queue(store.clone(), account.name.clone(), Arc::new(raw)).await?;
         if let Some(old) = replaces {
             // The reopened draft (or Outbox copy) is superseded now that
