@@ -36,6 +36,7 @@ pub fn render(app: &App, theme: &Theme, scroll: u16, frame: &mut Frame, area: Re
                 app.help_names.then_some(name),
                 text_width,
             ),
+            HelpLine::Note(text) => note_lines(&mut lines, text, text_width),
             HelpLine::Blank => lines.push(Line::default()),
         }
     }
@@ -133,5 +134,24 @@ fn binding_lines(
             });
         }
         lines.push(Line::from(spans));
+    }
+}
+
+/// A sentence, wrapped at word boundaries and indented like the bindings.
+fn note_lines(lines: &mut Vec<Line<'static>>, text: &str, text_width: usize) {
+    let room = text_width.saturating_sub(2).max(10);
+    let mut row = String::new();
+    for word in text.split_whitespace() {
+        if !row.is_empty() && row.width() + 1 + word.width() > room {
+            lines.push(Line::raw(format!("  {row}")));
+            row.clear();
+        }
+        if !row.is_empty() {
+            row.push(' ');
+        }
+        row.push_str(word);
+    }
+    if !row.is_empty() {
+        lines.push(Line::raw(format!("  {row}")));
     }
 }
