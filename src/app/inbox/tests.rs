@@ -330,3 +330,43 @@ fn a_first_sync_brings_the_inbox_into_view_unless_a_folder_was_picked() {
     );
     assert_eq!(app.inbox.current, Some(("work".into(), "Sent".into())));
 }
+
+/// Tab and Shift-Tab leave the Inbox whatever it shows: the list, an open
+/// message, the folder pane, a search's results.
+#[test]
+fn tab_and_shift_tab_leave_the_inbox_in_every_state() {
+    let states: [(&str, &[KeyCode]); 5] = [
+        ("list", &[]),
+        ("message open", &[KeyCode::Enter]),
+        ("folder pane", &[KeyCode::Esc]),
+        (
+            "search results",
+            &[KeyCode::Char('/'), KeyCode::Char('x'), KeyCode::Enter],
+        ),
+        ("trace pane", &[KeyCode::Char('T')]),
+    ];
+    for (state, keys) in states {
+        for (tab_key, next) in [
+            (KeyCode::Tab, Tab::Sockets),
+            (KeyCode::BackTab, Tab::Compose),
+        ] {
+            let mut app = loaded(10);
+            for k in keys {
+                key(&mut app, *k);
+            }
+            key(&mut app, tab_key);
+            assert_eq!(app.tab, next, "{tab_key:?} in the Inbox with {state}");
+        }
+    }
+    // From a prompt too: Tab types nothing, and the half-typed line is
+    // still there on return.
+    let mut app = loaded(10);
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab, Tab::Sockets);
+    key(&mut app, KeyCode::BackTab);
+    key(&mut app, KeyCode::Char('y'));
+    let typed = app.inbox.input.as_ref().map(|i| i.line.text().to_string());
+    assert_eq!(typed.as_deref(), Some("xy"));
+}
