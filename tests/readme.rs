@@ -172,3 +172,39 @@ fn the_readme_offline_examples_run_as_written() {
             .exists()
     );
 }
+
+/// Every ```toml block of the README is a whole configuration: pasted alone
+/// into a config file, `wirepost check-config` accepts it.
+#[test]
+fn the_readme_config_snippets_work_pasted_alone() {
+    let readme = std::fs::read_to_string(README).unwrap();
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in readme.lines() {
+        match (line.trim(), current.as_mut()) {
+            ("```toml", None) => current = Some(String::new()),
+            ("```", Some(_)) => blocks.extend(current.take()),
+            (_, Some(block)) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            _ => {}
+        }
+    }
+    assert!(!blocks.is_empty(), "README.md has ```toml blocks");
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    for block in &blocks {
+        std::fs::write(&config, block).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_wirepost"))
+            .args(["--config", config.to_str().unwrap(), "check-config"])
+            .env("HOME", home.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "this README snippet is not a valid config on its own:\n{block}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
