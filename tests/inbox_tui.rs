@@ -104,13 +104,18 @@ fn the_inbox_imports_a_path_typed_into_it() {
     let mut tui = Tui::start(&[], 100, 30);
     let source = tui.home.path().join("saved");
     write_emls(&source);
+    std::fs::write(source.join("notes.txt"), "not a message\n").unwrap();
     tui.send("3");
     tui.wait_text("No mail here yet");
     tui.send("i");
     tui.wait_text("Import (mbox file");
     tui.send(source.to_str().unwrap());
     tui.send("\r");
-    tui.wait_text("imported 3 message(s)");
+    // The summary fits the status line; the skipped file is in the log.
+    tui.wait_text("imported 3 message(s) into Local / saved; 1 skipped (see the log)");
+    let log = std::fs::read_to_string(tui.home.path().join("state/wirepost/wirepost.log"))
+        .unwrap_or_default();
+    assert!(log.contains("notes.txt: not mail"), "{log}");
     tui.wait_text("lunch tomorrow");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);

@@ -6,8 +6,8 @@ use super::{ListLine, ListRequest, StoreEvent, StoreRequest};
 use crate::mailview::{self, MessageView};
 use crate::report::{JobEvent, JobId, Level, Reporter};
 use crate::store::{
-    Flags, FolderRole, ImportReport, LOCAL_ACCOUNT, ListQuery, MessageId, Store, StoreError,
-    ThreadLine, thread_order,
+    FileOutcome, Flags, FolderRole, ImportReport, LOCAL_ACCOUNT, ListQuery, MessageId, Store,
+    StoreError, ThreadLine, thread_order,
 };
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -299,7 +299,7 @@ impl Worker {
                     path.display(),
                     skipped_text(r)
                 )),
-                Ok(r) => Ok(r.summary(LOCAL_ACCOUNT).join("; ")),
+                Ok(r) => Ok(status_summary(r)),
                 Err(e) => Err(e.to_string()),
             };
             events.blocking_job(JobEvent::Finished {
@@ -318,6 +318,36 @@ impl Worker {
 }
 
 /// Why an import found nothing, in a line.
+/// The import's result for the status line: short enough to read there;
+/// every file that gave nothing goes to the log with its reason.
+fn status_summary(report: &ImportReport) -> String {
+    for file in &report.files {
+        if file.imported + file.already_there == 0 || file.outcome != FileOutcome::Read {
+            tracing::info!("import: {}", file.describe());
+        }
+    }
+    let skipped: u64 = report.skipped_by_reason().values().sum();
+    let partly = report.failed().count();
+    let mut text = format!(
+        "imported {} message(s) into {LOCAL_ACCOUNT} / {}",
+        report.imported,
+        report.folders.join(", "),
+    );
+    if report.already_there > 0 {
+        text.push_str(&format!("; {} already there", report.already_there));
+    }
+    // Files: "1 skipped", "2 read in part", or both, then where to look.
+    let files: Vec<String> = [(skipped, "skipped"), (partly as u64, "read in part")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+    if !files.is_empty() {
+        text.push_str(&format!("; {} (see the log)", files.join(", ")));
+    }
+    text
+}
+
 fn skipped_text(report: &ImportReport) -> String {
     let reasons: Vec<String> = report
         .skipped_by_reason()
