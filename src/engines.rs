@@ -110,6 +110,10 @@ impl Engines {
             Command::Imap(crate::mail::imap::engine::ImapCommand::Nudge { account }) => {
                 crate::mail::imap::engine::nudge(&account);
             }
+            Command::Imap(crate::mail::imap::engine::ImapCommand::Push(request)) => {
+                let reports = EngineEvent::reporter(&self.events);
+                crate::mail::imap::push_job::push_now(reports, request);
+            }
             Command::Imap(command) => {
                 let job = self.next_job_id();
                 let reports = EngineEvent::reporter(&self.events);

@@ -45,9 +45,11 @@ fn run() -> ExitCode {
             print!("{}", describe_config(&loaded, &paths));
             ExitCode::SUCCESS
         }
-        Some(command @ CliCommand::Sync { .. }) => {
+        Some(
+            command @ (CliCommand::Sync { .. } | CliCommand::Flag { .. } | CliCommand::Move { .. }),
+        ) => {
             let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
-            wirepost::cli::sync_command(command, &loaded, &paths)
+            wirepost::cli::server_command(command, &loaded, &paths)
         }
         Some(CliCommand::Completions { .. } | CliCommand::Help { .. } | CliCommand::Man) => {
             unreachable!("handled above")

@@ -4,6 +4,7 @@
 use super::{Action, App, Command, JobId, Level, Tab};
 use crate::mail::imap::engine::{ImapCommand, ImapEvent};
 use crate::mail::imap::fetch::FetchProgress;
+use crate::mail::imap::push_job::PushRequest;
 use crate::mail::imap::{ConnectOptions, FolderChoice, TraceLine};
 use crate::store::service::{StoreEvent, StoreRequest};
 use std::collections::VecDeque;
@@ -178,6 +179,12 @@ impl App {
                 Vec::new()
             }
             ImapEvent::FolderDone { .. } => vec![Command::Store(StoreRequest::Folders)],
+            ImapEvent::Pushed { .. } => {
+                // Merged flags and re-filed messages show at once.
+                let mut commands = vec![Command::Store(StoreRequest::Folders)];
+                commands.extend(self.inbox.relist(true));
+                commands
+            }
             ImapEvent::Watching {
                 job,
                 account,
@@ -199,15 +206,34 @@ impl App {
         }
     }
 
-    /// A local flag change or deletion was stored: the watched account's
-    /// server should hear of it now rather than at the next sync.
-    pub fn imap_nudge_for(&self, event: &StoreEvent) -> Option<Command> {
-        let (_, account, _) = self.imap.watching.as_ref()?;
-        matches!(event, StoreEvent::FlagsChanged(_) | StoreEvent::Removed(_)).then(|| {
-            Command::Imap(ImapCommand::Nudge {
-                account: account.clone(),
+    /// Local changes were stored (flags, deletions, moves, copies): each
+    /// IMAP account they touch pushes them to its server now.
+    pub fn imap_push_for(&self, event: &StoreEvent) -> Vec<Command> {
+        let StoreEvent::LocalChanges { accounts } = event else {
+            return Vec::new();
+        };
+        let Some(store_dir) = self.inbox.store_dir.clone() else {
+            return Vec::new();
+        };
+        let book: crate::mail::imap::push::AccountBook = self
+            .config
+            .accounts
+            .iter()
+            .filter_map(|a| ConnectOptions::for_account(a).map(|o| (a.name.clone(), o)))
+            .collect();
+        let book = std::sync::Arc::new(book);
+        accounts
+            .iter()
+            .filter_map(|name| {
+                let options = book.get(name)?.clone();
+                Some(Command::Imap(ImapCommand::Push(PushRequest {
+                    account: name.clone(),
+                    options: Box::new(options),
+                    store_dir: store_dir.clone(),
+                    book: book.clone(),
+                })))
             })
-        })
+            .collect()
     }
 
     /// Called when a job ends, to drop the gauge of a finished sync.

@@ -122,22 +122,27 @@ fn trace_lines_are_kept_bounded_and_drawn_only_when_shown() {
 }
 
 #[test]
-fn local_changes_nudge_the_watched_account() {
+fn local_changes_are_pushed_to_each_imap_account_they_touch() {
     use crate::store::service::StoreEvent;
     let mut app = app(IMAP_ACCOUNT);
+    let changes = StoreEvent::LocalChanges {
+        accounts: vec!["work".into(), "Local".into()],
+    };
+    // No store, nothing to push from.
+    assert!(app.imap_push_for(&changes).is_empty());
+    app.inbox.store_dir = Some(PathBuf::from("/tmp/store"));
+    let commands = app.imap_push_for(&changes);
+    assert!(
+        matches!(&commands[..], [Command::Imap(ImapCommand::Push(p))] if p.account == "work"),
+        "{commands:?}"
+    );
     let flagged = StoreEvent::FlagsChanged(vec![(1, Default::default())]);
-    assert_eq!(app.imap_nudge_for(&flagged), None);
+    assert!(app.imap_push_for(&flagged).is_empty());
     app.update(Event::Engine(EngineEvent::Imap(ImapEvent::Watching {
         job: 3,
         account: "work".into(),
         folder: "INBOX".into(),
     })));
-    assert_eq!(
-        app.imap_nudge_for(&flagged),
-        Some(Command::Imap(ImapCommand::Nudge {
-            account: "work".into()
-        }))
-    );
     // A new sync replaces the watch.
     app.inbox.store_dir = Some(PathBuf::from("/tmp/store"));
     let commands = app.apply(Action::InboxSync);

@@ -21,6 +21,7 @@ pub mod sockets;
 mod status;
 mod tabs;
 mod text_line;
+mod transfers;
 mod update;
 
 pub use crate::report::{JobEvent, JobId, Level};
@@ -124,7 +125,7 @@ impl App {
                     && !self.sockets.sessions.is_empty()));
         sockets_typing
             || (self.overlay.is_none() && self.compose_typing())
-            || (self.tab == Tab::Inbox && self.inbox.typing())
+            || (self.tab == Tab::Inbox && (self.inbox.typing() || self.inbox.picking()))
     }
 }
 

@@ -9,7 +9,7 @@ mod run;
 
 pub use check_config::describe_config;
 pub use man::{ManPaths, write_man_page};
-pub use run::{store_command, sync_command};
+pub use run::{server_command, store_command};
 
 use crate::config::Paths;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -170,6 +170,40 @@ pub enum CliCommand {
         /// Messages per folder at most.
         #[arg(long, default_value_t = 50, value_name = "N")]
         limit: u64,
+    },
+    /// Add or remove flags and keywords of a stored message, here and at
+    /// once on the server.
+    #[command(
+        after_help = "Example: wirepost flag 42 +flagged -seen +$Label1\n\nExit status: 0 done; \
+        75 saved here, the server could not take it now (the next sync carries it); \
+        1 when it failed; 2 for a change that is not +NAME or -NAME."
+    )]
+    Flag {
+        /// The message, as `wirepost list` prints its ID.
+        id: i64,
+        /// +NAME or -NAME: seen, answered, flagged, deleted, draft, or a
+        /// keyword such as $Forwarded or $Label1.
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        changes: Vec<String>,
+    },
+    /// Move (or copy) a stored message to another folder, or to a folder of
+    /// another account, here and at once on the servers (UID MOVE, or an
+    /// upload then a delete between accounts).
+    #[command(
+        after_help = "Exit status: 0 done; 75 saved here, the server could not take it now \
+        (the next sync carries it); 1 when it failed."
+    )]
+    Move {
+        /// The message, as `wirepost list` prints its ID.
+        id: i64,
+        /// The target folder, as `wirepost list` names it.
+        folder: String,
+        /// The target account (default: the message's own).
+        #[arg(long, value_name = "ACCOUNT")]
+        account: Option<String>,
+        /// Copy instead: the message stays where it is too.
+        #[arg(long)]
+        copy: bool,
     },
     /// Show one stored message (ID as `list` prints it).
     Show {

@@ -6,26 +6,36 @@ use crate::config::{LoadedConfig, Paths};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-/// `wirepost sync`.
-pub fn sync_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
-    let CliCommand::Sync {
-        mut accounts,
-        account_flags,
-        folder,
-        all,
-        trace,
-    } = command
-    else {
-        unreachable!("only sync comes here")
-    };
-    accounts.extend(account_flags);
-    let request = crate::sync_command::SyncRequest {
-        names: accounts,
-        folder,
-        all,
-        trace,
-    };
-    crate::sync_command::run(loaded, paths, &request)
+/// `wirepost sync`, `wirepost flag` and `wirepost move`: the commands
+/// that talk to the mail servers.
+pub fn server_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
+    use crate::change_command::{flag, move_message};
+    match command {
+        CliCommand::Sync {
+            mut accounts,
+            account_flags,
+            folder,
+            all,
+            trace,
+        } => {
+            accounts.extend(account_flags);
+            let request = crate::sync_command::SyncRequest {
+                names: accounts,
+                folder,
+                all,
+                trace,
+            };
+            crate::sync_command::run(loaded, paths, &request)
+        }
+        CliCommand::Flag { id, changes } => flag(loaded, paths, id, &changes),
+        CliCommand::Move {
+            id,
+            folder,
+            account,
+            copy,
+        } => move_message(loaded, paths, id, &folder, account.as_deref(), copy),
+        _ => unreachable!("only sync, flag and move come here"),
+    }
 }
 
 /// The headless commands on the mail store.

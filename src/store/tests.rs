@@ -339,6 +339,15 @@ fn an_older_index_is_migrated_forward_keeping_its_messages() {
              DROP INDEX messages_by_hash;
              DROP INDEX messages_unhashed;
              ALTER TABLE messages DROP COLUMN content_hash;
+             DROP TABLE transfers;
+             DROP TABLE answers;
+             DROP INDEX messages_flags_changed;
+             DROP INDEX messages_fts_pending;
+             ALTER TABLE messages DROP COLUMN keywords;
+             ALTER TABLE messages DROP COLUMN server_flags;
+             ALTER TABLE messages DROP COLUMN server_keywords;
+             ALTER TABLE messages DROP COLUMN modseq;
+             ALTER TABLE messages DROP COLUMN fts_pending;
              ALTER TABLE pending DROP COLUMN owner_pid;
              ALTER TABLE pending DROP COLUMN created;
              PRAGMA user_version = 1;",

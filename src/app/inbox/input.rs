@@ -19,6 +19,9 @@ impl InboxState {
     /// A key for the open prompt: Enter submits, editing keys edit; `None`
     /// for the keys the line leaves to the keymap (Esc, Tab, Ctrl-C, ...).
     pub fn on_prompt_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Option<Outcome> {
+        if self.picking() {
+            return self.on_picker_key(key);
+        }
         let input = self.input.as_mut()?;
         if key.code == KeyCode::Enter && key.modifiers.is_empty() {
             return Some(self.submit(size));
@@ -30,6 +33,9 @@ impl InboxState {
     }
 
     pub fn on_paste(&mut self, text: &str) -> bool {
+        if self.paste_into_picker(text) {
+            return true;
+        }
         match &mut self.input {
             Some(input) => {
                 input.line.insert_str(&text.replace(['\n', '\r'], " "));
@@ -41,7 +47,7 @@ impl InboxState {
 
     /// Esc while typing.
     pub fn cancel_input(&mut self) -> bool {
-        self.input.take().is_some()
+        self.picker.take().is_some() || self.input.take().is_some()
     }
 
     fn submit(&mut self, size: (u16, u16)) -> Outcome {

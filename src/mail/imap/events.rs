@@ -24,6 +24,8 @@ pub enum ImapCommand {
     StopWatch { job: JobId },
     /// Local changes wait for `account`'s server: have its watch sync now.
     Nudge { account: String },
+    /// Local changes wait for an account's server: push them now.
+    Push(PushRequest),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,10 +49,26 @@ pub enum ImapEvent {
         account: String,
         lines: Vec<TraceLine>,
     },
+    /// Local changes reached `account`'s server.
+    Pushed {
+        account: String,
+        counts: super::pending::PendingCounts,
+    },
     /// The sync of job `job` now keeps `folder` live (IDLE or polling).
     Watching {
         job: JobId,
         account: String,
         folder: String,
     },
+}
+
+/// What a pusher needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PushRequest {
+    pub account: String,
+    pub options: Box<ConnectOptions>,
+    pub store_dir: PathBuf,
+    /// Every IMAP account's settings (for the sources of moves between
+    /// accounts).
+    pub book: std::sync::Arc<super::push::AccountBook>,
 }

@@ -5,6 +5,7 @@
 
 mod folders;
 mod list;
+mod picker;
 mod text;
 mod viewer;
 
@@ -46,6 +47,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             ratatui::style::Style::default(),
             true,
         );
+    }
+    if let Some(picker) = &inbox.picker {
+        picker::render(picker, &inbox.folders, theme, frame, area);
     }
 }
 

@@ -94,3 +94,11 @@ fn narrow_terminals_show_one_pane_at_a_time() {
         "{screen}"
     );
 }
+
+#[test]
+fn move_picker_over_the_list() {
+    let mut app = crate::app::inbox::picker_tests::picking_app();
+    app.apply(Action::InboxMove);
+    app.update(crate::app::Event::Paste("wor".into()));
+    insta::assert_snapshot!(draw(&app, 100, 20).backend());
+}
