@@ -61,6 +61,14 @@ const EXAMPLES: &[(&str, &str)] = &[
         "Download new mail of the account work.",
     ),
     (
+        "wirepost flag 42 +flagged -seen",
+        "Flag message 42 and mark it unread, here and on its server.",
+    ),
+    (
+        "wirepost move 42 Archive",
+        "Move message 42 to the folder Archive of its account.",
+    ),
+    (
         "wirepost tcp example.com:80 < request.txt",
         "Send a file to a TCP server and print the answer, like nc.",
     ),
@@ -188,7 +196,9 @@ fn exit_and_environment(page: &mut Roff) {
     page.control("SH", ["EXIT STATUS"]).text([roman(
         "0 on success; 1 when the work failed; 2 for a usage error or a broken configuration \
          (reported with its line and column). send also uses 3 (some recipients refused) and \
-         4 (delivery unknown); the interface exits 130 on SIGINT, SIGTERM or SIGHUP.",
+         4 (delivery unknown); flag and move use 75 (saved here, the server could not take \
+         it now; the next sync carries it); contacts exits 1 when nothing matched; the \
+         interface exits 130 on SIGINT, SIGTERM or SIGHUP.",
     )]);
     page.control("SH", ["ENVIRONMENT"]);
     for (name, what) in [
