@@ -95,13 +95,13 @@ impl Store {
                     } else {
                         Flags::default()
                     };
-                    self.push(
-                        batch,
-                        message_file(raw, flags, file),
-                        account,
-                        report,
-                        progress,
-                    )?;
+                    let mut source = message_file(raw, flags, file);
+                    if !has_date_header(&source.raw) {
+                        // No Date: the file's time says more than the
+                        // moment of the import.
+                        source.date = modified_time(&item.path);
+                    }
+                    self.push(batch, source, account, report, progress)?;
                 }
                 Err(e) => report.files[file].skip(format!("cannot read: {e}")),
             },
@@ -232,6 +232,24 @@ fn message_file(mut raw: Vec<u8>, flags: Flags, file: usize) -> Source {
         date: None,
         file,
     }
+}
+
+/// Whether the header (up to the first empty line) has a Date field.
+fn has_date_header(raw: &[u8]) -> bool {
+    raw.split(|&b| b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        .take_while(|line| !line.is_empty())
+        .any(|line| line.len() > 5 && line[..5].eq_ignore_ascii_case(b"date:"))
+}
+
+/// A file's modification time, in Unix seconds.
+fn modified_time(path: &Path) -> Option<i64> {
+    let modified = fs::metadata(path).ok()?.modified().ok()?;
+    let secs = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    i64::try_from(secs).ok()
 }
 
 #[cfg(test)]

@@ -135,3 +135,40 @@ fn a_maildir_accounts_for_tmp_and_bookkeeping_files() {
         "{summary}"
     );
 }
+
+/// A message file without a Date header is dated by the file's time, not
+/// by the moment of the import; a Date header wins over the file's time.
+#[test]
+fn a_message_without_a_date_is_dated_by_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let emls = dir.path().join("dated");
+    fs::create_dir_all(&emls).unwrap();
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    for (name, text) in [
+        ("undated.eml", "Subject: undated\n\nbody\n"),
+        (
+            "dated.eml",
+            "Subject: dated\nDate: Tue, 1 Jul 2025 10:00:00 +0000\n\nbody\n",
+        ),
+    ] {
+        fs::write(emls.join(name), text).unwrap();
+        let file = fs::File::options()
+            .write(true)
+            .open(emls.join(name))
+            .unwrap();
+        file.set_modified(when).unwrap();
+    }
+    store
+        .import(&emls, LOCAL_ACCOUNT, None, &mut |_| {})
+        .unwrap();
+    let query = crate::store::ListQuery {
+        account: LOCAL_ACCOUNT.into(),
+        folder: "dated".into(),
+        ..crate::store::ListQuery::default()
+    };
+    let rows = store.page(&query, 0, 10).unwrap();
+    let date = |subject: &str| rows.iter().find(|r| r.subject == subject).unwrap().date;
+    assert_eq!(date("undated"), 1_000_000_000);
+    assert_eq!(date("dated"), 1_751_364_000);
+}
