@@ -20,17 +20,23 @@ fn main() -> ExitCode {
     code
 }
 
-fn run() -> ExitCode {
-    let paths = Paths::from_env();
+/// The command line, parsed against the definition whose help names the
+/// files this run uses (usage errors exit here with status 2).
+fn parse_command_line(paths: &Paths) -> (Cli, clap::Command) {
     let config_arg = config_argument(std::env::args_os());
-    let mut command = wirepost::cli::command(&paths, config_arg.as_deref());
-    let cli = match command
+    let mut command = wirepost::cli::command(paths, config_arg.as_deref());
+    match command
         .try_get_matches_from_mut(std::env::args_os())
         .and_then(|matches| Cli::from_arg_matches(&matches))
     {
-        Ok(cli) => cli,
+        Ok(cli) => (cli, command),
         Err(e) => e.format(&mut command).exit(),
-    };
+    }
+}
+
+fn run() -> ExitCode {
+    let paths = Paths::from_env();
+    let (cli, command) = parse_command_line(&paths);
     if let Some(code) = documentation_command(&cli, &paths, command) {
         return code;
     }
@@ -46,7 +52,10 @@ fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(
-            command @ (CliCommand::Sync { .. } | CliCommand::Flag { .. } | CliCommand::Move { .. }),
+            command @ (CliCommand::Sync { .. }
+            | CliCommand::Watch(_)
+            | CliCommand::Flag { .. }
+            | CliCommand::Move { .. }),
         ) => {
             let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
             wirepost::cli::server_command(command, &loaded, &paths)
@@ -238,7 +247,8 @@ async fn interface(
     if let Some(draft) = mailto {
         app.open_mailto(draft);
     }
-    for command in app.inbox.start() {
+    // The cached view first, then every account syncs and stays live.
+    for command in app.start() {
         engines.dispatch(command);
     }
     let (mut reader, input) = InputReader::start();

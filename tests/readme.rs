@@ -40,14 +40,27 @@ fn first_screen() -> String {
     let home = tui.home.path().to_str().unwrap().to_string();
     // The screen names files under the home directory: show it as `~`,
     // with the XDG directories where they are by default.
-    let screen = settled_screen(&tui)
-        .replace(&format!("{home}/config"), "~/.config")
-        .replace(&format!("{home}/data"), "~/.local/share")
-        .replace(&format!("{home}/state"), "~/.local/state")
-        .replace(&home, "~");
+    let screen = settled_screen(&tui);
     tui.send("q");
     tui.wait_exit();
-    let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
+    let lines: Vec<String> = screen
+        .lines()
+        .map(|line| {
+            let shown = line
+                .replace(&format!("{home}/config"), "~/.config")
+                .replace(&format!("{home}/data"), "~/.local/share")
+                .replace(&format!("{home}/state"), "~/.local/state")
+                .replace(&home, "~");
+            // A shorter path keeps the pane's right border where it was.
+            let missing = line.chars().count().saturating_sub(shown.chars().count());
+            match shown.strip_suffix('│') {
+                Some(body) if missing > 0 => format!("{body}{}│", " ".repeat(missing)),
+                _ => shown,
+            }
+            .trim_end()
+            .to_string()
+        })
+        .collect();
     format!("{}\n", lines.join("\n").trim_end())
 }
 

@@ -223,9 +223,12 @@ actions! {
     InboxImport = "inbox_import" in [Inbox]:
         "Import mbox / .eml folder / Maildir";
     InboxSync = "inbox_sync" in [Inbox]:
-        "Get new mail, IMAP/POP3 (this folder first), then stay live";
+        "Sync the account in view now, IMAP/POP3 (IMAP: this folder first)";
+    InboxSyncAll = "inbox_sync_all" in [Inbox]:
+        "Sync every account now, IMAP/POP3";
     InboxCancelSync = "inbox_cancel_sync" in [Inbox]:
-        "Stop the running sync, IMAP/POP3 (a stopped POP3 sync deletes nothing)";
+        "Cancel the running syncs, IMAP/POP3 (IMAP accounts stop watching until synced \
+         again; a stopped POP3 sync deletes nothing)";
     InboxToggleTrace = "inbox_toggle_trace" in [Inbox]:
         "Show or hide the protocol trace, IMAP/POP3";
 }

@@ -104,6 +104,15 @@ pub enum CliCommand {
         #[arg(long)]
         trace: bool,
     },
+    /// Stay connected and print one line per new message in any folder of
+    /// the accounts (all by default): account, folder, sender, subject,
+    /// tab-separated; --exec runs a command for each. Mail already there
+    /// is synced quietly first. Runs until interrupted.
+    #[command(
+        after_help = "Exit status: 0 on SIGINT or SIGTERM; 1 when every account stopped \
+        (wrong password, no server); 2 for a bad request."
+    )]
+    Watch(crate::watch_command::WatchArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell to write the script for.

@@ -6,8 +6,8 @@ use crate::config::{LoadedConfig, Paths};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-/// `wirepost sync`, `wirepost flag` and `wirepost move`: the commands
-/// that talk to the mail servers.
+/// `wirepost sync`, `watch`, `flag` and `move`: the commands that talk
+/// to the mail servers.
 pub fn server_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
     use crate::change_command::{flag, move_message};
     match command {
@@ -34,7 +34,8 @@ pub fn server_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths)
             account,
             copy,
         } => move_message(loaded, paths, id, &folder, account.as_deref(), copy),
-        _ => unreachable!("only sync, flag and move come here"),
+        CliCommand::Watch(args) => crate::watch_command::run(loaded, paths, args),
+        _ => unreachable!("only sync, watch, flag and move come here"),
     }
 }
 

@@ -10,6 +10,7 @@
 //! task, never from the event loop.
 
 mod answers;
+mod arrivals;
 mod clock;
 pub mod commands;
 mod connection;
@@ -41,6 +42,7 @@ mod types;
 mod unnamed_file;
 mod write;
 
+pub use arrivals::Arrival;
 pub use connection::close_all;
 pub use contacts::{Contact, split_mailbox};
 pub use envelope::Envelope;
