@@ -5,6 +5,8 @@
 //! or touches the terminal, so every behaviour is testable with plain calls.
 
 mod action;
+#[cfg(test)]
+mod action_docs_tests;
 mod command;
 pub mod compose;
 mod deferred_keys;
@@ -15,6 +17,7 @@ pub mod inbox;
 mod key_context;
 mod keymap;
 mod keyspec;
+mod overlay_keys;
 mod pop3;
 pub mod sockets;
 mod status;
@@ -90,6 +93,8 @@ pub struct App {
     /// Keys (and pastes) waiting, in the order they came, for what the key
     /// at their head needs (a row of the list, path completions).
     pub deferred: std::collections::VecDeque<Deferred>,
+    /// The help overlay also shows each action's config name.
+    pub help_names: bool,
 }
 
 impl App {
@@ -112,6 +117,7 @@ impl App {
         App {
             inbox,
             imap: imap::ImapState::default(),
+            help_names: false,
             tab: Tab::from(loaded.config.ui.start_tab),
             overlay: None,
             status: Status::default(),

@@ -63,8 +63,10 @@ pub struct ListenArgs {
     /// TLS with a certificate generated for localhost (or --cert/--key).
     #[arg(long)]
     pub tls: bool,
+    /// TLS with this certificate chain (PEM) instead of a generated one.
     #[arg(long, value_name = "PEM", requires = "key")]
     pub cert: Option<PathBuf>,
+    /// The private key (PEM) of --cert.
     #[arg(long, value_name = "PEM", requires = "cert")]
     pub key: Option<PathBuf>,
     /// Greeting sent to each client, exactly as written: escapes like \r\n
