@@ -65,6 +65,7 @@ fn session(runtime: &tokio::runtime::Runtime, peer: &Peer, count: usize) -> Dura
         tls: TlsOptions {
             extra_ca: Some(peer.ca.clone().into()),
             accept_invalid_certs: false,
+            pin_file: None,
         },
         login: Login::Password {
             username: peer.user.clone(),

@@ -1,7 +1,7 @@
 //! The `wirepost` binary: parses the command line, loads the config, and
 //! either runs a headless command or the terminal interface.
 
-use clap::{CommandFactory, Parser};
+use clap::FromArgMatches;
 use std::io::{IsTerminal, stdout};
 use std::process::ExitCode;
 use wirepost::app::{App, Keymap};
@@ -12,11 +12,33 @@ use wirepost::mail::compose::draft::Draft;
 use wirepost::tui::{self, CrosstermScreen, InputReader, LoopExit, TerminalGuard};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let code = run();
+    // Every command ends here. Threads still running (the store worker, an
+    // engine's writer) may hold the store: its connections are closed so
+    // the index is left whole, without -wal/-shm files.
+    wirepost::store::close_all();
+    code
+}
+
+/// The command line, parsed against the definition whose help names the
+/// files this run uses (usage errors exit here with status 2).
+fn parse_command_line(paths: &Paths) -> (Cli, clap::Command) {
+    let config_arg = config_argument(std::env::args_os());
+    let mut command = wirepost::cli::command(paths, config_arg.as_deref());
+    match command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
+        Ok(cli) => (cli, command),
+        Err(e) => e.format(&mut command).exit(),
+    }
+}
+
+fn run() -> ExitCode {
     let paths = Paths::from_env();
-    if let Some(CliCommand::Completions { shell }) = &cli.command {
-        clap_complete::generate(*shell, &mut Cli::command(), "wirepost", &mut stdout());
-        return ExitCode::SUCCESS;
+    let (cli, command) = parse_command_line(&paths);
+    if let Some(code) = documentation_command(&cli, &paths, command) {
+        return code;
     }
     // Everything that can fail because of the user's files fails here, on a
     // normal terminal, before the screen is taken over.
@@ -36,9 +58,11 @@ fn main() -> ExitCode {
             | CliCommand::Move { .. }),
         ) => {
             let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
-            server_command(command, &loaded, &paths)
+            wirepost::cli::server_command(command, &loaded, &paths)
         }
-        Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
+        Some(CliCommand::Completions { .. } | CliCommand::Help { .. } | CliCommand::Man) => {
+            unreachable!("handled above")
+        }
         Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),
         Some(CliCommand::Listen(args)) => wirepost::net::pipe_cli::listen(args),
         Some(CliCommand::Udp(args)) => wirepost::net::pipe_cli::udp(args),
@@ -52,15 +76,68 @@ fn main() -> ExitCode {
         }
         Some(
             command @ (CliCommand::Import { .. }
+            | CliCommand::Export(_)
             | CliCommand::Reindex
             | CliCommand::List { .. }
             | CliCommand::Show { .. }),
-        ) => store_command(command, &loaded, &paths),
+        ) => wirepost::cli::store_command(command, &loaded, &paths),
         None => match parse_mailto(cli.mailto.as_deref()) {
             Ok(mailto) => run_tui(loaded, keymap, &paths, &cli.log_level, mailto),
             Err(code) => code,
         },
     }
+}
+
+/// The `--config` value, read before the command line is parsed so that
+/// `--help` can name the file this run would read.
+fn config_argument(args: impl Iterator<Item = std::ffi::OsString>) -> Option<std::path::PathBuf> {
+    let mut args = args.skip(1);
+    while let Some(arg) = args.next() {
+        let text = arg.to_string_lossy();
+        if text == "--" {
+            break;
+        }
+        if text == "--config" || text == "-c" {
+            return args.next().map(Into::into);
+        }
+        if let Some(value) = text.strip_prefix("--config=") {
+            return Some(value.into());
+        }
+    }
+    None
+}
+
+/// The commands that only print documentation (completions, help, the
+/// man page); they need no valid config.
+fn documentation_command(cli: &Cli, paths: &Paths, mut command: clap::Command) -> Option<ExitCode> {
+    match &cli.command {
+        Some(CliCommand::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut command, "wirepost", &mut stdout());
+        }
+        Some(CliCommand::Man) => {
+            let files = wirepost::cli::ManPaths::resolve(paths, cli.config.as_deref());
+            if let Err(e) = wirepost::cli::write_man_page(command, &files, &mut stdout().lock()) {
+                eprintln!("wirepost: {e}");
+                return Some(ExitCode::FAILURE);
+            }
+        }
+        Some(CliCommand::Help { command: path }) => {
+            command.build();
+            let mut target = &mut command;
+            for name in path {
+                match target.find_subcommand_mut(name) {
+                    Some(sub) => target = sub,
+                    None => {
+                        eprintln!("wirepost: no command named {name:?} (see wirepost --help)");
+                        return Some(ExitCode::from(2));
+                    }
+                }
+            }
+            let _ = target.print_long_help();
+        }
+        _ => return None,
+    }
+    Some(ExitCode::SUCCESS)
 }
 
 /// The config file and the keymap built from it; a broken one is reported
@@ -221,99 +298,6 @@ async fn save_unsent(app: &App, store_dir: &std::path::Path) {
         Ok(Ok((_, Some(warning)))) => eprintln!("wirepost: {warning}"),
         Ok(Err(e)) => eprintln!("wirepost: cannot save the draft: {e}"),
         Err(_) => eprintln!("wirepost: draft saved locally; the server copy took too long"),
-    }
-}
-
-/// `wirepost sync`, `watch`, `flag` and `move`: the commands that talk
-/// to the mail servers.
-fn server_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
-    use wirepost::change_command::{flag, move_message};
-    match command {
-        CliCommand::Sync {
-            mut accounts,
-            account_flags,
-            folder,
-            all,
-            trace,
-        } => {
-            accounts.extend(account_flags);
-            let request = wirepost::sync_command::SyncRequest {
-                names: accounts,
-                folder,
-                all,
-                trace,
-            };
-            wirepost::sync_command::run(loaded, paths, &request)
-        }
-        CliCommand::Flag { id, changes } => flag(loaded, paths, id, &changes),
-        CliCommand::Move {
-            id,
-            folder,
-            account,
-            copy,
-        } => move_message(loaded, paths, id, &folder, account.as_deref(), copy),
-        CliCommand::Watch(args) => wirepost::watch_command::run(loaded, paths, args),
-        _ => unreachable!("only sync, watch, flag and move come here"),
-    }
-}
-
-/// The headless commands on the mail store.
-fn store_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
-    use wirepost::store::commands::{self, ListOptions, ShowFormat};
-    let dir = loaded.config.store_dir(paths);
-    let store = match wirepost::store::Store::open(&dir) {
-        Ok(store) => store,
-        Err(e) => {
-            eprintln!("wirepost: {}: {e}", dir.display());
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut out = std::io::stdout().lock();
-    let result = match command {
-        CliCommand::Import { path, folder } => {
-            commands::import(&store, &path, folder.as_deref(), &mut out)
-        }
-        CliCommand::Reindex => commands::reindex(&store, &mut out),
-        CliCommand::List {
-            account,
-            folder,
-            search,
-            json,
-            limit,
-        } => commands::list(
-            &store,
-            &ListOptions {
-                account: account.as_deref(),
-                folder: folder.as_deref(),
-                search: search.as_deref(),
-                json,
-                limit,
-            },
-            &mut out,
-        ),
-        CliCommand::Show {
-            id,
-            raw,
-            json,
-            html,
-        } => {
-            let format = match (raw, json, html) {
-                (true, _, _) => ShowFormat::Raw,
-                (_, true, _) => ShowFormat::Json,
-                (_, _, true) => ShowFormat::Html,
-                _ => ShowFormat::Text,
-            };
-            let terminal = std::io::stdout().is_terminal();
-            commands::show(&store, id, format, terminal, &mut out)
-        }
-        _ => unreachable!("only store commands come here"),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("wirepost: {e}");
-            ExitCode::FAILURE
-        }
     }
 }
 

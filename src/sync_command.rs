@@ -55,7 +55,10 @@ pub fn run(loaded: &LoadedConfig, paths: &Paths, request: &SyncRequest) -> ExitC
     for account in &selected {
         if account.pop3.is_none() {
             if account.imap.is_none() && !names.is_empty() {
-                eprintln!("{}: no [imap] or [pop3] server to sync from", account.name);
+                eprintln!(
+                    "{}: no [accounts.imap] or [accounts.pop3] section to sync from",
+                    account.name
+                );
                 failed = true;
             }
             continue;

@@ -89,20 +89,35 @@ fn imported_mail_shows_in_the_inbox_and_opens() {
     tui.wait_text("└ Re: lunch tomorrow");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
+    // The store was closed cleanly: the index is whole, with no WAL or
+    // shared-memory file left beside it.
+    let index = xdg_data.join("wirepost/mail/index.sqlite");
+    assert!(index.exists());
+    for suffix in ["-wal", "-shm"] {
+        let leftover = index.with_file_name(format!("index.sqlite{suffix}"));
+        assert!(!leftover.exists(), "{} was left behind", leftover.display());
+    }
 }
 
 #[test]
 fn the_inbox_imports_a_path_typed_into_it() {
-    let mut tui = Tui::start(&[], 100, 30);
+    // Wide enough for the whole summary beside the account and the hints
+    // (a narrower screen cuts it; F3 shows it whole).
+    let mut tui = Tui::start(&[], 120, 30);
     let source = tui.home.path().join("saved");
     write_emls(&source);
+    std::fs::write(source.join("notes.txt"), "not a message\n").unwrap();
     tui.send("3");
     tui.wait_text("No mail here yet");
     tui.send("i");
     tui.wait_text("Import (mbox file");
     tui.send(source.to_str().unwrap());
     tui.send("\r");
-    tui.wait_text("imported 3 message(s)");
+    // The summary fits the status line; the skipped file is in the log.
+    tui.wait_text("imported 3 message(s) into Local / saved; 1 skipped (see the log)");
+    let log = std::fs::read_to_string(tui.home.path().join("state/wirepost/wirepost.log"))
+        .unwrap_or_default();
+    assert!(log.contains("notes.txt: not mail"), "{log}");
     tui.wait_text("lunch tomorrow");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);

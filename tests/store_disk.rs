@@ -153,6 +153,100 @@ fn another_maildir_reader_sees_what_the_store_wrote() {
     assert_eq!(seen[3], (raws[3].clone(), vec![Flag::Draft]));
 }
 
+/// A public corpus (CPython's email test messages, two of which start with
+/// an mbox `From ` line): every file is accounted for, and a second
+/// import, messages without a Message-ID included, stores nothing twice.
+#[test]
+fn a_public_corpus_imports_every_message_once() {
+    let home = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/python");
+    // msg_19.txt is a digest's body without a header: not a message.
+    let messages = std::fs::read_dir(&corpus)
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().starts_with("msg_")
+        })
+        .count()
+        - 1;
+    let first = wirepost(
+        home.path(),
+        &["import", corpus.to_str().unwrap(), "--verbose"],
+        false,
+    );
+    let out = String::from_utf8_lossy(&first.stdout);
+    let err = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{err}");
+    assert!(
+        out.contains(&format!(
+            "imported {messages} message(s) into Local / python"
+        )),
+        "{out}\n{err}"
+    );
+    // The licence beside the mail and the headerless digest body are
+    // listed as skipped, with the reason.
+    for name in ["LICENSE-PSF.txt", "msg_19.txt"] {
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("skipped") && l.contains(name) && l.contains("not mail")),
+            "{name}: {err}"
+        );
+    }
+    assert!(err.contains("msg_25.txt -> python: 1 new"), "{err}");
+    let again = wirepost(home.path(), &["import", corpus.to_str().unwrap()], false);
+    let out = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        out.contains(&format!(
+            "imported 0 message(s) into Local / python; {messages} already there"
+        )),
+        "{out}"
+    );
+}
+
+/// Ctrl-C in the middle of an import leaves a consistent store, and the
+/// next run imports the rest: every message once.
+#[test]
+fn an_interrupted_import_continues_on_the_next_run() {
+    let home = tempfile::tempdir().unwrap();
+    let source = home.path().join("big.mbox");
+    let total = 20_000;
+    mbox(&source, total);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wirepost"))
+        .args(["import", source.to_str().unwrap()])
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let folder = home.path().join("data/wirepost/mail/Local/big");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while count_files(&folder) == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // SIGINT, as Ctrl-C in a terminal sends it.
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    let again = wirepost(home.path(), &["import", source.to_str().unwrap()], false);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let store = Store::open(&home.path().join("data/wirepost/mail")).unwrap();
+    let big = store
+        .folders()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name == "big")
+        .unwrap();
+    assert_eq!(big.total as usize, total, "every message once");
+    assert_eq!(count_files(&folder), total, "no file without its row");
+}
+
 /// Two accounts' sync tasks hold their own handle on one store and
 /// register their folders at the same moment (as every account does on
 /// start): each waits for the other's write, neither fails with

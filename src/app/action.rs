@@ -57,6 +57,8 @@ actions! {
         "Quit (asks first while work is running)";
     ToggleHelp = "toggle_help" in [Global]:
         "Show or hide this help";
+    ShowMessages = "show_messages" in [Global]:
+        "All messages so far, whole, with their times";
     NextTab = "next_tab" in [Global]:
         "Next tab";
     PrevTab = "prev_tab" in [Global]:
@@ -80,6 +82,8 @@ actions! {
         "Page up";
     PageDown = "page_down" in [Overlay, Compose, Inbox]:
         "Page down";
+    HelpToggleNames = "help_toggle_names" in [Overlay]:
+        "Help: show or hide action names (for [keys.*] in the config)";
     ScrollTop = "scroll_top" in [Overlay, Inbox]:
         "Go to the top";
     ScrollBottom = "scroll_bottom" in [Overlay, Inbox]:
@@ -108,6 +112,8 @@ actions! {
         "Close the session / stop listening";
     SocketStartTls = "socket_starttls" in [Sockets]:
         "STARTTLS (SMTP, IMAP, POP3)";
+    SocketCertificate = "socket_certificate" in [Sockets]:
+        "TLS: the certificate chain, verdict and raw reason";
     SocketNextPeer = "socket_next_peer" in [Sockets]:
         "UDP: reply to the next peer";
     SocketSave = "socket_save" in [Sockets]:
@@ -225,13 +231,14 @@ actions! {
     InboxImport = "inbox_import" in [Inbox]:
         "Import mbox / .eml folder / Maildir";
     InboxSync = "inbox_sync" in [Inbox]:
-        "Sync the account in view now (IMAP: this folder first)";
+        "Sync the account in view now, IMAP/POP3 (IMAP: this folder first)";
     InboxSyncAll = "inbox_sync_all" in [Inbox]:
-        "Sync every account now";
+        "Sync every account now, IMAP/POP3";
     InboxCancelSync = "inbox_cancel_sync" in [Inbox]:
-        "Cancel the running syncs (IMAP accounts stop watching until synced again)";
+        "Cancel the running syncs, IMAP/POP3 (IMAP accounts stop watching until synced \
+         again; a stopped POP3 sync deletes nothing)";
     InboxToggleTrace = "inbox_toggle_trace" in [Inbox]:
-        "Show/hide the IMAP protocol trace";
+        "Show or hide the protocol trace, IMAP/POP3";
 }
 
 impl Action {

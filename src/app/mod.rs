@@ -5,6 +5,8 @@
 //! or touches the terminal, so every behaviour is testable with plain calls.
 
 mod action;
+#[cfg(test)]
+mod action_docs_tests;
 mod command;
 pub mod compose;
 mod deferred_keys;
@@ -15,6 +17,7 @@ pub mod inbox;
 mod key_context;
 mod keymap;
 mod keyspec;
+mod overlay_keys;
 mod pop3;
 pub mod sockets;
 mod status;
@@ -34,7 +37,7 @@ pub use key_context::KeyContext;
 pub use keymap::Keymap;
 pub use keyspec::KeySpec;
 pub use pop3::{POP3_TRACE_CAP_LINES, Pop3AccountState, Pop3Gauge, Pop3Ui};
-pub use status::{Job, Status, StatusMessage};
+pub use status::{Job, MESSAGES_KEPT, Notice, Status, StatusMessage};
 pub use tabs::{TAB_BAR_BRAND, TAB_GAP, Tab, tab_at_column, tab_columns};
 pub use text_line::{Edit, LineWindow, TextLine};
 
@@ -47,6 +50,12 @@ pub enum Overlay {
     Help { scroll: u16 },
     /// "Quit while N jobs run?"
     ConfirmQuit,
+    /// Every message and error since the start, with its time, wrapped;
+    /// scrolled up from the newest by `scroll` lines.
+    Messages { scroll: u16 },
+    /// The current socket session's TLS report: the whole certificate
+    /// chain, the verdict and the raw reason; scrolled from the top.
+    Certificate { scroll: u16 },
 }
 
 /// Everything the screen shows.
@@ -84,12 +93,18 @@ pub struct App {
     /// Keys (and pastes) waiting, in the order they came, for what the key
     /// at their head needs (a row of the list, path completions).
     pub deferred: std::collections::VecDeque<Deferred>,
+    /// The help overlay also shows each action's config name.
+    pub help_names: bool,
 }
 
 impl App {
     pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
         let compose = compose::ComposeState::fresh(&loaded.config, 0);
         let download_dir = loaded.config.download_dir();
+        let mut sockets = sockets::Sockets::default();
+        if loaded.config.sockets.time == Some(crate::config::Clock::Utc) {
+            sockets.time_zone = crate::net::timefmt::TimeZone::Utc;
+        }
         let mut inbox = inbox::InboxState::new(None, download_dir).with_pgp(&loaded.config.pgp);
         inbox.accounts = loaded
             .config
@@ -102,6 +117,7 @@ impl App {
         App {
             inbox,
             imap: imap::ImapState::default(),
+            help_names: false,
             tab: Tab::from(loaded.config.ui.start_tab),
             overlay: None,
             status: Status::default(),
@@ -111,7 +127,7 @@ impl App {
             size: (80, 24),
             should_quit: false,
             dirty: true,
-            sockets: sockets::Sockets::default(),
+            sockets,
             compose,
             editor_request: None,
             pipe_request: None,
@@ -134,6 +150,13 @@ impl App {
             })
             .flatten();
         in_view.or_else(|| self.config.accounts.first().map(|a| a.name.as_str()))
+    }
+
+    /// When the event loop must wake for the app with nothing else going
+    /// on: while a status message is shown, the moment it is due to go.
+    /// None means no timer at all.
+    pub fn deadline(&self) -> Option<std::time::Instant> {
+        self.status.deadline()
     }
 
     /// Work that quitting would interrupt, described for the prompt.

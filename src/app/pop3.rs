@@ -80,7 +80,7 @@ impl App {
             let text = if self.config.accounts.iter().any(|a| a.pop3.is_some()) {
                 "POP3 sync already running"
             } else {
-                "no account has a [pop3] server"
+                "no account has an [accounts.pop3] section"
             };
             self.status.set(Level::Info, text);
             self.dirty = true;

@@ -225,3 +225,46 @@ fn reply_in_the_inbox_answers_the_message_under_the_cursor() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+/// No account: Compose shows how to add one, and Tab / Shift-Tab still
+/// leave it (the form's next-field key has nothing to do there).
+#[test]
+fn tab_and_shift_tab_leave_compose_without_an_account() {
+    let mut app = app();
+    app.update(ch('2'));
+    assert_eq!(app.tab, Tab::Compose);
+    app.update(press(KeyCode::Tab));
+    assert_eq!(app.tab, Tab::Inbox);
+    app.update(ch('2'));
+    app.update(press(KeyCode::BackTab));
+    assert_eq!(app.tab, Tab::Sockets);
+}
+
+/// The Inbox's prompts edit like a shell line: Ctrl-U clears what is
+/// typed (never types a `u`), Ctrl-A/Ctrl-K cut from the start, and a
+/// control key bound elsewhere (Ctrl-F: forward) edits instead.
+#[test]
+fn inbox_prompts_take_readline_keys_and_never_type_control_letters() {
+    let mut app = app();
+    app.update(ch('3'));
+    app.update(ch('/'));
+    assert!(app.inbox.typing());
+    for c in "old".chars() {
+        app.update(ch(c));
+    }
+    app.update(ctrl('u'));
+    for c in "12345".chars() {
+        app.update(ch(c));
+    }
+    let text = |app: &App| app.inbox.input.as_ref().unwrap().line.text().to_string();
+    assert_eq!(text(&app), "12345");
+    app.update(ctrl('a'));
+    app.update(ctrl('f'));
+    app.update(ctrl('k'));
+    assert_eq!(text(&app), "1");
+    app.update(ch('q'));
+    assert!(!app.should_quit, "q types into a prompt");
+    assert_eq!(text(&app), "1q");
+    app.update(press(KeyCode::Esc));
+    assert!(!app.inbox.typing());
+}

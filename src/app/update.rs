@@ -45,6 +45,10 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
+            Event::Deadline(now) => {
+                self.dirty |= self.status.expire(now);
+                Vec::new()
+            }
             Event::Engine(report) => self.on_engine(report),
         }
     }
@@ -72,15 +76,29 @@ impl App {
         self.run_key(key)
     }
 
-    /// A key, now that it need not wait for the list.
+    /// A key, now that it need not wait for the list; an action that
+    /// brings no message of its own takes the last one off the status line
+    /// (the messages panel keeps it).
     pub(super) fn run_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let generation = self.status.generation();
+        let was_dirty = std::mem::take(&mut self.dirty);
+        let commands = self.on_key_press(key);
+        let acted = self.dirty || !commands.is_empty();
+        if acted && self.status.generation() == generation {
+            self.status.clear_message();
+        }
+        self.dirty |= was_dirty;
+        commands
+    }
+
+    fn on_key_press(&mut self, key: KeyEvent) -> Vec<Command> {
         let spec = KeySpec::from_event(&key);
         if self.overlay.is_some() {
             let action = self.keymap.lookup(KeyContext::Overlay, spec).or_else(|| {
                 // Quit works from inside overlays too.
-                self.keymap
-                    .lookup(KeyContext::Global, spec)
-                    .filter(|a| *a == Action::Quit || *a == Action::ToggleHelp)
+                self.keymap.lookup(KeyContext::Global, spec).filter(|a| {
+                    matches!(a, Action::Quit | Action::ToggleHelp | Action::ShowMessages)
+                })
             });
             return action.map_or_else(Vec::new, |a| self.on_overlay_action(a));
         }
@@ -103,11 +121,23 @@ impl App {
         if self.text_input_active() && plain && !is_navigation_key(&key) {
             return self.on_text_key(key);
         }
-        let action = self
-            .keymap
-            .lookup(self.tab_context(), spec)
-            .or_else(|| self.keymap.lookup(KeyContext::Global, spec));
-        match action {
+        let local = self.keymap.lookup(self.tab_context(), spec);
+        let global = self.keymap.lookup(KeyContext::Global, spec);
+        if let Some(action) = local
+            && self.tab != Tab::Sockets
+        {
+            if let Some(commands) = self.apply_on_tab(action) {
+                return commands;
+            }
+            // The tab has no use for the key right now (Compose without
+            // an account): its global meaning (Tab: next tab) applies, so
+            // no key is ever dead.
+            return match global {
+                Some(g) if !action.contexts().contains(&KeyContext::Global) => self.apply(g),
+                _ => self.apply_global(action),
+            };
+        }
+        match local.or(global) {
             Some(a) => self.apply(a),
             // Unbound Ctrl/Alt keys are editing keys (undo, word moves).
             None if self.text_input_active() => self.on_text_key(key),
@@ -128,9 +158,15 @@ impl App {
         if let Some(commands) = self.apply_on_tab(action) {
             return commands;
         }
+        self.apply_global(action)
+    }
+
+    /// An action no tab took: the ones that work everywhere.
+    fn apply_global(&mut self, action: Action) -> Vec<Command> {
         match action {
             Action::Quit => self.request_quit(),
             Action::ToggleHelp => self.open(Overlay::Help { scroll: 0 }),
+            Action::ShowMessages => self.open(Overlay::Messages { scroll: 0 }),
             Action::NextTab => self.show_tab(self.tab.next()),
             Action::PrevTab => self.show_tab(self.tab.prev()),
             Action::ShowSockets => self.show_tab(Tab::Sockets),
@@ -221,42 +257,7 @@ impl App {
         }
     }
 
-    fn on_overlay_action(&mut self, action: Action) -> Vec<Command> {
-        let page = self.size.1.saturating_sub(6).max(1);
-        match (&mut self.overlay, action) {
-            (Some(Overlay::ConfirmQuit), Action::Confirm | Action::Quit) => {
-                self.should_quit = true;
-            }
-            (Some(Overlay::ConfirmQuit), Action::Cancel) => self.overlay = None,
-            (Some(Overlay::Help { .. }), Action::Cancel | Action::ToggleHelp) => {
-                self.overlay = None;
-            }
-            (Some(Overlay::Help { .. }), Action::Quit) => {
-                self.overlay = None;
-                self.request_quit();
-            }
-            (Some(Overlay::Help { scroll }), scrolling) => {
-                // The renderer clamps to the content; keep the stored value
-                // bounded so "up" after a long "down" responds at once.
-                let max = super::help_line_count(&self.keymap);
-                *scroll = match scrolling {
-                    Action::ScrollUp => scroll.saturating_sub(1),
-                    Action::ScrollDown => scroll.saturating_add(1),
-                    Action::PageUp => scroll.saturating_sub(page),
-                    Action::PageDown => scroll.saturating_add(page),
-                    Action::ScrollTop => 0,
-                    Action::ScrollBottom => max,
-                    _ => *scroll,
-                }
-                .min(max);
-            }
-            _ => return Vec::new(),
-        }
-        self.dirty = true;
-        Vec::new()
-    }
-
-    fn request_quit(&mut self) {
+    pub(super) fn request_quit(&mut self) {
         if self.work_in_progress().is_empty() {
             self.should_quit = true;
         } else {

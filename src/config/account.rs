@@ -219,9 +219,9 @@ impl Endpoint {
     fn watch_key_misplaced(&self, protocol: Protocol) -> Option<&'static str> {
         match protocol {
             Protocol::Imap => None,
-            _ if self.notify.is_some() => Some("notify applies to [imap] only"),
+            _ if self.notify.is_some() => Some("notify applies to [accounts.imap] only"),
             Protocol::Smtp if self.poll_interval_secs.is_some() => {
-                Some("poll_interval_secs applies to [imap] and [pop3] only")
+                Some("poll_interval_secs applies to [accounts.imap] and [accounts.pop3] only")
             }
             _ => None,
         }
@@ -297,7 +297,7 @@ impl Account {
                     text,
                     spanned.span().start,
                     format!(
-                        "account \"{}\" [{}]: plaintext `password` is not supported; \
+                        "account \"{}\" [accounts.{}]: plaintext `password` is not supported; \
                          use password_command (e.g. \"pass show mail\") or password_env",
                         self.name,
                         protocol.name()
@@ -306,7 +306,7 @@ impl Account {
             }
             if let Some(problem) = endpoint.problem(protocol) {
                 return Err(here(format!(
-                    "account \"{}\" [{}]: {problem}",
+                    "account \"{}\" [accounts.{}]: {problem}",
                     self.name,
                     protocol.name()
                 )));
@@ -328,7 +328,7 @@ impl Endpoint {
         if protocol != Protocol::Pop3 && self.uses_pop3_keys() {
             return Some(
                 "delete_after_download, delete_after_days, max_message_size_mb, oversize \
-                 and apop apply to [pop3] only",
+                 and apop apply to [accounts.pop3] only",
             );
         }
         if self.port == Some(0) {

@@ -6,6 +6,7 @@ mod account;
 mod error;
 mod paths;
 mod secret;
+mod sockets;
 mod theme;
 
 pub use account::{
@@ -15,6 +16,7 @@ pub use account::{
 pub use error::ConfigError;
 pub use paths::{Paths, expand_tilde};
 pub use secret::{Secret, SecretSource};
+pub use sockets::{Clock, Payload, SavedTarget, SocketsConfig};
 pub use theme::{ColorSpec, ThemeConfig};
 
 use serde::Deserialize;
@@ -35,6 +37,8 @@ pub struct Config {
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     pub theme: ThemeConfig,
+    #[serde(default)]
+    pub sockets: SocketsConfig,
     #[serde(default)]
     pub contacts: ContactsConfig,
     #[serde(default)]

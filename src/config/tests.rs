@@ -165,7 +165,10 @@ fn watch_settings_on_the_wrong_server_are_refused() {
     ))
     .unwrap_err()
     .to_string();
-    assert!(err.contains("notify applies to [imap] only"), "{err}");
+    assert!(
+        err.contains("notify applies to [accounts.imap] only"),
+        "{err}"
+    );
     let err = parse(&format!(
         "{base}[accounts.smtp]\nhost = \"h\"\npoll_interval_secs = 9\n"
     ))

@@ -8,42 +8,50 @@ use crate::sanitize::{clean_line, clean_text};
 use std::io::Write;
 use std::path::Path;
 
-/// `wirepost import PATH [--folder F]`.
+/// `wirepost import PATH [--folder F] [--verbose]`: progress on stderr
+/// (on a terminal), each file with `verbose`, the summary on `out`.
 pub fn import(
     store: &Store,
     path: &Path,
     folder: Option<&str>,
+    verbose: bool,
     out: &mut dyn Write,
 ) -> Result<(), StoreError> {
     use std::io::IsTerminal;
-    // A progress count on a terminal; nothing in logs or pipes.
     let show = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
     let mut last = 0;
-    let report = store.import(path, LOCAL_ACCOUNT, folder, &mut |done| {
+    let mut shown_files = 0;
+    let report = store.import(path, LOCAL_ACCOUNT, folder, &mut |report| {
+        if verbose {
+            // A file's line once the import has moved past it.
+            let done = report.files.len().saturating_sub(1);
+            for file in &report.files[shown_files.min(done)..done] {
+                eprintln!("{}", file.describe());
+            }
+            shown_files = shown_files.max(done);
+        }
+        let done = report.messages();
         if show && done >= last + 1000 {
             last = done;
-            eprint!("\r{done} messages…");
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+            eprint!("\r{done} messages ({rate:.0}/s), {} new…", report.imported);
         }
     })?;
     if last > 0 {
         eprintln!();
     }
-    writeln!(
-        out,
-        "imported {} message(s) into {} / {}{}",
-        report.imported,
-        LOCAL_ACCOUNT,
-        if report.folders.is_empty() {
-            "-".into()
-        } else {
-            report.folders.join(", ")
-        },
-        if report.skipped > 0 {
-            format!(" ({} already there or unreadable)", report.skipped)
-        } else {
-            String::new()
+    if verbose {
+        for file in &report.files[shown_files.min(report.files.len())..] {
+            eprintln!("{}", file.describe());
         }
-    )?;
+    }
+    for line in report.summary(LOCAL_ACCOUNT) {
+        writeln!(out, "{line}")?;
+    }
+    if report.files.is_empty() {
+        writeln!(out, "{} holds no files", path.display())?;
+    }
     Ok(())
 }
 

@@ -33,6 +33,9 @@ pub struct Envelope {
     pub snippet: String,
     /// Text for full-text search (capped at [`FTS_BODY_CAP_BYTES`]).
     pub body: String,
+    /// SHA-256 of the raw bytes: an import finds a message it already
+    /// stored by it.
+    pub content_hash: Option<[u8; 32]>,
 }
 
 impl Envelope {
@@ -41,7 +44,10 @@ impl Envelope {
     pub fn parse(raw: &[u8]) -> Envelope {
         match MessageParser::default().parse(raw) {
             Some(message) => Envelope::from_message(&message),
-            None => Envelope::default(),
+            None => Envelope {
+                content_hash: Some(content_hash(raw)),
+                ..Envelope::default()
+            },
         }
     }
 
@@ -68,6 +74,7 @@ impl Envelope {
             has_attachment: message.attachment_count() > 0,
             snippet: snippet(&body),
             body,
+            content_hash: Some(content_hash(message.raw_message())),
         }
     }
 
@@ -75,6 +82,12 @@ impl Envelope {
     pub fn addresses(&self) -> String {
         format!("{} {} {}", self.from, self.to, self.cc)
     }
+}
+
+/// SHA-256 of a message's bytes.
+pub fn content_hash(raw: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(raw).into()
 }
 
 /// The Message-IDs in an `In-Reply-To`/`References` value, without angle

@@ -13,8 +13,10 @@ mod answers;
 mod arrivals;
 mod clock;
 pub mod commands;
+mod connection;
 mod contacts;
 mod envelope;
+pub mod export;
 mod flag_state;
 mod flag_sync;
 mod folder_list;
@@ -42,12 +44,13 @@ mod unnamed_file;
 mod write;
 
 pub use arrivals::Arrival;
+pub use connection::close_all;
 pub use contacts::{Contact, split_mailbox};
 pub use envelope::Envelope;
 pub use flag_state::{FORWARDED, FlagState, Keywords, is_keyword};
 pub use flag_sync::{FlagChange, ServerFlags};
 pub use folder_list::FolderEntry;
-pub use import::ImportReport;
+pub use import::{FileOutcome, FileReport, ImportReport};
 pub use names::{dir_name, folder_dir_name, undo_dir_name};
 pub use query::{FolderSummary, ListQuery, MessageRow, SortBy, SortOrder, ThreadFields};
 pub use reindex::ReindexReport;
@@ -62,9 +65,10 @@ pub use types::{
 };
 pub use write::ServerView;
 
+use connection::{ConnGuard, Slot};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 /// The account that imports and local folders (Outbox, Sent, Drafts, Trash)
 /// belong to when no server is involved.
@@ -81,10 +85,10 @@ pub struct Store {
 struct Inner {
     root: PathBuf,
     /// Every write goes through this connection.
-    conn: Mutex<Connection>,
+    conn: Arc<Slot>,
     /// Lists and searches read here, so a sync's long write transaction
     /// never makes the Inbox wait (WAL lets readers run beside a writer).
-    reader: Mutex<Connection>,
+    reader: Arc<Slot>,
 }
 
 impl std::fmt::Debug for Store {
@@ -99,6 +103,11 @@ impl Store {
     /// Opens (creating if needed) the store at `dir`, migrates the index,
     /// and finishes deliveries that a crash interrupted.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        if connection::closed() {
+            return Err(
+                std::io::Error::other("wirepost is quitting: the mail store is closed").into(),
+            );
+        }
         std::fs::create_dir_all(dir)?;
         let index = dir.join(INDEX_FILE);
         let mut conn = Connection::open(&index)?;
@@ -108,8 +117,8 @@ impl Store {
         let store = Store {
             inner: Arc::new(Inner {
                 root: dir.to_path_buf(),
-                conn: Mutex::new(conn),
-                reader: Mutex::new(reader),
+                conn: Slot::new(&index, conn),
+                reader: Slot::new(&index, reader),
             }),
         };
         store.recover_pending()?;
@@ -127,24 +136,20 @@ impl Store {
 
     /// The connection; a panic elsewhere while it was held does not make the
     /// index unusable (SQLite rolled the transaction back).
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.inner
-            .conn
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
+    fn conn(&self) -> ConnGuard<'_> {
+        self.inner.conn.lock()
     }
 
     /// The read-only connection for lists and searches.
-    fn reader(&self) -> MutexGuard<'_, Connection> {
-        self.inner
-            .reader
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
+    fn reader(&self) -> ConnGuard<'_> {
+        self.inner.reader.lock()
     }
 }
 
 #[cfg(test)]
 mod listing_tests;
+#[cfg(test)]
+mod schema_tests;
 #[cfg(test)]
 mod sent_date_tests;
 #[cfg(test)]

@@ -129,6 +129,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE sent_date_fill (next_id INTEGER NOT NULL, last_id INTEGER NOT NULL);
     INSERT INTO sent_date_fill SELECT min(id), max(id) FROM messages HAVING count(*) > 0;
     ",
+    // 6: each message's SHA-256, so an import stores the same bytes once
+    // per folder; rows from before get theirs when an import needs them.
+    "
+    ALTER TABLE messages ADD COLUMN content_hash BLOB;
+    CREATE INDEX messages_by_hash ON messages (content_hash) WHERE content_hash IS NOT NULL;
+    CREATE INDEX messages_unhashed ON messages (folder_id) WHERE content_hash IS NULL;
+    ",
 ];
 
 /// The schema version this build writes.

@@ -94,6 +94,9 @@ fn an_index_from_before_reads_its_date_headers_in_resumable_steps() {
                 "DROP INDEX messages_by_sent;
                  DROP TABLE sent_date_fill;
                  ALTER TABLE messages DROP COLUMN sent_date;
+                 DROP INDEX messages_by_hash;
+                 DROP INDEX messages_unhashed;
+                 ALTER TABLE messages DROP COLUMN content_hash;
                  PRAGMA user_version = 4;",
             )
             .unwrap();

@@ -62,6 +62,17 @@ pub struct Flags {
 }
 
 impl Flags {
+    /// Every flag set in either.
+    pub fn union(self, other: Flags) -> Flags {
+        Flags {
+            seen: self.seen || other.seen,
+            answered: self.answered || other.answered,
+            flagged: self.flagged || other.flagged,
+            deleted: self.deleted || other.deleted,
+            draft: self.draft || other.draft,
+        }
+    }
+
     /// Maildir info letters in ASCII order (`D`raft, `F`lagged, `R`eplied,
     /// `S`een, `T`rashed).
     pub fn to_maildir(&self) -> String {

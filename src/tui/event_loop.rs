@@ -40,7 +40,8 @@ pub enum LoopExit {
 /// Draws only when `update` marked the app dirty, at most once per
 /// `FRAME_INTERVAL_MS`, and only after every event that is already waiting
 /// has been handled. With nothing happening it sleeps in `select!`: no
-/// timer, no frames.
+/// timer, no frames — except, while a status message is shown, one wake-up
+/// when it is due to go (`App::deadline`), then one frame.
 pub async fn run<S: Screen>(
     app: &mut App,
     screen: &mut S,
@@ -64,6 +65,9 @@ pub async fn run<S: Screen>(
             last_frame = Some(Instant::now());
         }
         let wait_for_frame = app.dirty;
+        // Only while the app has something due (a status message to take
+        // down): idle otherwise means no timer at all.
+        let deadline = app.deadline().map(Instant::from_std);
         tokio::select! {
             biased;
             () = &mut shutdown => return Ok(LoopExit::Signal),
@@ -73,6 +77,9 @@ pub async fn run<S: Screen>(
             },
             Some(report) = engine_events.recv() => handle(app, engines, Event::Engine(report)),
             () = tokio::time::sleep_until(next_frame), if wait_for_frame => {}
+            () = tokio::time::sleep_until(deadline.unwrap_or(next_frame)), if deadline.is_some() => {
+                handle(app, engines, Event::Deadline(Instant::now().into_std()));
+            }
         }
         // Drain what is already queued so a burst becomes one frame: keys
         // first (they never wait behind socket data), then engine reports

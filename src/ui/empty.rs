@@ -17,11 +17,15 @@ pub(super) fn compose(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines = vec![
         Line::from(Span::styled("No account can send mail yet", theme.title())),
         Line::default(),
-        Line::from("Add an [accounts.smtp] section to your account in"),
+        Line::from("Add an account with an [accounts.smtp] section to"),
     ];
     lines.extend(config_path_lines(app, theme));
     lines.push(Line::default());
     for example in [
+        "[[accounts]]",
+        "name = \"personal\"",
+        "email = \"me@example.com\"",
+        "",
         "[accounts.smtp]",
         "host = \"smtp.example.com\"",
         "security = \"starttls\"",

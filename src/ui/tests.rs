@@ -85,6 +85,22 @@ fn help_overlay_large() {
     insta::assert_snapshot!(draw(&app, 200, 60).backend());
 }
 
+/// Long descriptions wrap under themselves at any width, and `a` adds
+/// each action's config name.
+#[test]
+fn help_overlay_wraps_and_shows_action_names() {
+    let mut app = app();
+    app.overlay = Some(Overlay::Help { scroll: 40 });
+    app.update(Event::Key(ratatui::crossterm::event::KeyEvent::from(
+        ratatui::crossterm::event::KeyCode::Char('a'),
+    )));
+    assert!(app.help_names);
+    let screen = format!("{:?}", draw(&app, 60, 30).backend());
+    assert!(screen.contains("[socket_reconnect]"), "{screen}");
+    assert!(screen.contains("   again) [socket_reconnect]"), "{screen}");
+    insta::assert_snapshot!(draw(&app, 60, 30).backend());
+}
+
 #[test]
 fn confirm_quit_with_jobs_and_error_message() {
     let mut app = app_with(example_config());

@@ -259,6 +259,11 @@ impl Tui {
         }
     }
 
+    /// Whether the program has exited (without waiting).
+    pub fn exited(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_some()
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.process_id().unwrap()
     }

@@ -13,6 +13,7 @@ mod sending;
 mod typing;
 
 use crate::app::Command;
+use crate::app::TextLine;
 use crate::config::{Account, Config};
 use crate::mail::compose::draft::{Attachment, Draft};
 use crate::mail::compose::engine::ComposeCommand;
@@ -132,13 +133,14 @@ pub struct ComposeState {
     pub editing: bool,
     /// Index into the accounts that can send.
     pub identity: usize,
-    pub to: TextArea<'static>,
-    pub cc: TextArea<'static>,
-    pub bcc: TextArea<'static>,
-    pub subject: TextArea<'static>,
+    /// The one-line fields edit like a shell line ([`TextLine`]).
+    pub to: TextLine,
+    pub cc: TextLine,
+    pub bcc: TextLine,
+    pub subject: TextLine,
     pub body: TextArea<'static>,
     /// The path being typed to attach.
-    pub attach_path: TextArea<'static>,
+    pub attach_path: TextLine,
     pub attachments: Vec<Attachment>,
     pub attachment_selected: usize,
     pub in_reply_to: Option<String>,
@@ -187,13 +189,6 @@ fn compose(command: ComposeCommand) -> Vec<Command> {
     vec![Command::Compose(Box::new(command))]
 }
 
-fn line_input(placeholder: &str) -> TextArea<'static> {
-    let mut area = TextArea::default();
-    area.set_placeholder_text(placeholder);
-    area.set_cursor_line_style(ratatui::style::Style::default());
-    area
-}
-
 fn text_of(area: &TextArea<'_>) -> String {
     area.lines().join("\n")
 }
@@ -216,12 +211,12 @@ impl Default for ComposeState {
             focus: Field::To,
             editing: false,
             identity: 0,
-            to: line_input("name@example.com, ..."),
-            cc: line_input(""),
-            bcc: line_input(""),
-            subject: line_input(""),
+            to: TextLine::default(),
+            cc: TextLine::default(),
+            bcc: TextLine::default(),
+            subject: TextLine::default(),
             body,
-            attach_path: line_input("path of a file to attach"),
+            attach_path: TextLine::default(),
             attachments: Vec::new(),
             attachment_selected: 0,
             in_reply_to: None,
@@ -284,33 +279,37 @@ impl ComposeState {
         senders(config).get(self.identity).copied()
     }
 
-    /// The single-line or body editor of a text field.
-    pub fn area(&self, field: Field) -> Option<&TextArea<'static>> {
+    /// The editor of a one-line field.
+    pub fn line(&self, field: Field) -> Option<&TextLine> {
         match field {
             Field::To => Some(&self.to),
             Field::Cc => Some(&self.cc),
             Field::Bcc => Some(&self.bcc),
             Field::Subject => Some(&self.subject),
-            Field::Body => Some(&self.body),
             Field::Attachments => Some(&self.attach_path),
-            Field::From => None,
+            Field::Body | Field::From => None,
         }
     }
 
-    fn area_mut(&mut self, field: Field) -> Option<&mut TextArea<'static>> {
+    fn line_mut(&mut self, field: Field) -> Option<&mut TextLine> {
         match field {
             Field::To => Some(&mut self.to),
             Field::Cc => Some(&mut self.cc),
             Field::Bcc => Some(&mut self.bcc),
             Field::Subject => Some(&mut self.subject),
-            Field::Body => Some(&mut self.body),
             Field::Attachments => Some(&mut self.attach_path),
-            Field::From => None,
+            Field::Body | Field::From => None,
         }
     }
 
     pub fn text(&self, field: Field) -> String {
-        self.area(field).map(text_of).unwrap_or_default()
+        match field {
+            Field::Body => text_of(&self.body),
+            _ => self
+                .line(field)
+                .map(|l| l.text().to_string())
+                .unwrap_or_default(),
+        }
     }
 
     /// The form as a draft from `account`.
@@ -338,10 +337,10 @@ impl ComposeState {
         // Replies and reopened messages carry text from elsewhere: make
         // it safe for the terminal once, here, before the editor shows it.
         use crate::sanitize::{clean_line, clean_text};
-        set_text(&mut self.to, &clean_line(&draft.to));
-        set_text(&mut self.cc, &clean_line(&draft.cc));
-        set_text(&mut self.bcc, &clean_line(&draft.bcc));
-        set_text(&mut self.subject, &clean_line(&draft.subject));
+        self.to.set_text(&clean_line(&draft.to));
+        self.cc.set_text(&clean_line(&draft.cc));
+        self.bcc.set_text(&clean_line(&draft.bcc));
+        self.subject.set_text(&clean_line(&draft.subject));
         set_text(&mut self.body, &clean_text(&draft.body));
         self.attachments = draft.attachments.clone();
         self.attachment_selected = 0;

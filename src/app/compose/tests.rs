@@ -344,3 +344,42 @@ fn replacing_the_form_sets_unsent_work_aside_in_drafts() {
     app.update(key(KeyCode::Esc));
     assert!(app.update(key(KeyCode::Char('n'))).is_empty());
 }
+
+/// The one-line fields are shell lines: Ctrl-U clears, Ctrl-W cuts a
+/// word, Ctrl-A/E move; no control key types a letter.
+#[test]
+fn one_line_fields_edit_like_a_shell_line() {
+    let mut app = app();
+    app.update(key(KeyCode::Enter));
+    assert!(app.text_input_active());
+    typed(&mut app, "wrong@example.com");
+    app.update(ctrl('u'));
+    assert_eq!(app.compose.text(Field::To), "");
+    typed(&mut app, "a@example.com, b@example");
+    app.update(ctrl('w'));
+    assert_eq!(app.compose.text(Field::To), "a@example.com, ");
+    app.update(ctrl('a'));
+    typed(&mut app, "x");
+    app.update(ctrl('e'));
+    typed(&mut app, "c@example.com");
+    assert_eq!(app.compose.text(Field::To), "xa@example.com, c@example.com");
+}
+
+/// In the form Tab/Shift-Tab move between fields (editing or not); in the
+/// Outbox and Drafts lists, which have no fields, they switch tabs.
+#[test]
+fn tab_moves_between_fields_in_the_form_and_leaves_the_lists() {
+    let mut form = app();
+    form.update(key(KeyCode::Tab));
+    assert_eq!((form.tab, form.compose.focus), (Tab::Compose, Field::Cc));
+    form.update(key(KeyCode::BackTab));
+    assert_eq!((form.tab, form.compose.focus), (Tab::Compose, Field::To));
+    for list in ['o', 'd'] {
+        for (tab_key, next) in [(KeyCode::Tab, Tab::Inbox), (KeyCode::BackTab, Tab::Sockets)] {
+            let mut app = app();
+            app.update(key(KeyCode::Char(list)));
+            app.update(key(tab_key));
+            assert_eq!(app.tab, next, "{tab_key:?} in the list opened by {list}");
+        }
+    }
+}

@@ -1,11 +1,12 @@
 //! Typing into the form: keys and pastes for the field being edited, and
 //! the completion candidates (addresses, attachment paths) they bring up.
 
-use super::{Field, compose, set_text};
+use super::{Field, compose};
+use crate::app::Edit;
 use crate::app::{App, Command};
 use crate::mail::address;
 use crate::mail::compose::engine::ComposeCommand;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
     /// Loads what completion needs for the newly focused field.
@@ -57,9 +58,8 @@ impl App {
         } else {
             address::complete_last(&current, &choice)
         };
-        if let Some(area) = state.area_mut(field) {
-            set_text(area, &completed);
-            area.move_cursor(ratatui_textarea::CursorMove::End);
+        if let Some(line) = state.line_mut(field) {
+            line.set_text(&completed);
         }
         state.clear_suggestions();
         true
@@ -76,7 +76,7 @@ impl App {
                 if path.is_empty() {
                     return Vec::new();
                 }
-                set_text(&mut state.attach_path, "");
+                state.attach_path.set_text("");
                 state.clear_suggestions();
                 self.dirty = true;
                 return compose(ComposeCommand::Attach { path });
@@ -86,17 +86,20 @@ impl App {
             self.dirty = true;
             return self.after_focus_change();
         }
-        let Some(area) = state.area_mut(field) else {
+        let changed = if let Some(line) = state.line_mut(field) {
+            // A one-line field edits like a shell line; a key it does not
+            // know (Ctrl-M, F-keys) changes nothing and types nothing.
+            match line.apply(&key) {
+                Edit::Changed => true,
+                Edit::Moved => false,
+                Edit::Unhandled => return Vec::new(),
+            }
+        } else if field == Field::Body {
+            state.body.input(key)
+        } else {
             return Vec::new();
         };
-        let ctrl_m =
-            key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('m');
-        if single_line && ctrl_m {
-            return Vec::new();
-        }
-        if area.input(key) {
-            state.modified = true;
-        }
+        state.modified |= changed;
         self.dirty = true;
         self.refresh_suggestions()
     }
@@ -111,8 +114,12 @@ impl App {
         } else {
             text.replace(['\r', '\n'], " ")
         };
-        if let Some(area) = state.area_mut(field) {
-            area.insert_str(text);
+        if let Some(line) = state.line_mut(field) {
+            line.insert_str(&text);
+            state.modified = true;
+            self.dirty = true;
+        } else if field == Field::Body {
+            state.body.insert_str(text);
             state.modified = true;
             self.dirty = true;
         }

@@ -21,9 +21,7 @@ impl InboxState {
     /// keymap (Esc, Ctrl-C, ...).
     pub fn on_prompt_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Option<Outcome> {
         if self.picking() {
-            // Keys the picker leaves (Esc, ...) go on to the keymap.
-            let (commands, dirty) = self.on_picker_key(key);
-            return (dirty || !commands.is_empty()).then_some((commands, dirty));
+            return self.on_picker_key(key);
         }
         let input = self.input.as_mut()?;
         if key.code == KeyCode::Enter && key.modifiers.is_empty() {

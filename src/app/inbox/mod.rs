@@ -17,6 +17,7 @@ mod picker;
 mod viewer;
 mod viewer_actions;
 mod wrap;
+pub use wrap::wrap;
 
 pub use geometry::{InboxAreas, inbox_areas};
 pub use list::{MessageList, PAGE_ROWS};

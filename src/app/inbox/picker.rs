@@ -83,15 +83,14 @@ impl InboxState {
         self.picker.is_some()
     }
 
-    /// A key while the picker is open.
-    pub fn on_picker_key(&mut self, key: KeyEvent) -> Outcome {
-        let Some(picker) = &mut self.picker else {
-            return (Vec::new(), false);
-        };
+    /// A key while the picker is open; `None` for the keys the filter
+    /// leaves to the keymap (Esc, Tab, Ctrl-C, ...).
+    pub fn on_picker_key(&mut self, key: KeyEvent) -> Option<Outcome> {
+        let picker = self.picker.as_mut()?;
         let count = picker.choices(&self.folders).len();
         let last = count.saturating_sub(1);
         match key.code {
-            KeyCode::Enter => return self.pick(),
+            KeyCode::Enter => return Some(self.pick()),
             KeyCode::Up => picker.cursor = picker.cursor.saturating_sub(1),
             KeyCode::Down => picker.cursor = (picker.cursor + 1).min(last),
             KeyCode::PageUp => picker.cursor = picker.cursor.saturating_sub(10),
@@ -99,10 +98,10 @@ impl InboxState {
             _ => match picker.filter.apply(&key) {
                 Edit::Changed => picker.cursor = 0,
                 Edit::Moved => {}
-                Edit::Unhandled => return (Vec::new(), false),
+                Edit::Unhandled => return None,
             },
         }
-        (Vec::new(), true)
+        Some((Vec::new(), true))
     }
 
     /// Pasted text goes into the filter.

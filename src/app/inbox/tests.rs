@@ -354,3 +354,43 @@ fn the_unread_count_follows_a_toggle_at_once_and_the_viewer_keeps_its_flags() {
     ));
     assert_eq!(unread(&app), 2);
 }
+
+/// Tab and Shift-Tab leave the Inbox whatever it shows: the list, an open
+/// message, the folder pane, a search's results.
+#[test]
+fn tab_and_shift_tab_leave_the_inbox_in_every_state() {
+    let states: [(&str, &[KeyCode]); 5] = [
+        ("list", &[]),
+        ("message open", &[KeyCode::Enter]),
+        ("folder pane", &[KeyCode::Esc]),
+        (
+            "search results",
+            &[KeyCode::Char('/'), KeyCode::Char('x'), KeyCode::Enter],
+        ),
+        ("trace pane", &[KeyCode::Char('T')]),
+    ];
+    for (state, keys) in states {
+        for (tab_key, next) in [
+            (KeyCode::Tab, Tab::Sockets),
+            (KeyCode::BackTab, Tab::Compose),
+        ] {
+            let mut app = loaded(10);
+            for k in keys {
+                key(&mut app, *k);
+            }
+            key(&mut app, tab_key);
+            assert_eq!(app.tab, next, "{tab_key:?} in the Inbox with {state}");
+        }
+    }
+    // From a prompt too: Tab types nothing, and the half-typed line is
+    // still there on return.
+    let mut app = loaded(10);
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Char('x'));
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.tab, Tab::Sockets);
+    key(&mut app, KeyCode::BackTab);
+    key(&mut app, KeyCode::Char('y'));
+    let typed = app.inbox.input.as_ref().map(|i| i.line.text().to_string());
+    assert_eq!(typed.as_deref(), Some("xy"));
+}

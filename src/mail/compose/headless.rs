@@ -16,16 +16,19 @@ use std::sync::Arc;
 /// What `wirepost send` was asked to do.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SendArgs {
-    /// The account to send from (default: the first account with [smtp]).
+    /// The account to send from (default: the first account with [accounts.smtp]).
     #[arg(long, short = 'a')]
     pub account: Option<String>,
     /// Recipients (repeatable, or comma-separated).
-    #[arg(long)]
+    #[arg(long, value_name = "ADDRESS")]
     pub to: Vec<String>,
-    #[arg(long)]
+    /// Copy recipients (repeatable, or comma-separated).
+    #[arg(long, value_name = "ADDRESS")]
     pub cc: Vec<String>,
-    #[arg(long)]
+    /// Blind copy recipients: they get the message, no header names them.
+    #[arg(long, value_name = "ADDRESS")]
     pub bcc: Vec<String>,
+    /// The Subject line (empty when omitted).
     #[arg(long, short = 's', default_value = "")]
     pub subject: String,
     /// A file to attach (repeatable).
@@ -78,7 +81,7 @@ pub fn sending_account<'a>(config: &'a Config, name: Option<&str>) -> Result<&'a
                 .find(|a| a.name == name)
                 .ok_or_else(|| format!("no account named \"{name}\""))?;
             if account.smtp.is_none() {
-                return Err(format!("account \"{name}\" has no [smtp] server"));
+                return Err(format!("account \"{name}\" has no [accounts.smtp] section"));
             }
             Ok(account)
         }
@@ -86,7 +89,7 @@ pub fn sending_account<'a>(config: &'a Config, name: Option<&str>) -> Result<&'a
             .accounts
             .iter()
             .find(|a| a.smtp.is_some())
-            .ok_or_else(|| "no account has an [smtp] server".to_string()),
+            .ok_or_else(|| "no account has an [accounts.smtp] section".to_string()),
     }
 }
 

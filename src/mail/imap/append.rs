@@ -46,8 +46,12 @@ async fn run(
 ) -> Result<(), String> {
     // The IMAP engine's own login: the same no-downgrade STARTTLS,
     // LOGINDISABLED check and AUTH methods as a sync.
-    let opts = ConnectOptions::for_account(account)
-        .ok_or_else(|| format!("account \"{}\" has no [imap] server", account.name))?;
+    let opts = ConnectOptions::for_account(account).ok_or_else(|| {
+        format!(
+            "account \"{}\" has no [accounts.imap] section",
+            account.name
+        )
+    })?;
     let flags = format!("({})", flags.join(" "));
     let work = async move {
         let connected = connect(&opts, None).await.map_err(|e| e.to_string())?;

@@ -36,8 +36,12 @@ pub async fn server_has(account: &Account, folder: &str, message_id: &str) -> Re
     if !searchable(message_id) {
         return Ok(false);
     }
-    let opts = ConnectOptions::for_account(account)
-        .ok_or_else(|| format!("account \"{}\" has no [imap] server", account.name))?;
+    let opts = ConnectOptions::for_account(account).ok_or_else(|| {
+        format!(
+            "account \"{}\" has no [accounts.imap] section",
+            account.name
+        )
+    })?;
     let work = async move {
         let mut session = connect(&opts, None)
             .await

@@ -1,6 +1,6 @@
 //! From a configured account to a running sync: the server spec (with the
 //! password resolved), and the entry point `wirepost sync` calls for each
-//! account that has a `[pop3]` server.
+//! account that has a `[accounts.pop3]` server.
 
 use super::connect::{AuthMethod, ServerSpec};
 use super::report::{SyncError, SyncProgress, SyncReport};
@@ -13,19 +13,21 @@ use crate::store::Store;
 /// The account's POP3 server, ready to connect. Blocking: a
 /// `password_command` may prompt (GPG); call from `spawn_blocking`.
 pub fn server_spec(account: &Account) -> Result<ServerSpec, String> {
-    let endpoint = account
-        .pop3
-        .as_ref()
-        .ok_or_else(|| format!("account \"{}\" has no [pop3] server", account.name))?;
+    let endpoint = account.pop3.as_ref().ok_or_else(|| {
+        format!(
+            "account \"{}\" has no [accounts.pop3] section",
+            account.name
+        )
+    })?;
     let source = endpoint.password_source().ok_or_else(|| {
         format!(
-            "account \"{}\" [pop3]: no password configured (set password_command or password_env)",
+            "account \"{}\" [accounts.pop3]: no password configured (set password_command or password_env)",
             account.name
         )
     })?;
     let password = source
         .resolve()
-        .map_err(|e| format!("account \"{}\" [pop3]: {e}", account.name))?;
+        .map_err(|e| format!("account \"{}\" [accounts.pop3]: {e}", account.name))?;
     Ok(ServerSpec {
         host: endpoint.host.clone(),
         port: endpoint.port_for(Protocol::Pop3),
@@ -33,6 +35,7 @@ pub fn server_spec(account: &Account) -> Result<ServerSpec, String> {
         tls: TlsOptions {
             extra_ca: endpoint.ca_file.as_deref().map(crate::config::expand_tilde),
             accept_invalid_certs: endpoint.accept_invalid_certs,
+            pin_file: None,
         },
         user: account.username_for(endpoint).to_string(),
         password,
@@ -43,7 +46,7 @@ pub fn server_spec(account: &Account) -> Result<ServerSpec, String> {
             (false, ConfigAuth::Plain) => AuthMethod::Plain,
             (false, other) => {
                 return Err(format!(
-                    "account \"{}\" [pop3]: auth = \"{}\" is not available for POP3 \
+                    "account \"{}\" [accounts.pop3]: auth = \"{}\" is not available for POP3 \
                      (use \"auto\", \"login\" for USER/PASS, \"plain\", or apop = true)",
                     account.name,
                     format!("{other:?}").to_lowercase()

@@ -33,10 +33,12 @@ impl SmtpSettings {
     /// The account's SMTP server; resolves the password or token (which
     /// may run a command, so this is blocking).
     pub fn for_account(account: &Account) -> Result<SmtpSettings, String> {
-        let endpoint = account
-            .smtp
-            .as_ref()
-            .ok_or_else(|| format!("account \"{}\" has no [smtp] server", account.name))?;
+        let endpoint = account.smtp.as_ref().ok_or_else(|| {
+            format!(
+                "account \"{}\" has no [accounts.smtp] section",
+                account.name
+            )
+        })?;
         let username = account.username_for(endpoint).to_string();
         let login = if let Some(cmd) = &endpoint.oauth2_token_command {
             let token = crate::config::SecretSource::Command(cmd.clone()).resolve()?;
@@ -56,6 +58,7 @@ impl SmtpSettings {
             tls: TlsOptions {
                 extra_ca: endpoint.ca_file.clone(),
                 accept_invalid_certs: endpoint.accept_invalid_certs,
+                pin_file: None,
             },
             login,
         })

@@ -1,99 +1,47 @@
-//! What an import recognises on disk (a Maildir, an mbox, a message file)
-//! and the few header fields it reads itself, before the store parses
-//! anything: mbox status flags and the Message-ID that finds mail already
-//! imported.
+//! The few header fields an import reads itself: the flags mbox writers
+//! keep (`Status:`/`X-Status:` as mutt and others write them, and
+//! Thunderbird's `X-Mozilla-Status:`) and whether a message has a usable
+//! `Date:`.
 
-use crate::store::{Flags, StoreError};
-use std::fs;
-use std::path::{Path, PathBuf};
+use crate::store::Flags;
 
-/// A directory with `cur/` and `new/`.
-pub(super) fn is_maildir(dir: &Path) -> bool {
-    dir.join("cur").is_dir() && dir.join("new").is_dir()
-}
-
-/// The visible files of a Maildir's `cur/` and `new/`, sorted.
-pub(super) fn maildir_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
-    let mut files = Vec::new();
-    for sub in ["cur", "new"] {
-        for entry in fs::read_dir(dir.join(sub))?.flatten() {
-            let path = entry.path();
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            if path.is_file() && !hidden {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// A file in a folder of messages: `.eml`, or any other name (MH folders
-/// use bare numbers, some exports `.txt`) whose first line is a header
-/// field, so licences and notes beside the mail are left alone.
-pub(super) fn looks_like_message_file(path: &Path) -> bool {
-    use std::io::Read;
-    let extension = path.extension().and_then(|e| e.to_str());
-    if extension.is_some_and(|e| e.eq_ignore_ascii_case("eml")) {
-        return true;
-    }
-    let hidden = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_none_or(|n| n.starts_with('.'));
-    if hidden {
-        return false;
-    }
-    let mut head = [0u8; 256];
-    let Ok(n) = fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
-        return false;
-    };
-    starts_with_header_field(&head[..n])
-}
-
-/// `Name: value` (RFC 5322 field name: printable ASCII but colon, no space).
-fn starts_with_header_field(bytes: &[u8]) -> bool {
-    let name_len = bytes
-        .iter()
-        .take_while(|&&b| (33..=126).contains(&b) && b != b':')
-        .count();
-    name_len > 0 && bytes.get(name_len) == Some(&b':')
-}
-
-/// An mbox starts with a `From ` separator line.
-pub(super) fn is_mbox(path: &Path) -> Result<bool, StoreError> {
-    use std::io::Read;
-    let mut head = [0u8; 5];
-    let n = fs::File::open(path)?.read(&mut head)?;
-    Ok(&head[..n] == b"From ")
-}
-
-/// The `Status:`/`X-Status:` flags mutt and other mbox writers keep.
-pub(super) fn mbox_flags(raw: &[u8]) -> Flags {
+/// The flags of `Status:`/`X-Status:` lines.
+pub(super) fn mbox_flags(status: &[u8]) -> Flags {
     let mut flags = Flags::default();
-    for line in header_lines(raw) {
+    for line in header_lines(status) {
         if let Some(value) = strip_header(line, "status") {
             flags.seen |= value.contains('R');
         } else if let Some(value) = strip_header(line, "x-status") {
             flags.answered |= value.contains('A');
             flags.flagged |= value.contains('F');
             flags.deleted |= value.contains('D');
+            flags.draft |= value.contains('T');
         }
     }
     flags
 }
 
-/// The `Message-ID:` value without its angle brackets.
-pub(super) fn header_message_id(raw: &[u8]) -> Option<String> {
-    header_lines(raw)
-        .find_map(|line| strip_header(line, "message-id"))
-        .map(|v| {
-            v.trim()
-                .trim_start_matches('<')
-                .trim_end_matches('>')
-                .to_string()
-        })
-        .filter(|v| !v.is_empty())
+/// Thunderbird's `X-Mozilla-Status: 0001` bits: read, replied, marked.
+pub(super) fn mozilla_flags(raw: &[u8]) -> Flags {
+    let mut flags = Flags::default();
+    let value = header_lines(raw)
+        .find_map(|line| strip_header(line, "x-mozilla-status"))
+        .and_then(|v| u32::from_str_radix(v.trim(), 16).ok());
+    if let Some(bits) = value {
+        flags.seen = bits & 0x1 != 0;
+        flags.answered = bits & 0x2 != 0;
+        flags.flagged = bits & 0x4 != 0;
+    }
+    flags
+}
+
+/// Whether the message has a `Date:` that parses (otherwise the mbox
+/// `From ` line's date stands in).
+pub(super) fn has_valid_date(raw: &[u8]) -> bool {
+    mail_parser::MessageParser::default()
+        .parse_headers(raw)
+        .and_then(|m| m.date().map(|d| d.is_valid()))
+        .unwrap_or(false)
 }
 
 fn header_lines(raw: &[u8]) -> impl Iterator<Item = &str> {

@@ -1,302 +1,256 @@
-//! Bringing existing mail into the store: an mbox file, a single `.eml`, a
-//! folder of `.eml` files, or a Maildir (with Maildir++ subfolders).
-//! Messages already in the target folder (same Message-ID and size) are
-//! skipped, so running an import twice does not double the mail.
+//! Bringing existing mail into the store: mbox files of any dialect and
+//! name, `.eml` and MH message files, Maildirs with Maildir++ subfolders,
+//! Thunderbird profiles (`.sbd` subfolders, `.msf` summaries left alone),
+//! and directories of any mix of these, recursively (see `walk`).
+//!
+//! Every file is accounted for in the [`ImportReport`]: imported, already
+//! there, or skipped with the reason. A message whose exact bytes are
+//! already in the target folder (by SHA-256, see `dedupe`) is not stored
+//! again, so an import can be repeated, or resumed after Ctrl-C: each
+//! batch is committed whole, and the store finishes an interrupted batch
+//! when it next opens.
 
+mod dedupe;
 mod formats;
+mod mbox;
+mod report;
+mod walk;
 
-use super::maildir;
-use super::{Flags, NewMessage, ServerIdentity, Store, StoreError};
-use formats::{
-    header_message_id, is_maildir, is_mbox, looks_like_message_file, maildir_files, mbox_flags,
-};
-use rusqlite::OptionalExtension;
+pub use report::{FileOutcome, FileReport, ImportReport};
+
+use super::{Flags, NewMessage, ServerIdentity, Store, StoreError, maildir};
+use formats::{mbox_flags, mozilla_flags};
 use std::fs;
 use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use walk::{Item, Kind};
 
 /// Messages written per index transaction.
-const IMPORT_BATCH: usize = 500;
-
-/// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    pub imported: u64,
-    pub skipped: u64,
-    /// Folders that received mail, in order.
-    pub folders: Vec<String>,
-}
+const IMPORT_BATCH: usize = 1000;
 
 /// One message read from the source, before storing.
 struct Source {
     raw: Vec<u8>,
     flags: Flags,
     date: Option<i64>,
+    /// The file it came from, as an index into the report's files.
+    file: usize,
+}
+
+/// Messages waiting to be stored, all for one folder.
+struct Batch {
+    folder: String,
+    sources: Vec<Source>,
 }
 
 impl Store {
     /// Imports everything at `path` into `account`. `folder` names the
     /// target; by default it is the source's file or directory name.
-    /// `progress(done)` is called after every batch.
+    /// `progress(report)` is called after every batch.
     pub fn import(
         &self,
         path: &Path,
         account: &str,
         folder: Option<&str>,
-        progress: &mut dyn FnMut(u64),
+        progress: &mut dyn FnMut(&ImportReport),
     ) -> Result<ImportReport, StoreError> {
-        let report = self.import_path(path, account, folder, progress)?;
-        if report.imported + report.skipped == 0 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                format!(
-                    "no messages in {}: expected an mbox file, .eml files or a Maildir (cur/new/tmp)",
-                    path.display()
-                ),
-            )
-            .into());
-        }
-        Ok(report)
-    }
-
-    /// One file or directory of an import (directories recurse).
-    fn import_path(
-        &self,
-        path: &Path,
-        account: &str,
-        folder: Option<&str>,
-        progress: &mut dyn FnMut(u64),
-    ) -> Result<ImportReport, StoreError> {
-        let meta = fs::metadata(path).map_err(|e| {
-            std::io::Error::new(e.kind(), format!("cannot import {}: {e}", path.display()))
-        })?;
-        let default_name = path
-            .file_stem()
-            .and_then(|n| n.to_str())
-            .filter(|n| !n.is_empty())
-            .unwrap_or("Imported")
-            .to_string();
-        let target = folder.map_or(default_name, str::to_string);
+        let target = folder.map_or_else(|| walk::default_folder(path), str::to_string);
+        let items = walk::walk(path, &target)?;
         let mut report = ImportReport::default();
-        if meta.is_dir() && is_maildir(path) {
-            self.import_maildir(path, account, &target, &mut report, progress)?;
-        } else if meta.is_dir() {
-            self.import_directory(path, account, &target, &mut report, progress)?;
-        } else if is_mbox(path)? {
-            self.import_mbox(path, account, &target, &mut report, progress)?;
-        } else {
-            self.import_files(
-                vec![path.to_path_buf()],
-                account,
-                &target,
-                &mut report,
-                progress,
-                false,
-            )?;
+        let mut batch = Batch {
+            folder: String::new(),
+            sources: Vec::new(),
+        };
+        for item in items {
+            let file = report.files.len();
+            report.files.push(FileReport::new(&item.path, &item.folder));
+            if batch.folder != item.folder {
+                self.flush(&mut batch, account, &mut report, progress)?;
+                batch.folder.clone_from(&item.folder);
+            }
+            self.read_item(&item, file, &mut batch, account, &mut report, progress)?;
         }
-        progress(report.imported + report.skipped);
+        self.flush(&mut batch, account, &mut report, progress)?;
         Ok(report)
     }
 
-    /// A Maildir into `target`, and its Maildir++ subfolders (".Name"
-    /// directories beside cur/new/tmp) into `target.Name`.
-    fn import_maildir(
+    /// Reads one file's messages into the batch (storing full batches).
+    fn read_item(
         &self,
-        path: &Path,
+        item: &Item,
+        file: usize,
+        batch: &mut Batch,
         account: &str,
-        target: &str,
         report: &mut ImportReport,
-        progress: &mut dyn FnMut(u64),
+        progress: &mut dyn FnMut(&ImportReport),
     ) -> Result<(), StoreError> {
-        let mut sources = vec![(path.to_path_buf(), target.to_string())];
-        let mut subs: Vec<(PathBuf, String)> = fs::read_dir(path)?
-            .flatten()
-            .filter_map(|e| {
-                let name = e.file_name().to_str()?.to_string();
-                let sub = name.strip_prefix('.').filter(|s| !s.is_empty())?;
-                is_maildir(&e.path()).then(|| (e.path(), format!("{target}.{sub}")))
-            })
-            .collect();
-        subs.sort();
-        sources.extend(subs);
-        for (dir, name) in sources {
-            let files = maildir_files(&dir)?;
-            self.import_files(files, account, &name, report, progress, true)?;
+        match &item.kind {
+            Kind::Skip(reason) => report.files[file].skip(reason.clone()),
+            Kind::Message {
+                maildir: in_maildir,
+            } => match fs::read(&item.path) {
+                Ok(raw) => {
+                    let flags = if *in_maildir {
+                        Flags::from_maildir(maildir::flags_of(&item.path))
+                    } else {
+                        Flags::default()
+                    };
+                    let mut source = message_file(raw, flags, file);
+                    if !has_date_header(&source.raw) {
+                        // No Date: the file's time says more than the
+                        // moment of the import.
+                        source.date = modified_time(&item.path);
+                    }
+                    self.push(batch, source, account, report, progress)?;
+                }
+                Err(e) => report.files[file].skip(format!("cannot read: {e}")),
+            },
+            Kind::Mbox => self.read_mbox(item, file, batch, account, report, progress)?,
         }
         Ok(())
     }
 
-    /// A folder of message files into `target`. A tree of folders (an
-    /// export, a backup): each subdirectory becomes a subfolder. Links are
-    /// not followed, so a loop in the tree cannot make this endless.
-    fn import_directory(
+    fn read_mbox(
         &self,
-        path: &Path,
+        item: &Item,
+        file: usize,
+        batch: &mut Batch,
         account: &str,
-        target: &str,
         report: &mut ImportReport,
-        progress: &mut dyn FnMut(u64),
+        progress: &mut dyn FnMut(&ImportReport),
     ) -> Result<(), StoreError> {
-        let mut files: Vec<PathBuf> = fs::read_dir(path)?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && looks_like_message_file(p))
-            .collect();
-        files.sort();
-        self.import_files(files, account, target, report, progress, false)?;
-        let mut subdirs: Vec<(PathBuf, String)> = fs::read_dir(path)?
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .filter_map(|e| {
-                let name = e.file_name().to_str()?.to_string();
-                (!name.starts_with('.')).then(|| (e.path(), name))
-            })
-            .collect();
-        subdirs.sort();
-        for (dir, name) in subdirs {
-            let sub =
-                self.import_path(&dir, account, Some(&format!("{target}.{name}")), progress)?;
-            report.imported += sub.imported;
-            report.skipped += sub.skipped;
-            report.folders.extend(sub.folders);
-        }
-        Ok(())
-    }
-
-    /// An mbox file into `target`, in batches.
-    fn import_mbox(
-        &self,
-        path: &Path,
-        account: &str,
-        target: &str,
-        report: &mut ImportReport,
-        progress: &mut dyn FnMut(u64),
-    ) -> Result<(), StoreError> {
-        let reader = BufReader::new(fs::File::open(path)?);
-        let mut batch = Vec::new();
-        for message in mail_parser::mailbox::mbox::MessageIterator::new(reader) {
-            let message = message?;
-            let date = i64::try_from(message.internal_date())
-                .ok()
-                .filter(|&d| d > 0);
-            let raw = message.unwrap_contents();
-            // The Date: header says when it was written; the From_
-            // line's date only stands in when that is missing.
-            let has_date = mail_parser::MessageParser::default()
-                .parse_headers(&raw)
-                .and_then(|m| m.date().map(|d| d.is_valid()))
-                .unwrap_or(false);
-            batch.push(Source {
-                flags: mbox_flags(&raw),
-                date: if has_date { None } else { date },
-                raw,
-            });
-            if batch.len() == IMPORT_BATCH {
-                self.import_batch(&mut batch, account, target, report)?;
-                progress(report.imported + report.skipped);
+        let input = match fs::File::open(&item.path) {
+            Ok(f) => BufReader::with_capacity(256 * 1024, f),
+            Err(e) => {
+                report.files[file].skip(format!("cannot read: {e}"));
+                return Ok(());
             }
-        }
-        self.import_batch(&mut batch, account, target, report)
-    }
-
-    fn import_files(
-        &self,
-        files: Vec<PathBuf>,
-        account: &str,
-        folder: &str,
-        report: &mut ImportReport,
-        progress: &mut dyn FnMut(u64),
-        maildir_flags: bool,
-    ) -> Result<(), StoreError> {
-        let mut batch = Vec::new();
-        for file in files {
-            let raw = match fs::read(&file) {
-                Ok(raw) => raw,
+        };
+        let mut reader = mbox::MboxReader::new(input);
+        loop {
+            let message = match reader.next_message() {
+                Ok(Some(message)) => message,
+                Ok(None) => break,
                 Err(e) => {
-                    tracing::warn!(file = %file.display(), "import: cannot read: {e}");
-                    report.skipped += 1;
-                    continue;
+                    report.files[file].error(format!("stopped reading: {e}"));
+                    break;
                 }
             };
-            let flags = if maildir_flags {
-                Flags::from_maildir(maildir::flags_of(&file))
-            } else {
-                Flags::default()
-            };
-            batch.push(Source {
-                raw,
+            let mut flags = mbox_flags(&message.status);
+            flags = flags.union(mozilla_flags(&message.raw));
+            let has_date = formats::has_valid_date(&message.raw);
+            let source = Source {
+                date: if has_date {
+                    None
+                } else {
+                    message.from_line_date
+                },
+                raw: message.raw,
                 flags,
-                date: None,
-            });
-            if batch.len() == IMPORT_BATCH {
-                self.import_batch(&mut batch, account, folder, report)?;
-                progress(report.imported + report.skipped);
-            }
+                file,
+            };
+            self.push(batch, source, account, report, progress)?;
         }
-        self.import_batch(&mut batch, account, folder, report)
+        Ok(())
     }
 
-    fn import_batch(
+    fn push(
         &self,
-        batch: &mut Vec<Source>,
+        batch: &mut Batch,
+        source: Source,
         account: &str,
-        folder: &str,
         report: &mut ImportReport,
+        progress: &mut dyn FnMut(&ImportReport),
     ) -> Result<(), StoreError> {
-        if batch.is_empty() {
+        batch.sources.push(source);
+        if batch.sources.len() >= IMPORT_BATCH {
+            self.flush(batch, account, report, progress)?;
+        }
+        Ok(())
+    }
+
+    /// Stores the batch's new messages in one go and counts the others.
+    fn flush(
+        &self,
+        batch: &mut Batch,
+        account: &str,
+        report: &mut ImportReport,
+        progress: &mut dyn FnMut(&ImportReport),
+    ) -> Result<(), StoreError> {
+        if batch.sources.is_empty() {
             return Ok(());
         }
-        let fresh: Vec<&Source> = {
-            let mut keep = Vec::with_capacity(batch.len());
-            for source in batch.iter() {
-                if self.already_in_folder(account, folder, &source.raw)? {
-                    report.skipped += 1;
-                } else {
-                    keep.push(source);
-                }
+        let folder = batch.folder.as_str();
+        let fresh = self.new_in_folder(account, folder, &batch.sources)?;
+        let mut messages = Vec::with_capacity(fresh.len());
+        for (source, is_new) in batch.sources.iter().zip(&fresh) {
+            if *is_new {
+                messages.push(NewMessage {
+                    account,
+                    folder,
+                    identity: ServerIdentity::Local,
+                    raw: &source.raw,
+                    flags: source.flags,
+                    internal_date: source.date,
+                });
+            } else {
+                report.files[source.file].already_there += 1;
+                report.already_there += 1;
             }
-            keep
-        };
-        let messages: Vec<NewMessage<'_>> = fresh
-            .iter()
-            .map(|s| NewMessage {
-                account,
-                folder,
-                identity: ServerIdentity::Local,
-                raw: &s.raw,
-                flags: s.flags,
-                internal_date: s.date,
-            })
-            .collect();
+        }
         if !messages.is_empty() {
             self.store_batch(&messages)?;
             report.imported += messages.len() as u64;
-            if !report.folders.iter().any(|f| f == folder) {
-                report.folders.push(folder.to_string());
+        }
+        if !report.folders.iter().any(|f| f == folder) {
+            report.folders.push(folder.to_string());
+        }
+        for (source, is_new) in batch.sources.iter().zip(&fresh) {
+            if *is_new {
+                report.files[source.file].imported += 1;
             }
         }
-        batch.clear();
+        batch.sources.clear();
+        progress(report);
         Ok(())
     }
+}
 
-    fn already_in_folder(
-        &self,
-        account: &str,
-        folder: &str,
-        raw: &[u8],
-    ) -> Result<bool, StoreError> {
-        let Some(message_id) = header_message_id(raw) else {
-            return Ok(false);
-        };
-        let conn = self.conn();
-        let found: Option<i64> = conn
-            .query_row(
-                "SELECT m.id FROM messages m JOIN folders f ON f.id = m.folder_id
-                 WHERE m.message_id = ?1 AND m.size = ?2 AND f.account = ?3 AND f.name = ?4",
-                rusqlite::params![message_id, raw.len() as i64, account, folder],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(found.is_some())
+/// A single-message file: a `From ` line some tools put first is not part
+/// of the message.
+fn message_file(mut raw: Vec<u8>, flags: Flags, file: usize) -> Source {
+    if raw.starts_with(b"From ") {
+        let end = raw
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(raw.len(), |i| i + 1);
+        raw.drain(..end);
+    }
+    Source {
+        raw,
+        flags,
+        date: None,
+        file,
     }
 }
+
+/// Whether the header (up to the first empty line) has a Date field.
+fn has_date_header(raw: &[u8]) -> bool {
+    raw.split(|&b| b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        .take_while(|line| !line.is_empty())
+        .any(|line| line.len() > 5 && line[..5].eq_ignore_ascii_case(b"date:"))
+}
+
+/// A file's modification time, in Unix seconds.
+fn modified_time(path: &Path) -> Option<i64> {
+    let modified = fs::metadata(path).ok()?.modified().ok()?;
+    let secs = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    i64::try_from(secs).ok()
+}
+
+#[cfg(test)]
+mod tests;

@@ -5,6 +5,7 @@
 
 mod attachments;
 mod changes;
+mod import;
 mod worker;
 
 pub use worker::StoreWorker;

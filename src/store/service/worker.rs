@@ -4,12 +4,12 @@
 use super::attachments::{open_with, pipe_input, private_temp_dir, save};
 use super::{ListLine, ListRequest, StoreEvent, StoreRequest};
 use crate::mailview::{self, MessageView};
-use crate::report::{JobEvent, JobId, Level, Reporter};
+use crate::report::{JobEvent, Level, Reporter};
 use crate::store::{
     FolderRole, LOCAL_ACCOUNT, ListQuery, MessageId, Store, StoreError, ThreadLine, TransferKind,
     thread_order,
 };
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 
 /// Raw sources larger than this are cut in the raw view.
@@ -61,7 +61,7 @@ struct Listing {
 }
 
 pub(super) struct Worker {
-    events: Reporter<StoreEvent>,
+    pub(super) events: Reporter<StoreEvent>,
     store: Option<Store>,
     listing: Option<Listing>,
     /// The gpg of the last view, so that attachments of a signed or
@@ -322,45 +322,6 @@ impl Worker {
     pub(super) fn report_folders(&self) -> Result<(), StoreError> {
         let folders = self.store()?.folders()?;
         self.report(StoreEvent::Folders(folders));
-        Ok(())
-    }
-
-    /// Imports on a thread of its own so the list stays responsive.
-    fn import(&self, job: JobId, path: PathBuf) -> Result<(), StoreError> {
-        let store = self.store()?.clone();
-        let events = self.events.clone();
-        let label = format!("import {}", path.display());
-        events.blocking_job(JobEvent::Started { job, label });
-        std::thread::spawn(move || {
-            let progress_events = events.clone();
-            let mut progress = move |done: u64| {
-                progress_events.try_job(JobEvent::Progress {
-                    job,
-                    done,
-                    total: 0,
-                });
-            };
-            let outcome = store.import(&path, LOCAL_ACCOUNT, None, &mut progress);
-            let result = match &outcome {
-                Ok(r) => Ok(format!(
-                    "imported {} message(s) into {} ({} already there)",
-                    r.imported,
-                    r.folders.join(", "),
-                    r.skipped
-                )),
-                Err(e) => Err(e.to_string()),
-            };
-            events.blocking_job(JobEvent::Finished {
-                job,
-                outcome: result,
-            });
-            if let Ok(report) = outcome {
-                events.blocking_send(StoreEvent::Imported(report));
-            }
-            if let Ok(folders) = store.folders() {
-                events.blocking_send(StoreEvent::Folders(folders));
-            }
-        });
         Ok(())
     }
 }

@@ -133,7 +133,17 @@ fn body_pane(state: &ComposeState, theme: &Theme, frame: &mut Frame, area: Rect)
         .border_style(if focused { theme.key() } else { theme.dim() });
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    text_field(state, theme, frame, inner, Field::Body);
+    // The widget draws its own cursor; show it only where keys go.
+    let mut widget: TextArea<'_> = state.body.clone();
+    let active = focused && state.editing;
+    widget.set_cursor_style(if active {
+        Style::new().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::new()
+    });
+    widget.set_placeholder_style(theme.dim());
+    widget.set_selection_style(Style::new().bg(theme.selection_bg));
+    frame.render_widget(&widget, inner);
 }
 
 fn value_area(row: Rect) -> Rect {
@@ -166,21 +176,23 @@ fn label(state: &ComposeState, theme: &Theme, frame: &mut Frame, row: Rect, fiel
     frame.render_widget(Span::styled(format!("{:>7} ", field.label()), style), area);
 }
 
+/// A one-line field: the shared line editor's drawing (a window around
+/// the cursor), or a hint while it is empty and not being edited.
 fn text_field(state: &ComposeState, theme: &Theme, frame: &mut Frame, area: Rect, field: Field) {
-    let Some(area_state) = state.area(field) else {
+    let Some(line) = state.line(field) else {
         return;
     };
-    // The widget draws its own cursor; show it only where keys go.
-    let mut widget: TextArea<'_> = area_state.clone();
     let active = state.focus == field && state.editing;
-    widget.set_cursor_style(if active {
-        Style::new().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::new()
-    });
-    widget.set_placeholder_style(theme.dim());
-    widget.set_selection_style(Style::new().bg(theme.selection_bg));
-    frame.render_widget(&widget, area);
+    let hint = match field {
+        Field::To => "name@example.com, ...",
+        Field::Attachments => "path of a file to attach",
+        _ => "",
+    };
+    if line.is_empty() && !active {
+        frame.render_widget(Span::styled(hint, theme.dim()), area);
+        return;
+    }
+    crate::ui::draw_text_line(frame, area, Span::raw(""), line, Style::new(), active);
 }
 
 fn attachment_line(state: &ComposeState, theme: &Theme) -> Line<'static> {
