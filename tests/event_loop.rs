@@ -154,8 +154,6 @@ impl Screen for TabScreen {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typed_keys_show_in_the_next_frame_while_reports_flood_in() {
     let mut app = app();
-    // Whatever tab the configuration starts on, this one starts on Sockets.
-    app.tab = Tab::Sockets;
     let (input_tx, input_rx) = mpsc::channel(8);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
     let mut screen = TabScreen {
