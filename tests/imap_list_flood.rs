@@ -269,8 +269,13 @@ fn the_interface_stays_responsive_while_a_million_folders_are_listed() {
     let start = Instant::now();
     tui.send("s");
     // Keys are answered while the LIST arrives and the kept folders are
-    // synced, until the job is over (the account then watches INBOX).
+    // synced, until the job is over (the account then watches INBOX). The
+    // cap's notice is on the status line until the next key, and in the
+    // messages panel (F3) for good.
     let notice = format!("the server lists {count} folders; only the first");
+    tui.wait_for("the sync to start", |s| {
+        s.contains("sync many") || s.contains(&notice)
+    });
     let mut answers = Vec::new();
     let mut noticed = None;
     loop {
@@ -284,12 +289,14 @@ fn the_interface_stays_responsive_while_a_million_folders_are_listed() {
         if noticed.is_none() && screen.contains(&notice) {
             noticed = Some(start.elapsed());
         }
-        if noticed.is_some() && !screen.contains("sync many") {
+        if !screen.contains("sync many") {
             break;
         }
         assert!(start.elapsed() < Duration::from_secs(900), "{screen}");
         std::thread::sleep(Duration::from_millis(100));
     }
+    tui.send("\x1bOR"); // F3: the messages panel
+    tui.wait_text(&notice);
     let done = start.elapsed();
     let hwm = status_kb(&pid, "VmHWM:");
     let store = wirepost::store::Store::open(&dir.path().join("store")).unwrap();
@@ -301,7 +308,7 @@ fn the_interface_stays_responsive_while_a_million_folders_are_listed() {
         .count();
     assert!(kept <= MAX_FOLDERS + 1, "{kept} folders in the store");
     report(&format!(
-        "1M LIST, interface: {count} folders listed ({}); the status line named the cap after \
+        "1M LIST, interface: {count} folders listed ({}); the cap was named (status line or, at the latest, the messages panel) after \
          {:.1} s, the sync ended after {:.1} s with {kept} folders in the store; {} key round \
          trips meanwhile, slowest {} ms; peak RSS {} MiB",
         if selectable() {
@@ -309,7 +316,7 @@ fn the_interface_stays_responsive_while_a_million_folders_are_listed() {
         } else {
             "\\Noselect"
         },
-        noticed.unwrap().as_secs_f64(),
+        noticed.unwrap_or(done).as_secs_f64(),
         done.as_secs_f64(),
         answers.len(),
         answers
