@@ -83,7 +83,7 @@ fn render_attachments(viewer: &Viewer, theme: &Theme, frame: &mut Frame, area: R
     let mut lines = vec![Line::from(Span::styled(
         fit(
             &format!(
-                "Attachments ({}) — a: next  w: save  W: save all  O: open",
+                "Attachments ({}) — a: next  w: save  W: save all  O: open  |: pipe",
                 message.attachments.len()
             ),
             width,
