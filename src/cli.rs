@@ -58,6 +58,11 @@ pub enum CliCommand {
         #[arg(long)]
         trace: bool,
     },
+    /// Stay connected and print one line per new message in any folder of
+    /// the accounts (all by default): account, folder, sender, subject,
+    /// tab-separated; --exec runs a command for each. Mail already there
+    /// is synced quietly first. Runs until interrupted.
+    Watch(crate::watch_command::WatchArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

@@ -20,6 +20,11 @@ pub struct Engines {
     next_job: JobId,
     sockets: SocketHub,
     store: StoreWorker,
+    /// Live IMAP accounts: one task each.
+    imap: crate::mail::imap::engine::LiveHub,
+    /// Each POP3 account's task (its sync, then its checks), so a new
+    /// sync replaces the old task's checks instead of doubling them.
+    pop3: HashMap<String, AbortHandle>,
 }
 
 impl Engines {
@@ -33,6 +38,8 @@ impl Engines {
             compose: Default::default(),
             jobs: HashMap::new(),
             next_job: 1,
+            imap: Default::default(),
+            pop3: HashMap::new(),
         };
         (engines, rx)
     }
@@ -82,6 +89,10 @@ impl Engines {
                     store_dir,
                     EngineEvent::reporter(&self.events),
                 ));
+                let name = request.account.name.clone();
+                if let Some(old) = self.pop3.insert(name, task.abort_handle()) {
+                    old.abort();
+                }
                 self.track(job, task.abort_handle());
             }
             Command::CancelJob(job) => {
@@ -102,23 +113,12 @@ impl Engines {
                 self.store.send(StoreRequest::Import { job, path });
             }
             Command::Store(request) => self.store.send(request),
-            Command::Imap(crate::mail::imap::engine::ImapCommand::StopWatch { job }) => {
-                if let Some(handle) = self.jobs.remove(&job) {
-                    handle.abort();
-                }
-            }
-            Command::Imap(crate::mail::imap::engine::ImapCommand::Nudge { account }) => {
-                crate::mail::imap::engine::nudge(&account);
-            }
-            Command::Imap(crate::mail::imap::engine::ImapCommand::Push(request)) => {
-                let reports = EngineEvent::reporter(&self.events);
-                crate::mail::imap::push_job::push_now(reports, request);
-            }
             Command::Imap(command) => {
                 let job = self.next_job_id();
                 let reports = EngineEvent::reporter(&self.events);
-                let handle = crate::mail::imap::engine::spawn(reports, job, command);
-                self.track(job, handle);
+                if let Some(handle) = self.imap.dispatch(command, job, reports) {
+                    self.track(job, handle);
+                }
             }
         }
     }
@@ -127,6 +127,10 @@ impl Engines {
     pub fn shutdown(&mut self) {
         for (_, handle) in self.jobs.drain() {
             handle.abort();
+        }
+        self.imap.shutdown();
+        for (_, task) in self.pop3.drain() {
+            task.abort();
         }
         self.sockets.shutdown();
     }

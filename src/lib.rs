@@ -20,3 +20,4 @@ pub mod store;
 pub mod sync_command;
 pub mod tui;
 pub mod ui;
+pub mod watch_command;

@@ -30,7 +30,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(
-            command @ (CliCommand::Sync { .. } | CliCommand::Flag { .. } | CliCommand::Move { .. }),
+            command @ (CliCommand::Sync { .. }
+            | CliCommand::Watch(_)
+            | CliCommand::Flag { .. }
+            | CliCommand::Move { .. }),
         ) => {
             let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
             server_command(command, &loaded, &paths)
@@ -167,7 +170,8 @@ async fn interface(
     if let Some(draft) = mailto {
         app.open_mailto(draft);
     }
-    for command in app.inbox.start() {
+    // The cached view first, then every account syncs and stays live.
+    for command in app.start() {
         engines.dispatch(command);
     }
     let (mut reader, input) = InputReader::start();
@@ -219,8 +223,8 @@ async fn save_unsent(app: &App, store_dir: &std::path::Path) {
     }
 }
 
-/// `wirepost sync`, `wirepost flag` and `wirepost move`: the commands
-/// that talk to the mail servers.
+/// `wirepost sync`, `watch`, `flag` and `move`: the commands that talk
+/// to the mail servers.
 fn server_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
     use wirepost::change_command::{flag, move_message};
     match command {
@@ -247,7 +251,8 @@ fn server_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> 
             account,
             copy,
         } => move_message(loaded, paths, id, &folder, account.as_deref(), copy),
-        _ => unreachable!("only sync, flag and move come here"),
+        CliCommand::Watch(args) => wirepost::watch_command::run(loaded, paths, args),
+        _ => unreachable!("only sync, watch, flag and move come here"),
     }
 }
 

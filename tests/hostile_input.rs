@@ -39,6 +39,7 @@ fn connect_when_listening(port: u16) -> TcpStream {
 /// A listener with one connected client whose session is selected.
 fn listener_with_client(tui: &mut Tui, options: &str) -> TcpStream {
     let port = free_port();
+    tui.send("1"); // the Inbox opens first
     tui.wait_text("No socket sessions yet");
     command(tui, &format!("listen 127.0.0.1:{port} {options}"));
     tui.wait_text("listening on");

@@ -60,7 +60,7 @@ fn hostile_headers_and_bodies_in_the_inbox_change_nothing() {
         32,
         &[("XDG_DATA_HOME", xdg_data.to_str().unwrap())],
     );
-    tui.wait_text("No socket sessions yet");
+    tui.wait_text("3 Inbox");
     tui.send("3");
     tui.wait_text("Invoice");
     tui.send("\r");

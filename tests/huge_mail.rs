@@ -54,7 +54,7 @@ fn inbox(data: &Path) -> Tui {
         HEIGHT,
         &[("XDG_DATA_HOME", xdg_data.to_str().unwrap())],
     );
-    tui.wait_text("No socket sessions yet");
+    tui.wait_text("3 Inbox");
     tui.send("3");
     tui
 }

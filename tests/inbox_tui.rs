@@ -63,7 +63,7 @@ fn imported_mail_shows_in_the_inbox_and_opens() {
         32,
         &[("XDG_DATA_HOME", xdg_data.to_str().unwrap())],
     );
-    tui.wait_text("No socket sessions yet");
+    tui.wait_text("3 Inbox");
     tui.send("3");
     tui.wait_text("Local");
     tui.wait_text("lunch tomorrow");

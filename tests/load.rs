@@ -81,6 +81,7 @@ fn listener_under_many_concurrent_clients_answers_every_line() {
     let port = free_port();
     let mut tui = Tui::start(&[], 140, 40);
     let pid = tui.pid();
+    tui.send("1"); // the Inbox opens first
     tui.wait_text("No socket sessions yet");
     tui.send(":");
     tui.wait_text("Tab completes");

@@ -1,5 +1,5 @@
-//! End-to-end: a POP3 sync started from the Inbox of the real binary, with
-//! the trace pane open, against real Dovecot.
+//! End-to-end: a POP3 account synced on start by the real binary, then by
+//! hand with the trace pane open, against real Dovecot.
 
 mod common;
 
@@ -29,20 +29,17 @@ fn inbox_syncs_a_pop3_account_and_shows_the_trace() {
     );
     // Tall enough for the whole conversation of a 5-message sync.
     let mut tui = Tui::start(&["--config", config.to_str().unwrap()], 100, 120);
-    tui.send("3");
-    tui.wait_text("not synced yet (s to get mail)");
-    tui.send("T");
-    tui.wait_text("No POP3 conversation yet");
-    tui.send("s");
-    tui.wait_text("last sync: 5 new");
-    // What was downloaded is listed at once, without a restart.
+    // The account syncs on start; what it downloads is listed at once.
     tui.wait_text("Seed message 5 of 5");
+    tui.wait_text("pop: 5 new");
+    tui.wait_text("● checks every 5m");
+    tui.send("T");
     tui.wait_text("C: AUTH PLAIN ********");
     tui.wait_text("S: [message: ");
     assert!(!tui.screen().contains(&user.password), "{}", tui.screen());
-    // Again: nothing new.
+    // Again by hand: nothing new.
     tui.send("s");
-    tui.wait_text("last sync: 0 new");
+    tui.wait_text("pop: 0 new");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
 }

@@ -37,6 +37,7 @@ fn connect_when_listening(port: u16) -> TcpStream {
 fn http_get_until_the_server_closes() {
     let server = HttpServer::start();
     let mut tui = Tui::start(&[], WIDTH, HEIGHT);
+    tui.send("1"); // the Inbox opens first
     tui.wait_text("No socket sessions yet");
     command(&mut tui, &format!("connect 127.0.0.1:{}", server.port));
     tui.wait_text("connected");
@@ -62,6 +63,7 @@ fn http_get_until_the_server_closes() {
 fn tcp_server_greets_and_answers_many_clients() {
     let port = free_port();
     let mut tui = Tui::start(&[], WIDTH, HEIGHT);
+    tui.send("1"); // the Inbox opens first
     tui.wait_text("No socket sessions yet");
     command(
         &mut tui,
@@ -115,6 +117,7 @@ fn tcp_server_greets_and_answers_many_clients() {
 fn udp_server_answers_each_datagram() {
     let port = free_port();
     let mut tui = Tui::start(&[], WIDTH, HEIGHT);
+    tui.send("1"); // the Inbox opens first
     tui.wait_text("No socket sessions yet");
     command(
         &mut tui,
@@ -159,6 +162,7 @@ fn udp_client_sends_names_and_shows_the_replies() {
         }
     });
     let mut tui = Tui::start(&[], WIDTH, HEIGHT);
+    tui.send("1"); // the Inbox opens first
     tui.wait_text("No socket sessions yet");
     command(&mut tui, &format!("udp {addr}"));
     tui.wait_text("ready  on 0.0.0.0:");
@@ -179,6 +183,7 @@ fn udp_client_sends_names_and_shows_the_replies() {
 fn escape_sequences_from_a_peer_are_shown_not_obeyed() {
     let port = free_port();
     let mut tui = Tui::start(&[], WIDTH, HEIGHT);
+    tui.send("1"); // the Inbox opens first
     tui.wait_text("No socket sessions yet");
     command(&mut tui, &format!("listen 127.0.0.1:{port}"));
     tui.wait_text("listening on");
@@ -209,6 +214,7 @@ fn escape_sequences_from_a_peer_are_shown_not_obeyed() {
 fn hex_view_send_file_and_save_transcript() {
     let port = free_port();
     let mut tui = Tui::start(&[], WIDTH, HEIGHT);
+    tui.send("1"); // the Inbox opens first
     tui.wait_text("No socket sessions yet");
     command(&mut tui, &format!("listen 127.0.0.1:{port}"));
     tui.wait_text("listening on");

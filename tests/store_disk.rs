@@ -1,6 +1,7 @@
 //! The store on disk: a crash between writing files and committing the
 //! index loses nothing, and the Maildirs it writes are read correctly by
-//! another Maildir reader (mail-parser's).
+//! another Maildir reader (mail-parser's); several handles on one store
+//! write at once without failing.
 
 use std::path::Path;
 use std::process::Command;
@@ -150,4 +151,34 @@ fn another_maildir_reader_sees_what_the_store_wrote() {
         )
     );
     assert_eq!(seen[3], (raws[3].clone(), vec![Flag::Draft]));
+}
+
+/// Two accounts' sync tasks hold their own handle on one store and
+/// register their folders at the same moment (as every account does on
+/// start): each waits for the other's write, neither fails with
+/// "database is locked".
+#[test]
+fn two_handles_registering_folders_at_once_wait_for_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(dir.path()).unwrap();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let workers: Vec<_> = ["alice", "bob"]
+        .into_iter()
+        .map(|account| {
+            let (dir, barrier) = (dir.path().to_path_buf(), barrier.clone());
+            std::thread::spawn(move || {
+                let store = Store::open(&dir).unwrap();
+                barrier.wait();
+                for round in 0..200 {
+                    let folders: Vec<_> =
+                        (0..=round % 7).map(|n| (format!("F{n}"), None)).collect();
+                    store.ensure_folders(account, &folders).unwrap();
+                    store.folders().unwrap();
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
 }

@@ -7,22 +7,26 @@ use common::pty::{FRAME_START, Tui, count};
 #[test]
 fn tabs_help_resize_and_quit() {
     let mut tui = Tui::start(&[], 80, 24);
-    tui.wait_text("No socket sessions yet");
-    assert!(tui.row(0).contains("1 Sockets"), "{}", tui.row(0));
+    // The first screen points to mail: how to add an account, how to
+    // import, and the config file it reads, in this user's config dir.
+    tui.wait_text("To read a mail server, add an account to");
+    let config_path = tui.config_dir().join("config.toml");
+    tui.wait_text(&config_path.display().to_string());
+    tui.wait_text("(not created yet)");
+    tui.wait_text("wirepost import PATH");
+    assert!(tui.row(0).contains("3 Inbox"), "{}", tui.row(0));
     assert!(tui.row(23).contains("no account"), "{}", tui.row(23));
 
     tui.send("2");
     tui.wait_text("No account can send mail yet");
-    tui.send("3");
-    tui.wait_text("No mail account yet");
-    // The Inbox names the config file it reads, in this user's config dir.
-    let config_path = tui.config_dir().join("config.toml");
-    tui.wait_text(&config_path.display().to_string());
-    tui.wait_text("(not created yet)");
-    tui.send("\t");
+    tui.send("1");
     tui.wait_text("No socket sessions yet");
     tui.send("\x1b[Z"); // Shift-Tab
-    tui.wait_text("No mail account yet");
+    tui.wait_text("To read a mail server");
+    tui.send("\t");
+    tui.wait_text("No socket sessions yet");
+    tui.send("3");
+    tui.wait_text("To read a mail server");
 
     tui.send("?");
     tui.wait_text("Go to the Inbox tab");
@@ -57,10 +61,13 @@ fn tabs_help_resize_and_quit() {
 #[test]
 fn clicking_a_tab_switches_to_it() {
     let mut tui = Tui::start(&[], 80, 24);
+    tui.wait_text("To read a mail server");
+    let sockets = tui.row(0).find("1 Sockets").unwrap() as u16;
+    tui.click(sockets + 1, 0);
     tui.wait_text("No socket sessions yet");
     let inbox = tui.row(0).find("3 Inbox").unwrap() as u16;
     tui.click(inbox + 1, 0);
-    tui.wait_text("No mail account yet");
+    tui.wait_text("To read a mail server");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
 }
@@ -68,8 +75,9 @@ fn clicking_a_tab_switches_to_it() {
 #[test]
 fn idle_draws_no_frames_and_unbound_keys_draw_none() {
     let mut tui = Tui::start(&[], 80, 24);
-    tui.wait_text("No socket sessions yet");
-    let settled = tui.frames();
+    tui.wait_text("To read a mail server");
+    // The store's first answers (the Local folders) draw once or twice.
+    let settled = tui.wait_settled(std::time::Duration::from_millis(500));
     assert!(settled >= 1);
     // Keys that change nothing cause no frame; the help key causes exactly
     // one. Input is handled in order, so any frame from the unbound keys
@@ -93,7 +101,7 @@ fn idle_draws_no_frames_and_unbound_keys_draw_none() {
 #[test]
 fn sigterm_restores_the_terminal() {
     let mut tui = Tui::start(&[], 80, 24);
-    tui.wait_text("No socket sessions yet");
+    tui.wait_text("To read a mail server");
     let status = std::process::Command::new("kill")
         .args(["-TERM", &tui.pid().to_string()])
         .status()
@@ -108,7 +116,7 @@ fn sigterm_restores_the_terminal() {
 #[test]
 fn sighup_restores_the_terminal() {
     let mut tui = Tui::start(&[], 80, 24);
-    tui.wait_text("No socket sessions yet");
+    tui.wait_text("To read a mail server");
     std::process::Command::new("kill")
         .args(["-HUP", &tui.pid().to_string()])
         .status()
@@ -146,6 +154,23 @@ fn configured_accounts_show_in_inbox_and_status_line() {
     tui.send("3");
     tui.wait_text("imap  imap.example.com:993 (tls)");
     assert!(tui.row(29).contains("work"), "{}", tui.row(29));
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}
+
+#[test]
+fn the_start_tab_comes_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::pty::temp_config(dir.path(), "[ui]\nstart_tab = \"sockets\"\n");
+    let mut tui = Tui::start(&["--config", config.to_str().unwrap()], 80, 24);
+    tui.wait_text("No socket sessions yet");
+    assert!(
+        !tui.screen().contains("To read a mail server"),
+        "{}",
+        tui.screen()
+    );
+    tui.send("3");
+    tui.wait_text("To read a mail server");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
 }

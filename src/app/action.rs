@@ -221,9 +221,11 @@ actions! {
     InboxImport = "inbox_import" in [Inbox]:
         "Import mbox / .eml folder / Maildir";
     InboxSync = "inbox_sync" in [Inbox]:
-        "Sync the account from its IMAP server (this folder first)";
+        "Sync the account in view now (IMAP: this folder first)";
+    InboxSyncAll = "inbox_sync_all" in [Inbox]:
+        "Sync every account now";
     InboxCancelSync = "inbox_cancel_sync" in [Inbox]:
-        "Cancel the running IMAP sync";
+        "Cancel the running syncs (IMAP accounts stop watching until synced again)";
     InboxToggleTrace = "inbox_toggle_trace" in [Inbox]:
         "Show/hide the IMAP protocol trace";
 }

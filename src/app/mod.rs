@@ -17,6 +17,7 @@ mod keyspec;
 mod pop3;
 pub mod sockets;
 mod status;
+mod sync_keys;
 mod tabs;
 mod text_line;
 mod transfers;
@@ -81,10 +82,18 @@ impl App {
     pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
         let compose = compose::ComposeState::fresh(&loaded.config, 0);
         let download_dir = loaded.config.download_dir();
+        let mut inbox = inbox::InboxState::new(None, download_dir).with_pgp(&loaded.config.pgp);
+        inbox.accounts = loaded
+            .config
+            .accounts
+            .iter()
+            .filter(|a| a.imap.is_some() || a.pop3.is_some())
+            .map(|a| a.name.clone())
+            .collect();
         App {
-            inbox: inbox::InboxState::new(None, download_dir).with_pgp(&loaded.config.pgp),
+            inbox,
             imap: imap::ImapState::default(),
-            tab: Tab::default(),
+            tab: Tab::from(loaded.config.ui.start_tab),
             overlay: None,
             status: Status::default(),
             keymap,
@@ -101,14 +110,30 @@ impl App {
         }
     }
 
-    /// The account named in the status line: the first configured one.
+    /// The account the status line names: on the Inbox the one whose
+    /// folder is in view, else the first configured one.
     pub fn current_account(&self) -> Option<&str> {
-        self.config.accounts.first().map(|a| a.name.as_str())
+        let in_view = (self.tab == Tab::Inbox)
+            .then(|| {
+                self.inbox
+                    .current
+                    .as_ref()
+                    .map(|(account, _)| account.as_str())
+                    .or_else(|| self.inbox.selected_folder().map(|f| f.account.as_str()))
+            })
+            .flatten();
+        in_view.or_else(|| self.config.accounts.first().map(|a| a.name.as_str()))
     }
 
     /// Work that quitting would interrupt, described for the prompt.
+    /// Syncs are not: what they stored is whole and the next one goes on.
     pub fn work_in_progress(&self) -> Vec<String> {
-        self.status.jobs.iter().map(|j| j.label.clone()).collect()
+        self.status
+            .jobs
+            .iter()
+            .filter(|j| !self.is_sync_job(j.id))
+            .map(|j| j.label.clone())
+            .collect()
     }
 
     /// Whether a text field has the keyboard, so plain keys type text

@@ -74,16 +74,8 @@ impl Pop3Ui {
 impl App {
     /// Starts a sync of every POP3 account that is not syncing already.
     pub(super) fn pop3_sync_all(&mut self) -> Vec<Command> {
-        let mut commands = Vec::new();
-        for account in self.config.accounts.iter().filter(|a| a.pop3.is_some()) {
-            let state = self.pop3.accounts.entry(account.name.clone()).or_default();
-            if state.job.is_none() {
-                commands.push(Command::Pop3Sync(Box::new(Pop3SyncRequest {
-                    account: account.clone(),
-                    store_path: self.config.store.path.clone(),
-                })));
-            }
-        }
+        let accounts = self.config.accounts.clone();
+        let commands: Vec<Command> = accounts.iter().filter_map(|a| self.pop3_sync(a)).collect();
         if commands.is_empty() {
             let text = if self.config.accounts.iter().any(|a| a.pop3.is_some()) {
                 "POP3 sync already running"
@@ -94,6 +86,18 @@ impl App {
             self.dirty = true;
         }
         commands
+    }
+
+    /// A sync of `account`'s POP3 server, unless it has none or one runs.
+    pub(super) fn pop3_sync(&mut self, account: &crate::config::Account) -> Option<Command> {
+        account.pop3.as_ref()?;
+        let state = self.pop3.accounts.entry(account.name.clone()).or_default();
+        state.job.is_none().then(|| {
+            Command::Pop3Sync(Box::new(Pop3SyncRequest {
+                account: account.clone(),
+                store_path: self.config.store.path.clone(),
+            }))
+        })
     }
 
     /// Cancels every running POP3 sync (nothing is deleted on the server).
@@ -165,6 +169,12 @@ impl App {
                     total: total_messages,
                 });
             }
+            Pop3Event::Checked {
+                account,
+                outcome,
+                stored,
+                ..
+            } => return self.pop3_checked(&account, outcome, stored),
             Pop3Event::Finished {
                 job,
                 account,
@@ -176,6 +186,37 @@ impl App {
             }
         }
         Vec::new()
+    }
+}
+
+impl App {
+    /// A check after the sync found mail, failed, or worked again.
+    fn pop3_checked(
+        &mut self,
+        account: &str,
+        outcome: Result<String, String>,
+        stored: u64,
+    ) -> Vec<Command> {
+        let state = self.pop3.accounts.entry(account.to_string()).or_default();
+        state.last = Some(
+            outcome
+                .clone()
+                .map(|summary| format!("{account}: {summary}")),
+        );
+        self.dirty = true;
+        match outcome {
+            Err(error) => {
+                let text = format!("{account}: checking for mail failed: {error}");
+                self.status.set(Level::Warning, &text);
+                Vec::new()
+            }
+            Ok(_) if stored > 0 => {
+                let text = format!("{account}: {stored} new message(s)");
+                self.status.set(Level::Info, &text);
+                vec![Command::Store(crate::store::service::StoreRequest::Folders)]
+            }
+            Ok(_) => Vec::new(),
+        }
     }
 }
 

@@ -11,6 +11,16 @@ pub enum Tab {
     Inbox,
 }
 
+impl From<crate::config::StartTab> for Tab {
+    fn from(start: crate::config::StartTab) -> Tab {
+        match start {
+            crate::config::StartTab::Inbox => Tab::Inbox,
+            crate::config::StartTab::Compose => Tab::Compose,
+            crate::config::StartTab::Sockets => Tab::Sockets,
+        }
+    }
+}
+
 impl Tab {
     pub const ALL: [Tab; 3] = [Tab::Sockets, Tab::Compose, Tab::Inbox];
 

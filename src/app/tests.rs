@@ -16,6 +16,8 @@ fn app() -> App {
         origin: ConfigOrigin::Missing(PathBuf::from("/tmp/config.toml")),
     };
     let mut app = App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap());
+    // These tests start where the keys are plain actions.
+    app.tab = Tab::Sockets;
     app.dirty = false;
     app
 }

@@ -17,8 +17,7 @@ impl App {
                 if self.tab == Tab::Inbox
                     && self.overlay.is_none()
                     && mouse.row > 0
-                    && let Some((commands, dirty)) =
-                        self.inbox.on_mouse(mouse, self.size, &self.status.jobs)
+                    && let Some((commands, dirty)) = self.inbox.on_mouse(mouse, self.size)
                 {
                     self.dirty |= dirty;
                     return commands;
@@ -307,7 +306,7 @@ impl App {
                 .set(Level::Error, &format!("{}: {error}", job.label)),
             (Err(error), None) => self.status.set(Level::Error, &error),
         }
-        if self.overlay == Some(Overlay::ConfirmQuit) && self.status.jobs.is_empty() {
+        if self.overlay == Some(Overlay::ConfirmQuit) && self.work_in_progress().is_empty() {
             self.overlay = None;
         }
         self.dirty = true;

@@ -123,7 +123,20 @@ pub struct Endpoint {
     /// IMAP only: what deleting a message does on the server.
     #[serde(default)]
     pub delete: DeleteMode,
+    /// IMAP only: watch every folder with NOTIFY (RFC 5465) when the server
+    /// offers it (default); `false` keeps to IDLE on INBOX and polls the
+    /// other folders every `poll_interval_secs`.
+    pub notify: Option<bool>,
+    /// IMAP: seconds between checks of the folders IDLE does not watch
+    /// (default 60); POP3: seconds between checks for new mail (default
+    /// 300). 0 turns the checks off.
+    pub poll_interval_secs: Option<u64>,
 }
+
+/// How often an IMAP account checks the folders IDLE does not watch.
+pub const IMAP_POLL_DEFAULT_SECS: u64 = 60;
+/// How often a POP3 account checks for new mail.
+pub const POP3_POLL_DEFAULT_SECS: u64 = 300;
 
 /// How a client authenticates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -202,6 +215,36 @@ impl Endpoint {
             || self.apop
     }
 
+    /// A watch setting on a server it does not apply to, explained.
+    fn watch_key_misplaced(&self, protocol: Protocol) -> Option<&'static str> {
+        match protocol {
+            Protocol::Imap => None,
+            _ if self.notify.is_some() => Some("notify applies to [imap] only"),
+            Protocol::Smtp if self.poll_interval_secs.is_some() => {
+                Some("poll_interval_secs applies to [imap] and [pop3] only")
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether an IMAP server's NOTIFY is used when offered.
+    pub fn uses_notify(&self) -> bool {
+        self.notify.unwrap_or(true)
+    }
+
+    /// How often `protocol`'s server is checked for what no push covers;
+    /// `None` when the checks are turned off.
+    pub fn poll_interval(&self, protocol: Protocol) -> Option<std::time::Duration> {
+        let default = match protocol {
+            Protocol::Pop3 => POP3_POLL_DEFAULT_SECS,
+            _ => IMAP_POLL_DEFAULT_SECS,
+        };
+        match self.poll_interval_secs.unwrap_or(default) {
+            0 => None,
+            secs => Some(std::time::Duration::from_secs(secs)),
+        }
+    }
+
     /// Where the password comes from, if the server needs one.
     pub fn password_source(&self) -> Option<SecretSource> {
         match (&self.password_command, &self.password_env) {
@@ -261,37 +304,37 @@ impl Account {
                     ),
                 ));
             }
-            if endpoint.password_command.is_some() && endpoint.password_env.is_some() {
+            if let Some(problem) = endpoint.problem(protocol) {
                 return Err(here(format!(
-                    "account \"{}\" [{}]: set password_command or password_env, not both",
-                    self.name,
-                    protocol.name()
-                )));
-            }
-            if endpoint.host.trim().is_empty() {
-                return Err(here(format!(
-                    "account \"{}\" [{}]: host must not be empty",
-                    self.name,
-                    protocol.name()
-                )));
-            }
-            if protocol != Protocol::Pop3 && endpoint.uses_pop3_keys() {
-                return Err(here(format!(
-                    "account \"{}\" [{}]: delete_after_download, delete_after_days, \
-                     max_message_size_mb, oversize and apop apply to [pop3] only",
-                    self.name,
-                    protocol.name()
-                )));
-            }
-            if endpoint.port == Some(0) {
-                return Err(here(format!(
-                    "account \"{}\" [{}]: port 0 is not a port",
+                    "account \"{}\" [{}]: {problem}",
                     self.name,
                     protocol.name()
                 )));
             }
         }
         Ok(())
+    }
+}
+
+impl Endpoint {
+    /// What is wrong with this server's settings, if anything.
+    fn problem(&self, protocol: Protocol) -> Option<&'static str> {
+        if self.password_command.is_some() && self.password_env.is_some() {
+            return Some("set password_command or password_env, not both");
+        }
+        if self.host.trim().is_empty() {
+            return Some("host must not be empty");
+        }
+        if protocol != Protocol::Pop3 && self.uses_pop3_keys() {
+            return Some(
+                "delete_after_download, delete_after_days, max_message_size_mb, oversize \
+                 and apop apply to [pop3] only",
+            );
+        }
+        if self.port == Some(0) {
+            return Some("port 0 is not a port");
+        }
+        self.watch_key_misplaced(protocol)
     }
 }
 

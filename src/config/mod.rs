@@ -9,7 +9,8 @@ mod secret;
 mod theme;
 
 pub use account::{
-    Account, AuthMethod, DeleteMode, Endpoint, Oversize, Pop3Options, Protocol, Security,
+    Account, AuthMethod, DeleteMode, Endpoint, IMAP_POLL_DEFAULT_SECS, Oversize,
+    POP3_POLL_DEFAULT_SECS, Pop3Options, Protocol, Security,
 };
 pub use error::ConfigError;
 pub use paths::{Paths, expand_tilde};
@@ -38,6 +39,29 @@ pub struct Config {
     pub contacts: ContactsConfig,
     #[serde(default)]
     pub pgp: PgpConfig,
+    #[serde(default)]
+    pub ui: UiConfig,
+}
+
+/// How the interface starts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiConfig {
+    /// The tab shown first.
+    #[serde(default)]
+    pub start_tab: StartTab,
+}
+
+/// The tab the interface opens on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StartTab {
+    /// Mail first: the Inbox, which explains how to add an account or
+    /// import mail while it has none.
+    #[default]
+    Inbox,
+    Compose,
+    Sockets,
 }
 
 /// Where recipients are completed from, besides the mail in the store.

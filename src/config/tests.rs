@@ -120,3 +120,66 @@ fn secrets_never_print() {
     let secret = Secret::new("hunter2".into());
     assert_eq!(format!("{secret} {secret:?}"), "*** Secret(***)");
 }
+
+#[test]
+fn watch_settings_default_and_parse() {
+    let config = parse(
+        r#"
+[ui]
+start_tab = "sockets"
+[[accounts]]
+name = "a"
+email = "a@example.com"
+[accounts.imap]
+host = "imap.example.com"
+notify = false
+poll_interval_secs = 5
+[accounts.pop3]
+host = "pop.example.com"
+[accounts.smtp]
+host = "smtp.example.com"
+"#,
+    )
+    .unwrap();
+    assert_eq!(config.ui.start_tab, StartTab::Sockets);
+    let account = &config.accounts[0];
+    let imap = account.imap.as_ref().unwrap();
+    assert!(!imap.uses_notify());
+    assert_eq!(
+        imap.poll_interval(Protocol::Imap),
+        Some(std::time::Duration::from_secs(5))
+    );
+    let pop3 = account.pop3.as_ref().unwrap();
+    assert_eq!(
+        pop3.poll_interval(Protocol::Pop3),
+        Some(std::time::Duration::from_secs(POP3_POLL_DEFAULT_SECS))
+    );
+    assert_eq!(parse("").unwrap().ui.start_tab, StartTab::Inbox);
+}
+
+#[test]
+fn watch_settings_on_the_wrong_server_are_refused() {
+    let base = "[[accounts]]\nname = \"a\"\nemail = \"a@b.c\"\n";
+    let err = parse(&format!(
+        "{base}[accounts.pop3]\nhost = \"h\"\nnotify = true\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("notify applies to [imap] only"), "{err}");
+    let err = parse(&format!(
+        "{base}[accounts.smtp]\nhost = \"h\"\npoll_interval_secs = 9\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("poll_interval_secs applies"), "{err}");
+    let off = parse(&format!(
+        "{base}[accounts.pop3]\nhost = \"h\"\npoll_interval_secs = 0\n"
+    ))
+    .unwrap();
+    let pop3 = off.accounts[0].pop3.as_ref().unwrap();
+    assert_eq!(pop3.poll_interval(Protocol::Pop3), None);
+    let err = parse("[ui]\nstart_tab = \"mail\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("start_tab") || err.contains("mail"), "{err}");
+}

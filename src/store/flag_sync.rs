@@ -79,7 +79,7 @@ impl Store {
     pub fn set_flag_state(&self, id: MessageId, state: &FlagState) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let (_, path) = self.resolve(&conn, id)?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE messages SET server_flags = coalesce(server_flags, flags),
              server_keywords = coalesce(server_keywords, keywords) WHERE id = ?1 AND id_kind = 1",

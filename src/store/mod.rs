@@ -10,6 +10,7 @@
 //! task, never from the event loop.
 
 mod answers;
+mod arrivals;
 mod clock;
 pub mod commands;
 mod contacts;
@@ -39,6 +40,7 @@ mod types;
 mod unnamed_file;
 mod write;
 
+pub use arrivals::Arrival;
 pub use contacts::{Contact, split_mailbox};
 pub use envelope::Envelope;
 pub use flag_state::{FORWARDED, FlagState, Keywords, is_keyword};

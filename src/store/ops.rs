@@ -7,7 +7,7 @@ use super::index_row::find_identity;
 use super::maildir::{self, Maildir};
 use super::paths::{find_by_base_name, relative};
 use super::{Flags, FolderRole, FolderState, MessageId, ServerIdentity, Store, StoreError};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -175,7 +175,11 @@ impl Store {
         folders: &[(String, Option<FolderRole>)],
     ) -> Result<(), StoreError> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        // Write transactions take the lock at BEGIN: one that read first
+        // could not become a write once another handle (another account's
+        // task) had committed, and SQLite fails that at once with "database
+        // is locked" instead of waiting through the busy timeout.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (folder, role) in folders {
             folder_row(&tx, &self.inner.root, account, folder, *role)?;
         }
@@ -199,7 +203,7 @@ impl Store {
             .root()
             .join(sub)
             .join(path.file_name().ok_or(StoreError::NotFound)?);
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE messages SET folder_id = ?1, path = ?2 WHERE id = ?3",
             params![target_folder.id, relative(&self.inner.root, &target), id],
@@ -220,7 +224,7 @@ impl Store {
             Err(StoreError::MissingFile(_)) => None,
             Err(e) => return Err(e),
         };
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO tombstones (account, id_folder, id_kind, uidvalidity, uid, uidl, removed_at)
              SELECT account, id_folder, id_kind, uidvalidity, uid, uidl, ?2

@@ -10,7 +10,7 @@ use super::maildir;
 use super::names::undo_dir_name;
 use super::paths::{find_by_base_name, relative};
 use super::{Flags, NewMessage, ServerIdentity, Store, StoreError};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -99,7 +99,7 @@ impl Store {
             if writer_alive(owner, created) {
                 continue;
             }
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             match self.recover_one(&tx, &dir, &name, &identity, date) {
                 Ok(()) => {
                     tx.execute("DELETE FROM pending WHERE id = ?1", [pending_id])?;
@@ -127,7 +127,7 @@ pub(super) fn record_pending(
     folders: &HashMap<(&str, &str), FolderRow>,
     planned: &[(usize, String)],
 ) -> Result<(), StoreError> {
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     {
         let mut insert = tx.prepare(
             "INSERT INTO pending (dir, name, identity, date, owner_pid, created)

@@ -11,7 +11,7 @@ use super::names::undo_dir_name;
 use super::paths::relative;
 use super::pending::{decode_identity, encode_identity};
 use super::{Flags, ServerIdentity, Store, StoreError};
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::collections::HashMap;
 use std::fs::{self, DirEntry};
 use std::path::Path;
@@ -36,7 +36,7 @@ impl Store {
         let root = self.inner.root.clone();
         let mut conn = self.conn();
         let mut known = known_files(&conn)?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM messages_fts", [])?;
         tx.execute("DELETE FROM messages", [])?;
         tx.execute("DELETE FROM pending", [])?;

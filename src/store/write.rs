@@ -24,7 +24,7 @@ use super::pending::record_pending;
 use super::{
     FlagState, Keywords, MessageId, NewMessage, ServerIdentity, Store, StoreError, StoreOutcome,
 };
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
@@ -231,7 +231,7 @@ impl Store {
         written: &[WrittenFile],
         mode: BatchMode<'_>,
     ) -> Result<(), StoreError> {
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for file in written {
             let msg = &msgs[file.index];
             let view = mode.views.and_then(|v| v.get(file.index));

@@ -39,24 +39,12 @@ pub(super) fn compose(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     panel(frame, area, theme, " Compose ", lines);
 }
 
-/// The Inbox tab with no mail: how to import some, then how to add an
-/// account, or the accounts there are and what each can be read from.
+/// The Inbox with no mail: how to add an account (or the accounts there
+/// are and what each reads from), how to import mail already on disk,
+/// and where the sockets are.
 pub fn inbox(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let import_key = app
-        .keymap
-        .keys_for(KeyContext::Inbox, Action::InboxImport)
-        .first()
-        .map_or_else(|| "the import key".to_string(), ToString::to_string);
     let mut lines = vec![
         Line::from(Span::styled("No mail here yet", theme.title())),
-        Line::default(),
-        Line::from(vec![
-            Span::raw("Read mail you already have: press "),
-            Span::styled(import_key, theme.key()),
-            Span::raw(" to import an mbox file, a folder of .eml files or a Maildir (or run "),
-            Span::styled("wirepost import PATH", theme.key()),
-            Span::raw("); it appears under the Local account."),
-        ]),
         Line::default(),
     ];
     if app.config.accounts.is_empty() {
@@ -68,16 +56,46 @@ pub fn inbox(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             lines.extend(account_lines(app, account, theme));
         }
     }
+    lines.push(Line::default());
+    lines.push(import_line(app, theme));
+    if app.config.accounts.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from(vec![
+            Span::raw("Raw TCP/UDP sessions (nc, socat, s_client): the Sockets tab, press "),
+            Span::styled(tab_key(app, Action::ShowSockets), theme.key()),
+            Span::raw("."),
+        ]));
+    }
     panel(frame, area, theme, " Inbox ", lines);
+}
+
+/// How to import mail already on disk.
+fn import_line(app: &App, theme: &Theme) -> Line<'static> {
+    let import_key = app
+        .keymap
+        .keys_for(KeyContext::Inbox, Action::InboxImport)
+        .first()
+        .map_or_else(|| "the import key".to_string(), ToString::to_string);
+    Line::from(vec![
+        Span::raw("Or read mail you already have: press "),
+        Span::styled(import_key, theme.key()),
+        Span::raw(" to import an mbox file, a folder of .eml files or a Maildir (or run "),
+        Span::styled("wirepost import PATH", theme.key()),
+        Span::raw(") into the Local account."),
+    ])
+}
+
+/// The key that shows a tab, as the keymap has it.
+fn tab_key(app: &App, action: Action) -> String {
+    app.keymap
+        .keys_for(KeyContext::Global, action)
+        .first()
+        .map_or_else(|| action.name().to_string(), ToString::to_string)
 }
 
 /// Where to add an account, with an example.
 fn no_account_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![
-        Line::from(Span::styled("No mail account yet", theme.title())),
-        Line::default(),
-        Line::from("To read a server, add an account to"),
-    ];
+    let mut lines = vec![Line::from("To read a mail server, add an account to")];
     lines.extend(config_path_lines(app, theme));
     lines.push(Line::default());
     for example in [
@@ -95,8 +113,12 @@ fn no_account_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     }
     lines.push(Line::default());
     lines.push(Line::from(
-        "config.example.toml documents every key; `wirepost check-config` validates.",
+        "then start wirepost again: every account syncs and every folder stays live.",
     ));
+    lines.push(Line::from(Span::styled(
+        "(config.example.toml documents every key; `wirepost check-config` validates)",
+        theme.dim(),
+    )));
     lines
 }
 

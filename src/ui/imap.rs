@@ -3,7 +3,7 @@
 
 use super::Theme;
 use crate::app::App;
-use crate::app::imap::SyncStatus;
+use crate::app::imap::AccountSync;
 use crate::mail::imap::TraceDir;
 use crate::mail::imap::headless::human_bytes;
 use crate::sanitize::clean_line;
@@ -30,11 +30,13 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Rect {
             },
         );
     }
-    if let Some(sync) = &app.imap.sync
+    let in_view = app.inbox.current.as_ref().map(|(a, _)| a.as_str());
+    if let Some((account, sync)) = app.imap.gauge(in_view)
         && rest.height >= 3
     {
         rest.height -= 1;
         gauge(
+            account,
             sync,
             theme,
             frame,
@@ -48,17 +50,29 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Rect {
     rest
 }
 
-fn gauge(sync: &SyncStatus, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let p = sync.progress;
+/// The pass of `account`: the folder downloading now and how far.
+fn gauge(account: &str, sync: &AccountSync, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let (folder, p) = sync.current.clone().unwrap_or_default();
     let ratio = if p.messages_total == 0 {
         0.0
     } else {
         (p.messages_done as f64 / p.messages_total as f64).clamp(0.0, 1.0)
     };
+    let folders = sync
+        .pass
+        .as_ref()
+        .map(|pass| {
+            format!(
+                "folder {}/{}",
+                (pass.done + 1).min(pass.folders.len()),
+                pass.folders.len()
+            )
+        })
+        .unwrap_or_default();
     let label = format!(
-        "Syncing {}/{}  {}/{} messages  {}  (X cancels)",
-        clean_line(&sync.account),
-        clean_line(&sync.folder),
+        "Syncing {}/{}  {folders}  {}/{} messages  {}  (X cancels)",
+        clean_line(account),
+        clean_line(&folder),
         p.messages_done,
         p.messages_total,
         human_bytes(p.bytes_done)

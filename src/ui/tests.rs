@@ -13,7 +13,10 @@ fn app_with(config: Config) -> App {
         config,
         origin: ConfigOrigin::Missing(PathBuf::from("/home/user/.config/wirepost/config.toml")),
     };
-    App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap())
+    let mut app = App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap());
+    // The overlays' snapshots are taken over the Sockets tab.
+    app.tab = Tab::Sockets;
+    app
 }
 
 fn app() -> App {

@@ -190,3 +190,46 @@ impl Mailstack {
         assert!(status.success(), "mailstack seed {user} failed");
     }
 }
+
+impl Mailstack {
+    /// Delivers a short message to `to` through Postfix's plain SMTP port
+    /// (LMTP into Dovecot), as mail from outside arrives.
+    pub fn deliver(&self, to: &str, subject: &str) {
+        use std::io::{BufRead, BufReader, Write};
+        let stream = std::net::TcpStream::connect((self.host.as_str(), self.smtp_port))
+            .expect("connect to Postfix");
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut writer = stream;
+        let mut reply = |expect: &str| {
+            let mut line = String::new();
+            loop {
+                line.clear();
+                reader.read_line(&mut line).unwrap();
+                assert!(
+                    line.starts_with(expect),
+                    "Postfix said {line:?}, not {expect}"
+                );
+                if line.as_bytes().get(3) == Some(&b' ') {
+                    break;
+                }
+            }
+        };
+        reply("220");
+        let message = format!(
+            "From: Sender <sender@example.test>\r\nTo: {to}\r\nSubject: {subject}\r\n\
+             Message-ID: <{subject}@example.test>\r\n\r\nDelivered by the test.\r\n"
+        );
+        let steps: [(String, &str); 5] = [
+            ("EHLO test.example\r\n".into(), "250"),
+            ("MAIL FROM:<sender@example.test>\r\n".into(), "250"),
+            (format!("RCPT TO:<{to}>\r\n"), "250"),
+            ("DATA\r\n".into(), "354"),
+            (format!("{message}.\r\n"), "250"),
+        ];
+        for (command, expect) in steps {
+            writer.write_all(command.as_bytes()).unwrap();
+            reply(expect);
+        }
+        writer.write_all(b"QUIT\r\n").unwrap();
+    }
+}

@@ -48,7 +48,11 @@ impl Tui {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_wirepost"));
+        // WIREPOST_TEST_BIN runs another build (the release binary, for
+        // measurements) through the same harness.
+        let program = std::env::var_os("WIREPOST_TEST_BIN")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_wirepost").into());
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
@@ -204,6 +208,31 @@ impl Tui {
                 panic!("timed out waiting for frame {n}; have {}", self.frames());
             }
             std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until the program stops drawing: no new frame for `quiet`.
+    /// Returns the frame count then. For tests that count frames after
+    /// start-up work (the store's first answers) has settled.
+    pub fn wait_settled(&self, quiet: Duration) -> usize {
+        let start = Instant::now();
+        let mut frames = self.frames();
+        let mut since = Instant::now();
+        loop {
+            std::thread::sleep(Duration::from_millis(20));
+            let now = self.frames();
+            if now != frames {
+                frames = now;
+                since = Instant::now();
+            } else if since.elapsed() >= quiet {
+                return frames;
+            }
+            if start.elapsed() > SCREEN_WAIT {
+                panic!(
+                    "still drawing after {SCREEN_WAIT:?}; screen:\n{}",
+                    self.screen()
+                );
+            }
         }
     }
 

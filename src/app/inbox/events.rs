@@ -68,6 +68,7 @@ impl InboxState {
         let first = !self.loaded;
         self.loaded = true;
         let old_total = self.current_total();
+        let (old_folders, old_cursor) = (self.folders.clone(), self.folder_cursor);
         self.replace_folders(folders);
         if self.select_imported_folder() {
             self.focus = Focus::List;
@@ -85,7 +86,10 @@ impl InboxState {
         } else {
             Vec::new()
         };
-        (commands, true)
+        // The same list again (a sync that changed nothing) costs no frame.
+        let changed = self.folders != old_folders || self.folder_cursor != old_cursor;
+        let relisted = !commands.is_empty();
+        (commands, changed || relisted)
     }
 
     /// The folder cursor stays on a folder the user chose; otherwise it
@@ -96,6 +100,7 @@ impl InboxState {
             .filter(|_| self.folder_chosen)
             .map(|f| (f.account.clone(), f.name.clone()));
         self.folders = folders;
+        self.sort_folders();
         self.folder_cursor = keep
             .and_then(|(a, n)| {
                 self.folders
@@ -103,6 +108,19 @@ impl InboxState {
                     .position(|f| f.account == a && f.name == n)
             })
             .unwrap_or_else(|| self.default_folder());
+    }
+
+    /// Puts the folders in the pane's order: configured accounts as the
+    /// config lists them, other accounts, Local last; within an account
+    /// the store's order (INBOX first).
+    fn sort_folders(&mut self) {
+        let accounts = &self.accounts;
+        let rank = |account: &str| match accounts.iter().position(|a| a == account) {
+            Some(i) => i,
+            None if account == crate::store::LOCAL_ACCOUNT => usize::MAX,
+            None => usize::MAX - 1,
+        };
+        self.folders.sort_by_key(|f| rank(&f.account));
     }
 
     /// Moves the cursor to the folder an import just filled, once the list

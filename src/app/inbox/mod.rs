@@ -96,6 +96,10 @@ pub struct InboxState {
     /// follows the best default as folders appear (a first sync brings
     /// INBOX after a local folder was already shown).
     pub folder_chosen: bool,
+    /// The configured accounts that read mail from a server, in the
+    /// config's order: the folder pane lists each (even before its first
+    /// folder arrives), then other stored accounts, then Local.
+    pub accounts: Vec<String>,
     next_req: u64,
 }
 

@@ -3,7 +3,6 @@
 
 use super::geometry::{InboxAreas, body_for, inbox_areas};
 use super::{Focus, InboxState, Outcome};
-use crate::app::Job;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
@@ -11,8 +10,9 @@ use ratatui::layout::{Position, Rect};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FolderLine {
     Account(String),
-    /// A running job for the account: (done, total).
-    Gauge(u64, u64),
+    /// How the account stands (syncing, live, offline), under its name;
+    /// for Local without folders, how to fill it.
+    AccountState(String),
     Folder(usize),
 }
 
@@ -20,23 +20,38 @@ pub enum FolderLine {
 const WHEEL_LINES: i64 = 3;
 
 impl InboxState {
-    /// The folder pane's lines: each account's name, its sync gauge while a
-    /// job mentioning it runs, then its folders.
-    pub fn folder_lines(&self, jobs: &[Job]) -> Vec<FolderLine> {
+    /// The folder pane's lines: every configured account (with a line
+    /// saying how it stands, even before its first folder arrives), other
+    /// stored accounts, then Local, each with its folders. `folders` is
+    /// kept in this order (see `sort_folders`).
+    pub fn folder_lines(&self) -> Vec<FolderLine> {
         let mut lines = Vec::new();
-        let mut account: Option<&str> = None;
+        let mut shown: Vec<&str> = Vec::new();
+        for account in &self.accounts {
+            lines.push(FolderLine::Account(account.clone()));
+            lines.push(FolderLine::AccountState(account.clone()));
+            shown.push(account);
+            let own = self.folders.iter().enumerate();
+            lines.extend(
+                own.filter(|(_, f)| f.account == *account)
+                    .map(|(i, _)| FolderLine::Folder(i)),
+            );
+        }
+        let mut current: Option<&str> = None;
         for (i, folder) in self.folders.iter().enumerate() {
-            if account != Some(folder.account.as_str()) {
-                account = Some(folder.account.as_str());
+            if shown.contains(&folder.account.as_str()) {
+                continue;
+            }
+            if current != Some(folder.account.as_str()) {
+                current = Some(folder.account.as_str());
                 lines.push(FolderLine::Account(folder.account.clone()));
-                if let Some(job) = jobs
-                    .iter()
-                    .find(|j| j.label.contains(folder.account.as_str()))
-                {
-                    lines.push(FolderLine::Gauge(job.done, job.total));
-                }
             }
             lines.push(FolderLine::Folder(i));
+        }
+        let local = crate::store::LOCAL_ACCOUNT;
+        if !self.folders.iter().any(|f| f.account == local) {
+            lines.push(FolderLine::Account(local.to_string()));
+            lines.push(FolderLine::AccountState(local.to_string()));
         }
         lines
     }
@@ -53,18 +68,13 @@ impl InboxState {
 
     /// A click or wheel step in the Inbox; `None` when it lands outside
     /// the panes (the tab bar handles its own row).
-    pub fn on_mouse(
-        &mut self,
-        mouse: MouseEvent,
-        size: (u16, u16),
-        jobs: &[Job],
-    ) -> Option<Outcome> {
+    pub fn on_mouse(&mut self, mouse: MouseEvent, size: (u16, u16)) -> Option<Outcome> {
         let areas = inbox_areas(body_for(size), self.viewer.is_some(), self.typing());
         let at = Position::new(mouse.column, mouse.row);
         match mouse.kind {
             MouseEventKind::ScrollDown => self.on_wheel(WHEEL_LINES, at, &areas, size),
             MouseEventKind::ScrollUp => self.on_wheel(-WHEEL_LINES, at, &areas, size),
-            MouseEventKind::Down(MouseButton::Left) => self.on_click(at, &areas, size, jobs),
+            MouseEventKind::Down(MouseButton::Left) => self.on_click(at, &areas, size),
             _ => None,
         }
     }
@@ -87,16 +97,10 @@ impl InboxState {
         None
     }
 
-    fn on_click(
-        &mut self,
-        at: Position,
-        areas: &InboxAreas,
-        size: (u16, u16),
-        jobs: &[Job],
-    ) -> Option<Outcome> {
+    fn on_click(&mut self, at: Position, areas: &InboxAreas, size: (u16, u16)) -> Option<Outcome> {
         let folders = inside_border(areas.folders);
         if folders.contains(at) {
-            return Some(self.click_folder(at, folders, size, jobs));
+            return Some(self.click_folder(at, folders, size));
         }
         let list = inside_border(areas.list);
         // The first row inside the border is the column header.
@@ -111,15 +115,10 @@ impl InboxState {
         None
     }
 
-    /// A click on a folder shows it; on an account name or gauge, nothing.
-    fn click_folder(
-        &mut self,
-        at: Position,
-        folders: Rect,
-        size: (u16, u16),
-        jobs: &[Job],
-    ) -> Outcome {
-        let lines = self.folder_lines(jobs);
+    /// A click on a folder shows it; on an account's name or state line,
+    /// nothing.
+    fn click_folder(&mut self, at: Position, folders: Rect, size: (u16, u16)) -> Outcome {
+        let lines = self.folder_lines();
         let skip = Self::folder_scroll(&lines, self.folder_cursor, usize::from(folders.height));
         let index = skip + usize::from(at.y - folders.y);
         if let Some(FolderLine::Folder(i)) = lines.get(index) {

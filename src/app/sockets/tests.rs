@@ -13,6 +13,7 @@ fn app() -> App {
         origin: ConfigOrigin::Missing(PathBuf::from("/tmp/config.toml")),
     };
     let mut app = App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap());
+    app.tab = Tab::Sockets;
     app.dirty = false;
     app
 }

@@ -89,7 +89,7 @@ pub async fn sync_account(
 }
 
 /// Every listed folder in the store, with its role.
-async fn register_folders(
+pub(crate) async fn register_folders(
     store: &Store,
     account: &str,
     folders: &[RemoteFolder],
@@ -104,7 +104,7 @@ async fn register_folders(
 
 /// The folders to sync, in order: the chosen one, then (for
 /// [`FolderChoice::FirstThenAll`]) every other selectable one.
-fn sync_order(
+pub(crate) fn sync_order(
     folders: &[RemoteFolder],
     choice: &FolderChoice,
 ) -> Result<Vec<RemoteFolder>, ImapError> {

@@ -34,6 +34,10 @@ pub struct ServerCaps {
     pub uidplus: bool,
     pub moves: bool,
     pub special_use: bool,
+    /// NOTIFY (RFC 5465): changes in every folder reported on one connection.
+    pub notify: bool,
+    /// LIST-STATUS (RFC 5819): every folder's counts in one LIST.
+    pub list_status: bool,
 }
 
 impl ServerCaps {
@@ -45,6 +49,8 @@ impl ServerCaps {
             uidplus: caps.has("UIDPLUS"),
             moves: caps.has("MOVE"),
             special_use: caps.has("SPECIAL-USE"),
+            notify: caps.has("NOTIFY"),
+            list_status: caps.has("LIST-STATUS"),
         }
     }
 }

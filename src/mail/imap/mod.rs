@@ -1,5 +1,6 @@
 //! IMAP: connect and log in (TLS, STARTTLS), list folders, fetch new mail in
-//! batches into the local store, keep flags in step both ways, and IDLE.
+//! batches into the local store, keep flags in step both ways, and keep
+//! every folder of every account live (NOTIFY, IDLE, polling).
 //! Everything here is a tokio task or plain library code; it reports to the
 //! app with `EngineEvent`s and never touches the terminal.
 
@@ -15,13 +16,17 @@ pub mod fetch;
 pub mod flags;
 pub mod folders;
 pub mod headless;
+mod live;
+pub mod notify;
 pub mod options;
 pub mod pending;
 pub mod push;
 pub mod push_job;
 pub mod raw;
+pub mod raw_stream;
 pub mod select;
 pub mod session;
+pub mod status;
 mod store_work;
 pub mod sync;
 mod sync_steps;
@@ -30,8 +35,6 @@ mod trace_stream;
 mod transfer_push;
 pub mod transport;
 mod uidset;
-pub mod watch;
-mod watch_job;
 
 pub use account::{FolderChoice, SyncUpdate, sync_account};
 pub use connect::{Connected, ServerCaps, connect};

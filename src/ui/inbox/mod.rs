@@ -20,16 +20,20 @@ use ratatui::text::{Line, Span};
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inbox = &app.inbox;
     let area = super::imap::render(app, theme, frame, area);
-    let has_mail = inbox.folders.iter().any(|f| f.total > 0);
+    // With an account configured the folder pane shows from the start:
+    // it says how each account stands while its first sync runs.
+    let panes = inbox.folders.iter().any(|f| f.total > 0) || !inbox.accounts.is_empty();
     let areas = inbox_areas(area, inbox.viewer.is_some(), inbox.typing());
-    if has_mail && areas.folders.width == 0 && inbox.focus == crate::app::inbox::Focus::Folders {
+    if panes && areas.folders.width == 0 && inbox.focus == crate::app::inbox::Focus::Folders {
         // Too narrow for two panes: the folder list takes the whole width
         // while it has the keys.
         let height = area.height - areas.input.map_or(0, |i| i.height);
         folders::render(app, theme, frame, Rect { height, ..area });
-    } else if has_mail {
+    } else if panes {
         folders::render(app, theme, frame, areas.folders);
-        if areas.list.height > 0 {
+        if areas.list.height > 0 && inbox.current.is_none() {
+            empty::inbox(app, theme, frame, areas.list);
+        } else if areas.list.height > 0 {
             list::render(app, theme, frame, areas.list);
         }
         if let Some(viewer_area) = areas.viewer {

@@ -102,3 +102,93 @@ fn move_picker_over_the_list() {
     app.update(crate::app::Event::Paste("wor".into()));
     insta::assert_snapshot!(draw(&app, 100, 20).backend());
 }
+
+/// Three accounts (config order: work, home, club) and Local.
+fn accounts_app() -> App {
+    use crate::app::inbox::tests::folder;
+    let mut text = String::new();
+    for name in ["work", "home", "club"] {
+        text.push_str(&format!(
+            "[[accounts]]\nname = \"{name}\"\nemail = \"me@{name}.example\"\n\
+             [accounts.imap]\nhost = \"imap.{name}.example\"\npassword_env = \"X\"\n"
+        ));
+    }
+    let config = crate::config::Config::parse(&text, std::path::Path::new("c.toml")).unwrap();
+    let loaded = crate::config::LoadedConfig {
+        config,
+        origin: crate::config::ConfigOrigin::Missing("/c.toml".into()),
+    };
+    let keymap = crate::app::Keymap::build(&Default::default()).unwrap();
+    let mut app = App::new(loaded, keymap);
+    app.tab = crate::app::Tab::Inbox;
+    app.size = (100, 22);
+    // The store lists accounts alphabetically; the pane keeps the config's
+    // order with Local last.
+    store(
+        &mut app,
+        StoreEvent::Folders(vec![
+            folder("Local", "Sent", 3, 0),
+            folder("home", "INBOX", 120, 4),
+            folder("home", "Lists", 80, 0),
+            folder("home", "Sent", 0, 0),
+            folder("work", "INBOX", 2000, 12),
+            folder("work", "Archive", 9000, 0),
+        ]),
+    );
+    app
+}
+
+/// work live through NOTIFY; home in the middle of a pass (INBOX done,
+/// Lists downloading, Sent waiting); club offline.
+fn live_states() -> Vec<crate::mail::imap::engine::ImapEvent> {
+    use crate::mail::imap::engine::{ImapEvent, WatchMode};
+    use crate::mail::imap::fetch::FetchProgress;
+    let home = || "home".to_string();
+    vec![
+        ImapEvent::Watching {
+            job: 1,
+            account: "work".into(),
+            mode: WatchMode::Notify,
+        },
+        ImapEvent::Pass {
+            job: 2,
+            account: home(),
+            folders: vec!["INBOX".into(), "Lists".into(), "Sent".into()],
+        },
+        ImapEvent::FolderDone {
+            job: 2,
+            account: home(),
+            report: crate::mail::imap::sync::FolderReport {
+                folder: "INBOX".into(),
+                ..Default::default()
+            },
+        },
+        ImapEvent::Progress {
+            job: 2,
+            account: home(),
+            folder: "Lists".into(),
+            progress: FetchProgress {
+                messages_done: 340,
+                messages_total: 1000,
+                bytes_done: 1 << 20,
+            },
+        },
+        ImapEvent::Offline {
+            job: 3,
+            account: "club".into(),
+            reason: "cannot reach imap.club.example:993".into(),
+            retry_secs: Some(8),
+        },
+    ]
+}
+
+#[test]
+fn folder_pane_lists_every_account_with_live_state_and_progress() {
+    let mut app = accounts_app();
+    for event in live_states() {
+        app.update(crate::app::Event::Engine(crate::app::EngineEvent::Imap(
+            event,
+        )));
+    }
+    insta::assert_snapshot!(draw(&app, 100, 22).backend());
+}

@@ -14,7 +14,9 @@ fn app() -> App {
         config: Config::default(),
         origin: ConfigOrigin::Missing(PathBuf::from("/home/user/.config/wirepost/config.toml")),
     };
-    App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap())
+    let mut app = App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap());
+    app.tab = crate::app::Tab::Sockets;
+    app
 }
 
 fn session(id: u64, kind: SessionKind, address: &str) -> SocketSession {
