@@ -271,7 +271,10 @@ async fn a_change_the_server_refuses_stays_queued_and_blocks_no_other() {
     );
     let mut other = second_client(&opts).await;
     let inbox = server_flags(&mut other, "INBOX").await;
-    assert_eq!(inbox.keys().copied().collect::<Vec<_>>(), [uids[0], uids[1]]);
+    assert_eq!(
+        inbox.keys().copied().collect::<Vec<_>>(),
+        [uids[0], uids[1]]
+    );
     assert!(inbox[&uids[1]].flags.flagged);
     // Still queued: the next push tries it again, and only it.
     let counts = push_account(&opts, &store, ACCOUNT, None).await.unwrap();
