@@ -1,5 +1,6 @@
 //! The real binary in a pseudo-terminal against Dovecot: a flag and an
-//! unflag reach the server at once and a sync does not undo them; `m`
+//! unflag reach the server at once and neither a sync nor a restart
+//! undoes them; `m`
 //! moves a message through the folder picker, `d` deletes, both on the
 //! server within seconds and without a sync.
 
@@ -85,6 +86,24 @@ async fn flags_moves_and_deletes_reach_the_server_at_once() {
     );
     assert!(!tui.screen().contains('!'), "{}", tui.screen());
 
+    // A restart (a new process on the same store) and a sync: still
+    // unflagged here and there.
+    quit(&mut tui);
+    let mut tui = Tui::start_with(&["-c", &config], 120, 30, &[(PASSWORD_VAR, &user.password)]);
+    tui.wait_text("Sockets");
+    tui.send("3");
+    tui.wait_text("Seed message 3 of 3");
+    tui.send("s");
+    tui.wait_text("in step");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        server_flags(&mut other, "INBOX")
+            .await
+            .values()
+            .all(|s| !s.flags.flagged)
+    );
+    assert!(!tui.screen().contains('!'), "{}", tui.screen());
+
     // Move through the picker: INBOX loses it, Archive has it.
     tui.send("m");
     tui.wait_text("Move to folder");
@@ -101,6 +120,10 @@ async fn flags_moves_and_deletes_reach_the_server_at_once() {
     tui.send("d");
     server_until(&mut other, "Trash", "the deleted message", |f| f.len() == 1).await;
     server_until(&mut other, "INBOX", "INBOX without it", |f| f.len() == 1).await;
+    quit(&mut tui);
+}
+
+fn quit(tui: &mut Tui) {
     tui.send("q");
     // Quitting may ask while the folder watch runs.
     std::thread::sleep(Duration::from_millis(200));

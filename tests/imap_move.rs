@@ -239,3 +239,49 @@ async fn changes_made_offline_wait_across_a_restart_and_go_out_together() {
     assert_eq!(store_flags(&store, ACCOUNT, "INBOX"), inbox);
     assert_eq!(store_flags(&store, ACCOUNT, "Archive"), archive);
 }
+
+#[tokio::test]
+async fn a_change_the_server_refuses_stays_queued_and_blocks_no_other() {
+    let Some(stack) = Mailstack::get() else {
+        return;
+    };
+    let user = stack.claim_user();
+    stack.seed(&user.address, 3, 900);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let opts = options(&stack, &user);
+    sync(&opts, &store, ACCOUNT).await;
+    let uids: Vec<u32> = store_flags(&store, ACCOUNT, "INBOX").into_keys().collect();
+    let ids: Vec<i64> = uids
+        .iter()
+        .map(|uid| id_of(&store, ACCOUNT, "INBOX", *uid).unwrap())
+        .collect();
+    // Dovecot refuses to create a folder whose name begins with '~'.
+    store.transfer(ids[0], ACCOUNT, "~refused", MOVE).unwrap();
+    let mut flagged = store.flag_state(ids[1]).unwrap();
+    flagged.flags.flagged = true;
+    store.set_flag_state(ids[1], &flagged).unwrap();
+    store.remove_message(ids[2]).unwrap();
+
+    let counts = push_account(&opts, &store, ACCOUNT, None).await.unwrap();
+    assert_eq!(
+        (counts.refused, counts.moved, counts.flags, counts.deleted),
+        (1, 0, 1, 1),
+        "{counts:?}"
+    );
+    let mut other = second_client(&opts).await;
+    let inbox = server_flags(&mut other, "INBOX").await;
+    assert_eq!(
+        inbox.keys().copied().collect::<Vec<_>>(),
+        [uids[0], uids[1]]
+    );
+    assert!(inbox[&uids[1]].flags.flagged);
+    // Still queued: the next push tries it again, and only it.
+    let counts = push_account(&opts, &store, ACCOUNT, None).await.unwrap();
+    assert_eq!(
+        (counts.refused, counts.moved, counts.flags, counts.deleted),
+        (1, 0, 0, 0),
+        "{counts:?}"
+    );
+    assert_eq!(server_flags(&mut other, "INBOX").await, inbox);
+}

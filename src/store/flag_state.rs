@@ -212,6 +212,13 @@ mod tests {
     }
 
     #[test]
+    fn a_store_asks_for_the_base_with_its_changes() {
+        let base = state(&["\\Seen", "$Label1"]);
+        let asked = base.with_changes(&["\\flagged", "$Work"], &["\\Seen", "$Label1"]);
+        assert_eq!(asked, state(&["\\Flagged", "$Work"]));
+    }
+
+    #[test]
     fn our_own_store_is_not_a_server_change() {
         // We flagged, the server answered with the flag: that answer is
         // the new base, and unflagging afterwards is a local change.

@@ -106,21 +106,9 @@ impl PushTarget<'_> {
             let Some(remote) = self.folders.iter().find(|f| f.local_name() == folder) else {
                 continue;
             };
-            let selected = select(self.session, self.caps, &remote.name, None).await?;
-            if selected.facts.uidvalidity != Some(uidvalidity) {
-                // An old generation: the next sync drops those messages.
-                continue;
-            }
-            let result = push_selected(
-                self.session,
-                self.store,
-                self.account,
-                &folder,
-                uidvalidity,
-                changes,
-                &selected.facts,
-            )
-            .await;
+            let result = self
+                .push_folder_flags(&remote.name, &folder, uidvalidity, changes)
+                .await;
             match result {
                 Ok(n) => pushed += n,
                 Err(ImapError::Server(reason)) => {
@@ -131,6 +119,31 @@ impl PushTarget<'_> {
             }
         }
         Ok(pushed)
+    }
+
+    /// One folder's flag changes (server folder `name`, local `folder`).
+    async fn push_folder_flags(
+        &mut self,
+        name: &str,
+        folder: &str,
+        uidvalidity: u32,
+        changes: Vec<FlagChange>,
+    ) -> Result<u64, ImapError> {
+        let selected = select(self.session, self.caps, name, None).await?;
+        if selected.facts.uidvalidity != Some(uidvalidity) {
+            // An old generation: the next sync drops those messages.
+            return Ok(0);
+        }
+        push_selected(
+            self.session,
+            self.store,
+            self.account,
+            folder,
+            uidvalidity,
+            changes,
+            &selected.facts,
+        )
+        .await
     }
 }
 
