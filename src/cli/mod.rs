@@ -131,13 +131,14 @@ pub enum CliCommand {
     /// ~/.local/share/man/man1/wirepost.1.
     Man,
     /// Connect to HOST:PORT and pipe stdin/stdout through it, like nc.
-    #[command(after_help = PIPE_EXIT)]
+    #[command(after_help = crate::net::pipe_limits::EXIT_STATUS_HELP)]
     Tcp(crate::net::pipe_cli::TcpArgs),
     /// Listen on ADDR:PORT (TCP or UDP) and pipe stdin/stdout, like nc -l.
-    #[command(after_help = PIPE_EXIT)]
+    /// Clients that connect and leave are reported on stderr.
+    #[command(after_help = crate::net::pipe_limits::EXIT_STATUS_HELP)]
     Listen(crate::net::pipe_cli::ListenArgs),
     /// Send stdin lines as UDP datagrams to HOST:PORT and print the replies.
-    #[command(after_help = PIPE_EXIT)]
+    #[command(after_help = crate::net::pipe_limits::EXIT_STATUS_HELP)]
     Udp(crate::net::pipe_cli::UdpArgs),
     /// Import mail into the built-in Local account: mbox files (mboxo,
     /// mboxrd, mboxcl2; any name), .eml files, Maildirs, Thunderbird
@@ -263,9 +264,6 @@ impl From<ExportArgs> for crate::store::export::ExportOptions {
         }
     }
 }
-
-const PIPE_EXIT: &str =
-    "Exit status: 0 on a clean close, 1 on a network error, 2 on bad arguments.";
 
 /// The CLI definition with the files this run uses named in `--help`.
 pub fn command(paths: &Paths, config: Option<&std::path::Path>) -> clap::Command {

@@ -336,8 +336,7 @@ fn an_older_index_is_migrated_forward_keeping_its_messages() {
         let conn = store.conn();
         conn.execute_batch(
             "DROP TABLE tombstones;
-             DROP INDEX messages_by_hash;
-             DROP INDEX messages_unhashed;
+             DROP INDEX messages_by_hash; DROP INDEX messages_unhashed;
              ALTER TABLE messages DROP COLUMN content_hash;
              DROP TABLE transfers;
              DROP TABLE answers;
@@ -350,6 +349,9 @@ fn an_older_index_is_migrated_forward_keeping_its_messages() {
              ALTER TABLE messages DROP COLUMN fts_pending;
              ALTER TABLE pending DROP COLUMN owner_pid;
              ALTER TABLE pending DROP COLUMN created;
+             DROP INDEX messages_by_sent;
+             DROP TABLE sent_date_fill;
+             ALTER TABLE messages DROP COLUMN sent_date;
              PRAGMA user_version = 1;",
         )
         .unwrap();

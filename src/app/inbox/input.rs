@@ -1,11 +1,11 @@
 //! The Inbox's one-line text field: what is typed for a search, a find in
-//! the open message or a path to import, and what Enter does with it. The
-//! field is a [`TextLine`](crate::app::TextLine): readline keys, and no
-//! control key ever types a letter.
+//! the open message, a path to import or to save an attachment to, or a
+//! command to pipe it into, and what Enter does with it. The field is a
+//! [`TextLine`](crate::app::TextLine): readline keys, and no control key
+//! ever types a letter; Tab completes a path.
 
 use super::{Focus, InboxState, InputKind, Outcome};
-use crate::app::Command;
-use crate::app::Edit;
+use crate::app::{Command, Edit};
 use crate::store::service::StoreRequest;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -16,15 +16,21 @@ impl InboxState {
             .unwrap_or_else(|| (Vec::new(), false))
     }
 
-    /// A key for the open prompt: Enter submits, editing keys edit; `None`
-    /// for the keys the line leaves to the keymap (Esc, Tab, Ctrl-C, ...).
+    /// A key for the open prompt: Enter submits, Tab completes a path,
+    /// editing keys edit; `None` for the keys the line leaves to the
+    /// keymap (Esc, Ctrl-C, ...).
     pub fn on_prompt_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Option<Outcome> {
         if self.picking() {
-            return self.on_picker_key(key);
+            // Keys the picker leaves (Esc, ...) go on to the keymap.
+            let (commands, dirty) = self.on_picker_key(key);
+            return (dirty || !commands.is_empty()).then_some((commands, dirty));
         }
         let input = self.input.as_mut()?;
         if key.code == KeyCode::Enter && key.modifiers.is_empty() {
             return Some(self.submit(size));
+        }
+        if key.code == KeyCode::Tab && key.modifiers.is_empty() && input.kind.takes_path() {
+            return Some(self.complete_path());
         }
         match input.line.apply(&key) {
             Edit::Changed | Edit::Moved => Some((Vec::new(), true)),
@@ -69,7 +75,7 @@ impl InboxState {
                 }
                 (Vec::new(), true)
             }
-            InputKind::ImportPath if text.is_empty() => (Vec::new(), true),
+            _ if text.is_empty() => (Vec::new(), true),
             InputKind::ImportPath => {
                 let path = crate::config::expand_tilde(std::path::Path::new(&text));
                 let _ = size;
@@ -78,6 +84,8 @@ impl InboxState {
                     true,
                 )
             }
+            InputKind::SaveAttachment { all } => (self.save_to(&text, all), true),
+            InputKind::Pipe { whole_message } => (self.pipe_to(&text, whole_message), true),
         }
     }
 }

@@ -65,7 +65,7 @@ impl FolderPicker {
 impl InboxState {
     /// Opens the picker for the message an action applies to.
     pub fn open_picker(&mut self, purpose: PickFor, server_accounts: Vec<String>) -> Outcome {
-        let (Some(message), Some(from)) = (self.target(), self.current.clone()) else {
+        let (Some((message, _)), Some(from)) = (self.target(), self.current.clone()) else {
             return (Vec::new(), false);
         };
         self.picker = Some(FolderPicker {
@@ -83,14 +83,15 @@ impl InboxState {
         self.picker.is_some()
     }
 
-    /// A key while the picker is open; `None` for the keys the filter
-    /// leaves to the keymap (Esc, Tab, Ctrl-C, ...).
-    pub fn on_picker_key(&mut self, key: KeyEvent) -> Option<Outcome> {
-        let picker = self.picker.as_mut()?;
+    /// A key while the picker is open.
+    pub fn on_picker_key(&mut self, key: KeyEvent) -> Outcome {
+        let Some(picker) = &mut self.picker else {
+            return (Vec::new(), false);
+        };
         let count = picker.choices(&self.folders).len();
         let last = count.saturating_sub(1);
         match key.code {
-            KeyCode::Enter => return Some(self.pick()),
+            KeyCode::Enter => return self.pick(),
             KeyCode::Up => picker.cursor = picker.cursor.saturating_sub(1),
             KeyCode::Down => picker.cursor = (picker.cursor + 1).min(last),
             KeyCode::PageUp => picker.cursor = picker.cursor.saturating_sub(10),
@@ -98,10 +99,10 @@ impl InboxState {
             _ => match picker.filter.apply(&key) {
                 Edit::Changed => picker.cursor = 0,
                 Edit::Moved => {}
-                Edit::Unhandled => return None,
+                Edit::Unhandled => return (Vec::new(), false),
             },
         }
-        Some((Vec::new(), true))
+        (Vec::new(), true)
     }
 
     /// Pasted text goes into the filter.
