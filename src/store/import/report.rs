@@ -138,4 +138,48 @@ impl ImportReport {
         }
         lines
     }
+
+    /// The result for the interface's status line, short enough to read
+    /// there; every file that gave nothing goes to the log with its reason.
+    pub fn status_line(&self, account: &str) -> String {
+        for file in &self.files {
+            if file.imported + file.already_there == 0 || file.outcome != FileOutcome::Read {
+                tracing::info!("import: {}", file.describe());
+            }
+        }
+        let skipped: u64 = self.skipped_by_reason().values().sum();
+        let partly = self.failed().count() as u64;
+        let mut text = format!(
+            "imported {} message(s) into {account} / {}",
+            self.imported,
+            self.folders.join(", "),
+        );
+        if self.already_there > 0 {
+            text.push_str(&format!("; {} already there", self.already_there));
+        }
+        // Files: "1 skipped", "2 read in part", or both, then where to look.
+        let files: Vec<String> = [(skipped, "skipped"), (partly, "read in part")]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
+        if !files.is_empty() {
+            text.push_str(&format!("; {} (see the log)", files.join(", ")));
+        }
+        text
+    }
+
+    /// Why an import found nothing, in a line.
+    pub fn why_nothing(&self) -> String {
+        let reasons: Vec<String> = self
+            .skipped_by_reason()
+            .into_iter()
+            .map(|(reason, n)| format!("{n} file(s) {reason}"))
+            .collect();
+        if reasons.is_empty() {
+            "expected mbox files, .eml files or Maildirs".to_string()
+        } else {
+            reasons.join(", ")
+        }
+    }
 }
