@@ -101,6 +101,34 @@ pub enum CliCommand {
         #[arg(long, default_value_t = 50)]
         limit: u64,
     },
+    /// Add or remove flags and keywords of a stored message (ID as `list`
+    /// prints it), here and at once on the server: e.g. `wirepost flag 42
+    /// +flagged -seen +$Label1`. Exit status 75: saved here, the server
+    /// could not take it now (the next sync carries it).
+    Flag {
+        /// The message, as `wirepost list` prints its ID.
+        id: i64,
+        /// +NAME or -NAME: seen, answered, flagged, deleted, draft, or a
+        /// keyword such as $Forwarded or $Label1.
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        changes: Vec<String>,
+    },
+    /// Move (or copy) a stored message to another folder, or to a folder of
+    /// another account, here and at once on the servers (UID MOVE, or an
+    /// upload then a delete between accounts). Exit status 75: saved here,
+    /// the server could not take it now (the next sync carries it).
+    Move {
+        /// The message, as `wirepost list` prints its ID.
+        id: i64,
+        /// The target folder, as `wirepost list` names it.
+        folder: String,
+        /// The target account (default: the message's own).
+        #[arg(long)]
+        account: Option<String>,
+        /// Copy instead: the message stays where it is too.
+        #[arg(long)]
+        copy: bool,
+    },
     /// Show one stored message (ID as `list` prints it).
     Show {
         id: i64,

@@ -5,6 +5,7 @@
 //! the same modules. See docs/ARCHITECTURE.md for how the parts fit.
 
 pub mod app;
+pub mod change_command;
 pub mod cli;
 pub mod config;
 pub mod engines;

@@ -29,9 +29,14 @@ fn main() -> ExitCode {
             print!("{}", describe_config(&loaded, &paths));
             ExitCode::SUCCESS
         }
-        Some(command @ (CliCommand::Sync { .. } | CliCommand::Watch(_))) => {
+        Some(
+            command @ (CliCommand::Sync { .. }
+            | CliCommand::Watch(_)
+            | CliCommand::Flag { .. }
+            | CliCommand::Move { .. }),
+        ) => {
             let _log_guard = wirepost::logging::init(&paths.log_file(), &cli.log_level).ok();
-            mail_command(command, &loaded, &paths)
+            server_command(command, &loaded, &paths)
         }
         Some(CliCommand::Completions { .. }) => unreachable!("handled above"),
         Some(CliCommand::Tcp(args)) => wirepost::net::pipe_cli::tcp(args),
@@ -218,9 +223,10 @@ async fn save_unsent(app: &App, store_dir: &std::path::Path) {
     }
 }
 
-/// The headless commands on the mail store.
-/// `wirepost sync` and `wirepost watch`: the servers' side of the mail.
-fn mail_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
+/// `wirepost sync`, `watch`, `flag` and `move`: the commands that talk to
+/// the mail servers.
+fn server_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
+    use wirepost::change_command::{flag, move_message};
     match command {
         CliCommand::Sync {
             mut accounts,
@@ -238,11 +244,19 @@ fn mail_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> Ex
             };
             wirepost::sync_command::run(loaded, paths, &request)
         }
+        CliCommand::Flag { id, changes } => flag(loaded, paths, id, &changes),
+        CliCommand::Move {
+            id,
+            folder,
+            account,
+            copy,
+        } => move_message(loaded, paths, id, &folder, account.as_deref(), copy),
         CliCommand::Watch(args) => wirepost::watch_command::run(loaded, paths, args),
-        _ => unreachable!("only sync and watch come here"),
+        _ => unreachable!("only sync, watch, flag and move come here"),
     }
 }
 
+/// The headless commands on the mail store.
 fn store_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
     use wirepost::store::commands::{self, ListOptions, ShowFormat};
     let dir = loaded.config.store_dir(paths);

@@ -336,8 +336,8 @@ async fn local_flags_deletions_and_moves_reach_the_server() {
     // Reopening the store stands for a restart.
     drop(store);
     let store = Store::open(dir.path()).unwrap();
-    let reports = sync(&opts, &store, FolderChoice::FirstThenAll("INBOX".into())).await;
-    assert_eq!(reports[0].flags_pushed, 1, "{reports:?}");
+    // The sync carries them before it looks at the folders.
+    sync(&opts, &store, FolderChoice::FirstThenAll("INBOX".into())).await;
 
     admin.select("INBOX").await.unwrap();
     let fetches: Vec<_> = admin

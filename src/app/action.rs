@@ -196,6 +196,10 @@ actions! {
         "Flag / unflag";
     InboxDelete = "inbox_delete" in [Inbox]:
         "Delete (to Trash; from Trash for good)";
+    InboxMove = "inbox_move" in [Inbox]:
+        "Move to another folder or account (pick from a list)";
+    InboxCopy = "inbox_copy" in [Inbox]:
+        "Copy to another folder or account (pick from a list)";
     InboxNextMessage = "inbox_next_message" in [Inbox]:
         "Next message";
     InboxPrevMessage = "inbox_prev_message" in [Inbox]:

@@ -4,9 +4,10 @@
 //! are in `sync_keys`.
 
 use super::{App, Command, JobId, Tab};
-use crate::mail::imap::TraceLine;
-use crate::mail::imap::engine::{ImapEvent, WatchMode};
+use crate::mail::imap::engine::{ImapCommand, ImapEvent, WatchMode};
 use crate::mail::imap::fetch::FetchProgress;
+use crate::mail::imap::push_job::PushRequest;
+use crate::mail::imap::{ConnectOptions, TraceLine};
 use crate::store::service::{StoreEvent, StoreRequest};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -144,8 +145,10 @@ impl ImapState {
                 .entry(account)
                 .or_default()
                 .went_offline(reason, retry_secs),
-            ImapEvent::FolderDone { .. } | ImapEvent::Progress { .. } | ImapEvent::Trace { .. } => {
-            }
+            ImapEvent::FolderDone { .. }
+            | ImapEvent::Progress { .. }
+            | ImapEvent::Pushed { .. }
+            | ImapEvent::Trace { .. } => {}
         }
     }
 
@@ -188,6 +191,12 @@ impl App {
                 let state = self.imap.accounts.entry(account).or_default();
                 state.progress(folder, progress)
             }
+            ImapEvent::Pushed { .. } => {
+                // Merged flags and re-filed messages show at once.
+                let mut commands = vec![Command::Store(StoreRequest::Folders)];
+                commands.extend(self.inbox.relist(true));
+                commands
+            }
             other => {
                 self.imap.apply(other);
                 Vec::new()
@@ -207,20 +216,34 @@ impl App {
         self.dirty |= self.tab == Tab::Inbox && self.imap.trace_visible;
     }
 
-    /// A local flag change or deletion was stored: the server of the
-    /// account in view should hear of it now rather than at the next sync.
-    pub fn imap_nudge_for(&self, event: &StoreEvent) -> Option<Command> {
-        if !matches!(event, StoreEvent::FlagsChanged(_) | StoreEvent::Removed(_)) {
-            return None;
-        }
-        let (account, folder) = self.inbox.current.as_ref()?;
-        self.imap.accounts.get(account)?.task?;
-        Some(Command::Imap(
-            crate::mail::imap::engine::ImapCommand::Nudge {
-                account: account.clone(),
-                folder: Some(folder.clone()),
-            },
-        ))
+    /// Local changes were stored (flags, deletions, moves, copies): each
+    /// IMAP account they touch pushes them to its server now.
+    pub fn imap_push_for(&self, event: &StoreEvent) -> Vec<Command> {
+        let StoreEvent::LocalChanges { accounts } = event else {
+            return Vec::new();
+        };
+        let Some(store_dir) = self.inbox.store_dir.clone() else {
+            return Vec::new();
+        };
+        let book: crate::mail::imap::push::AccountBook = self
+            .config
+            .accounts
+            .iter()
+            .filter_map(|a| ConnectOptions::for_account(a).map(|o| (a.name.clone(), o)))
+            .collect();
+        let book = std::sync::Arc::new(book);
+        accounts
+            .iter()
+            .filter_map(|name| {
+                let options = book.get(name)?.clone();
+                Some(Command::Imap(ImapCommand::Push(PushRequest {
+                    account: name.clone(),
+                    options: Box::new(options),
+                    store_dir: store_dir.clone(),
+                    book: book.clone(),
+                })))
+            })
+            .collect()
     }
 
     /// Whether `job` is a sync (IMAP or POP3): interrupting one loses

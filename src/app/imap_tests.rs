@@ -275,26 +275,6 @@ fn trace_lines_are_kept_bounded_and_travel_only_when_shown() {
 }
 
 #[test]
-fn local_changes_nudge_the_live_account_in_view() {
-    let mut app = app(ACCOUNTS);
-    let flagged = StoreEvent::FlagsChanged(vec![(1, Default::default())]);
-    app.inbox.current = Some(("work".into(), "Lists".into()));
-    assert_eq!(app.imap_nudge_for(&flagged), None, "not live yet");
-    app.update(imap(ImapEvent::Watching {
-        job: 3,
-        account: "work".into(),
-        mode: WatchMode::Notify,
-    }));
-    assert_eq!(
-        app.imap_nudge_for(&flagged),
-        Some(Command::Imap(ImapCommand::Nudge {
-            account: "work".into(),
-            folder: Some("Lists".into()),
-        }))
-    );
-}
-
-#[test]
 fn the_status_line_names_the_account_in_view() {
     let mut app = app(ACCOUNTS);
     assert_eq!(app.current_account(), Some("work"));
@@ -348,4 +328,23 @@ fn a_long_download_refreshes_the_counts_as_it_goes() {
         vec![Command::Store(StoreRequest::Folders)]
     );
     assert!(app.update(progress(3_000)).is_empty());
+}
+
+#[test]
+fn local_changes_are_pushed_to_each_imap_account_they_touch() {
+    let mut app = app(ACCOUNTS);
+    app.inbox.store_dir = None;
+    let changes = StoreEvent::LocalChanges {
+        accounts: vec!["work".into(), "Local".into()],
+    };
+    // No store, nothing to push from.
+    assert!(app.imap_push_for(&changes).is_empty());
+    app.inbox.store_dir = Some(PathBuf::from("/tmp/store"));
+    let commands = app.imap_push_for(&changes);
+    assert!(
+        matches!(&commands[..], [Command::Imap(ImapCommand::Push(p))] if p.account == "work"),
+        "{commands:?}"
+    );
+    let flagged = StoreEvent::FlagsChanged(vec![(1, Default::default())]);
+    assert!(app.imap_push_for(&flagged).is_empty());
 }

@@ -20,6 +20,7 @@ mod status;
 mod sync_keys;
 mod tabs;
 mod text_line;
+mod transfers;
 mod update;
 
 pub use crate::report::{JobEvent, JobId, Level};
@@ -144,7 +145,7 @@ impl App {
                     && !self.sockets.sessions.is_empty()));
         sockets_typing
             || (self.overlay.is_none() && self.compose_typing())
-            || (self.tab == Tab::Inbox && self.inbox.typing())
+            || (self.tab == Tab::Inbox && (self.inbox.typing() || self.inbox.picking()))
     }
 }
 

@@ -145,13 +145,16 @@ impl App {
     fn apply_on_tab(&mut self, action: Action) -> Option<Vec<Command>> {
         match self.tab {
             Tab::Compose => self.compose_action(action),
-            Tab::Inbox if self.inbox.typing() && action == Action::InboxBack => {
-                self.dirty |= self.inbox.cancel_input();
-                Some(Vec::new())
+            Tab::Inbox if self.inbox.picking() || self.inbox.typing() => {
+                if action == Action::InboxBack {
+                    self.dirty |= self.inbox.cancel_input();
+                    return Some(Vec::new());
+                }
+                self.inbox_action(action)
             }
-            Tab::Inbox if self.inbox.typing() => self.inbox_action(action),
             Tab::Inbox => self
                 .apply_imap(action)
+                .or_else(|| self.apply_transfer(action))
                 .or_else(|| self.inbox_action(action)),
             Tab::Sockets => None,
         }
@@ -261,12 +264,12 @@ impl App {
             EngineEvent::Pop3(event) => self.on_pop3(event),
             EngineEvent::Imap(event) => self.on_imap(event),
             EngineEvent::Store(event) => {
-                let nudge = self.imap_nudge_for(&event);
+                let pushes = self.imap_push_for(&event);
                 self.unlock_for_view(&event);
                 let (mut commands, dirty) = self.inbox.on_store(event, self.size);
                 // Only the Inbox tab draws this state.
                 self.dirty |= dirty && self.tab == Tab::Inbox;
-                commands.extend(nudge);
+                commands.extend(pushes);
                 commands
             }
         }

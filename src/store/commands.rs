@@ -82,6 +82,15 @@ pub fn list(
     options: &ListOptions<'_>,
     out: &mut dyn Write,
 ) -> Result<(), StoreError> {
+    if options.search.is_some() {
+        // A sync leaves the full text to a background indexer; a search
+        // from the command line finishes that job first.
+        let pending = store.text_pending()?;
+        if pending > 0 {
+            eprintln!("indexing {pending} message(s) for search…");
+            store.finish_text_index()?;
+        }
+    }
     let folders: Vec<FolderSummary> = store
         .folders()?
         .into_iter()

@@ -19,11 +19,19 @@ pub(super) struct RowData<'a> {
     pub date: i64,
     pub flags: Flags,
     pub size: usize,
+    /// Keywords in the index's form (see [`super::Keywords::to_db`]).
+    pub keywords: &'a str,
+    /// The MODSEQ the server reported with the message, if any.
+    pub modseq: Option<u64>,
+    /// Leave the full text for the background indexer (see `fts_queue`).
+    pub defer_text: bool,
 }
 
 /// Inserts the message row and its full-text row (text segmented as
-/// searches expect it), returning the new row id. Fails on a unique
-/// identity index when the identity is already stored.
+/// searches expect it; or, with `defer_text`, marked for the background
+/// indexer), returning the new row id. A server message's flags as given
+/// are what the server has: they become its agreed base. Fails on a
+/// unique identity index when the identity is already stored.
 pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<MessageId, StoreError> {
     let (kind, uidvalidity, uid, uidl) = match row.identity {
         ServerIdentity::Local => (0, None, None, None),
@@ -34,9 +42,10 @@ pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<Mess
     tx.prepare_cached(
         "INSERT INTO messages (folder_id, account, path, id_kind, id_folder, uidvalidity, uid,
            uidl, date, from_addr, to_addr, cc_addr, subject, flags, size, has_attachment,
-           message_id, in_reply_to, refs, snippet)
+           message_id, in_reply_to, refs, snippet, keywords, server_flags, server_keywords,
+           modseq, fts_pending)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-           ?18, ?19, ?20)",
+           ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
     )?
     .execute(params![
         row.folder.id,
@@ -59,8 +68,26 @@ pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<Mess
         env.in_reply_to,
         env.references,
         env.snippet,
+        row.keywords,
+        (kind == 1).then(|| row.flags.to_bits()),
+        (kind == 1).then_some(row.keywords),
+        row.modseq.map(|m| m as i64),
+        row.defer_text,
     ])?;
     let id = tx.last_insert_rowid();
+    if !row.defer_text {
+        insert_text(tx, id, env)?;
+    }
+    Ok(id)
+}
+
+/// The message's full-text row: subject, addresses and body, segmented as
+/// searches expect them.
+pub(super) fn insert_text(
+    tx: &Transaction<'_>,
+    id: MessageId,
+    env: &Envelope,
+) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO messages_fts (rowid, subject, addresses, body) VALUES (?1, ?2, ?3, ?4)",
     )?
@@ -70,7 +97,7 @@ pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<Mess
         segment_cjk(&env.addresses()),
         segment_cjk(&env.body)
     ])?;
-    Ok(id)
+    Ok(())
 }
 
 /// The row holding `identity`: IMAP identities are per folder, POP3

@@ -9,13 +9,17 @@
 //! Every method blocks on disk: call them from `spawn_blocking` or a store
 //! task, never from the event loop.
 
+mod answers;
 mod arrivals;
 mod clock;
 pub mod commands;
 mod contacts;
 mod envelope;
+mod flag_state;
+mod flag_sync;
 mod folder_list;
 mod folder_rows;
+mod fts_queue;
 mod imap_flags;
 mod import;
 mod index_row;
@@ -31,6 +35,7 @@ mod search_text;
 mod server_sync;
 pub mod service;
 mod thread;
+mod transfer;
 mod types;
 mod unnamed_file;
 mod write;
@@ -38,6 +43,8 @@ mod write;
 pub use arrivals::Arrival;
 pub use contacts::{Contact, split_mailbox};
 pub use envelope::Envelope;
+pub use flag_state::{FORWARDED, FlagState, Keywords, is_keyword};
+pub use flag_sync::{FlagChange, ServerFlags};
 pub use folder_list::FolderEntry;
 pub use import::ImportReport;
 pub use names::{dir_name, folder_dir_name, undo_dir_name};
@@ -47,9 +54,11 @@ pub use schema::SCHEMA_VERSION;
 pub use search_text::fts_query;
 pub use server_sync::{LocalMove, RemovedIdentity};
 pub use thread::{ThreadLine, thread_order};
+pub use transfer::{Transfer, TransferKind};
 pub use types::{
     Flags, FolderRole, FolderState, MessageId, NewMessage, ServerIdentity, StoreError, StoreOutcome,
 };
+pub use write::ServerView;
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -102,6 +111,10 @@ impl Store {
             }),
         };
         store.recover_pending()?;
+        if store.text_pending()? > 0 {
+            // A sync before a crash or a quit left text to index.
+            store.start_text_indexer();
+        }
         Ok(store)
     }
 
@@ -130,5 +143,7 @@ impl Store {
 
 #[cfg(test)]
 mod listing_tests;
+#[cfg(test)]
+mod sync_tests;
 #[cfg(test)]
 mod tests;

@@ -56,7 +56,9 @@ impl Store {
     }
 
     /// Every IMAP UID stored for `folder` under `uidvalidity`, including
-    /// messages deleted locally (see [`Store::removed_identities`]).
+    /// messages deleted locally (see [`Store::removed_identities`]) and
+    /// messages moved to another account whose move is not done on the
+    /// server yet (see [`Store::transfers_out_of`]).
     pub fn known_uids(
         &self,
         account: &str,
@@ -70,10 +72,38 @@ impl Store {
         let mut stmt = conn.prepare(
             "SELECT uid FROM messages WHERE id_kind = 1 AND id_folder = ?1 AND uidvalidity = ?2
              UNION SELECT uid FROM tombstones
-             WHERE id_kind = 1 AND id_folder = ?1 AND uidvalidity = ?2",
+             WHERE id_kind = 1 AND id_folder = ?1 AND uidvalidity = ?2
+             UNION SELECT uid FROM transfers
+             WHERE delete_source = 1 AND src_folder = ?1 AND uidvalidity = ?2",
         )?;
         let rows = stmt.query_map(params![folder_id, uidvalidity], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many UIDs [`Store::known_uids`] would list (counted without
+    /// building the list: a resync of a big folder with nothing new only
+    /// compares this with the server's EXISTS).
+    pub fn known_uid_count(
+        &self,
+        account: &str,
+        folder: &str,
+        uidvalidity: u32,
+    ) -> Result<u64, StoreError> {
+        let conn = self.conn();
+        let Some(folder_id) = folder_id(&conn, account, folder)? else {
+            return Ok(0);
+        };
+        let n: i64 = conn.query_row(
+            "SELECT (SELECT count(*) FROM messages
+                     WHERE id_kind = 1 AND id_folder = ?1 AND uidvalidity = ?2)
+                  + (SELECT count(*) FROM tombstones
+                     WHERE id_kind = 1 AND id_folder = ?1 AND uidvalidity = ?2)
+                  + (SELECT count(*) FROM transfers
+                     WHERE delete_source = 1 AND src_folder = ?1 AND uidvalidity = ?2)",
+            params![folder_id, uidvalidity],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
     }
 
     pub fn folder_state(
@@ -157,41 +187,6 @@ impl Store {
         Ok(())
     }
 
-    /// Sets the flags in the index and in the file name (`cur/…:2,FLAGS`),
-    /// keeping letters wirepost does not manage (e.g. `P`).
-    pub fn set_flags(&self, id: MessageId, flags: &Flags) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let (_, path) = self.resolve(&conn, id)?;
-        let kept: String = maildir::flags_of(&path)
-            .chars()
-            .filter(|c| !"DFRST".contains(*c))
-            .collect();
-        let letters = maildir::sort_flags(&format!("{}{kept}", flags.to_maildir()));
-        let folder_root = path
-            .parent()
-            .and_then(Path::parent)
-            .ok_or(StoreError::NotFound)?;
-        let in_new = path.parent().and_then(Path::file_name) == Some("new".as_ref());
-        // An unflagged message that no client has looked at stays in new/.
-        let target = if in_new && letters.is_empty() {
-            path.clone()
-        } else {
-            folder_root
-                .join("cur")
-                .join(format!("{}:2,{letters}", maildir::base_name(&path)))
-        };
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "UPDATE messages SET flags = ?1, path = ?2 WHERE id = ?3",
-            params![flags.to_bits(), relative(&self.inner.root, &target), id],
-        )?;
-        if target != path {
-            std::fs::rename(&path, &target)?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
     /// Moves a message to another folder of the same account (created if
     /// missing). The id stays the same; a server identity stays with the
     /// server folder it came from, so a sync does not fetch it again.
@@ -257,7 +252,11 @@ impl Store {
     /// The message's account and file. When another program (or a crash
     /// between rename and commit) changed the file's flags or location, the
     /// file is found again by its unique name and the row repaired.
-    fn resolve(&self, conn: &Connection, id: MessageId) -> Result<(String, PathBuf), StoreError> {
+    pub(super) fn resolve(
+        &self,
+        conn: &Connection,
+        id: MessageId,
+    ) -> Result<(String, PathBuf), StoreError> {
         let (account, rel, folder_dir): (String, String, String) = conn
             .query_row(
                 "SELECT m.account, m.path, f.dir FROM messages m JOIN folders f

@@ -59,6 +59,9 @@ impl Store {
                 date: date.or(envelope.date).unwrap_or_else(now_seconds),
                 flags: Flags::from_maildir(maildir::flags_of(&path)),
                 size: raw.len(),
+                keywords: "",
+                modseq: None,
+                defer_text: false,
             },
         )?;
         tracing::info!(file = %rel, "indexed a message whose delivery was interrupted");

@@ -152,6 +152,13 @@ impl FolderReindex<'_, '_> {
             date: date.or(envelope.date).unwrap_or_else(|| mtime(path)),
             flags: Flags::from_maildir(maildir::flags_of(path)),
             size: raw.len(),
+            keywords: if maildir::flags_of(path).contains('P') {
+                super::flag_state::FORWARDED
+            } else {
+                ""
+            },
+            modseq: None,
+            defer_text: false,
         };
         match insert_row(self.tx, &data) {
             Ok(_) => self.report.messages += 1,

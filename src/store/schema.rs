@@ -85,6 +85,40 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE pending ADD COLUMN owner_pid INTEGER;
     ALTER TABLE pending ADD COLUMN created INTEGER;
     ",
+    // 4: keywords; the flags a server message had when both sides last
+    // agreed (NULL: not known yet) and the MODSEQ they were seen at, so a
+    // flag change is pushed or pulled per flag and never undone; copies
+    // and moves between accounts waiting for a server; the originals of
+    // replies and forwards waiting to be marked; messages whose full text
+    // is not indexed yet.
+    "
+    ALTER TABLE messages ADD COLUMN keywords TEXT NOT NULL DEFAULT '';
+    ALTER TABLE messages ADD COLUMN server_flags INTEGER;
+    ALTER TABLE messages ADD COLUMN server_keywords TEXT;
+    ALTER TABLE messages ADD COLUMN modseq INTEGER;
+    ALTER TABLE messages ADD COLUMN fts_pending INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX messages_flags_changed ON messages (account)
+        WHERE id_kind = 1 AND (flags != server_flags OR keywords != server_keywords);
+    CREATE INDEX messages_fts_pending ON messages (id) WHERE fts_pending = 1;
+    CREATE TABLE transfers (
+        id            INTEGER PRIMARY KEY,
+        message       INTEGER NOT NULL,
+        src_account   TEXT,
+        src_folder    INTEGER,
+        uidvalidity   INTEGER,
+        uid           INTEGER,
+        delete_source INTEGER NOT NULL,
+        uploaded      INTEGER NOT NULL DEFAULT 0,
+        created       INTEGER NOT NULL
+    );
+    CREATE INDEX transfers_by_message ON transfers (message);
+    CREATE TABLE answers (
+        message_id TEXT PRIMARY KEY,
+        original   INTEGER NOT NULL,
+        kind       INTEGER NOT NULL,
+        created    INTEGER NOT NULL
+    );
+    ",
 ];
 
 /// The schema version this build writes.

@@ -336,6 +336,15 @@ fn an_older_index_is_migrated_forward_keeping_its_messages() {
         let conn = store.conn();
         conn.execute_batch(
             "DROP TABLE tombstones;
+             DROP TABLE transfers;
+             DROP TABLE answers;
+             DROP INDEX messages_flags_changed;
+             DROP INDEX messages_fts_pending;
+             ALTER TABLE messages DROP COLUMN keywords;
+             ALTER TABLE messages DROP COLUMN server_flags;
+             ALTER TABLE messages DROP COLUMN server_keywords;
+             ALTER TABLE messages DROP COLUMN modseq;
+             ALTER TABLE messages DROP COLUMN fts_pending;
              ALTER TABLE pending DROP COLUMN owner_pid;
              ALTER TABLE pending DROP COLUMN created;
              PRAGMA user_version = 1;",

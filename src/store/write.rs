@@ -21,7 +21,9 @@ use super::index_row::{RowData, find_identity, insert_row, is_constraint};
 use super::maildir::{self, Durability, Maildir, Subdir};
 use super::paths::relative;
 use super::pending::record_pending;
-use super::{MessageId, NewMessage, ServerIdentity, Store, StoreError, StoreOutcome};
+use super::{
+    FlagState, Keywords, MessageId, NewMessage, ServerIdentity, Store, StoreError, StoreOutcome,
+};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -51,34 +53,84 @@ struct WrittenFile {
     envelope: Envelope,
 }
 
+/// What an IMAP server said about a fetched message beyond its flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerView {
+    pub keywords: Keywords,
+    /// The message's MODSEQ (CONDSTORE), if the server has them.
+    pub modseq: Option<u64>,
+}
+
+/// How a batch is written and indexed.
+#[derive(Clone, Copy)]
+struct BatchMode<'v> {
+    durability: Durability,
+    /// Per message, in batch order; none for mail that comes with no
+    /// server state (POP3, imports, the Outbox).
+    views: Option<&'v [ServerView]>,
+    /// Leave the full text to the background indexer.
+    defer_text: bool,
+}
+
 impl Store {
     pub fn store_message(&self, msg: &NewMessage<'_>) -> Result<StoreOutcome, StoreError> {
-        let outcomes = self.store_batch_with(std::slice::from_ref(msg), Durability::Durable)?;
+        let mode = BatchMode {
+            durability: Durability::Durable,
+            views: None,
+            defer_text: false,
+        };
+        let outcomes = self.store_batch_with(std::slice::from_ref(msg), mode)?;
         Ok(outcomes[0])
     }
 
     pub fn store_batch(&self, msgs: &[NewMessage<'_>]) -> Result<Vec<StoreOutcome>, StoreError> {
-        self.store_batch_with(msgs, Durability::CallerSyncs)
+        let mode = BatchMode {
+            durability: Durability::CallerSyncs,
+            views: None,
+            defer_text: false,
+        };
+        self.store_batch_with(msgs, mode)
+    }
+
+    /// A batch fetched from an IMAP server, with each message's keywords
+    /// and MODSEQ (`views`, in the same order). The messages are durable
+    /// and listed when this returns; their full text is indexed in the
+    /// background (see [`Store::index_pending_text`]), so a first sync
+    /// does not wait for it.
+    pub fn store_imap_batch(
+        &self,
+        msgs: &[NewMessage<'_>],
+        views: &[ServerView],
+    ) -> Result<Vec<StoreOutcome>, StoreError> {
+        debug_assert_eq!(msgs.len(), views.len());
+        let mode = BatchMode {
+            durability: Durability::CallerSyncs,
+            views: Some(views),
+            defer_text: true,
+        };
+        let outcomes = self.store_batch_with(msgs, mode)?;
+        self.start_text_indexer();
+        Ok(outcomes)
     }
 
     /// The three steps of the module comment, in that order.
     fn store_batch_with(
         &self,
         msgs: &[NewMessage<'_>],
-        durability: Durability,
+        mode: BatchMode<'_>,
     ) -> Result<Vec<StoreOutcome>, StoreError> {
         let mut conn = self.conn();
         let mut plan = self.plan_batch(&conn, msgs)?;
         if !plan.planned.is_empty() {
             record_pending(&mut conn, msgs, &plan.folders, &plan.planned)?;
         }
-        let written = self.write_files(msgs, &plan, durability)?;
+        let written = self.write_files(msgs, &plan, mode)?;
         if std::env::var_os(CRASH_HOOK_ENV).is_some() && !written.is_empty() {
             // The crash-consistency test kills the process exactly here:
             // files durable, index rows not committed.
             std::process::abort();
         }
-        self.index_written(&mut conn, msgs, &mut plan, &written)?;
+        self.index_written(&mut conn, msgs, &mut plan, &written, mode)?;
         Ok(resolve_batch_duplicates(&plan.outcomes))
     }
 
@@ -134,8 +186,9 @@ impl Store {
         &self,
         msgs: &[NewMessage<'_>],
         plan: &BatchPlan<'_>,
-        durability: Durability,
+        mode: BatchMode<'_>,
     ) -> Result<Vec<WrittenFile>, StoreError> {
+        let durability = mode.durability;
         let mut written: Vec<WrittenFile> = Vec::with_capacity(plan.planned.len());
         let mut maildirs: HashMap<&str, Maildir> = HashMap::new();
         for (i, name) in &plan.planned {
@@ -150,8 +203,11 @@ impl Store {
             } else {
                 Subdir::New
             };
-            let path =
-                md.deliver_named(name, msg.raw, subdir, &msg.flags.to_maildir(), durability)?;
+            let letters = match mode.views.and_then(|v| v.get(*i)) {
+                Some(view) => FlagState::new(msg.flags, view.keywords.clone()).maildir_letters(),
+                None => msg.flags.to_maildir(),
+            };
+            let path = md.deliver_named(name, msg.raw, subdir, &letters, durability)?;
             written.push(WrittenFile {
                 index: *i,
                 path,
@@ -173,10 +229,13 @@ impl Store {
         msgs: &[NewMessage<'_>],
         plan: &mut BatchPlan<'_>,
         written: &[WrittenFile],
+        mode: BatchMode<'_>,
     ) -> Result<(), StoreError> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for file in written {
             let msg = &msgs[file.index];
+            let view = mode.views.and_then(|v| v.get(file.index));
+            let keywords = view.map(|v| v.keywords.to_db()).unwrap_or_default();
             let folder = &plan.folders[&(msg.account, msg.folder)];
             let rel = relative(&self.inner.root, &file.path);
             let inserted = insert_row(
@@ -194,6 +253,9 @@ impl Store {
                         .unwrap_or_else(now_seconds),
                     flags: msg.flags,
                     size: msg.raw.len(),
+                    keywords: &keywords,
+                    modseq: view.and_then(|v| v.modseq),
+                    defer_text: mode.defer_text,
                 },
             );
             let outcome = stored_or_theirs(&tx, inserted, msg, folder.id, &file.path)?;

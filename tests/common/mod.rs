@@ -5,6 +5,7 @@ pub mod dot_cut_proxy;
 pub mod fault_proxy;
 pub mod fuzz;
 pub mod gpg;
+pub mod imap;
 pub mod mailstack;
 pub mod peers;
 pub mod pty;

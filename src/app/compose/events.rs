@@ -68,8 +68,7 @@ impl App {
             }
             ComposeEvent::Queued { job, id } => self.on_queued(job, id),
             ComposeEvent::SendFinished { id, outcome, .. } => {
-                state.record_send(id, outcome);
-                return self.refresh_folder();
+                return self.on_send_finished(id, outcome);
             }
             ComposeEvent::DraftSaved {
                 id,
@@ -116,6 +115,22 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// A send ended: the Outbox shows it, and after a reply or forward the
+    /// Inbox shows the original's new mark.
+    fn on_send_finished(
+        &mut self,
+        id: Option<MessageId>,
+        outcome: Result<SendSummary, (String, Vec<Refusal>)>,
+    ) -> Vec<Command> {
+        let sent = outcome.is_ok();
+        self.compose.record_send(id, outcome);
+        let mut commands = self.refresh_folder();
+        if sent {
+            commands.extend(self.inbox.relist(true));
+        }
+        commands
     }
 
     /// Reports of the helpers around the form: keys, passphrases, the

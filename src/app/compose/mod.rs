@@ -143,6 +143,8 @@ pub struct ComposeState {
     pub attachment_selected: usize,
     pub in_reply_to: Option<String>,
     pub references: Vec<String>,
+    /// The message this replies to or forwards (marked once sent).
+    pub answers: Option<crate::mail::compose::draft::Answering>,
     /// Where this message is stored (Drafts or Outbox), if it is.
     pub stored_as: Option<MessageId>,
     /// Changed since it was last saved or sent.
@@ -221,6 +223,7 @@ impl Default for ComposeState {
             attachment_selected: 0,
             in_reply_to: None,
             references: Vec::new(),
+            answers: None,
             stored_as: None,
             modified: false,
             sending: None,
@@ -313,6 +316,7 @@ impl ComposeState {
             attachments: self.attachments.clone(),
             in_reply_to: self.in_reply_to.clone(),
             references: self.references.clone(),
+            answers: self.answers,
         }
     }
 
@@ -333,6 +337,7 @@ impl ComposeState {
         self.attachment_selected = 0;
         self.in_reply_to = draft.in_reply_to.clone();
         self.references = draft.references.clone();
+        self.answers = draft.answers;
         self.view = View::Form;
         self.focus = if draft.to.is_empty() {
             Field::To

@@ -146,7 +146,7 @@ impl InboxState {
     }
 
     /// The message an action applies to: the open one, else the selected.
-    fn target(&self) -> Option<MessageId> {
+    pub(super) fn target(&self) -> Option<MessageId> {
         match (&self.viewer, self.focus) {
             (Some(viewer), Focus::Viewer) => Some(viewer.id),
             _ => self.list.selected().map(|l| l.row.id),

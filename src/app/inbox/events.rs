@@ -52,6 +52,7 @@ impl InboxState {
                 }
                 (Vec::new(), true)
             }
+            StoreEvent::LocalChanges { .. } => (Vec::new(), false),
             StoreEvent::Imported(report) => {
                 // The folder list that follows includes the new folders;
                 // show the first one then.

@@ -9,6 +9,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 impl InboxState {
     /// A key typed into the text field.
     pub fn on_text_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Outcome {
+        if self.picking() {
+            return self.on_picker_key(key);
+        }
         let Some(input) = &mut self.input else {
             return (Vec::new(), false);
         };
@@ -24,6 +27,9 @@ impl InboxState {
     }
 
     pub fn on_paste(&mut self, text: &str) -> bool {
+        if self.paste_into_picker(text) {
+            return true;
+        }
         match &mut self.input {
             Some(input) => {
                 input.text.push_str(&text.replace(['\n', '\r'], " "));
@@ -35,7 +41,7 @@ impl InboxState {
 
     /// Esc while typing.
     pub fn cancel_input(&mut self) -> bool {
-        self.input.take().is_some()
+        self.picker.take().is_some() || self.input.take().is_some()
     }
 
     fn submit(&mut self, size: (u16, u16)) -> Outcome {

@@ -9,6 +9,7 @@ mod input;
 mod list;
 mod mouse;
 mod pgp;
+mod picker;
 mod viewer;
 mod viewer_actions;
 mod wrap;
@@ -16,6 +17,7 @@ mod wrap;
 pub use geometry::{InboxAreas, inbox_areas};
 pub use list::{MessageList, PAGE_ROWS};
 pub use mouse::FolderLine;
+pub use picker::{FolderPicker, PickFor};
 pub use viewer::{PgpTone, ViewMode, Viewer};
 
 use crate::app::Command;
@@ -80,6 +82,8 @@ pub struct InboxState {
     /// The search that filters the list, if any.
     pub search: Option<String>,
     pub input: Option<Input>,
+    /// The folder picker of move and copy, while it is open.
+    pub picker: Option<FolderPicker>,
     pub list: MessageList,
     pub viewer: Option<Viewer>,
     /// The gpg messages are verified and decrypted with.
@@ -134,5 +138,7 @@ impl InboxState {
     }
 }
 
+#[cfg(test)]
+pub(crate) mod picker_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -93,6 +93,16 @@ pub struct Draft {
     pub in_reply_to: Option<String>,
     /// The thread's Message-IDs, oldest first.
     pub references: Vec<String>,
+    /// The stored message this replies to or forwards, marked
+    /// `\Answered` / `$Forwarded` once this is sent.
+    pub answers: Option<Answering>,
+}
+
+/// What a reply or forward answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answering {
+    pub original: crate::store::MessageId,
+    pub forwarded: bool,
 }
 
 /// How `Draft::to_message` should format.

@@ -210,6 +210,7 @@ pub fn reopen(raw: &[u8], account: &str) -> Result<Draft, String> {
         attachments: attachments_of(&message),
         in_reply_to,
         references: ids(message.references()),
+        answers: None,
     })
 }
 

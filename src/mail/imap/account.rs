@@ -58,7 +58,7 @@ pub async fn sync_account(
     let folders = list.folders;
     register_folders(store, account, &folders).await?;
     updates(SyncUpdate::Folders(folders.clone()));
-    super::pending::push_pending(
+    super::push::push_pending(
         &mut connected.session,
         &connected.caps,
         store,

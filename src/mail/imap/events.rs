@@ -55,6 +55,8 @@ pub enum ImapCommand {
     /// interface only while it is, so a watch that talks to its server
     /// (keep-alives, polls) never wakes an idle interface.
     Trace { shown: bool },
+    /// Local changes wait for an account's server: push them now.
+    Push(PushRequest),
 }
 
 /// How a live account watches its server.
@@ -118,4 +120,20 @@ pub enum ImapEvent {
         account: String,
         lines: Vec<TraceLine>,
     },
+    /// Local changes reached `account`'s server.
+    Pushed {
+        account: String,
+        counts: super::pending::PendingCounts,
+    },
+}
+
+/// What a pusher needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PushRequest {
+    pub account: String,
+    pub options: Box<ConnectOptions>,
+    pub store_dir: PathBuf,
+    /// Every IMAP account's settings (for the sources of moves between
+    /// accounts).
+    pub book: std::sync::Arc<super::push::AccountBook>,
 }

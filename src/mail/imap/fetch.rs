@@ -5,7 +5,7 @@
 use super::error::ImapError;
 use super::session::ImapSession;
 use super::uidset::to_set;
-use crate::store::{Flags, NewMessage, ServerIdentity, Store};
+use crate::store::{FlagState, Keywords, NewMessage, ServerIdentity, ServerView, Store};
 use futures::TryStreamExt;
 use tokio::sync::mpsc;
 
@@ -19,7 +19,8 @@ pub const FETCH_BATCH_BYTES: u64 = 16 * 1024 * 1024;
 struct Fetched {
     uid: u32,
     raw: Vec<u8>,
-    flags: Flags,
+    flags: FlagState,
+    modseq: Option<u64>,
     internal_date: Option<i64>,
 }
 
@@ -34,8 +35,10 @@ pub struct FetchProgress {
 /// Fetches `uids` (sorted) of the selected folder into `folder` of the
 /// store. Returns how many were stored; on error, everything fetched in
 /// complete batches before it is stored and durable.
+#[allow(clippy::too_many_arguments)]
 pub async fn fetch_into_store(
     session: &mut ImapSession,
+    condstore: bool,
     store: &Store,
     account: &str,
     folder: &str,
@@ -58,12 +61,19 @@ pub async fn fetch_into_store(
                             uid: m.uid,
                         },
                         raw: &m.raw,
-                        flags: m.flags,
+                        flags: m.flags.flags,
                         internal_date: m.internal_date,
                     })
                     .collect();
+                let views: Vec<ServerView> = batch
+                    .iter()
+                    .map(|m| ServerView {
+                        keywords: m.flags.keywords.clone(),
+                        modseq: m.modseq,
+                    })
+                    .collect();
                 store
-                    .store_batch(&messages)
+                    .store_imap_batch(&messages, &views)
                     .map_err(|e| ImapError::Store(e.to_string()))?;
             }
             Ok(())
@@ -73,7 +83,7 @@ pub async fn fetch_into_store(
         messages_total: uids.len() as u64,
         ..Default::default()
     };
-    let fetched = fetch_batches(session, uids, &batches, &mut counts, progress).await;
+    let fetched = fetch_batches(session, condstore, uids, &batches, &mut counts, progress).await;
     drop(batches);
     let written = writer
         .await
@@ -85,20 +95,23 @@ pub async fn fetch_into_store(
 
 async fn fetch_batches(
     session: &mut ImapSession,
+    condstore: bool,
     uids: &[u32],
     batches: &mpsc::Sender<Vec<Fetched>>,
     counts: &mut FetchProgress,
     progress: &mut (dyn FnMut(FetchProgress) + Send),
 ) -> Result<(), ImapError> {
+    let query = if condstore {
+        "(UID FLAGS MODSEQ RFC822.SIZE INTERNALDATE BODY.PEEK[])"
+    } else {
+        "(UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])"
+    };
     for chunk in uids.chunks(FETCH_BATCH_MESSAGES) {
         let mut batch = Vec::with_capacity(chunk.len());
         let mut batch_bytes = 0u64;
         {
             let mut stream = session
-                .uid_fetch(
-                    to_set(chunk),
-                    "(UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])",
-                )
+                .uid_fetch(to_set(chunk), query)
                 .await
                 .map_err(ImapError::from_imap)?;
             while let Some(fetch) = stream.try_next().await.map_err(ImapError::from_imap)? {
@@ -109,7 +122,8 @@ async fn fetch_batches(
                 let message = Fetched {
                     uid,
                     raw: body.to_vec(),
-                    flags: flags_from(&fetch),
+                    flags: flag_state_from(&fetch),
+                    modseq: fetch.modseq,
                     internal_date: fetch.internal_date().map(|d| d.timestamp()),
                 };
                 counts.messages_done += 1;
@@ -134,19 +148,20 @@ async fn fetch_batches(
     Ok(())
 }
 
-/// The store's flags from a FETCH response.
-pub fn flags_from(fetch: &async_imap::types::Fetch) -> Flags {
+/// The flags and keywords of a FETCH response (`\\Recent` dropped).
+pub fn flag_state_from(fetch: &async_imap::types::Fetch) -> FlagState {
     use async_imap::types::Flag;
-    let mut flags = Flags::default();
+    let mut state = FlagState::new(Default::default(), Keywords::default());
     for flag in fetch.flags() {
         match flag {
-            Flag::Seen => flags.seen = true,
-            Flag::Answered => flags.answered = true,
-            Flag::Flagged => flags.flagged = true,
-            Flag::Deleted => flags.deleted = true,
-            Flag::Draft => flags.draft = true,
+            Flag::Seen => state.flags.seen = true,
+            Flag::Answered => state.flags.answered = true,
+            Flag::Flagged => state.flags.flagged = true,
+            Flag::Deleted => state.flags.deleted = true,
+            Flag::Draft => state.flags.draft = true,
+            Flag::Custom(name) if crate::store::is_keyword(&name) => state.keywords.insert(&name),
             _ => {}
         }
     }
-    flags
+    state
 }

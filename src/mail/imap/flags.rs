@@ -1,26 +1,42 @@
-//! Flags both ways. The local index is the queue: a message whose local
-//! flags differ from the server's was changed here (offline, or before a
-//! restart) if the server's copy has not changed since the last sync
-//! (CONDSTORE MODSEQ not above the folder's last HIGHESTMODSEQ) — then the
-//! local flags are pushed; otherwise the server's change wins and is
-//! pulled. Without CONDSTORE the server always wins.
+//! Flags both ways, per message and per flag. What the server reports is
+//! merged with the local copy against the state both sides last agreed on
+//! (see `store::flag_state`): the side that changed a flag wins it. Local
+//! changes wait in the store until a STORE carries them; the server's
+//! answer to that STORE (its FLAGS and MODSEQ) becomes the new agreed
+//! state at once, so our own change never comes back as a server change.
 
 use super::connect::ServerCaps;
 use super::error::ImapError;
-use super::fetch::flags_from;
+use super::raw::{self, MailboxFacts};
 use super::session::ImapSession;
 use super::store_work::blocking;
-use crate::store::{Flags, MessageId, Store};
-use futures::TryStreamExt;
-use std::collections::HashMap;
+use super::uidset::to_set;
+use crate::store::{FlagChange, FlagState, ServerFlags, Store};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FlagCounts {
+    /// Messages whose local flags took a server change.
     pub pulled: u64,
+    /// Messages whose local change went to the server.
     pub pushed: u64,
 }
 
-/// Reconciles the flags of the selected folder's messages.
+/// How the server's flags are learned for a folder sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerSide {
+    /// Already reported (a QRESYNC SELECT lists what changed).
+    Reported(Vec<ServerFlags>),
+    /// Changed since this MODSEQ (CONDSTORE).
+    ChangedSince(u64),
+    /// Every message's flags (no CONDSTORE, or nothing known yet).
+    All,
+}
+
+/// The selected folder (local name `folder`, generation `uidvalidity`):
+/// what the server has is taken in, then what changed here goes out.
+/// `legacy_modseq` is the folder's HIGHESTMODSEQ at the previous sync
+/// (for messages synced before agreed states were kept).
 #[allow(clippy::too_many_arguments)]
 pub async fn reconcile_flags(
     session: &mut ImapSession,
@@ -29,112 +45,119 @@ pub async fn reconcile_flags(
     account: &str,
     folder: &str,
     uidvalidity: u32,
-    last_modseq: Option<u64>,
+    server: ServerSide,
+    facts: &MailboxFacts,
+    legacy_modseq: Option<u64>,
 ) -> Result<FlagCounts, ImapError> {
-    let (acc, loc) = (account.to_string(), folder.to_string());
-    let local = blocking(store, move |s| s.imap_folder_flags(&acc, &loc, uidvalidity)).await?;
-    if local.is_empty() {
-        return Ok(FlagCounts::default());
-    }
-    let (push, pull) = differences(session, caps, &local, last_modseq).await?;
-    let mut counts = FlagCounts::default();
-    for (uid, mine, theirs) in push {
-        store_flags(session, uid, mine, theirs).await?;
-        counts.pushed += 1;
-    }
-    counts.pulled = pull.len() as u64;
-    if !pull.is_empty() {
-        blocking(store, move |s| {
-            for (id, flags) in pull {
-                s.set_flags(id, &flags)?;
-            }
-            Ok(())
-        })
-        .await?;
-    }
-    Ok(counts)
-}
-
-/// Flags to push: (UID, local flags, server flags).
-type ToPush = Vec<(u32, Flags, Flags)>;
-/// Flags to pull: the server's flags for a local message.
-type ToPull = Vec<(MessageId, Flags)>;
-
-/// The messages whose flags differ here and on the server, split by the
-/// side that wins (see the module comment).
-async fn differences(
-    session: &mut ImapSession,
-    caps: &ServerCaps,
-    local: &HashMap<u32, (MessageId, Flags)>,
-    last_modseq: Option<u64>,
-) -> Result<(ToPush, ToPull), ImapError> {
-    let query = if caps.condstore {
-        "(UID FLAGS MODSEQ)"
-    } else {
-        "(UID FLAGS)"
-    };
-    let mut pull: ToPull = Vec::new();
-    let mut push: ToPush = Vec::new();
-    {
-        let mut stream = session
-            .uid_fetch("1:*", query)
-            .await
-            .map_err(ImapError::from_imap)?;
-        while let Some(fetch) = stream.try_next().await.map_err(ImapError::from_imap)? {
-            let Some((id, mine)) = fetch.uid.and_then(|uid| local.get(&uid)) else {
-                continue;
-            };
-            let theirs = flags_from(&fetch);
-            if *mine == theirs {
-                continue;
-            }
-            let server_unchanged = matches!(
-                (fetch.modseq, last_modseq),
-                (Some(theirs_seq), Some(last)) if theirs_seq <= last
-            );
-            if server_unchanged {
-                push.push((fetch.uid.unwrap_or_default(), *mine, theirs));
+    let reports = match server {
+        ServerSide::Reported(reports) => reports,
+        ServerSide::ChangedSince(modseq) => {
+            let query = format!("UID FETCH 1:* (UID FLAGS MODSEQ) (CHANGEDSINCE {modseq})");
+            raw::command(session, &query).await?.check()?.fetched
+        }
+        ServerSide::All => {
+            let items = if caps.condstore {
+                "(UID FLAGS MODSEQ)"
             } else {
-                pull.push((*id, theirs));
-            }
+                "(UID FLAGS)"
+            };
+            let query = format!("UID FETCH 1:* {items}");
+            raw::command(session, &query).await?.check()?.fetched
         }
-    }
-    super::drain_unsolicited(session);
-    Ok((push, pull))
+    };
+    let pulled = apply(store, account, folder, uidvalidity, reports, legacy_modseq).await?;
+    let (acc, loc) = (account.to_string(), folder.to_string());
+    let changes: Vec<FlagChange> = blocking(store, move |s| s.flag_changes(&acc))
+        .await?
+        .into_iter()
+        .filter(|c| c.folder == loc && c.uidvalidity == uidvalidity)
+        .collect();
+    let pushed =
+        push_selected(session, store, account, folder, uidvalidity, changes, facts).await?;
+    Ok(FlagCounts { pulled, pushed })
 }
 
-/// Adds and removes only the flags that differ, so keywords other clients
-/// set ($Forwarded, $Junk, ...) are left alone.
-async fn store_flags(
-    session: &mut ImapSession,
-    uid: u32,
-    mine: Flags,
-    theirs: Flags,
-) -> Result<(), ImapError> {
-    let pairs = [
-        (mine.seen, theirs.seen, "\\Seen"),
-        (mine.answered, theirs.answered, "\\Answered"),
-        (mine.flagged, theirs.flagged, "\\Flagged"),
-        (mine.deleted, theirs.deleted, "\\Deleted"),
-        (mine.draft, theirs.draft, "\\Draft"),
-    ];
-    let add: Vec<&str> = pairs.iter().filter(|p| p.0 && !p.1).map(|p| p.2).collect();
-    let remove: Vec<&str> = pairs.iter().filter(|p| !p.0 && p.1).map(|p| p.2).collect();
-    for (sign, list) in [("+", add), ("-", remove)] {
-        if list.is_empty() {
-            continue;
-        }
-        let _: Vec<_> = session
-            .uid_store(
-                uid.to_string(),
-                format!("{sign}FLAGS.SILENT ({})", list.join(" ")),
-            )
-            .await
-            .map_err(ImapError::from_imap)?
-            .try_collect()
-            .await
-            .map_err(ImapError::from_imap)?;
+/// Merges what the server reported into the store; returns how many
+/// messages changed locally.
+async fn apply(
+    store: &Store,
+    account: &str,
+    folder: &str,
+    uidvalidity: u32,
+    reports: Vec<ServerFlags>,
+    legacy_modseq: Option<u64>,
+) -> Result<u64, ImapError> {
+    if reports.is_empty() {
+        return Ok(0);
     }
-    super::drain_unsolicited(session);
-    Ok(())
+    let (acc, loc) = (account.to_string(), folder.to_string());
+    let changed = blocking(store, move |s| {
+        s.apply_server_flags(&acc, &loc, uidvalidity, &reports, legacy_modseq)
+    })
+    .await?;
+    Ok(changed.len() as u64)
+}
+
+/// Carries local changes of the selected folder to the server: one STORE
+/// per set of flags to add or remove (so marking a thousand messages read
+/// is one command), only the flags that changed here (so other clients'
+/// changes to other flags stay), and the server's answers recorded as the
+/// new agreed state. Keywords the folder cannot keep (PERMANENTFLAGS
+/// without `\*`) stay local.
+pub async fn push_selected(
+    session: &mut ImapSession,
+    store: &Store,
+    account: &str,
+    folder: &str,
+    uidvalidity: u32,
+    changes: Vec<FlagChange>,
+    facts: &MailboxFacts,
+) -> Result<u64, ImapError> {
+    let mut groups: BTreeMap<(Vec<String>, Vec<String>), Vec<u32>> = BTreeMap::new();
+    // What each STORE asks the server to make of the message.
+    let mut asked: BTreeMap<u32, FlagState> = BTreeMap::new();
+    for change in &changes {
+        let (add, remove) = change.local.changes_from(&change.base);
+        let keep = |name: &String| name.starts_with('\\') || facts.keeps(name);
+        let add: Vec<String> = add.into_iter().filter(keep).collect();
+        let remove: Vec<String> = remove.into_iter().filter(keep).collect();
+        if !add.is_empty() || !remove.is_empty() {
+            asked.insert(change.uid, change.base.with_changes(&add, &remove));
+            groups.entry((add, remove)).or_default().push(change.uid);
+        }
+    }
+    let mut answers: Vec<ServerFlags> = Vec::new();
+    let mut sent: BTreeSet<u32> = BTreeSet::new();
+    for ((add, remove), mut uids) in groups {
+        uids.sort_unstable();
+        sent.extend(&uids);
+        let set = to_set(&uids);
+        for (sign, names) in [("+", add), ("-", remove)] {
+            if names.is_empty() {
+                continue;
+            }
+            let command = format!("UID STORE {set} {sign}FLAGS ({})", names.join(" "));
+            let reply = raw::command(session, &command).await?.check()?;
+            answers.extend(reply.fetched);
+        }
+    }
+    // A server that answered a STORE without FLAGS is asked once more, so
+    // the agreed state is always what the server has.
+    let answered: BTreeSet<u32> = answers.iter().map(|a| a.uid).collect();
+    let unanswered: Vec<u32> = sent.difference(&answered).copied().collect();
+    if !unanswered.is_empty() {
+        let query = format!("UID FETCH {} (UID FLAGS)", to_set(&unanswered));
+        answers.extend(raw::command(session, &query).await?.check()?.fetched);
+    }
+    let answers: Vec<(ServerFlags, FlagState)> = answers
+        .into_iter()
+        .filter_map(|a| Some((asked.get(&a.uid)?.clone(), a)))
+        .map(|(sent, a)| (a, sent))
+        .collect();
+    let (acc, loc) = (account.to_string(), folder.to_string());
+    blocking(store, move |s| {
+        s.apply_store_answers(&acc, &loc, uidvalidity, &answers)
+    })
+    .await?;
+    Ok(sent.len() as u64)
 }

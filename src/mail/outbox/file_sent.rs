@@ -59,8 +59,60 @@ pub async fn file_sent(
             ));
         }
     }
+    mark_original(&store, account, &raw).await;
     for warning in &warnings {
         tracing::warn!("{warning}");
     }
     (sent_id, warnings)
+}
+
+/// How long marking the original on the server may hold up the end of a
+/// send; the mark waits in the store for the next push otherwise.
+const MARK_PUSH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The message a sent reply or forward answers is marked `\Answered` or
+/// `$Forwarded` here, then on its server at once when that is this
+/// account's (another account's server gets it with its next push).
+async fn mark_original(store: &Store, account: &Account, raw: &Arc<Vec<u8>>) {
+    let (s, name, raw) = (store.clone(), account.name.clone(), raw.clone());
+    let marked = blocking(move || {
+        let envelope = crate::store::Envelope::parse(&raw);
+        let answer = s
+            .take_answer(
+                &name,
+                envelope.message_id.as_deref(),
+                envelope.in_reply_to.as_deref(),
+            )
+            .map_err(|e| e.to_string())?;
+        match answer {
+            Some((original, forwarded)) => s
+                .mark_answered(original, forwarded)
+                .map(Some)
+                .map_err(|e| e.to_string()),
+            None => Ok(None),
+        }
+    })
+    .await;
+    let owner = match marked {
+        Ok(Some(owner)) => owner,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!("cannot mark the answered message: {e}");
+            return;
+        }
+    };
+    let Some(opts) = crate::mail::imap::ConnectOptions::for_account(account) else {
+        return;
+    };
+    if owner != account.name {
+        return;
+    }
+    let push = crate::mail::imap::push::push_account(&opts, store, &owner, None);
+    match tokio::time::timeout(MARK_PUSH_TIMEOUT, push).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => {
+            tracing::info!(account = %owner, "answered mark waits for the next push: {e}")
+        }
+        Err(_) => tracing::info!(account = %owner, "answered mark waits for the next push"),
+    }
 }

@@ -4,6 +4,7 @@
 //! blocking thread and reports as a job.
 
 mod attachments;
+mod changes;
 mod worker;
 
 pub use worker::StoreWorker;
@@ -55,6 +56,15 @@ pub enum StoreRequest {
     Delete {
         ids: Vec<MessageId>,
     },
+    /// Move (or copy) to `folder` of `account`; `upload`: that account has
+    /// an IMAP server that must get the messages.
+    Transfer {
+        ids: Vec<MessageId>,
+        account: String,
+        folder: String,
+        copy: bool,
+        upload: bool,
+    },
     /// Save attachment `index` (all when `None`) into `dir`.
     SaveAttachments {
         id: MessageId,
@@ -98,6 +108,10 @@ pub enum StoreEvent {
     FlagsChanged(Vec<(MessageId, super::Flags)>),
     /// Messages left the folder (moved to Trash or deleted).
     Removed(Vec<MessageId>),
+    /// Changes made here wait for these accounts' servers.
+    LocalChanges {
+        accounts: Vec<String>,
+    },
     Imported(ImportReport),
 }
 

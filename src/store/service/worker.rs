@@ -6,7 +6,7 @@ use super::{ListLine, ListRequest, StoreEvent, StoreRequest};
 use crate::mailview::{self, MessageView};
 use crate::report::{JobEvent, JobId, Level, Reporter};
 use crate::store::{
-    Flags, FolderRole, LOCAL_ACCOUNT, ListQuery, MessageId, Store, StoreError, ThreadLine,
+    FolderRole, LOCAL_ACCOUNT, ListQuery, MessageId, Store, StoreError, ThreadLine, TransferKind,
     thread_order,
 };
 use std::path::{Path, PathBuf};
@@ -46,7 +46,7 @@ struct Listing {
     threads: Option<Vec<ThreadLine>>,
 }
 
-struct Worker {
+pub(super) struct Worker {
     events: Reporter<StoreEvent>,
     store: Option<Store>,
     listing: Option<Listing>,
@@ -86,15 +86,15 @@ impl Worker {
         }
     }
 
-    fn report(&self, event: StoreEvent) {
+    pub(super) fn report(&self, event: StoreEvent) {
         self.events.blocking_send(event);
     }
 
-    fn notice(&self, level: Level, text: String) {
+    pub(super) fn notice(&self, level: Level, text: String) {
         self.events.blocking_job(JobEvent::Notice { level, text });
     }
 
-    fn store(&self) -> Result<&Store, StoreError> {
+    pub(super) fn store(&self) -> Result<&Store, StoreError> {
         self.store.as_ref().ok_or(StoreError::NotOpen)
     }
 
@@ -120,6 +120,13 @@ impl Worker {
             }
             StoreRequest::SetFlags { changes } => self.set_flags(changes),
             StoreRequest::Delete { ids } => self.delete(ids),
+            StoreRequest::Transfer {
+                ids,
+                account,
+                folder,
+                copy,
+                upload,
+            } => self.transfer(&ids, &account, &folder, TransferKind { copy, upload }),
             StoreRequest::SaveAttachments { id, index, dir } => {
                 self.save_attachments(id, index, &dir)
             }
@@ -144,6 +151,15 @@ impl Worker {
         threaded: bool,
     ) -> Result<(), StoreError> {
         let store = self.store()?;
+        if query.search.is_some() {
+            let pending = store.text_pending()?;
+            if pending > 0 {
+                self.notice(
+                    Level::Info,
+                    format!("search covers what is indexed; {pending} message(s) are still being indexed"),
+                );
+            }
+        }
         let (total, threads) = if threaded {
             let lines = thread_order(&store.thread_fields(&query)?, query.sort);
             (lines.len() as u64, Some(lines))
@@ -203,45 +219,6 @@ impl Worker {
             .and_then(|p| Ok(std::fs::read(p)?))
     }
 
-    fn set_flags(&self, changes: Vec<(MessageId, Flags)>) -> Result<(), StoreError> {
-        let store = self.store()?;
-        for (id, flags) in &changes {
-            store.set_flags(*id, flags)?;
-        }
-        self.report(StoreEvent::FlagsChanged(changes));
-        self.report_folders()
-    }
-
-    /// Moves the messages to their account's Trash (created if missing);
-    /// messages already there are deleted for good.
-    fn delete(&self, ids: Vec<MessageId>) -> Result<(), StoreError> {
-        let store = self.store()?;
-        let mut moved = 0;
-        for id in &ids {
-            let (account, folder, _) = store.message_place(*id)?;
-            let trash = match store.folder_with_role(&account, FolderRole::Trash)? {
-                Some(name) => name,
-                None => {
-                    store.ensure_folder(&account, "Trash", Some(FolderRole::Trash))?;
-                    "Trash".to_string()
-                }
-            };
-            if folder == trash {
-                store.remove_message(*id)?;
-            } else {
-                store.move_message(*id, &trash)?;
-                moved += 1;
-            }
-        }
-        let text = match (moved, ids.len()) {
-            (0, n) => format!("deleted {n} message(s) for good"),
-            (m, _) => format!("moved {m} message(s) to Trash"),
-        };
-        self.report(StoreEvent::Removed(ids));
-        self.notice(Level::Info, text);
-        self.report_folders()
-    }
-
     fn save_attachments(
         &self,
         id: MessageId,
@@ -271,7 +248,7 @@ impl Worker {
         }
     }
 
-    fn report_folders(&self) -> Result<(), StoreError> {
+    pub(super) fn report_folders(&self) -> Result<(), StoreError> {
         let folders = self.store()?.folders()?;
         self.report(StoreEvent::Folders(folders));
         Ok(())

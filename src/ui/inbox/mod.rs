@@ -5,6 +5,7 @@
 
 mod folders;
 mod list;
+mod picker;
 mod text;
 mod viewer;
 
@@ -49,6 +50,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled("█", theme.dim()),
         ]);
         frame.render_widget(line, input_area);
+    }
+    if let Some(picker) = &inbox.picker {
+        picker::render(picker, &inbox.folders, theme, frame, area);
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::{ComposeEngine, ComposeEvent, Reports, blocking};
 use crate::config::Account;
-use crate::mail::compose::draft::{Attachment, Draft};
+use crate::mail::compose::draft::{Answering, Attachment, Draft};
 use crate::mail::compose::{drafts, path_complete, reply};
 use crate::mail::folders::{self, OUTBOX};
 use crate::mail::outbox::{marks, queue};
@@ -99,14 +99,19 @@ impl ComposeEngine {
         events: &Reports,
     ) -> Result<(), String> {
         let store = self.store_async().await?;
+        let forwarded = matches!(how, reply::Respond::Forward(_));
         let gpg = self.gpg.clone();
-        let (draft, encrypted) = blocking(move || {
+        let (mut draft, encrypted) = blocking(move || {
             let raw = folders::read(&store, id)?;
             // Quote the text, not the armor; answer encrypted in kind.
             let (raw, encrypted) = crate::mail::compose::secure::readable(&gpg, &raw);
             Ok((reply::respond(&raw, &identity, how)?, encrypted))
         })
         .await?;
+        draft.answers = Some(Answering {
+            original: id,
+            forwarded,
+        });
         events.send(ComposeEvent::Drafted(draft)).await;
         if encrypted {
             events.send(ComposeEvent::AnswerEncrypted).await;

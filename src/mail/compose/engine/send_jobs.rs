@@ -99,6 +99,7 @@ impl ComposeEngine {
     ) -> Result<(Store, MessageId), String> {
         let store = self.store_async().await?;
         let replaces = new.replaces;
+        let answers = new.draft.answers;
         let raw = if new.protection.any() {
             self.format_protected(account, new.draft, new.protection, events)
                 .await?
@@ -106,6 +107,23 @@ impl ComposeEngine {
             drafts::format(new.draft).await?
         };
         let id = send::queue(store.clone(), account.name.clone(), Arc::new(raw)).await?;
+        if let Some(answers) = answers {
+            // Marked \Answered / $Forwarded once it is sent, even after
+            // a restart.
+            let store = store.clone();
+            let remembered = blocking(move || {
+                let Some(message_id) = folders::message_id_of(&store, id) else {
+                    return Ok(());
+                };
+                store
+                    .remember_answer(&message_id, answers.original, answers.forwarded)
+                    .map_err(|e| e.to_string())
+            })
+            .await;
+            if let Err(e) = remembered {
+                tracing::warn!("the answered message will not be marked: {e}");
+            }
+        }
         if let Some(old) = replaces {
             // The reopened draft (or Outbox copy) is superseded now that
             // the new version is safely queued.

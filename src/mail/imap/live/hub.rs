@@ -48,6 +48,13 @@ impl LiveHub {
                 self.trace_shown.send_replace(shown);
                 None
             }
+            // Local changes go out at once on a connection of their own
+            // (moves between accounts need both servers); the live task
+            // sees the result come back like any other change.
+            ImapCommand::Push(request) => {
+                crate::mail::imap::push_job::push_now(events, request);
+                None
+            }
             ImapCommand::Nudge { account, folder } => {
                 if let Some(running) = self.running(&account) {
                     let _ = running.control.send(LiveControl::Nudge { folder });

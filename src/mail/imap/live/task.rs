@@ -10,7 +10,7 @@ use crate::mail::imap::connect::{Connected, connect};
 use crate::mail::imap::error::ImapError;
 use crate::mail::imap::events::ImapEvent;
 use crate::mail::imap::folders::{RemoteFolder, list_folders_capped};
-use crate::mail::imap::pending::push_pending;
+use crate::mail::imap::push::push_pending;
 use crate::mail::imap::session::ImapSession;
 use crate::report::{JobEvent, Level};
 use std::time::Duration;
