@@ -223,8 +223,8 @@ async fn save_unsent(app: &App, store_dir: &std::path::Path) {
     }
 }
 
-/// `wirepost sync`, `watch`, `flag` and `move`: the commands that talk to
-/// the mail servers.
+/// `wirepost sync`, `watch`, `flag` and `move`: the commands that talk
+/// to the mail servers.
 fn server_command(command: CliCommand, loaded: &LoadedConfig, paths: &Paths) -> ExitCode {
     use wirepost::change_command::{flag, move_message};
     match command {

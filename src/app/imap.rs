@@ -182,6 +182,12 @@ impl App {
                 state.folder_done(&report.folder);
                 vec![Command::Store(StoreRequest::Folders)]
             }
+            ImapEvent::Pushed { .. } => {
+                // Merged flags and re-filed messages show at once.
+                let mut commands = vec![Command::Store(StoreRequest::Folders)];
+                commands.extend(self.inbox.relist(true));
+                commands
+            }
             ImapEvent::Progress {
                 account,
                 folder,
@@ -190,12 +196,6 @@ impl App {
             } => {
                 let state = self.imap.accounts.entry(account).or_default();
                 state.progress(folder, progress)
-            }
-            ImapEvent::Pushed { .. } => {
-                // Merged flags and re-filed messages show at once.
-                let mut commands = vec![Command::Store(StoreRequest::Folders)];
-                commands.extend(self.inbox.relist(true));
-                commands
             }
             other => {
                 self.imap.apply(other);

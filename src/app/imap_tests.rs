@@ -275,6 +275,26 @@ fn trace_lines_are_kept_bounded_and_travel_only_when_shown() {
 }
 
 #[test]
+fn local_changes_are_pushed_to_each_imap_account_they_touch() {
+    use crate::store::service::StoreEvent;
+    let mut app = app(ACCOUNTS);
+    let changes = StoreEvent::LocalChanges {
+        accounts: vec!["work".into(), "Local".into()],
+    };
+    // No store, nothing to push from.
+    app.inbox.store_dir = None;
+    assert!(app.imap_push_for(&changes).is_empty());
+    app.inbox.store_dir = Some(PathBuf::from("/tmp/store"));
+    let commands = app.imap_push_for(&changes);
+    assert!(
+        matches!(&commands[..], [Command::Imap(ImapCommand::Push(p))] if p.account == "work"),
+        "{commands:?}"
+    );
+    let flagged = StoreEvent::FlagsChanged(vec![(1, Default::default())]);
+    assert!(app.imap_push_for(&flagged).is_empty());
+}
+
+#[test]
 fn the_status_line_names_the_account_in_view() {
     let mut app = app(ACCOUNTS);
     assert_eq!(app.current_account(), Some("work"));
@@ -328,23 +348,4 @@ fn a_long_download_refreshes_the_counts_as_it_goes() {
         vec![Command::Store(StoreRequest::Folders)]
     );
     assert!(app.update(progress(3_000)).is_empty());
-}
-
-#[test]
-fn local_changes_are_pushed_to_each_imap_account_they_touch() {
-    let mut app = app(ACCOUNTS);
-    app.inbox.store_dir = None;
-    let changes = StoreEvent::LocalChanges {
-        accounts: vec!["work".into(), "Local".into()],
-    };
-    // No store, nothing to push from.
-    assert!(app.imap_push_for(&changes).is_empty());
-    app.inbox.store_dir = Some(PathBuf::from("/tmp/store"));
-    let commands = app.imap_push_for(&changes);
-    assert!(
-        matches!(&commands[..], [Command::Imap(ImapCommand::Push(p))] if p.account == "work"),
-        "{commands:?}"
-    );
-    let flagged = StoreEvent::FlagsChanged(vec![(1, Default::default())]);
-    assert!(app.imap_push_for(&flagged).is_empty());
 }

@@ -28,8 +28,8 @@ pub fn picking_app() -> App {
         std::path::Path::new("t.toml"),
     )
     .unwrap();
-    // The user is in Local's INBOX: the cursor stays there as the other
-    // accounts' folders appear.
+    // The user is looking at Local's INBOX: new accounts' folders do not
+    // take the view away.
     app.inbox.folder_chosen = true;
     store(
         &mut app,
@@ -54,8 +54,7 @@ fn move_lists_other_folders_narrows_and_moves_with_upload() {
         .iter()
         .map(|f| format!("{}/{}", f.account, f.name))
         .collect();
-    // Not the folder the message is in; in the folder pane's order (the
-    // accounts first, Local last).
+    // Not the folder the message is in.
     assert_eq!(
         names,
         [

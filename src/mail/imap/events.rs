@@ -51,12 +51,12 @@ pub enum ImapCommand {
         account: String,
         folder: Option<String>,
     },
+    /// Local changes wait for an account's server: push them now.
+    Push(PushRequest),
     /// Whether the protocol trace is on screen. Trace lines travel to the
     /// interface only while it is, so a watch that talks to its server
     /// (keep-alives, polls) never wakes an idle interface.
     Trace { shown: bool },
-    /// Local changes wait for an account's server: push them now.
-    Push(PushRequest),
 }
 
 /// How a live account watches its server.
@@ -116,14 +116,14 @@ pub enum ImapEvent {
         reason: String,
         retry_secs: Option<u64>,
     },
-    Trace {
-        account: String,
-        lines: Vec<TraceLine>,
-    },
     /// Local changes reached `account`'s server.
     Pushed {
         account: String,
         counts: super::pending::PendingCounts,
+    },
+    Trace {
+        account: String,
+        lines: Vec<TraceLine>,
     },
 }
 

@@ -23,6 +23,7 @@ pub mod pending;
 pub mod push;
 pub mod push_job;
 pub mod raw;
+pub mod raw_stream;
 pub mod select;
 pub mod session;
 pub mod status;
@@ -34,7 +35,6 @@ mod trace_stream;
 mod transfer_push;
 pub mod transport;
 mod uidset;
-pub mod untagged;
 
 pub use account::{FolderChoice, SyncUpdate, sync_account};
 pub use connect::{Connected, ServerCaps, connect};

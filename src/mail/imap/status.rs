@@ -5,8 +5,8 @@
 use super::connect::ServerCaps;
 use super::error::ImapError;
 use super::folders::RemoteFolder;
+use super::raw_stream as raw;
 use super::session::ImapSession;
-use super::untagged;
 use crate::store::FolderState;
 use async_imap::imap_proto::{MailboxDatum, Response, StatusAttribute};
 use std::collections::{BTreeSet, HashMap};
@@ -72,15 +72,15 @@ pub async fn poll(
     if caps.list_status {
         let mut names = BTreeSet::new();
         let command = format!("LIST \"\" \"*\" RETURN (STATUS {items})");
-        untagged::command(session, &command, &mut |r| {
+        raw::command(session, &command, &mut |r| {
             take_response(r, &mut poll, Some(&mut names))
         })
         .await?;
         poll.names = Some(names);
     } else {
         for folder in folders.iter().filter(|f| f.selectable) {
-            let command = format!("STATUS {} {items}", untagged::quoted(&folder.name)?);
-            untagged::command(session, &command, &mut |r| {
+            let command = format!("STATUS {} {items}", super::raw::quote(&folder.name)?);
+            raw::command(session, &command, &mut |r| {
                 take_response(r, &mut poll, None)
             })
             .await?;

@@ -95,6 +95,14 @@ fn narrow_terminals_show_one_pane_at_a_time() {
     );
 }
 
+#[test]
+fn move_picker_over_the_list() {
+    let mut app = crate::app::inbox::picker_tests::picking_app();
+    app.apply(Action::InboxMove);
+    app.update(crate::app::Event::Paste("wor".into()));
+    insta::assert_snapshot!(draw(&app, 100, 20).backend());
+}
+
 /// Three accounts (config order: work, home, club) and Local.
 fn accounts_app() -> App {
     use crate::app::inbox::tests::folder;
@@ -183,12 +191,4 @@ fn folder_pane_lists_every_account_with_live_state_and_progress() {
         )));
     }
     insta::assert_snapshot!(draw(&app, 100, 22).backend());
-}
-
-#[test]
-fn move_picker_over_the_list() {
-    let mut app = crate::app::inbox::picker_tests::picking_app();
-    app.apply(Action::InboxMove);
-    app.update(crate::app::Event::Paste("wor".into()));
-    insta::assert_snapshot!(draw(&app, 100, 20).backend());
 }

@@ -44,15 +44,12 @@ impl LiveHub {
         events: Reports,
     ) -> Option<AbortHandle> {
         match command {
-            ImapCommand::Trace { shown } => {
-                self.trace_shown.send_replace(shown);
+            ImapCommand::Push(request) => {
+                super::super::push_job::push_now(events, request);
                 None
             }
-            // Local changes go out at once on a connection of their own
-            // (moves between accounts need both servers); the live task
-            // sees the result come back like any other change.
-            ImapCommand::Push(request) => {
-                crate::mail::imap::push_job::push_now(events, request);
+            ImapCommand::Trace { shown } => {
+                self.trace_shown.send_replace(shown);
                 None
             }
             ImapCommand::Nudge { account, folder } => {

@@ -11,9 +11,9 @@ use crate::mail::imap::events::{ImapEvent, WatchMode};
 use crate::mail::imap::folders::RemoteFolder;
 use crate::mail::imap::notify::{Change, NOTIFY_SET, classify};
 use crate::mail::imap::push::push_pending;
+use crate::mail::imap::raw_stream::{self as raw, IdleEnd};
 use crate::mail::imap::session::ImapSession;
 use crate::mail::imap::status::{FolderStatus, same_name};
-use crate::mail::imap::untagged::{self, IdleEnd};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -93,7 +93,7 @@ impl Live {
     async fn start_watch(&mut self, session: &mut ImapSession, caps: &ServerCaps) -> WatchMode {
         let poll = self.settings.poll;
         if caps.notify && self.settings.notify {
-            match untagged::command(session, NOTIFY_SET, &mut |_| {}).await {
+            match raw::command(session, NOTIFY_SET, &mut |_| {}).await {
                 Ok(()) => return WatchMode::Notify,
                 Err(e) => {
                     tracing::info!(account = %self.account, "NOTIFY refused: {e}");
@@ -135,7 +135,7 @@ impl Live {
             }
             None => false,
         };
-        let end = untagged::idle(w.session, limit, self.control.recv(), &mut news).await?;
+        let end = raw::idle(w.session, limit, self.control.recv(), &mut news).await?;
         Ok(match end {
             IdleEnd::News => Wake::Changes(changes),
             IdleEnd::TimedOut => Wake::Timer,

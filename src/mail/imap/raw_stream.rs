@@ -1,5 +1,6 @@
 //! Commands sent as text on the logged-in session, each untagged response
-//! handed to the caller. async-imap puts the responses its own commands do
+//! handed to the caller as it arrives (where `raw` collects a command's
+//! whole answer for the caller to read after). async-imap puts the responses its own commands do
 //! not expect into a channel of 100 that drops what does not fit; the
 //! folder watch needs every one of them (NOTIFY's STATUS, EXISTS during
 //! IDLE, LIST-STATUS answers), so it reads them itself. async-imap has no
@@ -177,32 +178,5 @@ async fn wait<T>(
             }
             () = tokio::time::sleep_until(settled) => return Ok(IdleEnd::News),
         }
-    }
-}
-
-/// A mailbox name as an IMAP quoted string. Names come from the server's
-/// own LIST; one with a line break cannot be sent and is refused.
-pub fn quoted(name: &str) -> Result<String, ImapError> {
-    if name.contains(['\r', '\n']) {
-        return Err(ImapError::Server(format!(
-            "the folder name {:?} cannot be sent back to the server",
-            crate::sanitize::clean_line(name)
-        )));
-    }
-    Ok(format!(
-        "\"{}\"",
-        name.replace('\\', "\\\\").replace('"', "\\\"")
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_quoted_and_line_breaks_refused() {
-        assert_eq!(quoted("INBOX").unwrap(), "\"INBOX\"");
-        assert_eq!(quoted("a\"b\\c").unwrap(), "\"a\\\"b\\\\c\"");
-        assert!(quoted("evil\r\nA1 LOGOUT").is_err());
     }
 }
