@@ -71,6 +71,7 @@ fn main() {
         tls: TlsOptions {
             extra_ca: Some(ca.clone().into()),
             accept_invalid_certs: false,
+            pin_file: None,
         },
         login: Login::Password {
             username: user.clone(),

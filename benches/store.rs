@@ -3,7 +3,9 @@
 //! first frame and memory of a 100,000-message folder, search and
 //! threading over it, and parse+view of a 25 MB message.
 //!
-//! `WIREPOST_BENCH_MESSAGES` changes the message count.
+//! `WIREPOST_BENCH_MESSAGES` changes the message count;
+//! `WIREPOST_BENCH_ROUNDS` how often each read-side figure is measured
+//! (5 by default): every round is printed, then the median.
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -34,13 +36,56 @@ fn main() {
     let store_dir = dir.path().join("mail");
     insert(&store_dir, count);
     // The first frame runs in a fresh process so its memory is its own.
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .env("WIREPOST_BENCH_FIRST_FRAME", &store_dir)
-        .output()
-        .unwrap();
-    print!("{}", String::from_utf8_lossy(&out.stdout));
-    search_and_threads(&store_dir);
-    big_message(if benching { 5 } else { 1 });
+    let rounds = rounds(benching);
+    let mut first = Vec::new();
+    let mut jump = Vec::new();
+    for _ in 0..rounds {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .env("WIREPOST_BENCH_FIRST_FRAME", &store_dir)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        print!("{text}");
+        for line in text.lines() {
+            if let Some(ms) = line.strip_prefix("first-frame-ms ") {
+                first.push(ms.parse::<f64>().unwrap());
+            } else if let Some(ms) = line.strip_prefix("jump-ms ") {
+                jump.push(ms.parse::<f64>().unwrap());
+            }
+        }
+    }
+    summary("first frame", &mut first);
+    summary("jump to the last page", &mut jump);
+    search_and_threads(&store_dir, rounds);
+    big_message(rounds);
+}
+
+/// How many times each read-side figure is measured.
+fn rounds(benching: bool) -> usize {
+    std::env::var("WIREPOST_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if benching { 5 } else { 1 })
+        .max(1)
+}
+
+/// Prints every round of `what` (in milliseconds) and their median.
+fn summary(what: &str, rounds_ms: &mut [f64]) {
+    if rounds_ms.is_empty() {
+        return;
+    }
+    let listed: Vec<String> = rounds_ms.iter().map(|ms| format!("{ms:.1}")).collect();
+    rounds_ms.sort_by(f64::total_cmp);
+    println!(
+        "{what}: median {:.1} ms of {} (rounds: {} ms)",
+        rounds_ms[rounds_ms.len() / 2],
+        rounds_ms.len(),
+        listed.join(", ")
+    );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 fn message(n: usize) -> String {
@@ -180,8 +225,10 @@ fn first_frame_child(store_dir: &Path) {
         .into_iter()
         .map(|row| ListLine { row, depth: 0 })
         .collect();
-    app.inbox.list.on_page(total.saturating_sub(240), rows);
     app.inbox.list.select(total.saturating_sub(1), 40);
+    let offset = app.inbox.list.needed_page(40).unwrap();
+    assert_eq!(offset, total.saturating_sub(240));
+    app.inbox.list.on_page(offset, rows);
     terminal.draw(|f| wirepost::ui::render(&app, f)).unwrap();
     let jumped = jump.elapsed();
     let screen = format!("{:?}", terminal.backend().buffer());
@@ -192,33 +239,46 @@ fn first_frame_child(store_dir: &Path) {
         peak_rss_mb()
     );
     println!("jump to the last page and draw: {}", fmt(jumped));
+    println!("first-frame-ms {}", ms(first));
+    println!("jump-ms {}", ms(jumped));
 }
 
-fn search_and_threads(store_dir: &Path) {
+fn search_and_threads(store_dir: &Path, rounds: usize) {
     let store = Store::open(store_dir).unwrap();
     let mut query = ListQuery {
         account: "bench".into(),
         folder: "INBOX".into(),
         search: Some("budget team 7".into()),
         sort: SortOrder::NewestFirst,
+        ..ListQuery::default()
     };
-    let started = Instant::now();
-    let hits = store.count(&query).unwrap();
-    let page = store.page(&query, 0, 240).unwrap();
-    println!(
-        "search \"budget team 7\" (count {hits} + first page of {}): {}",
-        page.len(),
-        fmt(started.elapsed())
-    );
+    let mut search = Vec::new();
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let hits = store.count(&query).unwrap();
+        let page = store.page(&query, 0, 240).unwrap();
+        search.push(ms(started.elapsed()));
+        println!(
+            "search \"budget team 7\" (count {hits} + first page of {}): {}",
+            page.len(),
+            fmt(started.elapsed())
+        );
+    }
+    summary("search", &mut search);
     query.search = None;
-    let started = Instant::now();
-    let fields = store.thread_fields(&query).unwrap();
-    let lines = wirepost::store::thread_order(&fields, SortOrder::NewestFirst);
-    println!(
-        "threads of {} messages (read fields + JWZ): {}",
-        lines.len(),
-        fmt(started.elapsed())
-    );
+    let mut threads = Vec::new();
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let fields = store.thread_fields(&query).unwrap();
+        let lines = wirepost::store::thread_order(&fields, SortOrder::NewestFirst);
+        threads.push(ms(started.elapsed()));
+        println!(
+            "threads of {} messages (read fields + JWZ): {}",
+            lines.len(),
+            fmt(started.elapsed())
+        );
+    }
+    summary("threads", &mut threads);
 }
 
 /// A 25 MB message: text and HTML bodies plus ten 1.8 MB attachments.

@@ -69,10 +69,14 @@ pub enum CliCommand {
         shell: clap_complete::Shell,
     },
     /// Connect to HOST:PORT and pipe stdin/stdout through it, like nc.
+    #[command(after_help = crate::net::pipe_limits::EXIT_STATUS_HELP)]
     Tcp(crate::net::pipe_cli::TcpArgs),
     /// Listen on ADDR:PORT (TCP or UDP) and pipe stdin/stdout, like nc -l.
+    /// Clients that connect and leave are reported on stderr.
+    #[command(after_help = crate::net::pipe_limits::EXIT_STATUS_HELP)]
     Listen(crate::net::pipe_cli::ListenArgs),
     /// Send stdin lines as UDP datagrams to HOST:PORT and print the replies.
+    #[command(after_help = crate::net::pipe_limits::EXIT_STATUS_HELP)]
     Udp(crate::net::pipe_cli::UdpArgs),
     /// Import an mbox file, an .eml file, a folder of .eml files or a
     /// Maildir into the built-in Local account.

@@ -133,5 +133,6 @@ impl Engines {
             task.abort();
         }
         self.sockets.shutdown();
+        self.store.finish();
     }
 }

@@ -163,6 +163,7 @@ async fn interface(
     let mut app = App::new(loaded, keymap);
     app.size = screen.size()?;
     app.inbox.store_dir = Some(store_dir);
+    app.inbox.zone = wirepost::mailview::Zone::Local;
     let (mut engines, reports) = Engines::new();
     let store_dir = app.config.store_dir(paths);
     engines.set_store_dir(store_dir.clone());

@@ -78,6 +78,7 @@ async fn imap_session(
     let config = client_config(&TlsOptions {
         extra_ca: Some(stack.ca.clone()),
         accept_invalid_certs: false,
+        pin_file: None,
     })
     .unwrap();
     let tls = tokio_rustls::TlsConnector::from(config)

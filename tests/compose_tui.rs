@@ -114,6 +114,7 @@ fn fetch(stack: &Mailstack, user: &common::mailstack::TestUser, token: &str) -> 
             let config = client_config(&TlsOptions {
                 extra_ca: Some(stack.ca.clone()),
                 accept_invalid_certs: false,
+                pin_file: None,
             })
             .unwrap();
             let tls = tokio_rustls::TlsConnector::from(config)

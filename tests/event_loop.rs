@@ -76,13 +76,16 @@ async fn a_burst_is_one_frame_and_an_idle_hour_is_none() {
     .await
     .unwrap();
     assert_eq!(exit, LoopExit::Signal);
-    // The first frame, then one frame for the whole burst; nothing in the
-    // idle hour that followed.
-    assert_eq!(screen.frames, 2, "tabs drawn: {:?}", screen.tabs_drawn);
+    // The first frame, then one frame for the whole burst, one more when
+    // its last message leaves the status line; nothing in the rest of the
+    // idle hour.
+    assert_eq!(screen.frames, 3, "tabs drawn: {:?}", screen.tabs_drawn);
     assert_eq!(screen.tabs_drawn.last(), Some(&Tab::Inbox));
+    assert_eq!(app.status.message, None);
     assert_eq!(
-        app.status.message.as_ref().map(|m| m.text.as_str()),
-        Some("report 499")
+        app.status.history.back().map(|n| n.text.as_str()),
+        Some("report 499"),
+        "the messages panel keeps what the status line showed"
     );
     drop(input_tx);
 }
@@ -194,6 +197,7 @@ async fn typed_keys_show_in_the_next_frame_while_reports_flood_in() {
     .unwrap();
     flood.abort();
     assert_eq!(exit, LoopExit::Signal);
+    // The start tab (the Inbox), then the frame after both keys.
     assert_eq!(
         screen.tabs_drawn[..2],
         [Tab::Inbox, Tab::Compose],

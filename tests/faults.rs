@@ -384,6 +384,7 @@ async fn imap_sync_survives_cuts_stalls_and_corruption() {
         tls: TlsOptions {
             extra_ca: Some(stack.ca.clone()),
             accept_invalid_certs: false,
+            pin_file: None,
         },
         username: user.address.clone(),
         auth: AuthMethod::Auto,

@@ -18,10 +18,11 @@ use wirepost::app::sockets::prompt;
 use wirepost::app::sockets::{SessionState, SocketSession, ViewMode};
 use wirepost::app::{App, Keymap};
 use wirepost::config::{Config, ConfigOrigin, LoadedConfig};
-use wirepost::net::escape::{decode_escapes, parse_hex, visible};
+use wirepost::net::escape::{decode_escapes, parse_hex};
 use wirepost::net::pipe_buffer::DataPipe;
 use wirepost::net::session::{Chunk, Direction, PipeHandle, SessionKind};
 use wirepost::net::transcript::Transcript;
+use wirepost::net::visible::visible;
 use wirepost::sanitize::{clean_line, clean_text, is_dangerous};
 
 const QUICK: u64 = 20_000;
@@ -223,7 +224,12 @@ fn fuzz_socket_screen() {
                 data: piece.to_vec(),
             });
         }
-        assert_inert(&session.transcript.readable_log(), true);
+        assert_inert(
+            &session
+                .transcript
+                .readable_log(wirepost::net::timefmt::TimeZone::Utc),
+            true,
+        );
         let mut app = app();
         app.sockets.sessions = vec![session];
         for view in [ViewMode::Text, ViewMode::Hex, ViewMode::Split] {

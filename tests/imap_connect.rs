@@ -24,6 +24,7 @@ fn options(stack: &Mailstack, user: &str, pass: &str, security: Security) -> Con
         tls: TlsOptions {
             extra_ca: Some(stack.ca.clone()),
             accept_invalid_certs: false,
+            pin_file: None,
         },
         username: user.to_string(),
         auth: AuthMethod::Auto,

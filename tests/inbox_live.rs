@@ -38,6 +38,7 @@ async fn append(stack: &Mailstack, user: &TestUser, folder: &str, subject: &str)
         tls: TlsOptions {
             extra_ca: Some(stack.ca.clone()),
             accept_invalid_certs: false,
+            pin_file: None,
         },
         username: user.address.clone(),
         auth: AuthMethod::Auto,

@@ -30,6 +30,7 @@ fn options(stack: &Mailstack, user: &TestUser) -> ConnectOptions {
         tls: TlsOptions {
             extra_ca: Some(stack.ca.clone()),
             accept_invalid_certs: false,
+            pin_file: None,
         },
         username: user.address.clone(),
         auth: AuthMethod::Auto,

@@ -21,6 +21,7 @@ async fn tls_connect(stack: &Mailstack, stream: TcpStream) -> TlsStream<TcpStrea
     let config = client_config(&TlsOptions {
         extra_ca: Some(stack.ca.clone()),
         accept_invalid_certs: false,
+        pin_file: None,
     })
     .unwrap();
     TlsConnector::from(config)

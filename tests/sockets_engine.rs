@@ -315,6 +315,7 @@ async fn starttls(stack: &Mailstack, port: u16, protocol: MailProtocol) -> Probe
     let tls = TlsOptions {
         extra_ca: Some(stack.ca.clone()),
         accept_invalid_certs: false,
+        pin_file: None,
     };
     probe
         .commands
@@ -387,14 +388,18 @@ async fn tls_verifies_with_the_ca_and_refuses_without_it() {
     let verified = TlsOptions {
         extra_ca: Some(stack.ca.clone()),
         accept_invalid_certs: false,
+        pin_file: None,
     };
     let mut probe = Probe::open(connect(&target, Some(verified)));
     probe
         .until("the IMAP greeting", |p| p.text().contains("* OK"))
         .await;
     let tls = probe.tls.clone().unwrap();
-    assert!(tls.subject.contains("CN="), "{tls:?}");
-    assert!(tls.not_after.ends_with("UTC"), "{tls:?}");
+    let leaf = &tls.chain[0];
+    assert!(leaf.subject.contains("CN="), "{tls:?}");
+    assert!(leaf.names.iter().any(|n| n == "localhost"), "{tls:?}");
+    assert_eq!(leaf.sha256.len(), 95, "{tls:?}");
+    assert!(tls.verdict.starts_with("trusted: valid for"), "{tls:?}");
     assert!(tls.verified);
 
     let mut untrusted = Probe::open(connect(&target, Some(TlsOptions::default())));
@@ -404,10 +409,16 @@ async fn tls_verifies_with_the_ca_and_refuses_without_it() {
         .await;
     let error = untrusted.closed[&id].clone().unwrap();
     assert!(error.contains("TLS handshake failed"), "{error}");
+    assert!(error.contains("an authority not trusted here"), "{error}");
+    // The refused chain is still there to look at, with the raw reason.
+    let refused = untrusted.tls.clone().unwrap();
+    assert!(refused.refused && !refused.chain.is_empty(), "{refused:?}");
+    assert!(refused.raw.unwrap().contains("UnknownIssuer"));
 
     let insecure = TlsOptions {
         extra_ca: None,
         accept_invalid_certs: true,
+        pin_file: None,
     };
     let mut probe = Probe::open(connect(&target, Some(insecure)));
     probe
@@ -428,16 +439,28 @@ async fn tls_listener_with_a_generated_certificate() {
         },
     });
     let mut bound = false;
+    let mut own = None;
     while !bound {
         let event = tokio::time::timeout(WAIT, server.events.recv())
             .await
             .unwrap()
             .unwrap();
+        if let Report::Event(SessionEvent::Tls { info, .. }) = &event {
+            own = Some(info.clone());
+        }
         bound = matches!(event, Report::Event(SessionEvent::Bound { .. }));
     }
+    // The listener shows the certificate it presents, before any client.
+    let own = own.expect("the listener reports its own certificate");
+    assert!(
+        own.ours && own.verdict.starts_with("our own certificate"),
+        "{own:?}"
+    );
+    assert_eq!(own.chain[0].names, ["localhost", "127.0.0.1", "::1"]);
     let insecure = TlsOptions {
         extra_ca: None,
         accept_invalid_certs: true,
+        pin_file: None,
     };
     let mut client = Probe::open(connect(&format!("localhost:{port}"), Some(insecure)));
     client
@@ -445,6 +468,10 @@ async fn tls_listener_with_a_generated_certificate() {
         .await;
     let tls = client.tls.clone().unwrap();
     assert!(tls.protocol.starts_with("TLS 1."), "{tls:?}");
+    // The client, with checks off, still sees what the check would say,
+    // and the same key the listener reported.
+    assert!(tls.verdict.contains("self-signed"), "{tls:?}");
+    assert_eq!(tls.chain[0].key_sha256, own.chain[0].key_sha256);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -514,7 +541,7 @@ async fn starttls_shows_bytes_smuggled_after_the_go_ahead() {
             .write_all(b"220 go ahead\r\nINJECTED\r\n")
             .await
             .unwrap();
-        let mut tls = acceptor.accept(socket.into_inner()).await.unwrap();
+        let mut tls = acceptor.acceptor.accept(socket.into_inner()).await.unwrap();
         let mut buf = [0u8; 15];
         tls.read_exact(&mut buf).await.unwrap();
         assert_eq!(&buf, b"hello over tls\n");
@@ -525,6 +552,7 @@ async fn starttls_shows_bytes_smuggled_after_the_go_ahead() {
     let tls = TlsOptions {
         extra_ca: None,
         accept_invalid_certs: true,
+        pin_file: None,
     };
     probe
         .commands

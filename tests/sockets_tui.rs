@@ -139,8 +139,9 @@ fn udp_server_answers_each_datagram() {
     let peer = client.local_addr().unwrap().to_string();
     tui.wait_text(&format!("← {peer} Tracy"));
     tui.wait_text(&format!("→ {peer} Hello, Tracy!"));
-    tui.wait_text(&format!("peers [{peer}]"));
-    // Reply by hand to the selected peer.
+    tui.wait_text(&format!("input goes to {peer} (the last sender"));
+    tui.wait_text(&format!("▸ {peer}"));
+    // Reply by hand: to the last sender.
     tui.send("by hand\r");
     let (n, _) = client.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], b"by hand");
@@ -173,7 +174,10 @@ fn udp_client_sends_names_and_shows_the_replies() {
     }
     let screen = tui.screen();
     assert!(screen.contains(&format!("→ {addr} Michael")), "{screen}");
-    assert!(screen.contains(&format!("peers {addr}")), "{screen}");
+    assert!(
+        screen.contains(&format!("1 peer · input goes to {addr} (its target")),
+        "{screen}"
+    );
     tui.send("\x1b");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
@@ -227,7 +231,7 @@ fn hex_view_send_file_and_save_transcript() {
     // Hex view: offset, bytes, ASCII.
     tui.send("v");
     tui.wait_text("00000000  48 65 6c 6c 6f 2c 20 68  65 78 21 0a");
-    tui.wait_text("|Hello, hex!.|");
+    tui.wait_text("|Hello, hex!.    |");
     // Send a file to the selected client.
     let file = tui.home.path().join("payload.bin");
     std::fs::write(&file, b"file bytes\x00\x01").unwrap();
@@ -237,11 +241,12 @@ fn hex_view_send_file_and_save_transcript() {
     assert_eq!(&got, b"file bytes\x00\x01");
     // Keys go before socket reports: save once the transcript shows the
     // file, as a user would.
-    tui.wait_text("|file bytes..|");
+    tui.wait_text("|file bytes..    |");
     // Save: raw received bytes, and a readable log of both directions.
     let saved = tui.home.path().join("capture.raw");
     command(&mut tui, &format!("save {}", saved.display()));
-    tui.wait_text("saved");
+    // The status line's report, not a hint that mentions saving.
+    tui.wait_text(&format!("saved {}", saved.display()));
     assert_eq!(std::fs::read(&saved).unwrap(), b"Hello, hex!\n");
     let log = std::fs::read_to_string(tui.home.path().join("capture.raw.log")).unwrap();
     assert!(log.contains("< Hello, hex!␊"), "{log}");
@@ -249,4 +254,112 @@ fn hex_view_send_file_and_save_transcript() {
     tui.send("q");
     tui.send("y");
     tui.wait_exit();
+}
+
+/// At 80×24 a 90-character line scrolls sideways around the cursor,
+/// Ctrl-A goes back to its start, and Enter sends all of it.
+#[test]
+fn a_line_longer_than_the_box_scrolls_and_is_sent_whole() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut tui = Tui::start(&[], 80, 24);
+    tui.send("1"); // the Inbox opens first
+    tui.wait_text("No socket sessions yet");
+    command(&mut tui, &format!("connect 127.0.0.1:{port}"));
+    let (server, _) = listener.accept().unwrap();
+    tui.wait_text("connected");
+    let line: String = (0..90).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+    tui.send(&line);
+    // The end of the line is in view, the start is not.
+    tui.wait_text(&line[60..]);
+    tui.wait_text("…");
+    tui.send("\x01"); // Ctrl-A
+    tui.wait_text(&line[..40]);
+    tui.send("\r");
+    let mut got = String::new();
+    BufReader::new(server).read_line(&mut got).unwrap();
+    assert_eq!(got, format!("{line}\r\n"));
+    tui.send("\x1b");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}
+
+/// An error stays readable: the messages panel (F3) lists it whole with
+/// its time, and the next action takes it off the status line.
+#[test]
+fn errors_are_read_whole_in_the_messages_panel() {
+    let port = free_port();
+    let mut tui = Tui::start(&[], 80, 24);
+    tui.send("1"); // the Inbox opens first
+    tui.wait_text("No socket sessions yet");
+    command(&mut tui, &format!("connect 127.0.0.1:{port}"));
+    tui.wait_for("the error on the status line", |s| {
+        s.lines()
+            .last()
+            .is_some_and(|l| l.contains("connection refused"))
+    });
+    tui.send("\x1bOR"); // F3
+    tui.wait_text("Messages (");
+    tui.wait_text(&format!(" error 127.0.0.1:{port}: connection refused by"));
+    tui.send("\x1b");
+    tui.wait_for("the panel to close", |s| !s.contains("Messages ("));
+    tui.wait_for("the status line to clear", |s| {
+        !s.lines()
+            .last()
+            .is_some_and(|l| l.contains("connection refused"))
+    });
+    tui.send("\x1b");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}
+
+#[test]
+fn a_saved_target_opens_by_name_and_a_payload_runs_with_a_counter() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let config = common::pty::temp_config(
+        dir.path(),
+        &format!(
+            "[sockets]\n\
+             [[sockets.saved]]\n\
+             name = \"echo-box\"\n\
+             open = \"connect 127.0.0.1:{port} timeout=5\"\n\
+             [[sockets.payloads]]\n\
+             name = \"ping\"\n\
+             data = 'PING\\r\\n'\n\
+             count = 2\n"
+        ),
+    );
+    let mut tui = Tui::start(&["--config", config.to_str().unwrap()], WIDTH, HEIGHT);
+    tui.send("1"); // the Inbox opens first
+    tui.wait_text("No socket sessions yet");
+    command(&mut tui, "open echo-box");
+    let (mut peer, _) = listener.accept().unwrap();
+    tui.wait_text("connected");
+    // Esc leaves the input line, so ":" opens the command line (and the
+    // list keeps the keyboard after each command).
+    tui.send("\x1b");
+    tui.wait_text("Enter or i to type");
+    command(&mut tui, "run ping count=3 every=0.2");
+    tui.wait_text("run ping · 3/3 sent · done");
+    peer.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 64];
+    while got.len() < 18 {
+        let n = peer.read(&mut buf).unwrap();
+        assert!(n > 0, "the peer closed early: {got:?}");
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(got, b"PING\r\nPING\r\nPING\r\n");
+    let screen = tui.screen();
+    assert!(screen.contains("→ PING␍␊"), "{screen}");
+    // A long run is stopped by :run stop; the counter says where.
+    command(&mut tui, "run ping count=1000 every=0.5");
+    tui.wait_text(":run stop");
+    command(&mut tui, "run stop");
+    tui.wait_for("the run to stop", |s| s.contains("/1000 sent · stopped"));
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
 }

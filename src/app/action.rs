@@ -57,6 +57,8 @@ actions! {
         "Quit (asks first while work is running)";
     ToggleHelp = "toggle_help" in [Global]:
         "Show or hide this help";
+    ShowMessages = "show_messages" in [Global]:
+        "All messages so far, whole, with their times";
     NextTab = "next_tab" in [Global]:
         "Next tab";
     PrevTab = "prev_tab" in [Global]:
@@ -108,6 +110,8 @@ actions! {
         "Close the session / stop listening";
     SocketStartTls = "socket_starttls" in [Sockets]:
         "STARTTLS (SMTP, IMAP, POP3)";
+    SocketCertificate = "socket_certificate" in [Sockets]:
+        "TLS: the certificate chain, verdict and raw reason";
     SocketNextPeer = "socket_next_peer" in [Sockets]:
         "UDP: reply to the next peer";
     SocketSave = "socket_save" in [Sockets]:
@@ -184,6 +188,8 @@ actions! {
         "Back: close message, clear search";
     InboxToggleSort = "inbox_toggle_sort" in [Inbox]:
         "Sort newest or oldest first";
+    InboxToggleDateSort = "inbox_toggle_date_sort" in [Inbox]:
+        "Order and date the list by when mail was sent (Date header) or when it arrived";
     InboxToggleThreads = "inbox_toggle_threads" in [Inbox]:
         "Threaded or flat list";
     InboxSearch = "inbox_search" in [Inbox]:
@@ -213,11 +219,13 @@ actions! {
     InboxNextAttachment = "inbox_next_attachment" in [Inbox]:
         "Select the next attachment";
     InboxSaveAttachment = "inbox_save_attachment" in [Inbox]:
-        "Save the selected attachment";
+        "Save the selected attachment (asks where; Tab completes)";
     InboxSaveAll = "inbox_save_all" in [Inbox]:
-        "Save all attachments";
+        "Save all attachments into a folder (asks which)";
     InboxOpenAttachment = "inbox_open_attachment" in [Inbox]:
         "Open attachment with the system viewer";
+    InboxPipeAttachment = "inbox_pipe_attachment" in [Inbox]:
+        "Pipe the attachment (the message, when it has none) to a command";
     InboxImport = "inbox_import" in [Inbox]:
         "Import mbox / .eml folder / Maildir";
     InboxSync = "inbox_sync" in [Inbox]:

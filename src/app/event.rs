@@ -27,6 +27,8 @@ pub enum Event {
     /// The terminal regained focus; a redraw repairs anything another
     /// program scribbled over.
     FocusGained,
+    /// The moment `App::deadline` named has come (the loop's clock).
+    Deadline(std::time::Instant),
     Engine(EngineEvent),
 }
 

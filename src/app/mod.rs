@@ -7,6 +7,7 @@
 mod action;
 mod command;
 pub mod compose;
+mod deferred_keys;
 mod event;
 mod help;
 pub mod imap;
@@ -26,13 +27,14 @@ mod update;
 pub use crate::report::{JobEvent, JobId, Level};
 pub use action::{ACTIONS, Action, ActionSpec};
 pub use command::Command;
+pub use deferred_keys::Deferred;
 pub use event::{EngineEvent, Event};
 pub use help::{HelpLine, help_line_count, help_lines};
 pub use key_context::KeyContext;
 pub use keymap::Keymap;
 pub use keyspec::KeySpec;
 pub use pop3::{POP3_TRACE_CAP_LINES, Pop3AccountState, Pop3Gauge, Pop3Ui};
-pub use status::{Job, Status, StatusMessage};
+pub use status::{Job, MESSAGES_KEPT, Notice, Status, StatusMessage};
 pub use tabs::{TAB_BAR_BRAND, TAB_GAP, Tab, tab_at_column, tab_columns};
 pub use text_line::{Edit, LineWindow, TextLine};
 
@@ -45,6 +47,12 @@ pub enum Overlay {
     Help { scroll: u16 },
     /// "Quit while N jobs run?"
     ConfirmQuit,
+    /// Every message and error since the start, with its time, wrapped;
+    /// scrolled up from the newest by `scroll` lines.
+    Messages { scroll: u16 },
+    /// The current socket session's TLS report: the whole certificate
+    /// chain, the verdict and the raw reason; scrolled from the top.
+    Certificate { scroll: u16 },
 }
 
 /// Everything the screen shows.
@@ -67,6 +75,9 @@ pub struct App {
     pub compose: compose::ComposeState,
     /// Text the event loop should open in $EDITOR (it owns the terminal).
     pub editor_request: Option<String>,
+    /// A shell command and the private file it reads on its standard
+    /// input, for the event loop to run in the terminal (attachment `|`).
+    pub pipe_request: Option<(String, std::path::PathBuf)>,
     /// A key the event loop should unlock by handing the terminal to
     /// gpg's pinentry.
     pub pgp_unlock: Option<crate::mail::compose::secure::UnlockRequest>,
@@ -76,12 +87,19 @@ pub struct App {
     pub inbox: inbox::InboxState,
     /// IMAP sync state and the protocol trace.
     pub imap: imap::ImapState,
+    /// Keys (and pastes) waiting, in the order they came, for what the key
+    /// at their head needs (a row of the list, path completions).
+    pub deferred: std::collections::VecDeque<Deferred>,
 }
 
 impl App {
     pub fn new(loaded: LoadedConfig, keymap: Keymap) -> App {
         let compose = compose::ComposeState::fresh(&loaded.config, 0);
         let download_dir = loaded.config.download_dir();
+        let mut sockets = sockets::Sockets::default();
+        if loaded.config.sockets.time == Some(crate::config::Clock::Utc) {
+            sockets.time_zone = crate::net::timefmt::TimeZone::Utc;
+        }
         let mut inbox = inbox::InboxState::new(None, download_dir).with_pgp(&loaded.config.pgp);
         inbox.accounts = loaded
             .config
@@ -90,6 +108,7 @@ impl App {
             .filter(|a| a.imap.is_some() || a.pop3.is_some())
             .map(|a| a.name.clone())
             .collect();
+        inbox.open_command = loaded.config.store.open_command.clone();
         App {
             inbox,
             imap: imap::ImapState::default(),
@@ -102,11 +121,13 @@ impl App {
             size: (80, 24),
             should_quit: false,
             dirty: true,
-            sockets: sockets::Sockets::default(),
+            sockets,
             compose,
             editor_request: None,
+            pipe_request: None,
             pgp_unlock: None,
             pop3: Pop3Ui::default(),
+            deferred: std::collections::VecDeque::new(),
         }
     }
 
@@ -123,6 +144,13 @@ impl App {
             })
             .flatten();
         in_view.or_else(|| self.config.accounts.first().map(|a| a.name.as_str()))
+    }
+
+    /// When the event loop must wake for the app with nothing else going
+    /// on: while a status message is shown, the moment it is due to go.
+    /// None means no timer at all.
+    pub fn deadline(&self) -> Option<std::time::Instant> {
+        self.status.deadline()
     }
 
     /// Work that quitting would interrupt, described for the prompt.

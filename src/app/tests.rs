@@ -203,6 +203,7 @@ fn reply_in_the_inbox_answers_the_message_under_the_cursor() {
         row: MessageRow {
             id: 42,
             date: 0,
+            sent_date: None,
             from: "a@b.c".into(),
             to: "me@example.com".into(),
             subject: "hello".into(),

@@ -5,6 +5,7 @@ use super::{
     Tab, tab_at_column,
 };
 use crate::mail::compose::reply::{ForwardMode, Respond};
+use crate::store::service::StoreEvent;
 use crossterm::event::{KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
 
 impl App {
@@ -33,16 +34,8 @@ impl App {
                 }
                 Vec::new()
             }
-            Event::Paste(text) if self.tab == Tab::Sockets && self.overlay.is_none() => {
-                self.sockets_paste(&text);
-                Vec::new()
-            }
-            Event::Paste(text) if self.tab == Tab::Inbox && self.overlay.is_none() => {
-                self.dirty |= self.inbox.on_paste(&text);
-                Vec::new()
-            }
-            Event::Paste(text) if self.text_input_active() => self.on_text_paste(&text),
-            Event::Paste(_) => Vec::new(),
+            Event::Paste(text) if self.defer_paste(&text) => Vec::new(),
+            Event::Paste(text) => self.run_paste(&text),
             Event::Resize { width, height } => {
                 self.size = (width, height);
                 self.dirty = true;
@@ -52,8 +45,23 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
+            Event::Deadline(now) => {
+                self.dirty |= self.status.expire(now);
+                Vec::new()
+            }
             Event::Engine(report) => self.on_engine(report),
         }
+    }
+
+    /// Pasted text, for the field or line that takes it.
+    pub(super) fn run_paste(&mut self, text: &str) -> Vec<Command> {
+        match self.tab {
+            Tab::Sockets if self.overlay.is_none() => self.sockets_paste(text),
+            Tab::Inbox if self.overlay.is_none() => self.dirty |= self.inbox.on_paste(text),
+            _ if self.text_input_active() => return self.on_text_paste(text),
+            _ => {}
+        }
+        Vec::new()
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
@@ -62,19 +70,49 @@ impl App {
         if key.kind != KeyEventKind::Press {
             return Vec::new();
         }
+        if let Some(commands) = self.defer_key(&key) {
+            return commands;
+        }
+        self.run_key(key)
+    }
+
+    /// A key, now that it need not wait for the list; an action that
+    /// brings no message of its own takes the last one off the status line
+    /// (the messages panel keeps it).
+    pub(super) fn run_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let generation = self.status.generation();
+        let was_dirty = std::mem::take(&mut self.dirty);
+        let commands = self.on_key_press(key);
+        let acted = self.dirty || !commands.is_empty();
+        if acted && self.status.generation() == generation {
+            self.status.clear_message();
+        }
+        self.dirty |= was_dirty;
+        commands
+    }
+
+    fn on_key_press(&mut self, key: KeyEvent) -> Vec<Command> {
         let spec = KeySpec::from_event(&key);
         if self.overlay.is_some() {
             let action = self.keymap.lookup(KeyContext::Overlay, spec).or_else(|| {
                 // Quit works from inside overlays too.
-                self.keymap
-                    .lookup(KeyContext::Global, spec)
-                    .filter(|a| *a == Action::Quit || *a == Action::ToggleHelp)
+                self.keymap.lookup(KeyContext::Global, spec).filter(|a| {
+                    matches!(a, Action::Quit | Action::ToggleHelp | Action::ShowMessages)
+                })
             });
             return action.map_or_else(Vec::new, |a| self.on_overlay_action(a));
         }
         if self.tab == Tab::Sockets
             && let Some(commands) = self.sockets_key(&key)
         {
+            return commands;
+        }
+        // An Inbox prompt edits like a shell line: its editing keys
+        // (Ctrl-A/E/U/W/K, Alt-B/F, ...) come before any binding.
+        if self.tab == Tab::Inbox
+            && let Some((commands, dirty)) = self.inbox.on_prompt_key(key, self.size)
+        {
+            self.dirty |= dirty;
             return commands;
         }
         let plain = !key
@@ -111,6 +149,7 @@ impl App {
         match action {
             Action::Quit => self.request_quit(),
             Action::ToggleHelp => self.open(Overlay::Help { scroll: 0 }),
+            Action::ShowMessages => self.open(Overlay::Messages { scroll: 0 }),
             Action::NextTab => self.show_tab(self.tab.next()),
             Action::PrevTab => self.show_tab(self.tab.prev()),
             Action::ShowSockets => self.show_tab(Tab::Sockets),
@@ -215,20 +254,38 @@ impl App {
                 self.overlay = None;
                 self.request_quit();
             }
+            (
+                Some(Overlay::Messages { .. }),
+                Action::Cancel | Action::Quit | Action::ShowMessages,
+            ) => self.overlay = None,
+            (Some(Overlay::Certificate { .. }), Action::Cancel | Action::Quit) => {
+                self.overlay = None;
+            }
+            (Some(Overlay::Certificate { scroll }), scrolling) => {
+                // 9 rows per certificate is plenty; the renderer clamps.
+                let max = self
+                    .sockets
+                    .current()
+                    .and_then(|s| s.tls.as_ref())
+                    .map_or(0, |t| {
+                        u16::try_from(t.chain.len() * 9 + 8).unwrap_or(u16::MAX)
+                    });
+                *scroll = scroll_by(*scroll, scrolling, page, max, false);
+            }
+            (Some(Overlay::Help { .. }), Action::ShowMessages) => {
+                self.overlay = Some(Overlay::Messages { scroll: 0 });
+            }
+            (Some(Overlay::Messages { scroll }), scrolling) => {
+                // Scrolled up from the newest; the renderer clamps to the
+                // content.
+                let max = u16::try_from(self.status.history.len() * 4).unwrap_or(u16::MAX);
+                *scroll = scroll_by(*scroll, scrolling, page, max, true);
+            }
             (Some(Overlay::Help { scroll }), scrolling) => {
                 // The renderer clamps to the content; keep the stored value
                 // bounded so "up" after a long "down" responds at once.
                 let max = super::help_line_count(&self.keymap);
-                *scroll = match scrolling {
-                    Action::ScrollUp => scroll.saturating_sub(1),
-                    Action::ScrollDown => scroll.saturating_add(1),
-                    Action::PageUp => scroll.saturating_sub(page),
-                    Action::PageDown => scroll.saturating_add(page),
-                    Action::ScrollTop => 0,
-                    Action::ScrollBottom => max,
-                    _ => *scroll,
-                }
-                .min(max);
+                *scroll = scroll_by(*scroll, scrolling, page, max, false);
             }
             _ => return Vec::new(),
         }
@@ -257,12 +314,24 @@ impl App {
     }
 
     pub(super) fn on_engine(&mut self, report: EngineEvent) -> Vec<Command> {
-        match report {
+        let list_failed = match &report {
+            EngineEvent::Store(StoreEvent::ListFailed { req, error })
+                if *req == self.inbox.list.req =>
+            {
+                Some(error.clone())
+            }
+            _ => None,
+        };
+        let mut commands = match report {
             EngineEvent::Job(event) => self.on_job(event),
             EngineEvent::Socket(event) => self.on_socket_event(event),
             EngineEvent::Compose(event) => self.on_compose_event(*event),
             EngineEvent::Pop3(event) => self.on_pop3(event),
             EngineEvent::Imap(event) => self.on_imap(event),
+            EngineEvent::Store(StoreEvent::PipeReady { command, input }) => {
+                self.pipe_request = Some((command, input));
+                Vec::new()
+            }
             EngineEvent::Store(event) => {
                 let pushes = self.imap_push_for(&event);
                 self.unlock_for_view(&event);
@@ -272,7 +341,14 @@ impl App {
                 commands.extend(pushes);
                 commands
             }
+        };
+        // The report may bring what waiting keys wait for.
+        if let Some(error) = list_failed {
+            commands.extend(self.flush_deferred(&error));
+        } else if self.waiting() {
+            commands.extend(self.replay_deferred());
         }
+        commands
     }
 
     /// A job's lifecycle or a notice, from any engine.
@@ -316,6 +392,37 @@ impl App {
         }
         Vec::new()
     }
+}
+
+/// A scroll position after a scrolling action, within `0..=max`. With
+/// `from_end` the position counts up from the bottom, so "up" grows it.
+fn scroll_by(scroll: u16, action: Action, page: u16, max: u16, from_end: bool) -> u16 {
+    // Up is towards the top: older lines.
+    let up = |n: u16| {
+        if from_end {
+            scroll.saturating_add(n)
+        } else {
+            scroll.saturating_sub(n)
+        }
+    };
+    let down = |n: u16| {
+        if from_end {
+            scroll.saturating_sub(n)
+        } else {
+            scroll.saturating_add(n)
+        }
+    };
+    let (top, bottom) = if from_end { (max, 0) } else { (0, max) };
+    match action {
+        Action::ScrollUp => up(1),
+        Action::ScrollDown => down(1),
+        Action::PageUp => up(page),
+        Action::PageDown => down(page),
+        Action::ScrollTop => top,
+        Action::ScrollBottom => bottom,
+        _ => scroll,
+    }
+    .min(max)
 }
 
 /// Keys that leave a text field rather than type into it.

@@ -6,6 +6,7 @@ mod account;
 mod error;
 mod paths;
 mod secret;
+mod sockets;
 mod theme;
 
 pub use account::{
@@ -15,6 +16,7 @@ pub use account::{
 pub use error::ConfigError;
 pub use paths::{Paths, expand_tilde};
 pub use secret::{Secret, SecretSource};
+pub use sockets::{Clock, Payload, SavedTarget, SocketsConfig};
 pub use theme::{ColorSpec, ThemeConfig};
 
 use serde::Deserialize;
@@ -35,6 +37,8 @@ pub struct Config {
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     pub theme: ThemeConfig,
+    #[serde(default)]
+    pub sockets: SocketsConfig,
     #[serde(default)]
     pub contacts: ContactsConfig,
     #[serde(default)]
@@ -92,6 +96,10 @@ pub struct StoreConfig {
     pub path: Option<PathBuf>,
     /// Where attachments are saved; defaults to the XDG download dir.
     pub download_dir: Option<PathBuf>,
+    /// The program that opens attachments (`O`); defaults to the desktop's
+    /// opener (xdg-open, or open on macOS). Words split on spaces; `{}`
+    /// stands for the file, which is added at the end when absent.
+    pub open_command: Option<String>,
 }
 
 /// Where the configuration came from, for messages such as the Inbox's

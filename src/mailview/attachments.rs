@@ -12,7 +12,7 @@ const MAX_NAME_BYTES: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentInfo {
-    /// Position among the message's attachments.
+    /// Position among the parts mail-parser calls attachments.
     pub index: usize,
     /// The name as the sender gave it (decoded, not yet made safe).
     pub name: String,
@@ -24,10 +24,18 @@ pub struct AttachmentInfo {
     pub is_message: bool,
 }
 
+/// The attachments to list: every part mail-parser files as one, except
+/// a multipart that failed to split (its text is the body; see
+/// `fallback.rs`).
 pub fn list(message: &Message<'_>) -> Vec<AttachmentInfo> {
     message
         .attachments()
         .enumerate()
+        .filter(|(_, part)| {
+            !part
+                .content_type()
+                .is_some_and(|ct| ct.ctype().eq_ignore_ascii_case("multipart"))
+        })
         .map(|(index, part)| {
             let mime = part
                 .content_type()
@@ -63,9 +71,12 @@ pub fn list(message: &Message<'_>) -> Vec<AttachmentInfo> {
 
 /// The attachment's bytes (decoded; a nested message as its raw source).
 pub fn attachment_bytes(raw: &[u8], index: usize) -> Option<(AttachmentInfo, Vec<u8>)> {
+    // The same bytes the view listed the attachments from.
+    let repaired = super::repair::readable(raw);
+    let raw = repaired.as_ref().map_or(raw, |r| &r.raw[..]);
     let message = MessageParser::default().parse(raw)?;
     let info = list(&message).into_iter().nth(index)?;
-    let part = message.attachment(u32::try_from(index).ok()?)?;
+    let part = message.attachment(u32::try_from(info.index).ok()?)?;
     let bytes = match &part.body {
         PartType::Message(m) => m.raw_message().to_vec(),
         _ => part.contents().to_vec(),

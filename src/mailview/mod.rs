@@ -9,11 +9,15 @@ pub mod address;
 mod attachments;
 mod body;
 mod date;
+mod fallback;
 mod headers;
+mod repair;
 pub mod security;
 
-pub use attachments::{AttachmentInfo, attachment_bytes, safe_file_name, save_attachment};
-pub use date::format_date;
+pub use attachments::{
+    AttachmentInfo, attachment_bytes, safe_file_name, save_attachment, write_new_file,
+};
+pub use date::{Zone, format_date};
 pub use headers::HeaderLine;
 
 use address::envelope_addresses;
@@ -55,6 +59,9 @@ pub struct MessageView {
     pub attachments: Vec<AttachmentInfo>,
     /// Size of the raw message in bytes.
     pub size: usize,
+    /// What was wrong with a malformed message whose text was found
+    /// another way (one line), if anything.
+    pub notice: Option<String>,
     /// What OpenPGP says about it, when it is signed or encrypted.
     pub security: Option<security::Security>,
 }
@@ -63,9 +70,26 @@ impl MessageView {
     /// Parses `raw`. Never fails: unparseable input shows as its text.
     pub fn build(raw: &[u8], width: usize) -> MessageView {
         let width = width.clamp(20, MAX_RENDER_WIDTH);
-        match MessageParser::default().parse(raw) {
+        // Broken structure that hides the text is repaired first (the
+        // attachment list is read from the same repaired bytes).
+        let repaired = repair::readable(raw);
+        let bytes = repaired.as_ref().map_or(raw, |r| &r.raw[..]);
+        match MessageParser::default().parse(bytes) {
             Some(message) => {
                 let mut view = from_message(&message, width, 0);
+                let mut notices: Vec<String> = repaired
+                    .as_ref()
+                    .map(|r| r.notice.clone())
+                    .into_iter()
+                    .collect();
+                if view.body.trim().is_empty()
+                    && let Some(found) = fallback::text_of(&message)
+                {
+                    view.body = found.text;
+                    notices.push(found.notice);
+                }
+                notices.extend(fallback::unclosed(&message, bytes));
+                view.notice = (!notices.is_empty()).then(|| notices.join("; "));
                 view.size = raw.len();
                 view.cap();
                 view
@@ -187,6 +211,7 @@ fn from_message(message: &Message<'_>, width: usize, depth: usize) -> MessageVie
         links: rendered.links,
         attachments: attachments::list(message),
         size: 0,
+        notice: None,
         security: None,
     };
     if depth < MAX_NESTING {

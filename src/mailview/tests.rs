@@ -128,3 +128,49 @@ fn huge_bodies_and_header_lines_are_cut_for_the_viewer() {
     assert!(view.body.ends_with("long body\n[…8.7 MB more not shown]"));
     assert_eq!(view.size, raw.len());
 }
+
+#[test]
+fn a_boundary_that_is_missing_is_found_and_the_attachments_agree() {
+    // The boundary parameter is lost (cut off), the parts still carry
+    // their delimiter lines; one of them is an attachment.
+    let raw = b"From: a@example.com\r\nSubject: report\r\nContent-Type: multipart/mixed;\r\n\tbo\r\n\r\n\
+--XyZ.123/host\r\nContent-Type: text/plain\r\n\r\nThe text.\r\n\
+--XyZ.123/host\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"r.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n--XyZ.123/host--\r\n";
+    let view = MessageView::build(raw, 80);
+    assert_eq!(view.body, "The text.");
+    assert!(view.notice.as_deref().unwrap().contains("no boundary"));
+    assert_eq!(view.attachments.len(), 1);
+    assert_eq!(view.attachments[0].name, "r.pdf");
+    let (info, bytes) = crate::mailview::attachment_bytes(raw, 0).unwrap();
+    assert_eq!(
+        (info.name.as_str(), bytes.as_slice()),
+        ("r.pdf", &b"hello"[..])
+    );
+}
+
+#[test]
+fn a_message_cut_short_says_so_and_shows_what_arrived() {
+    let raw = b"Subject: cut\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nFirst part.\r\n--b\r\nContent-Type: application/pdf\r\n\
+Content-Transfer-Encoding: base64\r\n\r\naGVsb";
+    let view = MessageView::build(raw, 80);
+    assert_eq!(view.body, "First part.");
+    assert!(view.notice.as_deref().unwrap().contains("cut short"));
+    // Well-formed mail has no notice.
+    let fine = b"Subject: ok\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nAll here.\r\n--b--\r\n";
+    assert_eq!(MessageView::build(fine, 80).notice, None);
+}
+
+#[test]
+fn delimiter_lines_name_the_boundary_only_when_they_agree() {
+    use super::repair::delimiter_in;
+    assert_eq!(
+        delimiter_in(b"--a\nx\n--a\ny\n--a--\n").as_deref(),
+        Some("a")
+    );
+    // A signature dash line and a lone rule are not delimiters.
+    assert_eq!(delimiter_in(b"text\n-- \nme\n----- rule -----\n"), None);
+    assert_eq!(delimiter_in(b"--once\nonly\n"), None);
+}

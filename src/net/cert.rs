@@ -1,139 +1,245 @@
-//! Just enough DER reading to show who a certificate names and until when
-//! it is valid: subject, issuer and notAfter of an X.509 certificate.
+//! What a TLS peer's certificates say, read for display only (rustls does
+//! the verifying): subject and issuer, the names it is valid for, its
+//! validity, the key, and SHA-256 fingerprints of the certificate and of
+//! its public key (what `openssl x509 -fingerprint -sha256` prints, and
+//! what a trust-on-first-use pin remembers).
 
-/// One DER element: its tag and contents, plus what follows it.
-fn element(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&first, mut rest) = rest.split_first()?;
-    let len = if first < 0x80 {
-        first as usize
+use sha2::{Digest, Sha256};
+use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
+use x509_parser::public_key::PublicKey;
+
+/// One certificate of a chain, as people read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertSummary {
+    pub subject: String,
+    pub issuer: String,
+    /// Subject alternative names: DNS names, IP addresses, others tagged.
+    pub names: Vec<String>,
+    /// Validity as Unix seconds.
+    pub not_before: i64,
+    pub not_after: i64,
+    /// "RSA 2048", "EC P-256", "Ed25519".
+    pub key: String,
+    /// SHA-256 of the whole certificate, colon-separated hex.
+    pub sha256: String,
+    /// SHA-256 of the SubjectPublicKeyInfo, colon-separated hex.
+    pub key_sha256: String,
+    /// A certificate authority (basicConstraints CA:TRUE).
+    pub is_ca: bool,
+}
+
+impl CertSummary {
+    /// Whole days from `now` (Unix seconds) until it expires; negative
+    /// once it has.
+    pub fn days_left(&self, now: i64) -> i64 {
+        (self.not_after - now).div_euclid(86_400)
+    }
+
+    /// "valid until 2027-03-01 12:00 UTC (88 days left)", or how long ago
+    /// it expired, or when it starts.
+    pub fn validity(&self, now: i64) -> String {
+        if now < self.not_before {
+            let days = (self.not_before - now).div_euclid(86_400);
+            return format!(
+                "not valid before {} (in {})",
+                utc(self.not_before),
+                days_text(days)
+            );
+        }
+        let days = self.days_left(now);
+        if now >= self.not_after {
+            return format!(
+                "expired {} ({} ago)",
+                utc(self.not_after),
+                days_text(-days - 1)
+            );
+        }
+        format!(
+            "valid until {} ({} left)",
+            utc(self.not_after),
+            days_text(days)
+        )
+    }
+}
+
+/// "1 day", "3 days".
+pub fn days_text(days: i64) -> String {
+    if days == 1 {
+        "1 day".into()
     } else {
-        let count = (first & 0x7f) as usize;
-        if count == 0 || count > 4 || rest.len() < count {
-            return None;
-        }
-        let len = rest[..count]
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | b as usize);
-        rest = &rest[count..];
-        len
+        format!("{days} days")
+    }
+}
+
+/// Reads a DER certificate; None when it is not one.
+pub fn describe(der: &[u8]) -> Option<CertSummary> {
+    let (_, cert) = X509Certificate::from_der(der).ok()?;
+    let spki = cert.public_key();
+    Some(CertSummary {
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        names: names(&cert),
+        not_before: cert.validity().not_before.timestamp(),
+        not_after: cert.validity().not_after.timestamp(),
+        key: key_kind(spki),
+        sha256: fingerprint(der),
+        key_sha256: fingerprint(spki.raw),
+        is_ca: cert.is_ca(),
+    })
+}
+
+/// The SHA-256 of the public key of a DER certificate, as `describe`
+/// gives it; what a pin compares.
+pub fn key_fingerprint(der: &[u8]) -> Option<String> {
+    let (_, cert) = X509Certificate::from_der(der).ok()?;
+    Some(fingerprint(cert.public_key().raw))
+}
+
+fn names(cert: &X509Certificate<'_>) -> Vec<String> {
+    let Ok(Some(san)) = cert.subject_alternative_name() else {
+        return Vec::new();
     };
-    if rest.len() < len {
-        return None;
-    }
-    Some((tag, &rest[..len], &rest[len..]))
+    san.value
+        .general_names
+        .iter()
+        .map(|name| match name {
+            GeneralName::DNSName(dns) => dns.to_string(),
+            GeneralName::IPAddress(bytes) => ip_text(bytes),
+            GeneralName::RFC822Name(mail) => format!("email:{mail}"),
+            GeneralName::URI(uri) => format!("uri:{uri}"),
+            other => format!("{other:?}"),
+        })
+        .collect()
 }
 
-/// Subject, issuer and expiry (as printed) of a DER certificate.
-pub fn describe(der: &[u8]) -> Option<(String, String, String)> {
-    let (_, cert, _) = element(der)?;
-    let (_, tbs, _) = element(cert)?;
-    let mut rest = tbs;
-    // Optional explicit version [0].
-    let (tag, _, after) = element(rest)?;
-    if tag == 0xa0 {
-        rest = after;
+fn ip_text(bytes: &[u8]) -> String {
+    if let Ok(v4) = <[u8; 4]>::try_from(bytes) {
+        return std::net::Ipv4Addr::from(v4).to_string();
     }
-    let (_, _, rest) = element(rest)?; // serial
-    let (_, _, rest) = element(rest)?; // signature algorithm
-    let (_, issuer, rest) = element(rest)?;
-    let (_, validity, rest) = element(rest)?;
-    let (_, subject, _) = element(rest)?;
-    let (_, _, validity_rest) = element(validity)?; // notBefore
-    let (time_tag, not_after, _) = element(validity_rest)?;
-    Some((name(subject), name(issuer), time(time_tag, not_after)))
+    if let Ok(v6) = <[u8; 16]>::try_from(bytes) {
+        return std::net::Ipv6Addr::from(v6).to_string();
+    }
+    format!("ip:{}", hex(bytes, ""))
 }
 
-/// "CN=example.com, O=Example" from an X.501 Name.
-fn name(mut input: &[u8]) -> String {
-    let mut parts = Vec::new();
-    while let Some((_, set, rest)) = element(input) {
-        input = rest;
-        let mut attrs = set;
-        while let Some((_, attr, rest)) = element(attrs) {
-            attrs = rest;
-            let Some((_, oid, value)) = element(attr) else {
-                continue;
-            };
-            let Some((_, value, _)) = element(value) else {
-                continue;
-            };
-            let label = match oid {
-                [0x55, 0x04, 0x03] => "CN",
-                [0x55, 0x04, 0x06] => "C",
-                [0x55, 0x04, 0x07] => "L",
-                [0x55, 0x04, 0x08] => "ST",
-                [0x55, 0x04, 0x0a] => "O",
-                [0x55, 0x04, 0x0b] => "OU",
-                _ => continue,
-            };
-            parts.push(format!("{label}={}", String::from_utf8_lossy(value)));
+fn key_kind(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> String {
+    let algorithm = spki.algorithm.algorithm.to_id_string();
+    match algorithm.as_str() {
+        "1.3.101.112" => return "Ed25519".into(),
+        "1.3.101.113" => return "Ed448".into(),
+        _ => {}
+    }
+    match spki.parsed() {
+        Ok(PublicKey::RSA(rsa)) => format!("RSA {}", rsa.key_size()),
+        Ok(PublicKey::EC(point)) => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|oid| oid.to_id_string());
+            match curve.as_deref() {
+                Some("1.2.840.10045.3.1.7") => "EC P-256".into(),
+                Some("1.3.132.0.34") => "EC P-384".into(),
+                Some("1.3.132.0.35") => "EC P-521".into(),
+                Some(other) => format!("EC {other} ({} bits)", point.key_size()),
+                None => format!("EC ({} bits)", point.key_size()),
+            }
         }
-    }
-    if parts.is_empty() {
-        "(no name)".into()
-    } else {
-        parts.join(", ")
+        Ok(PublicKey::DSA(_)) => "DSA".into(),
+        _ => format!("key {algorithm}"),
     }
 }
 
-/// UTCTime (YYMMDDhhmmssZ) or GeneralizedTime (YYYYMMDDhhmmssZ) as
-/// "YYYY-MM-DD hh:mm UTC".
-fn time(tag: u8, value: &[u8]) -> String {
-    let text = String::from_utf8_lossy(value);
-    // Anything but ASCII is not a time; shown as it is (sanitized when
-    // drawn) rather than sliced, which could split a character.
-    if !text.is_ascii() {
-        return text.into_owned();
-    }
-    let digits = match tag {
-        0x17 if text.len() >= 12 => {
-            let year: u32 = text[..2].parse().unwrap_or(0);
-            let century = if year >= 50 { "19" } else { "20" };
-            format!("{century}{text}")
-        }
-        0x18 => text.to_string(),
-        _ => return text.to_string(),
-    };
-    if digits.len() < 12 || !digits.is_ascii() {
-        return digits;
-    }
+fn fingerprint(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes), ":")
+}
+
+fn hex(bytes: &[u8], separator: &str) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// "2031-06-15 00:00 UTC" from Unix seconds.
+pub fn utc(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rest = secs.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
     format!(
-        "{}-{}-{} {}:{} UTC",
-        &digits[..4],
-        &digits[4..6],
-        &digits[6..8],
-        &digits[8..10],
-        &digits[10..12]
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        rest / 3600,
+        rest / 60 % 60
     )
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn reads_a_generated_certificate() {
-        let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
+    fn generated() -> (rcgen::Certificate, rcgen::KeyPair) {
+        let mut params =
+            rcgen::CertificateParams::new(vec!["mail.example.test".into(), "127.0.0.1".into()])
+                .unwrap();
         params
             .distinguished_name
             .push(rcgen::DnType::CommonName, "wirepost test");
+        params.not_before = rcgen::date_time_ymd(2024, 1, 1);
         params.not_after = rcgen::date_time_ymd(2031, 6, 15);
         let key = rcgen::KeyPair::generate().unwrap();
-        let cert = params.self_signed(&key).unwrap();
-        let (subject, issuer, expiry) = describe(cert.der()).unwrap();
-        assert_eq!(subject, "CN=wirepost test");
-        assert_eq!(issuer, "CN=wirepost test");
-        assert_eq!(expiry, "2031-06-15 00:00 UTC");
+        (params.self_signed(&key).unwrap(), key)
     }
 
     #[test]
-    fn a_time_that_is_not_ascii_is_shown_not_sliced() {
-        // Found by fuzzing: lossy decoding made the first two bytes part
-        // of one replacement character.
-        let value = b"\xd9\xfc3\xd9z#\x19\x9d\xac/-\xf1i";
-        assert_eq!(time(0x17, value), String::from_utf8_lossy(value));
-        assert_eq!(time(0x18, "2031061500000é".as_bytes()), "2031061500000é");
+    fn reads_names_validity_key_and_fingerprints() {
+        let (cert, key) = generated();
+        let summary = describe(cert.der()).unwrap();
+        assert_eq!(summary.subject, "CN=wirepost test");
+        assert_eq!(summary.issuer, "CN=wirepost test");
+        assert_eq!(summary.names, ["mail.example.test", "127.0.0.1"]);
+        assert_eq!(utc(summary.not_after), "2031-06-15 00:00 UTC");
+        assert_eq!(summary.key, "EC P-256");
+        assert!(!summary.is_ca);
+        let expected = hex(&Sha256::digest(cert.der()), ":");
+        assert_eq!(summary.sha256, expected);
+        assert_eq!(summary.sha256.len(), 32 * 3 - 1);
+        let spki = rcgen::PublicKeyData::subject_public_key_info(&key);
+        assert_eq!(summary.key_sha256, hex(&Sha256::digest(&spki), ":"));
+        assert_eq!(key_fingerprint(cert.der()), Some(summary.key_sha256));
+    }
+
+    #[test]
+    fn validity_in_days_before_during_and_after() {
+        let (cert, _) = generated();
+        let summary = describe(cert.der()).unwrap();
+        let end = summary.not_after;
+        assert_eq!(
+            summary.validity(end - 3 * 86_400 - 60),
+            "valid until 2031-06-15 00:00 UTC (3 days left)"
+        );
+        assert_eq!(
+            summary.validity(end + 3 * 86_400 + 60),
+            "expired 2031-06-15 00:00 UTC (3 days ago)"
+        );
+        assert_eq!(
+            summary.validity(summary.not_before - 86_400),
+            "not valid before 2024-01-01 00:00 UTC (in 1 day)"
+        );
     }
 
     #[test]

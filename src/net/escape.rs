@@ -1,8 +1,5 @@
-//! Typing bytes and seeing bytes: escapes in the input line (`\r \n \t \0
-//! \\ \xHH`), hex input, and the visible form of received bytes in which
-//! every control byte shows as a symbol and nothing reaches the terminal.
-
-use std::time::{SystemTime, UNIX_EPOCH};
+//! Typing bytes: escapes in the input line (`\r \n \t \0 \\ \xHH`) and
+//! hex input; and byte counts for people.
 
 /// Decodes `\r \n \t \0 \\ \xHH` in typed text; anything else is literal.
 pub fn decode_escapes(text: &str) -> Result<Vec<u8>, String> {
@@ -59,44 +56,6 @@ fn hex_byte(pair: &str) -> Option<u8> {
     }
 }
 
-/// The visible form of received bytes. Control bytes become Control
-/// Pictures (`␍ ␊ ␛`…), a line feed also ends the line (`\n` follows its
-/// symbol), invalid UTF-8 shows as `\xHH`, and characters that reorder or
-/// control text become `<U+XXXX>`.
-pub fn visible(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
-    for piece in bytes.utf8_chunks() {
-        for c in piece.valid().chars() {
-            match c {
-                '\n' => out.push_str("␊\n"),
-                '\0'..='\x1f' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
-                '\x7f' => out.push('␡'),
-                c if crate::sanitize::is_dangerous(c) => {
-                    out.push_str(&format!("<U+{:04X}>", c as u32));
-                }
-                c => out.push(c),
-            }
-        }
-        for b in piece.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out
-}
-
-/// "HH:MM:SS.mmm" in UTC.
-pub fn clock(at: SystemTime) -> String {
-    let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs() % 86_400;
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60,
-        since.subsec_millis()
-    )
-}
-
 /// A byte count for people: 999, 1.2K, 3.4M, 1.0G.
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["K", "M", "G", "T"];
@@ -150,18 +109,7 @@ mod tests {
     }
 
     #[test]
-    fn control_bytes_are_visible() {
-        assert_eq!(visible(b"a\r\nb"), "a␍␊\nb");
-        assert_eq!(visible(b"\x1b[2J\x1b]52;c;aGk=\x07"), "␛[2J␛]52;c;aGk=␇");
-        assert_eq!(visible(b"\xff\x00ok"), "\\xff␀ok");
-        assert_eq!(visible("\u{202e}x\u{9b}".as_bytes()), "<U+202E>x<U+009B>");
-        assert_eq!(visible("grüß".as_bytes()), "grüß");
-    }
-
-    #[test]
-    fn clock_and_sizes() {
-        let t = UNIX_EPOCH + std::time::Duration::from_millis(3_723_045);
-        assert_eq!(clock(t), "01:02:03.045");
+    fn sizes() {
         assert_eq!(human_bytes(999), "999");
         assert_eq!(human_bytes(1536), "1.5K");
         assert_eq!(human_bytes(3 << 30), "3.0G");

@@ -4,6 +4,7 @@
 use super::listener::{self, COMMAND_QUEUE};
 use super::pipe_buffer::DataPipe;
 use super::registry::Registry;
+use super::repeat;
 use super::rules::LineRules;
 use super::session::{OpenSpec, SessionCommand, SessionEvent, SessionId, SocketCommand};
 use super::sink::Sink;
@@ -11,12 +12,15 @@ use super::stream::Stream;
 use super::tcp::{self, SessionContext};
 use super::udp;
 use crate::report::{JobEvent, Level, Reporter};
+use std::collections::HashMap;
 use tokio::sync::mpsc;
 
 pub struct SocketHub {
     events: Reporter<SessionEvent>,
     registry: Registry,
     tasks: Vec<tokio::task::AbortHandle>,
+    /// The running `:run` of each session.
+    runs: HashMap<SessionId, tokio::task::AbortHandle>,
 }
 
 impl SocketHub {
@@ -25,6 +29,7 @@ impl SocketHub {
             events,
             registry: Registry::default(),
             tasks: Vec::new(),
+            runs: HashMap::new(),
         }
     }
 
@@ -51,6 +56,12 @@ impl SocketHub {
                 }
                 None => self.notice(Level::Warning, "that session is closed".into()),
             },
+            SocketCommand::Run { id, spec } => self.start_run(id, spec),
+            SocketCommand::StopRun { id } => {
+                if let Some(run) = self.runs.remove(&id) {
+                    run.abort();
+                }
+            }
             SocketCommand::Save { path, raw, log } => {
                 let events = self.events.clone();
                 tokio::spawn(async move {
@@ -79,13 +90,27 @@ impl SocketHub {
         }
     }
 
+    /// Starts a `:run`; one per session, a new one replaces the old.
+    fn start_run(&mut self, id: SessionId, spec: super::session::RunSpec) {
+        let task = repeat::run(id, spec, self.registry.clone(), self.events.clone());
+        let handle = tokio::spawn(task).abort_handle();
+        if let Some(old) = self.runs.insert(id, handle) {
+            old.abort();
+        }
+        self.runs.retain(|_, run| !run.is_finished());
+    }
+
     fn notice(&self, level: Level, text: String) {
         self.events.try_job(JobEvent::Notice { level, text });
     }
 
     /// Stops every session; called on the way out.
     pub fn shutdown(&mut self) {
-        for task in self.tasks.drain(..) {
+        for task in self
+            .tasks
+            .drain(..)
+            .chain(self.runs.drain().map(|(_, run)| run))
+        {
             task.abort();
         }
     }
@@ -141,9 +166,7 @@ async fn open_and_run(
                 None => Stream::Plain(tcp),
                 Some(options) => {
                     let name = sni.as_deref().unwrap_or(&host);
-                    let (stream, info) = tcp::tls_client(tcp, name, options).await?;
-                    sink.report(SessionEvent::Tls { id, info }).await;
-                    stream
+                    tcp::tls_client(tcp, name, options, sink).await?
                 }
             };
             sink.report(SessionEvent::Connected { id, local, peer })
@@ -155,11 +178,7 @@ async fn open_and_run(
             tcp::run_session(stream, commands, sink.clone(), context).await;
         }
         OpenSpec::Listen { addr, tls, rules } => {
-            let acceptor = tls.as_ref().map(listener::acceptor).transpose()?;
-            let bound = listener::bind(&addr).await?;
-            let local = bound.local_addr().map_err(|e| e.to_string())?;
-            sink.report(SessionEvent::Bound { id, local }).await;
-            listener::run(bound, acceptor, rules, commands, sink.clone(), registry).await;
+            listen(&addr, tls, rules, commands, sink, registry).await?;
         }
         OpenSpec::UdpBind { addr, rules } => {
             let socket = udp::bind(&addr).await?;
@@ -174,6 +193,29 @@ async fn open_and_run(
             udp::run(socket, Some(to), Default::default(), commands, sink.clone()).await;
         }
     }
+    Ok(())
+}
+
+/// A TCP listener: bound, its own certificate shown (with TLS), then
+/// accepting until told to close.
+async fn listen(
+    addr: &str,
+    tls: Option<super::session::ServerCert>,
+    rules: super::session::Rules,
+    commands: mpsc::Receiver<SessionCommand>,
+    sink: &Sink,
+    registry: Registry,
+) -> Result<(), String> {
+    let id = sink.id;
+    let acceptor = tls.as_ref().map(listener::acceptor).transpose()?;
+    if let Some(server) = &acceptor {
+        let info = super::tls_report::server_info((None, None), server.own());
+        sink.report(SessionEvent::Tls { id, info }).await;
+    }
+    let bound = listener::bind(addr).await?;
+    let local = bound.local_addr().map_err(|e| e.to_string())?;
+    sink.report(SessionEvent::Bound { id, local }).await;
+    listener::run(bound, acceptor, rules, commands, sink.clone(), registry).await;
     Ok(())
 }
 

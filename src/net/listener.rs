@@ -2,6 +2,7 @@
 //! running the same loop as a client connection, with the listener's
 //! greeting and reply rules.
 
+use super::cert::CertSummary;
 use super::registry::Registry;
 use super::rules::LineRules;
 use super::session::{
@@ -10,7 +11,8 @@ use super::session::{
 };
 use super::sink::Sink;
 use super::stream::Stream;
-use super::tcp::{SessionContext, run_session, tls_info};
+use super::tcp::{SessionContext, run_session};
+use super::tls_report;
 use crate::report::JobEvent;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
@@ -55,8 +57,23 @@ fn listen_on(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
+/// A listener's TLS side: the acceptor and our own chain, read once for
+/// each client's report.
+#[derive(Clone)]
+pub struct ServerTls {
+    pub acceptor: TlsAcceptor,
+    own: Arc<Vec<CertSummary>>,
+}
+
+impl ServerTls {
+    /// Our own chain, as clients get it.
+    pub fn own(&self) -> &[CertSummary] {
+        &self.own
+    }
+}
+
 /// A TLS acceptor for `cert`: generated for localhost, or read from files.
-pub fn acceptor(cert: &ServerCert) -> Result<TlsAcceptor, String> {
+pub fn acceptor(cert: &ServerCert) -> Result<ServerTls, String> {
     let (chain, key) = match cert {
         ServerCert::Generated => {
             let generated = rcgen::generate_simple_self_signed(vec![
@@ -78,6 +95,10 @@ pub fn acceptor(cert: &ServerCert) -> Result<TlsAcceptor, String> {
             (chain, key)
         }
     };
+    let own = chain
+        .iter()
+        .filter_map(|c| super::cert::describe(c))
+        .collect();
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
     let config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -85,13 +106,16 @@ pub fn acceptor(cert: &ServerCert) -> Result<TlsAcceptor, String> {
         .with_no_client_auth()
         .with_single_cert(chain, key)
         .map_err(|e| format!("certificate and key do not fit: {e}"))?;
-    Ok(TlsAcceptor::from(Arc::new(config)))
+    Ok(ServerTls {
+        acceptor: TlsAcceptor::from(Arc::new(config)),
+        own: Arc::new(own),
+    })
 }
 
 /// Accepts clients until told to close. Runs as a job, so quitting asks.
 pub async fn run(
     listener: TcpListener,
-    tls: Option<TlsAcceptor>,
+    tls: Option<ServerTls>,
     rules: Rules,
     mut commands: mpsc::Receiver<SessionCommand>,
     sink: Sink,
@@ -148,7 +172,7 @@ pub async fn run(
 
 async fn serve(
     tcp: tokio::net::TcpStream,
-    tls: Option<TlsAcceptor>,
+    tls: Option<ServerTls>,
     rules: Rules,
     commands: mpsc::Receiver<SessionCommand>,
     sink: Sink,
@@ -166,16 +190,15 @@ async fn serve(
     };
     let stream = match tls {
         None => Stream::Plain(tcp),
-        Some(acceptor) => match acceptor.accept(tcp).await {
+        Some(server) => match server.acceptor.accept(tcp).await {
             Ok(tls) => {
                 let conn = tls.get_ref().1;
-                let info = tls_info(
+                let negotiated = (
                     conn.protocol_version().map(|v| format!("{v:?}")),
                     conn.negotiated_cipher_suite()
                         .map(|s| format!("{:?}", s.suite())),
-                    None,
-                    true,
                 );
+                let info = tls_report::server_info(negotiated, &server.own);
                 sink.report(SessionEvent::Tls { id, info }).await;
                 Stream::Server(Box::new(tls))
             }

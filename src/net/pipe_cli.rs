@@ -2,6 +2,7 @@
 
 use super::escape::decode_escapes;
 use super::pipe::{PipeSpec, run};
+use super::pipe_limits::{Limits, status};
 use super::session::{MailProtocol, Rules, ServerCert};
 use super::tcp::split_host_port;
 use super::tls::TlsOptions;
@@ -26,9 +27,30 @@ pub struct TcpArgs {
     /// Trust the CA certificates in this PEM file too.
     #[arg(long, value_name = "PEM")]
     pub ca: Option<PathBuf>,
+    /// Trust on first use, like ssh: remember the server's key the first
+    /// time and refuse the connection if it ever changes. The pins live in
+    /// $XDG_DATA_HOME/wirepost/tls_pins (or --pin-file).
+    #[arg(long)]
+    pub pin: bool,
+    /// The pin file to use (implies --pin).
+    #[arg(long, value_name = "FILE")]
+    pub pin_file: Option<PathBuf>,
     /// Give up connecting after this many seconds.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
+    /// Close the connection when nothing moved either way for this many
+    /// seconds (exit status 3), like ncat -i.
+    #[arg(long, short = 'i', value_name = "SECONDS")]
+    pub idle_timeout: Option<f64>,
+    /// Once stdin has ended, wait at most this many seconds for the server,
+    /// then quit (exit status 0), like nc -q. Without it wirepost waits for
+    /// the server to close.
+    #[arg(long, short = 'q', value_name = "SECONDS")]
+    pub quit_after_eof: Option<f64>,
+    /// Say on stderr whom we are connected to; with TLS show the whole
+    /// certificate chain and its verdict.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -45,15 +67,22 @@ pub struct ListenArgs {
     pub cert: Option<PathBuf>,
     #[arg(long, value_name = "PEM", requires = "cert")]
     pub key: Option<PathBuf>,
-    /// Greeting sent to each client (escapes like \r\n allowed).
+    /// Greeting sent to each client, exactly as written: escapes like \r\n
+    /// are decoded, and \n is added only when TEXT does not end with a line
+    /// ending.
     #[arg(long, value_name = "TEXT")]
     pub greet: Option<String>,
-    /// Answer each line (or datagram); {line} is replaced by it.
+    /// Answer each line (or datagram); {line} is replaced by it. Sent as
+    /// written; the line's own ending is added unless TEMPLATE ends with one.
     #[arg(long, value_name = "TEMPLATE")]
     pub reply: Option<String>,
     /// Close a client's connection when it sends this line.
     #[arg(long, value_name = "WORD")]
     pub bye: Option<String>,
+    /// Start each line on stdout with the peer that sent it:
+    /// "[127.0.0.1:5000] ..." (a UDP datagram is one line).
+    #[arg(long)]
+    pub peer_prefix: bool,
 }
 
 #[derive(Debug, Args)]
@@ -74,7 +103,7 @@ fn finish(spec: Result<PipeSpec, String>) -> ExitCode {
         Ok(spec) => ExitCode::from(run(spec)),
         Err(e) => {
             eprintln!("wirepost: {e}");
-            ExitCode::from(2)
+            ExitCode::from(status::USAGE)
         }
     }
 }
@@ -93,6 +122,10 @@ pub fn tcp(args: TcpArgs) -> ExitCode {
         let options = TlsOptions {
             extra_ca: args.ca.clone(),
             accept_invalid_certs: args.insecure,
+            pin_file: args
+                .pin_file
+                .clone()
+                .or_else(|| args.pin.then(super::pins::default_file)),
         };
         if args.insecure {
             eprintln!("wirepost: WARNING: certificate checks are off (--insecure)");
@@ -102,6 +135,17 @@ pub fn tcp(args: TcpArgs) -> ExitCode {
             tls: (args.tls || starttls.is_some()).then_some(options),
             starttls,
             timeout: seconds(args.timeout, "timeout")?,
+            limits: Limits {
+                idle: args
+                    .idle_timeout
+                    .map(|s| seconds(s, "idle-timeout"))
+                    .transpose()?,
+                quit_after_eof: args
+                    .quit_after_eof
+                    .map(|s| seconds(s, "quit-after-eof"))
+                    .transpose()?,
+            },
+            verbose: args.verbose,
         })
     })())
 }
@@ -130,6 +174,7 @@ pub fn listen(args: ListenArgs) -> ExitCode {
             udp: args.udp,
             tls,
             rules,
+            peer_prefix: args.peer_prefix,
         })
     })())
 }

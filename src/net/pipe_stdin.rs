@@ -3,8 +3,10 @@
 //! chunks go straight to its engine; everything else goes through the
 //! pipe's event loop, which knows where input is to go.
 
+use super::pipe_limits::Activity;
 use super::session::SessionCommand;
 use std::io::{BufRead, Read};
+use std::sync::Arc;
 use tokio::sync::mpsc;
 
 /// Bytes read from stdin at a time.
@@ -22,6 +24,8 @@ pub(super) struct StdinReader {
     /// A TCP client's engine: stdin goes straight to it, one hop less per
     /// chunk, which is what bulk throughput is made of.
     direct: Option<mpsc::Sender<SessionCommand>>,
+    /// Touched for every chunk read, for `--idle-timeout`.
+    activity: Arc<Activity>,
 }
 
 impl StdinReader {
@@ -29,12 +33,14 @@ impl StdinReader {
         to_loop: mpsc::Sender<StdinInput>,
         lines: bool,
         direct: Option<mpsc::Sender<SessionCommand>>,
+        activity: Arc<Activity>,
     ) -> StdinReader {
         StdinReader {
             started: false,
             to_loop,
             lines,
             direct,
+            activity,
         }
     }
 
@@ -43,23 +49,30 @@ impl StdinReader {
         if std::mem::replace(&mut self.started, true) {
             return;
         }
+        let tx = self.to_loop.clone();
+        let activity = self.activity.clone();
         if let Some(engine) = self.direct.clone() {
             std::thread::spawn(move || {
                 let mut stdin = std::io::stdin().lock();
                 let delivered = read_chunks(&mut stdin, |buf| {
+                    activity.touch();
                     engine.blocking_send(SessionCommand::Send(buf))
                 });
                 if delivered {
                     let _ = engine.blocking_send(SessionCommand::HalfClose);
+                    // The loop keeps the time limits that start here.
+                    let _ = tx.blocking_send(None);
                 }
             });
             return;
         }
-        let tx = self.to_loop.clone();
         let lines = self.lines;
         std::thread::spawn(move || {
             let mut stdin = std::io::stdin().lock();
-            let deliver = |data| tx.blocking_send(Some(data));
+            let deliver = |data| {
+                activity.touch();
+                tx.blocking_send(Some(data))
+            };
             let delivered = if lines {
                 read_lines(&mut stdin, deliver)
             } else {

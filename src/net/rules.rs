@@ -1,5 +1,10 @@
 //! Automatic answers for listeners and UDP servers: `reply=Hello, {line}!`
 //! answers each received line, `bye=exit` hangs up on a line.
+//!
+//! What is sent is exactly what was written (escapes such as `\r\n`
+//! decoded): a greeting or reply that already ends with a line ending is
+//! sent as it is; one that does not gets one — a greeting `\n`, a reply
+//! the ending of the line it answers (so a CRLF peer gets CRLF).
 
 use super::session::Rules;
 
@@ -33,13 +38,12 @@ impl LineRules {
         self.rules.reply.is_some() || self.rules.bye.is_some()
     }
 
-    /// The greeting with a line ending, if there is one.
+    /// The greeting, with a line ending unless it ends with one.
     pub fn greeting(&self) -> Option<Vec<u8>> {
-        self.rules.greeting.as_ref().map(|g| {
-            let mut g = g.clone();
-            g.push(b'\n');
-            g
-        })
+        self.rules
+            .greeting
+            .as_ref()
+            .map(|g| with_ending(g.clone(), b"\n"))
     }
 
     /// Feeds stream bytes; complete lines are answered.
@@ -91,15 +95,22 @@ impl LineRules {
             return true;
         }
         if let Some(template) = &self.rules.reply {
-            let mut reply = template
+            let reply = template
                 .replace("{line}", &text)
                 .replace("{data}", &text)
                 .into_bytes();
-            reply.extend_from_slice(ending);
-            reaction.replies.push(reply);
+            reaction.replies.push(with_ending(reply, ending));
         }
         false
     }
+}
+
+/// `text` as written when it ends with a line ending, else with `ending`.
+fn with_ending(mut text: Vec<u8>, ending: &[u8]) -> Vec<u8> {
+    if !text.ends_with(b"\n") {
+        text.extend_from_slice(ending);
+    }
+    text
 }
 
 fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
@@ -153,6 +164,22 @@ mod tests {
         assert_eq!(first.len(), "Hello, !".len() + MAX_LINE + 2);
         assert!(first.ends_with(b"x!\r\n"));
         assert_eq!(reaction.replies[1], b"Hello, next!\n");
+    }
+
+    #[test]
+    fn text_that_ends_with_a_line_ending_is_sent_as_written() {
+        let mut r = LineRules::new(Rules {
+            greeting: Some(b"+OK ready\r\n".to_vec()),
+            reply: Some("+OK {line}\r\n".into()),
+            bye: None,
+        });
+        assert_eq!(r.greeting().unwrap(), b"+OK ready\r\n");
+        assert_eq!(r.feed(b"NOOP\n").replies, vec![b"+OK NOOP\r\n".to_vec()]);
+        let r = LineRules::new(Rules {
+            greeting: Some(b"two\nlines".to_vec()),
+            ..Rules::default()
+        });
+        assert_eq!(r.greeting().unwrap(), b"two\nlines\n");
     }
 
     #[test]

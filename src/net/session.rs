@@ -85,9 +85,11 @@ pub enum ServerCert {
 /// need no typing: greet each client, answer each line, hang up on a word.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rules {
-    /// Sent to each client on connect (a line ending is added).
+    /// Sent to each client on connect (with `\n` added unless it ends
+    /// with a line ending).
     pub greeting: Option<Vec<u8>>,
-    /// Answer to each received line; `{line}` is replaced by the line.
+    /// Answer to each received line; `{line}` is replaced by the line (the
+    /// line's own ending is added unless the answer ends with one).
     pub reply: Option<String>,
     /// A line that makes the server close that client's connection.
     pub bye: Option<String>,
@@ -200,16 +202,30 @@ pub enum SessionCommand {
     },
 }
 
-/// The negotiated parameters of a TLS connection, for display.
+/// A TLS connection as people read it: the negotiated parameters, the
+/// certificate chain and the verdict (see `tls_report`). Also reported for
+/// a handshake that was refused, so the chain can be looked at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsInfo {
     pub protocol: String,
     pub cipher: String,
-    pub subject: String,
-    pub issuer: String,
-    pub not_after: String,
-    /// False when certificate checks were switched off.
+    /// The server's certificates, its own first; ours on a listener.
+    pub chain: Vec<super::cert::CertSummary>,
+    /// The verdict in plain words.
+    pub verdict: String,
+    /// The library's own words, when the check failed.
+    pub raw: Option<String>,
+    /// What trust-on-first-use said, when it was on and has news.
+    pub pin: Option<String>,
+    /// False when certificate checks were switched off or failed.
     pub verified: bool,
+    /// The handshake failed; the session ends.
+    pub refused: bool,
+    /// The chain is our own (a TLS listener's client).
+    pub ours: bool,
+    /// When the handshake was checked (Unix seconds): days left count
+    /// from here.
+    pub at: i64,
 }
 
 /// A shared handle to a session's byte pipe; compares by identity.
@@ -240,6 +256,10 @@ pub enum SocketCommand {
         id: SessionId,
         command: SessionCommand,
     },
+    /// Send a payload again and again (`:run`); reported for session `id`.
+    Run { id: SessionId, spec: RunSpec },
+    /// Stop the run of session `id`.
+    StopRun { id: SessionId },
     /// Write a transcript: the received bytes as they came, and a readable log.
     Save {
         path: PathBuf,
@@ -274,9 +294,36 @@ pub enum SessionEvent {
     HalfClosed { id: SessionId },
     /// Something the user should know that does not end the session.
     Warning { id: SessionId, text: String },
+    /// A `:run` sent another round, or ended.
+    Run {
+        id: SessionId,
+        progress: RunProgress,
+    },
     /// The session ended; `error` says why when it was not a clean close.
     Closed {
         id: SessionId,
         error: Option<String>,
     },
+}
+
+/// One `:run`: what to send where, how often.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSpec {
+    /// The payload's name, for the counter.
+    pub name: String,
+    /// Tells this run's reports from an earlier one's.
+    pub serial: u64,
+    /// Each round: these commands to these sessions.
+    pub deliveries: Vec<(SessionId, SessionCommand)>,
+    pub count: u32,
+    pub every: Duration,
+}
+
+/// How far a run is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunProgress {
+    pub serial: u64,
+    pub sent: u32,
+    /// Set when the run is over: "done", or why it stopped.
+    pub ended: Option<String>,
 }

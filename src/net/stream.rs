@@ -52,6 +52,32 @@ impl Stream {
     }
 }
 
+impl Stream {
+    /// Ends our side of the conversation and keeps reading: a TCP FIN.
+    ///
+    /// Over TLS no close_notify goes before the FIN. A server that answers
+    /// and closes without reading on (SMTP after QUIT, HTTP after a
+    /// response) would find the close_notify unread in its socket when it
+    /// closes, and its kernel then resets the connection and throws away
+    /// the replies it had not sent yet. A bare FIN is no data, so it never
+    /// triggers that. The close_notify goes out when the session ends.
+    pub async fn finish_writing(&mut self) -> io::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        match self {
+            Stream::Plain(tcp) => tcp.shutdown().await,
+            Stream::Client(tls) => {
+                tls.flush().await?;
+                tls.get_mut().0.shutdown().await
+            }
+            Stream::Server(tls) => {
+                tls.flush().await?;
+                tls.get_mut().0.shutdown().await
+            }
+            Stream::Gone => Ok(()),
+        }
+    }
+}
+
 impl AsyncRead for Stream {
     fn poll_read(
         self: Pin<&mut Self>,

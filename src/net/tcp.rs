@@ -2,13 +2,13 @@
 //! and the loop every TCP session runs — client or accepted — that moves
 //! bytes between the socket, the transcript pipe and the app's commands.
 
-use super::cert;
 use super::rules::LineRules;
-use super::session::{Direction, READ_CHUNK_BYTES, SessionCommand, SessionEvent, TlsInfo};
+use super::session::{Direction, READ_CHUNK_BYTES, SessionCommand, SessionEvent};
 use super::sink::Sink;
 use super::starttls;
 use super::stream::Stream;
-use super::tls::{TlsOptions, client_config, server_name};
+use super::tls::{TlsOptions, inspecting_config, server_name};
+use super::tls_report;
 use std::io;
 use std::net::SocketAddr;
 use std::ops::ControlFlow;
@@ -89,54 +89,41 @@ fn connect_reason(addr: SocketAddr, e: &io::Error) -> String {
     }
 }
 
-/// Runs the TLS handshake as a client on `tcp`.
+/// Runs the TLS handshake as a client on `tcp`. The report (chain,
+/// verdict) goes to `sink` whether the handshake succeeds or is refused;
+/// a refusal is returned in plain words.
 pub async fn tls_client(
     tcp: TcpStream,
     host: &str,
     options: &TlsOptions,
-) -> Result<(Stream, TlsInfo), String> {
-    let config = client_config(options).map_err(|e| e.to_string())?;
+    sink: &Sink,
+) -> Result<Stream, String> {
+    let port = tcp.peer_addr().map_or(0, |a| a.port());
+    let (config, seen) =
+        inspecting_config(options, &format!("{host}:{port}")).map_err(|e| e.to_string())?;
     let name = server_name(host)?;
     let connector = tokio_rustls::TlsConnector::from(config);
-    let tls = connector
-        .connect(name, tcp)
-        .await
-        .map_err(|e| format!("TLS handshake failed: {e}"))?;
-    let info = {
-        let conn = tls.get_ref().1;
-        let der = conn
-            .peer_certificates()
-            .and_then(|c| c.first())
-            .map(|c| c.as_ref().to_vec());
-        tls_info(
-            conn.protocol_version().map(|v| format!("{v:?}")),
-            conn.negotiated_cipher_suite()
-                .map(|s| format!("{:?}", s.suite())),
-            der.as_deref(),
-            !options.accept_invalid_certs,
-        )
-    };
-    Ok((Stream::Client(Box::new(tls)), info))
-}
-
-pub fn tls_info(
-    protocol: Option<String>,
-    cipher: Option<String>,
-    der: Option<&[u8]>,
-    verified: bool,
-) -> TlsInfo {
-    let (subject, issuer, not_after) = der
-        .and_then(cert::describe)
-        .unwrap_or_else(|| ("(no certificate)".into(), "-".into(), "-".into()));
-    TlsInfo {
-        protocol: protocol
-            .unwrap_or_else(|| "?".into())
-            .replace("TLSv1_", "TLS 1."),
-        cipher: cipher.unwrap_or_else(|| "?".into()),
-        subject,
-        issuer,
-        not_after,
-        verified,
+    let connected = connector.connect(name, tcp).await;
+    let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let checks_on = !options.accept_invalid_certs;
+    match connected {
+        Ok(tls) => {
+            let conn = tls.get_ref().1;
+            let negotiated = (
+                conn.protocol_version().map(|v| format!("{v:?}")),
+                conn.negotiated_cipher_suite()
+                    .map(|s| format!("{:?}", s.suite())),
+            );
+            let info = tls_report::client_info(negotiated, &seen, host, checks_on, None);
+            sink.report(SessionEvent::Tls { id: sink.id, info }).await;
+            Ok(Stream::Client(Box::new(tls)))
+        }
+        Err(e) => {
+            let info = tls_report::client_info((None, None), &seen, host, checks_on, Some(&e));
+            let words = format!("TLS handshake failed: {}", info.verdict);
+            sink.report(SessionEvent::Tls { id: sink.id, info }).await;
+            Err(words)
+        }
     }
 }
 
@@ -206,11 +193,17 @@ impl Session<'_> {
     async fn on_read(&mut self, read: io::Result<Vec<u8>>) -> Result<ControlFlow<()>, String> {
         let data = match read {
             Ok(data) => data,
-            // Servers often close without a TLS close_notify, and a
-            // reset after our own FIN just means the peer is gone:
-            // neither loses data we were still waiting for.
+            // Servers often close without a TLS close_notify; that loses
+            // nothing we were waiting for.
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Vec::new(),
-            Err(e) if e.kind() == io::ErrorKind::ConnectionReset && !self.write_open => Vec::new(),
+            // A reset is never a clean end, not even after our own FIN:
+            // the peer's kernel threw away whatever it had not sent yet.
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset && !self.write_open => {
+                return Err(
+                    "connection reset by peer after our end of input; replies it had not sent are lost"
+                        .into(),
+                );
+            }
             Err(e) => return Err(read_reason(&e)),
         };
         if data.is_empty() {
@@ -269,7 +262,7 @@ impl Session<'_> {
     async fn half_close(&mut self) -> Result<(), String> {
         if self.write_open {
             self.stream
-                .shutdown()
+                .finish_writing()
                 .await
                 .map_err(|e| format!("half-close failed: {e}"))?;
             self.write_open = false;
@@ -318,9 +311,7 @@ async fn upgrade(
         })
         .await;
     }
-    let (upgraded, info) = tls_client(plain, &host, tls).await?;
-    *stream = upgraded;
-    sink.report(SessionEvent::Tls { id: sink.id, info }).await;
+    *stream = tls_client(plain, &host, tls, sink).await?;
     Ok(())
 }
 

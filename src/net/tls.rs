@@ -2,10 +2,13 @@
 //! optionally with an extra CA for private servers, and an explicit opt-out
 //! for servers with broken certificates.
 
+use super::inspect::{Inspecting, SeenSlot};
+use super::pins::Pins;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+use tokio_rustls::rustls::client::WebPkiServerVerifier;
 use tokio_rustls::rustls::client::danger::{
     HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier,
 };
@@ -19,6 +22,9 @@ pub struct TlsOptions {
     pub extra_ca: Option<PathBuf>,
     /// Accept any certificate. The UI shows a warning whenever this is on.
     pub accept_invalid_certs: bool,
+    /// Trust on first use: pin each host's key in this file and refuse a
+    /// changed one (see `pins`).
+    pub pin_file: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,13 +65,50 @@ pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, TlsError
             .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider())))
             .with_no_client_auth()
     } else {
-        let mut roots = system_roots().clone();
-        if let Some(path) = &options.extra_ca {
-            add_ca_file(&mut roots, path)?;
-        }
-        builder.with_root_certificates(roots).with_no_client_auth()
+        builder
+            .with_root_certificates(roots(options)?)
+            .with_no_client_auth()
     };
     Ok(Arc::new(config))
+}
+
+/// A client configuration whose certificate check is watched (see
+/// `inspect`): what the server sent and what the check said end up in the
+/// returned slot, also when the handshake is refused. `pin_host`
+/// ("host:port") is the key of the pin when `options` asks for pinning.
+pub fn inspecting_config(
+    options: &TlsOptions,
+    pin_host: &str,
+) -> Result<(Arc<ClientConfig>, SeenSlot), TlsError> {
+    let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots(options)?), provider())
+        .build()
+        .map_err(|e| TlsError::Setup(rustls::Error::General(e.to_string())))?;
+    let seen = SeenSlot::default();
+    let verifier = Inspecting {
+        webpki,
+        provider: provider(),
+        accept_anyway: options.accept_invalid_certs,
+        pins: options
+            .pin_file
+            .as_ref()
+            .map(|path| (Pins::new(path), pin_host.to_string())),
+        seen: seen.clone(),
+    };
+    let config = ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    Ok((Arc::new(config), seen))
+}
+
+/// The system roots plus the extra CA file, if any.
+fn roots(options: &TlsOptions) -> Result<RootCertStore, TlsError> {
+    let mut roots = system_roots().clone();
+    if let Some(path) = &options.extra_ca {
+        add_ca_file(&mut roots, path)?;
+    }
+    Ok(roots)
 }
 
 fn add_ca_file(roots: &mut RootCertStore, path: &Path) -> Result<(), TlsError> {

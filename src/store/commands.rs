@@ -82,6 +82,7 @@ pub fn list(
     options: &ListOptions<'_>,
     out: &mut dyn Write,
 ) -> Result<(), StoreError> {
+    fill_sent_dates(store)?;
     if options.search.is_some() {
         // A sync leaves the full text to a background indexer; a search
         // from the command line finishes that job first.
@@ -134,12 +135,13 @@ fn write_json_row(
 ) -> std::io::Result<()> {
     write!(
         out,
-        "{}\n{{\"id\":{},\"account\":{},\"folder\":{},\"date\":{},\"from\":{},\"to\":{},\"subject\":{},\"size\":{},\"seen\":{},\"flagged\":{},\"answered\":{},\"attachment\":{}}}",
+        "{}\n{{\"id\":{},\"account\":{},\"folder\":{},\"date\":{},\"sent_date\":{},\"from\":{},\"to\":{},\"subject\":{},\"size\":{},\"seen\":{},\"flagged\":{},\"answered\":{},\"attachment\":{}}}",
         if first { "" } else { "," },
         row.id,
         json(&folder.account),
         json(&folder.name),
         row.date,
+        row.sent_date.map_or("null".to_string(), |d| d.to_string()),
         json(&row.from),
         json(&row.to),
         json(&row.subject),
@@ -151,7 +153,28 @@ fn write_json_row(
     )
 }
 
-/// One line of `list`: id, date, new/flagged marks, sender, subject, folder.
+/// Reads the Date headers of mail an older wirepost indexed (once, after
+/// an upgrade), saying so on a terminal.
+fn fill_sent_dates(store: &Store) -> Result<(), StoreError> {
+    use std::io::IsTerminal;
+    let show = std::io::stderr().is_terminal();
+    loop {
+        let left = store.fill_sent_dates(super::SENT_DATE_BATCH)?;
+        if left == 0 {
+            break;
+        }
+        if show {
+            eprint!("\rreading the Date headers of older mail: {left} to go…");
+        }
+    }
+    if show {
+        eprint!("\r\x1b[K");
+    }
+    Ok(())
+}
+
+/// One line of `list`: id, date (the Date header in local time, as the
+/// Inbox shows it), new/flagged marks, sender, subject, folder.
 fn write_text_row(
     out: &mut dyn Write,
     folder: &FolderSummary,
@@ -161,7 +184,7 @@ fn write_text_row(
         out,
         "{:>7} {} {}{} {:<28} {}  [{}/{}]",
         row.id,
-        crate::mailview::format_date(row.date),
+        crate::mailview::Zone::Local.format(crate::store::SortBy::Sent.date_of(row)),
         if row.flags.seen { ' ' } else { 'N' },
         if row.flags.flagged { '!' } else { ' ' },
         truncate(&clean_line(&row.from), 28),
@@ -232,13 +255,14 @@ fn show_json(id: i64, view: &MessageView, out: &mut dyn Write) -> std::io::Resul
     let links: Vec<String> = view.links.iter().map(|l| json(l)).collect();
     writeln!(
         out,
-        "{{\"id\":{id},\"from\":{},\"to\":{},\"cc\":{},\"date\":{},\"subject\":{},\"body\":{},\"html\":{},\"links\":[{}],\"attachments\":[{}]}}",
+        "{{\"id\":{id},\"from\":{},\"to\":{},\"cc\":{},\"date\":{},\"subject\":{},\"body\":{},\"notice\":{},\"html\":{},\"links\":[{}],\"attachments\":[{}]}}",
         json(&view.from),
         json(&view.to),
         json(&view.cc),
         json(&view.date),
         json(&view.subject),
         json(&view.body),
+        view.notice.as_deref().map_or("null".into(), json),
         view.html.as_deref().map_or("null".into(), json),
         links.join(","),
         attachments.join(",")
@@ -258,6 +282,9 @@ fn show_text(view: &MessageView, out: &mut dyn Write) -> std::io::Result<()> {
         if !value.is_empty() {
             writeln!(out, "{name}: {}", clean_line(value))?;
         }
+    }
+    if let Some(notice) = &view.notice {
+        writeln!(out, "Malformed message: {}", clean_line(notice))?;
     }
     writeln!(out)?;
     writeln!(out, "{}", clean_text(&view.body))?;

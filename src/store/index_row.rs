@@ -43,9 +43,9 @@ pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<Mess
         "INSERT INTO messages (folder_id, account, path, id_kind, id_folder, uidvalidity, uid,
            uidl, date, from_addr, to_addr, cc_addr, subject, flags, size, has_attachment,
            message_id, in_reply_to, refs, snippet, keywords, server_flags, server_keywords,
-           modseq, fts_pending)
+           modseq, fts_pending, sent_date)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-           ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+           ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
     )?
     .execute(params![
         row.folder.id,
@@ -73,6 +73,7 @@ pub(super) fn insert_row(tx: &Transaction<'_>, row: &RowData<'_>) -> Result<Mess
         (kind == 1).then_some(row.keywords),
         row.modseq.map(|m| m as i64),
         row.defer_text,
+        env.date,
     ])?;
     let id = tx.last_insert_rowid();
     if !row.defer_text {

@@ -32,6 +32,7 @@ mod query;
 mod reindex;
 mod schema;
 mod search_text;
+mod sent_dates;
 mod server_sync;
 pub mod service;
 mod thread;
@@ -48,10 +49,11 @@ pub use flag_sync::{FlagChange, ServerFlags};
 pub use folder_list::FolderEntry;
 pub use import::ImportReport;
 pub use names::{dir_name, folder_dir_name, undo_dir_name};
-pub use query::{FolderSummary, ListQuery, MessageRow, SortOrder, ThreadFields};
+pub use query::{FolderSummary, ListQuery, MessageRow, SortBy, SortOrder, ThreadFields};
 pub use reindex::ReindexReport;
 pub use schema::SCHEMA_VERSION;
 pub use search_text::fts_query;
+pub use sent_dates::SENT_DATE_BATCH;
 pub use server_sync::{LocalMove, RemovedIdentity};
 pub use thread::{ThreadLine, thread_order};
 pub use transfer::{Transfer, TransferKind};
@@ -143,6 +145,8 @@ impl Store {
 
 #[cfg(test)]
 mod listing_tests;
+#[cfg(test)]
+mod sent_date_tests;
 #[cfg(test)]
 mod sync_tests;
 #[cfg(test)]

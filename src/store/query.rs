@@ -23,7 +23,11 @@ pub struct FolderSummary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageRow {
     pub id: MessageId,
+    /// When the message arrived (IMAP INTERNALDATE; for mail without one,
+    /// its Date header, else when it was stored).
     pub date: i64,
+    /// Its Date header, when it has a readable one.
+    pub sent_date: Option<i64>,
     pub from: String,
     pub to: String,
     pub subject: String,
@@ -57,10 +61,52 @@ impl SortOrder {
         }
     }
 
-    fn sql(self) -> &'static str {
+    pub(super) fn sql(self, by: SortBy) -> &'static str {
+        match (by, self) {
+            (SortBy::Sent, SortOrder::NewestFirst) => {
+                "ORDER BY coalesce(m.sent_date, m.date) DESC, m.id DESC"
+            }
+            (SortBy::Sent, SortOrder::OldestFirst) => {
+                "ORDER BY coalesce(m.sent_date, m.date) ASC, m.id ASC"
+            }
+            (SortBy::Received, SortOrder::NewestFirst) => "ORDER BY m.date DESC, m.id DESC",
+            (SortBy::Received, SortOrder::OldestFirst) => "ORDER BY m.date ASC, m.id ASC",
+        }
+    }
+}
+
+/// Which date a list is ordered (and dated) by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// The Date header: when the sender wrote it (the date it arrived
+    /// when the header is missing or unreadable), as neomutt's `date`.
+    #[default]
+    Sent,
+    /// When it arrived (IMAP INTERNALDATE), as neomutt's `date-received`.
+    Received,
+}
+
+impl SortBy {
+    pub fn toggled(self) -> SortBy {
         match self {
-            SortOrder::NewestFirst => "ORDER BY m.date DESC, m.id DESC",
-            SortOrder::OldestFirst => "ORDER BY m.date ASC, m.id ASC",
+            SortBy::Sent => SortBy::Received,
+            SortBy::Received => SortBy::Sent,
+        }
+    }
+
+    /// The date of `row` a list ordered this way shows.
+    pub fn date_of(self, row: &MessageRow) -> i64 {
+        match self {
+            SortBy::Sent => row.sent_date.unwrap_or(row.date),
+            SortBy::Received => row.date,
+        }
+    }
+
+    /// The SQL value of that date, for a message row `m`.
+    fn column(self) -> &'static str {
+        match self {
+            SortBy::Sent => "coalesce(m.sent_date, m.date)",
+            SortBy::Received => "m.date",
         }
     }
 }
@@ -71,17 +117,19 @@ pub struct ListQuery {
     pub account: String,
     pub folder: String,
     pub sort: SortOrder,
+    pub by: SortBy,
     /// A search (see [`fts_query`]); `None` lists the whole folder.
     pub search: Option<String>,
 }
 
-const ROW_COLUMNS: &str =
-    "m.id, m.date, m.from_addr, m.to_addr, m.subject, m.size, m.flags, m.has_attachment";
+const ROW_COLUMNS: &str = "m.id, m.date, m.from_addr, m.to_addr, m.subject, m.size, m.flags, \
+     m.has_attachment, m.sent_date";
 
 fn message_row(r: &Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
         id: r.get(0)?,
         date: r.get(1)?,
+        sent_date: r.get(8)?,
         from: r.get(2)?,
         to: r.get(3)?,
         subject: r.get(4)?,
@@ -151,7 +199,7 @@ impl Store {
         let Some(folder) = folder_id(&conn, &query.account, &query.folder)? else {
             return Ok(Vec::new());
         };
-        let order = query.sort.sql();
+        let order = query.sort.sql(query.by);
         let rows = match query.search.as_deref().and_then(fts_query) {
             None => {
                 let sql = format!(
@@ -200,7 +248,10 @@ impl Store {
         let Some(folder) = folder_id(&conn, &query.account, &query.folder)? else {
             return Ok(Vec::new());
         };
-        let columns = "m.id, m.date, m.message_id, m.in_reply_to, m.refs";
+        let columns = format!(
+            "m.id, {}, m.message_id, m.in_reply_to, m.refs",
+            query.by.column()
+        );
         let map = |r: &Row<'_>| {
             Ok(ThreadFields {
                 id: r.get(0)?,

@@ -119,6 +119,16 @@ const MIGRATIONS: &[&str] = &[
         created    INTEGER NOT NULL
     );
     ",
+    // 5: the Date header on its own (NULL when missing or unreadable), so a
+    // list shows and sorts by the date a message was written as well as the
+    // date it arrived. Rows from before get theirs from a resumable pass
+    // over their headers (sent_dates.rs); `sent_date_fill` is how far it got.
+    "
+    ALTER TABLE messages ADD COLUMN sent_date INTEGER;
+    CREATE INDEX messages_by_sent ON messages (folder_id, coalesce(sent_date, date), id);
+    CREATE TABLE sent_date_fill (next_id INTEGER NOT NULL, last_id INTEGER NOT NULL);
+    INSERT INTO sent_date_fill SELECT min(id), max(id) FROM messages HAVING count(*) > 0;
+    ",
 ];
 
 /// The schema version this build writes.

@@ -347,6 +347,9 @@ fn an_older_index_is_migrated_forward_keeping_its_messages() {
              ALTER TABLE messages DROP COLUMN fts_pending;
              ALTER TABLE pending DROP COLUMN owner_pid;
              ALTER TABLE pending DROP COLUMN created;
+             DROP INDEX messages_by_sent;
+             DROP TABLE sent_date_fill;
+             ALTER TABLE messages DROP COLUMN sent_date;
              PRAGMA user_version = 1;",
         )
         .unwrap();

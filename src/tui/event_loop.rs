@@ -5,6 +5,7 @@ use super::{InputReader, Screen, translate};
 use crate::app::{App, EngineEvent, Event};
 use crate::engines::Engines;
 use crate::mail::compose::engine::ComposeEvent;
+use crate::report::JobEvent;
 use std::io;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -39,7 +40,8 @@ pub enum LoopExit {
 /// Draws only when `update` marked the app dirty, at most once per
 /// `FRAME_INTERVAL_MS`, and only after every event that is already waiting
 /// has been handled. With nothing happening it sleeps in `select!`: no
-/// timer, no frames.
+/// timer, no frames — except, while a status message is shown, one wake-up
+/// when it is due to go (`App::deadline`), then one frame.
 pub async fn run<S: Screen>(
     app: &mut App,
     screen: &mut S,
@@ -63,6 +65,9 @@ pub async fn run<S: Screen>(
             last_frame = Some(Instant::now());
         }
         let wait_for_frame = app.dirty;
+        // Only while the app has something due (a status message to take
+        // down): idle otherwise means no timer at all.
+        let deadline = app.deadline().map(Instant::from_std);
         tokio::select! {
             biased;
             () = &mut shutdown => return Ok(LoopExit::Signal),
@@ -72,6 +77,9 @@ pub async fn run<S: Screen>(
             },
             Some(report) = engine_events.recv() => handle(app, engines, Event::Engine(report)),
             () = tokio::time::sleep_until(next_frame), if wait_for_frame => {}
+            () = tokio::time::sleep_until(deadline.unwrap_or(next_frame)), if deadline.is_some() => {
+                handle(app, engines, Event::Deadline(Instant::now().into_std()));
+            }
         }
         // Drain what is already queued so a burst becomes one frame: keys
         // first (they never wait behind socket data), then engine reports
@@ -110,9 +118,9 @@ fn drain_queued(
     Ok(())
 }
 
-/// The commands that need the terminal itself: gpg's pinentry and
-/// $EDITOR. The loop hands the terminal over and reports back as compose
-/// events.
+/// The commands that need the terminal itself: gpg's pinentry, $EDITOR,
+/// and a command an attachment is piped into. The loop hands the terminal
+/// over and reports back: compose events, and the pipe's end as a notice.
 async fn run_editor_requests<S: Screen>(
     app: &mut App,
     engines: &mut Engines,
@@ -142,6 +150,12 @@ async fn run_editor_requests<S: Screen>(
                 ComposeEvent::EditorFinished(result),
             ))),
         );
+    }
+    while let Some((command, input)) = app.pipe_request.take() {
+        let (level, text) = super::pipe::suspend_and_pipe(reader, screen, command, input).await;
+        app.dirty = true;
+        let notice = JobEvent::Notice { level, text };
+        handle(app, engines, Event::Engine(EngineEvent::Job(notice)));
     }
 }
 

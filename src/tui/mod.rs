@@ -4,6 +4,7 @@
 pub mod editor;
 mod event_loop;
 mod input;
+mod pipe;
 mod screen;
 mod terminal;
 

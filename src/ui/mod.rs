@@ -1,11 +1,13 @@
 //! Drawing. Every function here reads state and draws; none changes state.
 
+mod certificate;
 mod compose;
 mod empty;
 mod help;
 mod imap;
 mod inbox;
 mod layout;
+mod messages;
 mod pop3;
 mod prompt;
 mod sockets;
@@ -49,6 +51,10 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help::render(app, &theme, *scroll, frame, body),
         Some(Overlay::ConfirmQuit) => prompt::confirm_quit(app, &theme, frame, body),
+        Some(Overlay::Messages { scroll }) => messages::render(app, &theme, *scroll, frame, body),
+        Some(Overlay::Certificate { scroll }) => {
+            certificate::render(app, &theme, *scroll, frame, body)
+        }
         None => {}
     }
 }

@@ -1,11 +1,12 @@
 //! The bottom row: account, running work, the last message, a help hint.
 
 use super::Theme;
-use crate::app::{App, Level};
+use crate::app::{Action, App, KeyContext, Level};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
 /// The bottom row: account, what is running, the last message, a help hint.
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -31,9 +32,20 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::styled(" │ ", base));
         left.push(Span::styled(message.text.clone(), base.fg(color)));
     }
-    let hint = " ? help ";
+    // Once there is something to read back, say where.
+    let messages_key = app
+        .keymap
+        .keys_for(KeyContext::Global, Action::ShowMessages)
+        .first()
+        .map(ToString::to_string)
+        .filter(|_| !app.status.history.is_empty());
+    let hint = match messages_key {
+        Some(key) => format!(" {key} messages · ? help "),
+        None => " ? help ".to_string(),
+    };
     let [left_area, hint_area] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(hint.len() as u16)]).areas(area);
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(hint.width() as u16)])
+            .areas(area);
     frame.render_widget(Line::from(left).style(base), left_area);
     frame.render_widget(Line::from(Span::styled(hint, base)), hint_area);
 }

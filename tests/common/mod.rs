@@ -10,3 +10,4 @@ pub mod mailstack;
 pub mod peers;
 pub mod pty;
 pub mod soak;
+pub mod tls_peer;

@@ -106,8 +106,8 @@ impl App {
             | ComposeEvent::AnswerEncrypted
             | ComposeEvent::PassphraseNeeded { .. }
             | ComposeEvent::Unlocked { .. }
-            | ComposeEvent::AddressBook { .. }) => return self.on_helper_event(event),
-            ComposeEvent::PathCompletions { typed, options } => state.offer_paths(&typed, options),
+            | ComposeEvent::AddressBook { .. }
+            | ComposeEvent::PathCompletions { .. }) => return self.on_helper_event(event),
             ComposeEvent::Attached(attachment) => self.on_attached(attachment),
             ComposeEvent::EditorFinished(Ok(text)) => state.take_edited_body(&text),
             ComposeEvent::EditorFinished(Err(e)) | ComposeEvent::Failed(e) => {
@@ -133,8 +133,15 @@ impl App {
         commands
     }
 
+    /// Path candidates: for the Compose form's attachment field and the
+    /// Inbox's path prompts, which complete through the same engine.
+    fn offer_path_candidates(&mut self, typed: &str, options: Vec<String>) {
+        self.inbox.offer_paths(typed, options.clone());
+        self.compose.offer_paths(typed, options);
+    }
+
     /// Reports of the helpers around the form: keys, passphrases, the
-    /// address book.
+    /// address book, path candidates.
     fn on_helper_event(&mut self, event: ComposeEvent) -> Vec<Command> {
         match event {
             ComposeEvent::Addresses(known) => {
@@ -156,6 +163,9 @@ impl App {
             ComposeEvent::Unlocked { then, result } => return self.on_unlocked(then, result),
             ComposeEvent::AddressBook { query, found } => {
                 return self.on_address_book(query, found);
+            }
+            ComposeEvent::PathCompletions { typed, options } => {
+                self.offer_path_candidates(&typed, options);
             }
             _ => {}
         }
@@ -288,6 +298,7 @@ impl ComposeState {
     fn offer_paths(&mut self, typed: &str, options: Vec<String>) {
         if self.focus == Field::Attachments && self.text(Field::Attachments) == typed {
             self.suggestions = options;
+            self.suggested_for = Some(typed.to_string());
         }
     }
 

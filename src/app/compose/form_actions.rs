@@ -24,7 +24,7 @@ impl App {
             }
             Action::Cancel if state.editing => {
                 state.editing = false;
-                state.suggestions.clear();
+                state.clear_suggestions();
             }
             Action::ComposeNextFrom => {
                 state.identity = (state.identity + 1) % senders;
@@ -69,8 +69,22 @@ impl App {
             return self.refresh_suggestions();
         }
         let state = &mut self.compose;
+        let typed = state.text(Field::Attachments);
+        if forward && state.editing && state.focus == Field::Attachments && !typed.trim().is_empty()
+        {
+            // Like a shell: Tab on a path that nothing completes stays put
+            // rather than leave the typed path behind, unseen.
+            self.status.set(
+                Level::Info,
+                &format!(
+                    "nothing completes {}; Enter attaches it as typed, Esc leaves the field",
+                    crate::sanitize::clean_line(&typed)
+                ),
+            );
+            return Vec::new();
+        }
         state.focus = state.focus.step(forward);
-        state.suggestions.clear();
+        state.clear_suggestions();
         state.editing = state.editing && state.focus != Field::From;
         self.after_focus_change()
     }
@@ -97,7 +111,7 @@ impl ComposeState {
     /// Up/down outside a field: the focus moves, candidates go.
     fn move_focus(&mut self, forward: bool) {
         self.focus = self.focus.step(forward);
-        self.suggestions.clear();
+        self.clear_suggestions();
     }
 
     /// Removes the selected attachment; returns its name.

@@ -167,6 +167,9 @@ pub struct ComposeState {
     pub addresses_requested: bool,
     /// Candidates for what is being typed (addresses or paths).
     pub suggestions: Vec<String>,
+    /// The attachment path the path candidates are for: a Tab waits until
+    /// the candidates for what is typed have come.
+    pub suggested_for: Option<String>,
     pub folder_entries: Vec<FolderEntry>,
     pub folder_selected: usize,
     /// The last error per Outbox message, from sends in this session.
@@ -237,6 +240,7 @@ impl Default for ComposeState {
             keys: pgp::KeyCheck::default(),
             addresses_requested: false,
             suggestions: Vec::new(),
+            suggested_for: None,
             folder_entries: Vec::new(),
             folder_selected: 0,
             outbox_errors: HashMap::new(),
@@ -256,6 +260,12 @@ pub fn senders(config: &Config) -> Vec<&Account> {
 }
 
 impl ComposeState {
+    /// Drops the candidates (and what they were for).
+    pub fn clear_suggestions(&mut self) {
+        self.suggestions.clear();
+        self.suggested_for = None;
+    }
+
     /// A fresh form for the account at `identity`, with its signature.
     pub fn fresh(config: &Config, identity: usize) -> ComposeState {
         let mut state = ComposeState {
@@ -345,7 +355,7 @@ impl ComposeState {
             Field::Body
         };
         self.editing = false;
-        self.suggestions.clear();
+        self.clear_suggestions();
     }
 
     /// Whether the form holds anything worth keeping.
@@ -403,3 +413,5 @@ mod outbox_tests;
 mod pgp_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod typing_tests;

@@ -19,6 +19,21 @@ impl App {
         commands
     }
 
+    /// Tab in the attachment field with a path typed waits (see
+    /// `deferred_keys`) until the candidates for exactly that path have
+    /// come; `Some` carries the request for them.
+    pub(in crate::app) fn path_tab_must_wait(&self) -> Option<Vec<Command>> {
+        let state = &self.compose;
+        if !state.editing || state.focus != Field::Attachments || state.view != super::View::Form {
+            return None;
+        }
+        let typed = state.text(Field::Attachments);
+        if typed.trim().is_empty() || state.suggested_for.as_deref() == Some(typed.as_str()) {
+            return None;
+        }
+        Some(compose(ComposeCommand::CompletePath { typed }))
+    }
+
     /// Tab on a field with suggestions takes the first one.
     pub(super) fn accept_suggestion(&mut self) -> bool {
         let state = &mut self.compose;
@@ -46,7 +61,7 @@ impl App {
             set_text(area, &completed);
             area.move_cursor(ratatui_textarea::CursorMove::End);
         }
-        state.suggestions.clear();
+        state.clear_suggestions();
         true
     }
 
@@ -62,12 +77,12 @@ impl App {
                     return Vec::new();
                 }
                 set_text(&mut state.attach_path, "");
-                state.suggestions.clear();
+                state.clear_suggestions();
                 self.dirty = true;
                 return compose(ComposeCommand::Attach { path });
             }
             state.focus = field.step(true);
-            state.suggestions.clear();
+            state.clear_suggestions();
             self.dirty = true;
             return self.after_focus_change();
         }
@@ -113,7 +128,7 @@ impl App {
         } else if field == Field::Attachments && !typed.trim().is_empty() {
             return compose(ComposeCommand::CompletePath { typed });
         } else {
-            state.suggestions.clear();
+            state.clear_suggestions();
         }
         Vec::new()
     }

@@ -3,8 +3,8 @@
 
 use super::{Focus, InboxState, Input, InputKind, Outcome, Viewer};
 use crate::app::{Action, Command};
+use crate::store::Flags;
 use crate::store::service::StoreRequest;
-use crate::store::{Flags, MessageId};
 
 impl InboxState {
     /// Applies an action meant for the Inbox; `None` leaves it to the
@@ -51,6 +51,10 @@ impl InboxState {
                 self.sort = self.sort.toggled();
                 (self.relist(false), true)
             }
+            Action::InboxToggleDateSort => {
+                self.sort_by = self.sort_by.toggled();
+                (self.relist(false), true)
+            }
             Action::InboxToggleThreads => {
                 self.threaded = !self.threaded;
                 (self.relist(false), true)
@@ -79,16 +83,22 @@ impl InboxState {
 
     /// Opens the text field for `kind`.
     fn ask(&mut self, kind: InputKind) -> Outcome {
+        self.ask_with(kind, "")
+    }
+
+    /// Opens the text field for `kind` with `text` typed in already.
+    pub(super) fn ask_with(&mut self, kind: InputKind, text: &str) -> Outcome {
         self.input = Some(Input {
             kind,
-            text: String::new(),
+            line: crate::app::TextLine::with_text(text),
+            completions: None,
         });
         (Vec::new(), true)
     }
 
     fn delete(&mut self) -> Outcome {
         match self.target() {
-            Some(id) => (
+            Some((id, _)) => (
                 vec![Command::Store(StoreRequest::Delete { ids: vec![id] })],
                 false,
             ),
@@ -123,6 +133,7 @@ impl InboxState {
         self.focus = Focus::Viewer;
         let width = self.viewer_width(size);
         let mut viewer = Viewer::new(id, width);
+        viewer.flags = flags;
         viewer.layout();
         self.viewer = Some(viewer);
         let gpg = Some(self.gpg.clone());
@@ -133,41 +144,12 @@ impl InboxState {
                 seen: true,
                 ..flags
             };
-            self.list.set_flags(id, seen);
-            commands.push(Command::Store(StoreRequest::SetFlags {
-                changes: vec![(id, seen)],
-            }));
+            commands.extend(self.write_flags(id, flags, seen));
         }
         let rows = self.visible_rows(size);
         let cursor = self.list.cursor;
         self.list.select(cursor, rows);
         commands.extend(self.page_commands(rows));
         (commands, true)
-    }
-
-    /// The message an action applies to: the open one, else the selected.
-    pub(super) fn target(&self) -> Option<MessageId> {
-        match (&self.viewer, self.focus) {
-            (Some(viewer), Focus::Viewer) => Some(viewer.id),
-            _ => self.list.selected().map(|l| l.row.id),
-        }
-    }
-
-    fn change_flags(&mut self, change: impl FnOnce(&mut Flags)) -> Outcome {
-        let Some(id) = self.target() else {
-            return (Vec::new(), false);
-        };
-        let Some(line) = self.list.window.iter().find(|l| l.row.id == id) else {
-            return (Vec::new(), false);
-        };
-        let mut flags = line.row.flags;
-        change(&mut flags);
-        self.list.set_flags(id, flags);
-        (
-            vec![Command::Store(StoreRequest::SetFlags {
-                changes: vec![(id, flags)],
-            })],
-            true,
-        )
     }
 }

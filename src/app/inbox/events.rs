@@ -32,10 +32,17 @@ impl InboxState {
                 offset,
                 rows: lines,
             } if req == self.list.req => {
-                self.list.on_page(offset, lines);
-                (self.page_commands(rows), true)
+                let taken = self.list.on_page(offset, lines);
+                (self.page_commands(rows), taken)
             }
-            StoreEvent::Listed { .. } | StoreEvent::Page { .. } => (Vec::new(), false),
+            StoreEvent::ListFailed { req, .. } if req == self.list.req => {
+                // Asked again on the next move, not in a loop now.
+                self.list.requested = None;
+                (Vec::new(), false)
+            }
+            StoreEvent::Listed { .. } | StoreEvent::Page { .. } | StoreEvent::ListFailed { .. } => {
+                (Vec::new(), false)
+            }
             StoreEvent::Viewed { id, view } => self.fill_viewer(id, |v| v.view = Some(view)),
             StoreEvent::Raw { id, text } => self.fill_viewer(id, |v| v.raw = Some(text)),
             StoreEvent::FlagsChanged(changes) => {
@@ -53,12 +60,15 @@ impl InboxState {
                 (Vec::new(), true)
             }
             StoreEvent::LocalChanges { .. } => (Vec::new(), false),
+            StoreEvent::SentDatesRead => (self.relist(true), true),
             StoreEvent::Imported(report) => {
                 // The folder list that follows includes the new folders;
                 // show the first one then.
                 self.show_after_import = report.folders.first().cloned();
                 (Vec::new(), false)
             }
+            // The app hands the terminal to the command (`App::update`).
+            StoreEvent::PipeReady { .. } => (Vec::new(), false),
         }
     }
 
@@ -69,6 +79,7 @@ impl InboxState {
         self.loaded = true;
         let old_total = self.current_total();
         let (old_folders, old_cursor) = (self.folders.clone(), self.folder_cursor);
+        let old_unread = self.current_unread();
         self.replace_folders(folders);
         if self.select_imported_folder() {
             self.focus = Focus::List;
@@ -83,6 +94,10 @@ impl InboxState {
         } else if self.current_total() != old_total {
             // New mail or moves in the shown folder: relist, keep place.
             self.relist(true)
+        } else if self.current_unread() != old_unread {
+            // Flags changed other than shown (a sync, another program):
+            // the rows on screen are read again so they agree with the count.
+            self.reload_window()
         } else {
             Vec::new()
         };
@@ -153,11 +168,32 @@ impl InboxState {
     }
 
     fn current_total(&self) -> Option<u64> {
+        self.current_summary().map(|f| f.total)
+    }
+
+    fn current_unread(&self) -> Option<u64> {
+        self.current_summary().map(|f| f.unread)
+    }
+
+    fn current_summary(&self) -> Option<&FolderSummary> {
         let (account, name) = self.current.as_ref()?;
         self.folders
             .iter()
             .find(|f| &f.account == account && &f.name == name)
-            .map(|f| f.total)
+    }
+
+    /// Asks for the loaded rows again, unless a page is already coming.
+    fn reload_window(&mut self) -> Vec<Command> {
+        if self.list.requested.is_some() || self.list.window.is_empty() {
+            return Vec::new();
+        }
+        let offset = self.list.window_start;
+        self.list.requested = Some(offset);
+        vec![Command::Store(StoreRequest::Page {
+            req: self.list.req,
+            offset,
+            limit: super::PAGE_ROWS,
+        })]
     }
 
     /// The Inbox of the first account, else the first folder.
@@ -199,6 +235,7 @@ impl InboxState {
                 account,
                 folder,
                 sort: self.sort,
+                by: self.sort_by,
                 search: self.search.clone(),
             },
             threaded: self.threaded,

@@ -1,29 +1,41 @@
 //! The Inbox's one-line text field: what is typed for a search, a find in
-//! the open message or a path to import, and what Enter does with it.
+//! the open message, a path to import or to save an attachment to, or a
+//! command to pipe it into, and what Enter does with it. The field is a
+//! [`TextLine`](crate::app::TextLine): readline keys, and no control key
+//! ever types a letter; Tab completes a path.
 
 use super::{Focus, InboxState, InputKind, Outcome};
-use crate::app::Command;
+use crate::app::{Command, Edit};
 use crate::store::service::StoreRequest;
 use crossterm::event::{KeyCode, KeyEvent};
 
 impl InboxState {
     /// A key typed into the text field.
     pub fn on_text_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Outcome {
+        self.on_prompt_key(key, size)
+            .unwrap_or_else(|| (Vec::new(), false))
+    }
+
+    /// A key for the open prompt: Enter submits, Tab completes a path,
+    /// editing keys edit; `None` for the keys the line leaves to the
+    /// keymap (Esc, Ctrl-C, ...).
+    pub fn on_prompt_key(&mut self, key: KeyEvent, size: (u16, u16)) -> Option<Outcome> {
         if self.picking() {
-            return self.on_picker_key(key);
+            // Keys the picker leaves (Esc, ...) go on to the keymap.
+            let (commands, dirty) = self.on_picker_key(key);
+            return (dirty || !commands.is_empty()).then_some((commands, dirty));
         }
-        let Some(input) = &mut self.input else {
-            return (Vec::new(), false);
-        };
-        match key.code {
-            KeyCode::Char(c) => input.text.push(c),
-            KeyCode::Backspace => {
-                input.text.pop();
-            }
-            KeyCode::Enter => return self.submit(size),
-            _ => return (Vec::new(), false),
+        let input = self.input.as_mut()?;
+        if key.code == KeyCode::Enter && key.modifiers.is_empty() {
+            return Some(self.submit(size));
         }
-        (Vec::new(), true)
+        if key.code == KeyCode::Tab && key.modifiers.is_empty() && input.kind.takes_path() {
+            return Some(self.complete_path());
+        }
+        match input.line.apply(&key) {
+            Edit::Changed | Edit::Moved => Some((Vec::new(), true)),
+            Edit::Unhandled => None,
+        }
     }
 
     pub fn on_paste(&mut self, text: &str) -> bool {
@@ -32,7 +44,7 @@ impl InboxState {
         }
         match &mut self.input {
             Some(input) => {
-                input.text.push_str(&text.replace(['\n', '\r'], " "));
+                input.line.insert_str(&text.replace(['\n', '\r'], " "));
                 true
             }
             None => false,
@@ -48,7 +60,7 @@ impl InboxState {
         let Some(input) = self.input.take() else {
             return (Vec::new(), false);
         };
-        let text = input.text.trim().to_string();
+        let text = input.line.text().trim().to_string();
         match input.kind {
             InputKind::Search => {
                 self.search = (!text.is_empty()).then_some(text);
@@ -63,7 +75,7 @@ impl InboxState {
                 }
                 (Vec::new(), true)
             }
-            InputKind::ImportPath if text.is_empty() => (Vec::new(), true),
+            _ if text.is_empty() => (Vec::new(), true),
             InputKind::ImportPath => {
                 let path = crate::config::expand_tilde(std::path::Path::new(&text));
                 let _ = size;
@@ -72,6 +84,8 @@ impl InboxState {
                     true,
                 )
             }
+            InputKind::SaveAttachment { all } => (self.save_to(&text, all), true),
+            InputKind::Pipe { whole_message } => (self.pipe_to(&text, whole_message), true),
         }
     }
 }

@@ -79,6 +79,9 @@ impl MessageList {
         let end = (self.top + u64::from(rows)).min(total);
         let loaded_end = self.window_start + self.window.len() as u64;
         if self.top >= self.window_start && end <= loaded_end && !self.window.is_empty() {
+            // A page asked for earlier is no longer needed: when it comes,
+            // it must not replace the rows on screen.
+            self.requested = None;
             return None;
         }
         // Centre the page on the screen so both directions have slack.
@@ -93,12 +96,17 @@ impl MessageList {
         Some(offset)
     }
 
-    pub fn on_page(&mut self, offset: u64, rows: Vec<ListLine>) {
-        if self.requested == Some(offset) {
-            self.requested = None;
+    /// Takes the page at `offset` if it is the one asked for last (an
+    /// older answer would replace rows the screen has moved on from);
+    /// false when it was dropped.
+    pub fn on_page(&mut self, offset: u64, rows: Vec<ListLine>) -> bool {
+        if self.requested != Some(offset) {
+            return false;
         }
+        self.requested = None;
         self.window_start = offset;
         self.window = rows;
+        true
     }
 
     pub fn set_flags(&mut self, id: MessageId, flags: Flags) -> bool {

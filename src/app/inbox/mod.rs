@@ -3,7 +3,11 @@
 //! what is on screen are held; the store sends pages on request.
 
 mod actions;
+mod attachment_actions;
+mod completion;
+mod deferred;
 mod events;
+mod flags;
 mod geometry;
 mod input;
 mod list;
@@ -13,6 +17,7 @@ mod picker;
 mod viewer;
 mod viewer_actions;
 mod wrap;
+pub use wrap::wrap;
 
 pub use geometry::{InboxAreas, inbox_areas};
 pub use list::{MessageList, PAGE_ROWS};
@@ -21,7 +26,7 @@ pub use picker::{FolderPicker, PickFor};
 pub use viewer::{PgpTone, ViewMode, Viewer};
 
 use crate::app::Command;
-use crate::store::{FolderSummary, MessageId, SortOrder};
+use crate::store::{FolderSummary, MessageId, SortBy, SortOrder};
 use std::path::PathBuf;
 
 /// Outcome of an action: commands, and whether the screen changed.
@@ -45,6 +50,12 @@ pub enum InputKind {
     Find,
     /// A path to import (mbox, .eml folder, Maildir).
     ImportPath,
+    /// Where to save the selected attachment (a file or a folder), or with
+    /// `all`, the folder to save every attachment into.
+    SaveAttachment { all: bool },
+    /// A shell command the selected attachment (or, when the message has
+    /// none, the whole message) is piped into.
+    Pipe { whole_message: bool },
 }
 
 impl InputKind {
@@ -53,14 +64,33 @@ impl InputKind {
             InputKind::Search => "Search: ",
             InputKind::Find => "Find in message: ",
             InputKind::ImportPath => "Import (mbox file, .eml folder or Maildir): ",
+            InputKind::SaveAttachment { all: false } => "Save attachment as: ",
+            InputKind::SaveAttachment { all: true } => "Save all attachments into: ",
+            InputKind::Pipe {
+                whole_message: false,
+            } => "Pipe attachment to: ",
+            InputKind::Pipe {
+                whole_message: true,
+            } => "Pipe message to: ",
         }
+    }
+
+    /// Whether what is typed is a path (Tab completes it).
+    pub fn takes_path(self) -> bool {
+        matches!(
+            self,
+            InputKind::ImportPath | InputKind::SaveAttachment { .. }
+        )
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
     pub kind: InputKind,
-    pub text: String,
+    /// What is typed, edited like a shell line.
+    pub line: crate::app::TextLine,
+    /// Path candidates and the text they complete (see `completion.rs`).
+    pub completions: Option<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -70,6 +100,8 @@ pub struct InboxState {
     pub store_dir: Option<PathBuf>,
     /// Where attachments are saved.
     pub download_dir: PathBuf,
+    /// The configured program that opens attachments, if any.
+    pub open_command: Option<String>,
     /// The store answered at least once.
     pub loaded: bool,
     pub folders: Vec<FolderSummary>,
@@ -78,6 +110,11 @@ pub struct InboxState {
     pub current: Option<(String, String)>,
     pub focus: Focus,
     pub sort: SortOrder,
+    /// Ordered and dated by the Date header or by arrival.
+    pub sort_by: SortBy,
+    /// The clock dates are shown on: the binary sets local time; the
+    /// default (UTC) keeps tests the same on every machine.
+    pub zone: crate::mailview::Zone,
     pub threaded: bool,
     /// The search that filters the list, if any.
     pub search: Option<String>,
@@ -100,6 +137,9 @@ pub struct InboxState {
     /// config's order: the folder pane lists each (even before its first
     /// folder arrives), then other stored accounts, then Local.
     pub accounts: Vec<String>,
+    /// "Next message" moved onto a row still loading: it opens when the
+    /// row arrives (keys typed meanwhile wait behind it).
+    pub open_on_arrival: bool,
     next_req: u64,
 }
 
@@ -138,6 +178,10 @@ impl InboxState {
     }
 }
 
+#[cfg(test)]
+mod attachment_tests;
+#[cfg(test)]
+mod deferred_tests;
 #[cfg(test)]
 pub(crate) mod picker_tests;
 #[cfg(test)]

@@ -65,7 +65,7 @@ impl FolderPicker {
 impl InboxState {
     /// Opens the picker for the message an action applies to.
     pub fn open_picker(&mut self, purpose: PickFor, server_accounts: Vec<String>) -> Outcome {
-        let (Some(message), Some(from)) = (self.target(), self.current.clone()) else {
+        let (Some((message, _)), Some(from)) = (self.target(), self.current.clone()) else {
             return (Vec::new(), false);
         };
         self.picker = Some(FolderPicker {

@@ -38,6 +38,7 @@ pub fn row(id: i64, subject: &str, seen: bool) -> ListLine {
         row: MessageRow {
             id,
             date: 1_751_364_000 - id * 3600,
+            sent_date: None,
             from: format!("Sender {id} <s{id}@example.com>"),
             to: "me@example.com".into(),
             subject: subject.into(),
@@ -329,4 +330,27 @@ fn a_first_sync_brings_the_inbox_into_view_unless_a_folder_was_picked() {
         ]),
     );
     assert_eq!(app.inbox.current, Some(("work".into(), "Sent".into())));
+}
+
+#[test]
+fn the_unread_count_follows_a_toggle_at_once_and_the_viewer_keeps_its_flags() {
+    let mut app = loaded(10);
+    let unread = |app: &App| app.inbox.folders[0].unread;
+    assert_eq!(unread(&app), 2);
+    // Row 1 is unread: u marks it read, N marks it unread again.
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(unread(&app), 1);
+    key(&mut app, KeyCode::Char('N'));
+    assert_eq!(unread(&app), 2);
+    // Open it (read), then let its row leave the loaded window: the
+    // viewer's own flags still let u work on it.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(unread(&app), 1);
+    app.inbox.list.window.clear();
+    let commands = key(&mut app, KeyCode::Char('u'));
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Store(StoreRequest::SetFlags { changes })] if changes == &[(1, Flags::default())]
+    ));
+    assert_eq!(unread(&app), 2);
 }

@@ -32,6 +32,9 @@ pub struct Viewer {
     /// The selected attachment.
     pub attachment: usize,
     pub width: u16,
+    /// The message's flags as last set here, so that flag keys work on it
+    /// even when its row has scrolled out of the loaded part of the list.
+    pub flags: crate::store::Flags,
     /// Display rows that carry the OpenPGP status (drawn apart from the
     /// body, so that text in a message cannot pass for them), each with
     /// whether it is a warning.
@@ -58,6 +61,7 @@ impl Viewer {
             find: None,
             attachment: 0,
             width,
+            flags: crate::store::Flags::default(),
             pgp_rows: Vec::new(),
         }
     }
@@ -176,12 +180,19 @@ fn head_text(view: &MessageView) -> String {
             out.push_str(&format!("{name}: {}\n", clean_line(value)));
         }
     }
+    if let Some(notice) = &view.notice {
+        out.push_str(&format!("⚠ Malformed message: {}\n", clean_line(notice)));
+    }
     out
 }
 
-/// The body and its links.
+/// The body and its links; a line saying why when there is no text.
 fn body_text(view: &MessageView) -> String {
-    let mut out = view.body.clone();
+    let mut out = String::new();
+    if view.body.trim().is_empty() {
+        out.push_str(&no_text(view));
+    }
+    out.push_str(&view.body);
     if !view.links.is_empty() {
         out.push_str("\n\nLinks:\n");
         for (i, link) in view.links.iter().enumerate() {
@@ -189,4 +200,13 @@ fn body_text(view: &MessageView) -> String {
         }
     }
     out
+}
+
+/// What the viewer says instead of an empty body.
+fn no_text(view: &MessageView) -> String {
+    match view.attachments.len() {
+        0 => "(This message has no text.)".into(),
+        1 => "(This message has no text; its attachment is listed below.)".into(),
+        n => format!("(This message has no text; its {n} attachments are listed below.)"),
+    }
 }

@@ -30,9 +30,10 @@ impl InboxState {
             Action::InboxToggleHtml => self.toggle_mode(ViewMode::HtmlSource),
             Action::InboxToggleRaw => self.toggle_raw()?,
             Action::InboxNextAttachment => self.next_attachment()?,
-            Action::InboxSaveAttachment => self.save_attachments(true)?,
-            Action::InboxSaveAll => self.save_attachments(false)?,
-            Action::InboxOpenAttachment => self.open_attachment()?,
+            Action::InboxSaveAttachment
+            | Action::InboxSaveAll
+            | Action::InboxOpenAttachment
+            | Action::InboxPipeAttachment => self.attachment_action(action)?,
             _ => return None,
         };
         Some(outcome)
@@ -67,6 +68,8 @@ impl InboxState {
             return (Vec::new(), false);
         }
         if self.list.selected().is_none() {
+            // Opened when its row arrives; keys typed meanwhile wait.
+            self.open_on_arrival = true;
             return (self.page_commands(rows), true);
         }
         self.open_selected(size)
@@ -105,33 +108,5 @@ impl InboxState {
         }
         viewer.attachment = (viewer.attachment + 1) % count;
         Some((Vec::new(), true))
-    }
-
-    /// Saves the selected attachment (`only_selected`) or all of them to
-    /// the download directory.
-    fn save_attachments(&mut self, only_selected: bool) -> Option<Outcome> {
-        let viewer = self.viewer.as_ref()?;
-        if viewer.message().is_none_or(|m| m.attachments.is_empty()) {
-            return Some((Vec::new(), false));
-        }
-        let index = only_selected.then_some(viewer.attachment);
-        let request = StoreRequest::SaveAttachments {
-            id: viewer.id,
-            index,
-            dir: self.download_dir.clone(),
-        };
-        Some((vec![Command::Store(request)], false))
-    }
-
-    fn open_attachment(&mut self) -> Option<Outcome> {
-        let viewer = self.viewer.as_ref()?;
-        if viewer.message().is_none_or(|m| m.attachments.is_empty()) {
-            return Some((Vec::new(), false));
-        }
-        let request = StoreRequest::OpenAttachment {
-            id: viewer.id,
-            index: viewer.attachment,
-        };
-        Some((vec![Command::Store(request)], false))
     }
 }

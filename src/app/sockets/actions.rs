@@ -2,7 +2,8 @@
 //! scrolling, and the session commands bound to keys.
 
 use super::prompt::PromptCommand;
-use super::{Focus, InputLine, SocketSession, Sockets};
+use super::{Focus, SocketSession, Sockets};
+use crate::app::TextLine;
 use crate::app::{Action, App, Command};
 
 impl App {
@@ -22,6 +23,18 @@ impl App {
                 protocol: None,
                 tls: None,
             },
+            Action::SocketCertificate => {
+                self.dirty = true;
+                if self.sockets.current().is_some_and(|s| s.tls.is_some()) {
+                    self.overlay = Some(crate::app::Overlay::Certificate { scroll: 0 });
+                } else {
+                    self.status.set(
+                        crate::app::Level::Info,
+                        "no TLS on this session: no certificate to show",
+                    );
+                }
+                return Vec::new();
+            }
             _ => {
                 let page = self.transcript_page();
                 self.dirty |= self.sockets.apply(action, page);
@@ -44,9 +57,9 @@ impl Sockets {
     /// it changed something. `page` is a screenful of transcript lines.
     fn apply(&mut self, action: Action, page: usize) -> bool {
         match action {
-            Action::SocketCommandLine => self.open_prompt(InputLine::default()),
+            Action::SocketCommandLine => self.open_prompt(TextLine::default()),
             Action::SocketFocusInput if self.sessions.is_empty() => {
-                self.open_prompt(InputLine::default())
+                self.open_prompt(TextLine::default())
             }
             Action::SocketFocusInput => {
                 self.focus = Focus::Input;
@@ -71,7 +84,7 @@ impl Sockets {
                 s.hex_input = !s.hex_input;
                 true
             }),
-            Action::SocketNextPeer => self.current_mut().is_some_and(next_peer),
+            Action::SocketNextPeer => self.current_mut().is_some_and(|s| s.peers.cycle()),
             Action::SocketScrollUp => self
                 .current_mut()
                 .is_some_and(|s| set_scroll(s, s.scroll.saturating_add(page))),
@@ -86,14 +99,14 @@ impl Sockets {
             }),
             Action::SocketSave => {
                 let id = self.current().map_or(0, |s| s.id);
-                self.open_prompt(InputLine::with_text(&format!("save wirepost-{id}.raw")))
+                self.open_prompt(TextLine::with_text(&format!("save wirepost-{id}.raw")))
             }
-            Action::SocketSendFile => self.open_prompt(InputLine::with_text("send-file ")),
+            Action::SocketSendFile => self.open_prompt(TextLine::with_text("send-file ")),
             _ => false,
         }
     }
 
-    fn open_prompt(&mut self, line: InputLine) -> bool {
+    fn open_prompt(&mut self, line: TextLine) -> bool {
         self.prompt = Some(line);
         true
     }
@@ -102,19 +115,6 @@ impl Sockets {
     fn select(&mut self, index: usize) -> bool {
         std::mem::replace(&mut self.selected, index) != index
     }
-}
-
-/// Sends to the next UDP peer in turn; false when there is none.
-fn next_peer(session: &mut SocketSession) -> bool {
-    if session.peers.is_empty() {
-        return false;
-    }
-    session.selected_peer = Some(
-        session
-            .selected_peer
-            .map_or(0, |i| (i + 1) % session.peers.len()),
-    );
-    true
 }
 
 /// Moves the transcript's scroll position; true when it moved.

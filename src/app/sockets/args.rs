@@ -11,9 +11,13 @@ use std::time::Duration;
 
 /// Option names that take a value; their value runs to the next option.
 const VALUE_KEYS: &[&str] = &[
-    "timeout", "ca", "sni", "cert", "key", "greet", "reply", "bye",
+    "timeout", "ca", "sni", "cert", "key", "greet", "reply", "bye", "pin", "count", "every",
 ];
-const FLAGS: &[&str] = &["tls", "insecure"];
+const FLAGS: &[&str] = &["tls", "insecure", "pin"];
+/// Options whose value is free text and runs on over spaces (up to the
+/// next option); the others end at the first space, so a flag after them
+/// is a flag.
+const TEXT_KEYS: &[&str] = &["greet", "reply", "bye"];
 
 /// The words after a command's name, sorted by kind.
 pub(super) struct Args {
@@ -22,7 +26,8 @@ pub(super) struct Args {
     flags: Vec<String>,
 }
 
-/// Sorts `rest` into an `Args`; a flag inside a value is part of the value.
+/// Sorts `rest` into an `Args`; a flag inside a free-text value (greet=,
+/// reply=, bye=) is part of the value.
 pub(super) fn split_args(rest: &str) -> Args {
     let mut args = Args {
         positional: Vec::new(),
@@ -35,7 +40,7 @@ pub(super) fn split_args(rest: &str) -> Args {
             && VALUE_KEYS.contains(&key)
         {
             args.values.insert(key.to_string(), value.to_string());
-            current = Some(key.to_string());
+            current = TEXT_KEYS.contains(&key).then(|| key.to_string());
         } else if FLAGS.contains(&token) && current.is_none() {
             args.flags.push(token.to_string());
         } else if let Some(key) = &current {
@@ -65,8 +70,12 @@ impl Args {
 
     pub(super) fn tls(&self) -> TlsOptions {
         TlsOptions {
-            extra_ca: self.values.get("ca").map(PathBuf::from),
+            extra_ca: self.values.get("ca").map(|v| path_value(v)),
             accept_invalid_certs: self.flag("insecure"),
+            pin_file: match self.values.get("pin") {
+                Some(file) => Some(path_value(file)),
+                None => self.flag("pin").then(crate::net::pins::default_file),
+            },
         }
     }
 
@@ -100,4 +109,9 @@ impl Args {
             bye: self.values.get("bye").map(|b| b.trim().to_string()),
         })
     }
+}
+
+/// A path option's value: trimmed, with a leading ~/ expanded.
+fn path_value(value: &str) -> PathBuf {
+    crate::config::expand_tilde(std::path::Path::new(value.trim()))
 }

@@ -2,7 +2,8 @@
 //! closing, saving, STARTTLS, and sending what was typed.
 
 use super::prompt::{self, PromptCommand};
-use super::{Focus, InputLine, SessionState, SocketSession};
+use super::{Focus, SessionState, SocketSession};
+use crate::app::TextLine;
 use crate::app::{App, Command, Level};
 use crate::net::escape::{decode_escapes, parse_hex};
 use crate::net::session::{
@@ -20,39 +21,49 @@ impl App {
             Err(e) => {
                 self.status.set(Level::Error, &e);
                 // Give the line back so a typo costs one key to fix.
-                self.sockets.prompt = Some(InputLine::with_text(line));
+                self.sockets.prompt = Some(TextLine::with_text(line));
                 Vec::new()
             }
         }
     }
 
-    fn fail(&mut self, text: &str) -> Vec<Command> {
+    pub(super) fn fail(&mut self, text: &str) -> Vec<Command> {
         self.status.set(Level::Warning, text);
         self.dirty = true;
         Vec::new()
     }
 
     pub(super) fn run_command(&mut self, command: PromptCommand) -> Vec<Command> {
-        if let PromptCommand::Open { spec, tls } = command {
-            return self.open_session(spec, tls);
+        match command {
+            PromptCommand::Open { spec, tls } => return self.open_session(spec, tls),
+            PromptCommand::Time(zone) => {
+                self.sockets.time_zone = zone;
+                self.dirty = true;
+                return Vec::new();
+            }
+            command @ (PromptCommand::OpenSaved(_)
+            | PromptCommand::Run { .. }
+            | PromptCommand::StopRun) => return self.config_command(command),
+            _ => {}
         }
+        let zone = self.sockets.time_zone;
         let Some(session) = self.sockets.current_mut() else {
             return self.fail("no session: open one with : (e.g. :connect example.com:80)");
         };
         let id = session.id;
         let open = session.state.is_open();
         match command {
-            PromptCommand::Open { .. } => unreachable!("handled above"),
             PromptCommand::LineEnding(eol) => session.line_ending = eol,
-            PromptCommand::Peer(addr) => match addr.parse() {
-                Ok(peer) => session.select_peer(peer),
+            PromptCommand::Peer(None) => session.peers.follow_last_sender(),
+            PromptCommand::Peer(Some(addr)) => match addr.parse() {
+                Ok(peer) => session.peers.choose(peer),
                 Err(_) => {
                     return self.fail("peer: give an IP address and port, e.g. 127.0.0.1:9999");
                 }
             },
             PromptCommand::Save(path) => {
                 let raw = session.transcript.raw_received();
-                let log = session.transcript.readable_log();
+                let log = session.transcript.readable_log(zone);
                 return vec![Command::Socket(SocketCommand::Save { path, raw, log })];
             }
             PromptCommand::Reconnect => return self.reconnect(),
@@ -72,24 +83,40 @@ impl App {
                 }
                 return vec![to(id, SessionCommand::HalfClose)];
             }
-            PromptCommand::StartTls { protocol, tls } => {
-                if !matches!(session.kind, SessionKind::Tcp) || session.tls.is_some() {
-                    return self.fail("STARTTLS needs a plain TCP client connection");
-                }
-                let port = session.peer.map(|p| p.port()).unwrap_or_default();
-                let Some(protocol) = protocol.or_else(|| MailProtocol::for_port(port)) else {
-                    self.sockets.prompt = Some(InputLine::with_text("starttls "));
-                    return self.fail("which protocol? starttls smtp|imap|pop3");
-                };
-                let tls = tls.unwrap_or_else(|| session.tls_options.clone());
-                return vec![to(id, SessionCommand::StartTls { protocol, tls })];
-            }
+            PromptCommand::StartTls { protocol, tls } => return self.start_tls(protocol, tls),
             PromptCommand::Close => return vec![to(id, SessionCommand::Close)],
+            other => unreachable!("handled above: {other:?}"),
         }
         Vec::new()
     }
 
-    fn open_session(&mut self, spec: OpenSpec, tls: crate::net::tls::TlsOptions) -> Vec<Command> {
+    /// STARTTLS on the selected plain client connection; without a
+    /// protocol, the port's usual one.
+    fn start_tls(
+        &mut self,
+        protocol: Option<MailProtocol>,
+        tls: Option<crate::net::tls::TlsOptions>,
+    ) -> Vec<Command> {
+        let Some(session) = self.sockets.current() else {
+            return Vec::new();
+        };
+        if !matches!(session.kind, SessionKind::Tcp) || session.tls.is_some() {
+            return self.fail("STARTTLS needs a plain TCP client connection");
+        }
+        let port = session.peer.map(|p| p.port()).unwrap_or_default();
+        let Some(protocol) = protocol.or_else(|| MailProtocol::for_port(port)) else {
+            self.sockets.prompt = Some(TextLine::with_text("starttls "));
+            return self.fail("which protocol? starttls smtp|imap|pop3");
+        };
+        let tls = tls.unwrap_or_else(|| session.tls_options.clone());
+        vec![to(session.id, SessionCommand::StartTls { protocol, tls })]
+    }
+
+    pub(super) fn open_session(
+        &mut self,
+        spec: OpenSpec,
+        tls: crate::net::tls::TlsOptions,
+    ) -> Vec<Command> {
         let id = fresh_session_id();
         let pipe = self.sockets.new_pipe();
         let mut session =
@@ -130,7 +157,6 @@ impl App {
         session.tls = None;
         session.warning = None;
         session.peers.clear();
-        session.selected_peer = None;
         let pipe = session.pipe.clone();
         commands.push(Command::Socket(SocketCommand::Open { id, spec, pipe }));
         self.dirty = true;
@@ -142,7 +168,7 @@ impl App {
         let Some(session) = sockets.sessions.get(sockets.selected) else {
             return Vec::new();
         };
-        let text = sockets.input.text.clone();
+        let text = sockets.input.text().to_string();
         let bytes = if session.hex_input {
             parse_hex(&text)
         } else {
@@ -155,36 +181,52 @@ impl App {
             Ok(b) => b,
             Err(e) => return self.fail(&e),
         };
-        if !session.state.is_open() {
-            return self.fail("the session is closed: r (or F5) reconnects");
-        }
-        let commands = match session.kind {
-            kind if kind.is_listener() => {
-                let children = sockets.open_children(session.id);
-                if children.is_empty() {
-                    return self.fail("no clients connected yet");
-                }
-                children
-                    .into_iter()
-                    .map(|child| to(child, SessionCommand::Send(bytes.clone())))
-                    .collect()
-            }
-            SessionKind::UdpBound => match session.selected_peer() {
-                Some(peer) => vec![to(session.id, SessionCommand::SendTo(peer, bytes))],
-                None => {
-                    return self.fail("no peer yet: wait for a datagram or use :peer HOST:PORT");
-                }
-            },
-            SessionKind::UdpClient => match session.selected_peer() {
-                Some(peer) => vec![to(session.id, SessionCommand::SendTo(peer, bytes))],
-                None => vec![to(session.id, SessionCommand::Send(bytes))],
-            },
-            _ => vec![to(session.id, SessionCommand::Send(bytes))],
+        let commands = match sockets.deliveries(session, bytes) {
+            Ok(deliveries) => deliveries
+                .into_iter()
+                .map(|(id, command)| to(id, command))
+                .collect::<Vec<_>>(),
+            Err(e) => return self.fail(e),
         };
         if !text.is_empty() {
             sockets.history.push(&text);
         }
-        sockets.input = InputLine::default();
+        sockets.input.take();
         commands
+    }
+}
+
+impl super::Sockets {
+    /// Where bytes typed (or run) into `session` go: every open client of
+    /// a listener, the chosen UDP peer, or the connection itself.
+    pub(super) fn deliveries(
+        &self,
+        session: &SocketSession,
+        bytes: Vec<u8>,
+    ) -> Result<Vec<(u64, SessionCommand)>, &'static str> {
+        if !session.state.is_open() {
+            return Err("the session is closed: r (or F5) reconnects");
+        }
+        Ok(match session.kind {
+            kind if kind.is_listener() => {
+                let children = self.open_children(session.id);
+                if children.is_empty() {
+                    return Err("no clients connected yet");
+                }
+                children
+                    .into_iter()
+                    .map(|child| (child, SessionCommand::Send(bytes.clone())))
+                    .collect()
+            }
+            SessionKind::UdpBound => match session.selected_peer() {
+                Some(peer) => vec![(session.id, SessionCommand::SendTo(peer, bytes))],
+                None => return Err("no peer yet: wait for a datagram or use :peer HOST:PORT"),
+            },
+            SessionKind::UdpClient => match session.selected_peer() {
+                Some(peer) => vec![(session.id, SessionCommand::SendTo(peer, bytes))],
+                None => vec![(session.id, SessionCommand::Send(bytes))],
+            },
+            _ => vec![(session.id, SessionCommand::Send(bytes))],
+        })
     }
 }

@@ -81,6 +81,10 @@ impl Sockets {
             SessionEvent::HalfClosed { id } => {
                 self.update(id, |s| s.state = SessionState::HalfClosed)
             }
+            SessionEvent::Run { id, progress } => self
+                .find_mut(id)
+                .and_then(|s| s.run.as_mut())
+                .is_some_and(|run| run.advance(progress)),
             SessionEvent::Warning { .. } | SessionEvent::Closed { .. } => false,
         }
     }

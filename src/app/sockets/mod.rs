@@ -6,18 +6,22 @@ mod args;
 mod budget;
 mod commands;
 mod events;
-mod input;
+mod history;
 mod keys;
 mod mouse;
+pub mod peers;
 pub mod prompt;
+pub mod runs;
 mod session;
 
-pub use input::{History, InputLine};
+pub use history::History;
 pub use session::SocketSession;
 
+use crate::app::TextLine;
 use crate::net::pipe_budget::PipeBudget;
 use crate::net::pipe_buffer::DataPipe;
 use crate::net::session::{PipeHandle, SessionId, SessionKind};
+use crate::net::timefmt::TimeZone;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -137,11 +141,16 @@ pub struct Sockets {
     pub sessions: Vec<SocketSession>,
     pub selected: usize,
     pub focus: Focus,
-    pub input: InputLine,
+    pub input: TextLine,
     /// The `:` command line while open.
-    pub prompt: Option<InputLine>,
+    pub prompt: Option<TextLine>,
+    /// Lines sent from the input line.
     pub history: History,
+    /// Command lines run.
+    pub prompt_history: History,
     pub view: ViewMode,
+    /// The clock transcript times are read on.
+    pub time_zone: TimeZone,
     /// Transcript bytes taken in since the budget was last checked.
     pub(crate) unchecked_bytes: usize,
     /// What the pipes of all sessions may hold together while the
@@ -228,5 +237,9 @@ impl Sockets {
     }
 }
 
+#[cfg(test)]
+mod line_tests;
+#[cfg(test)]
+mod run_tests;
 #[cfg(test)]
 mod tests;

@@ -6,45 +6,108 @@ use crate::net::session::{MailProtocol, OpenSpec, ServerCert};
 use crate::net::tls::TlsOptions;
 use std::path::PathBuf;
 
-/// Every command with its syntax and what it does, for hints and `?`.
-pub const COMMANDS: &[(&str, &str, &str)] = &[
-    (
+/// One command of the command line, for hints, completion and help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandHelp {
+    pub name: &'static str,
+    pub syntax: &'static str,
+    pub what: &'static str,
+    /// Shown under the hint when this is the only command that matches.
+    pub note: Option<&'static str>,
+}
+
+const fn command(
+    name: &'static str,
+    syntax: &'static str,
+    what: &'static str,
+    note: Option<&'static str>,
+) -> CommandHelp {
+    CommandHelp {
+        name,
+        syntax,
+        what,
+        note,
+    }
+}
+
+/// How greetings and replies are written, for the servers' hints.
+const RULES_NOTE: &str = "greet= and reply= are sent as written, escapes (\\r \\n \\t \\xHH) decoded; \\n is added (a reply: the line's own ending) only when the text does not end with a line ending. bye= hangs up on that line.";
+
+/// Every command, for hints, completion and the help overlay.
+pub const COMMANDS: &[CommandHelp] = &[
+    command(
         "connect",
-        "connect HOST:PORT [timeout=S] [ca=PEM] [insecure]",
+        "connect HOST:PORT [timeout=S] [ca=PEM] [insecure] [pin]",
         "TCP client",
+        None,
     ),
-    (
+    command(
         "tls",
-        "tls HOST:PORT [sni=NAME] [ca=PEM] [insecure] [timeout=S]",
+        "tls HOST:PORT [sni=NAME] [ca=PEM] [insecure] [pin[=FILE]] [timeout=S]",
         "TLS client",
+        None,
     ),
-    (
+    command(
         "listen",
         "listen ADDR:PORT [tls] [cert=PEM key=PEM] [greet=TEXT] [reply=TEXT {line}] [bye=WORD]",
         "TCP server",
+        Some(RULES_NOTE),
     ),
-    ("udp", "udp HOST:PORT", "UDP client (unconnected)"),
-    (
+    command("udp", "udp HOST:PORT", "UDP client (unconnected)", None),
+    command(
+        "open",
+        "open NAME",
+        "open a saved target ([[sockets.saved]])",
+        None,
+    ),
+    command(
         "udp-bind",
         "udp-bind ADDR:PORT [reply=TEXT {line}]",
         "UDP server",
+        Some(RULES_NOTE),
     ),
-    (
+    command(
         "starttls",
-        "starttls [smtp|imap|pop3] [ca=PEM] [insecure]",
+        "starttls [smtp|imap|pop3] [ca=PEM] [insecure] [pin[=FILE]]",
         "upgrade to TLS",
+        None,
     ),
-    ("send-file", "send-file PATH", "send a file's bytes"),
-    (
+    command("send-file", "send-file PATH", "send a file's bytes", None),
+    command(
+        "run",
+        "run NAME [count=N] [every=SECONDS] | run stop",
+        "send a named payload N times ([[sockets.payloads]])",
+        Some(
+            "The payload is sent exactly as written in the config (escapes decoded, nothing added), to where typed input would go; the counter shows on the session.",
+        ),
+    ),
+    command(
         "save",
         "save PATH",
         "write PATH (raw received) and PATH.log",
+        None,
     ),
-    ("eol", "eol none|lf|crlf", "line ending added on Enter"),
-    ("peer", "peer HOST:PORT", "UDP: send to this peer"),
-    ("half-close", "half-close", "send FIN, keep reading"),
-    ("reconnect", "reconnect", "open the session again"),
-    ("close", "close", "close the session / stop listening"),
+    command(
+        "eol",
+        "eol none|lf|crlf",
+        "line ending added on Enter",
+        None,
+    ),
+    command(
+        "peer",
+        "peer HOST:PORT|last",
+        "UDP: send to this peer (last: whoever sent last)",
+        None,
+    ),
+    command("half-close", "half-close", "send FIN, keep reading", None),
+    command("reconnect", "reconnect", "open the session again", None),
+    command("close", "close", "close the session / stop listening", None),
+    command(
+        "time",
+        "time local|utc",
+        "transcript times in local time or UTC",
+        None,
+    ),
 ];
 
 /// What a command line asks for.
@@ -62,17 +125,28 @@ pub enum PromptCommand {
     SendFile(PathBuf),
     Save(PathBuf),
     LineEnding(super::LineEnding),
-    Peer(String),
+    /// A UDP peer to send to; None follows the last sender.
+    Peer(Option<String>),
+    Time(crate::net::timefmt::TimeZone),
+    /// A saved target by name; None lists them.
+    OpenSaved(Option<String>),
+    /// A named payload, repeated; no name lists them.
+    Run {
+        name: Option<String>,
+        count: Option<u32>,
+        every: Option<f64>,
+    },
+    StopRun,
     HalfClose,
     Reconnect,
     Close,
 }
 
 /// Commands whose name starts with `word`, for hints and Tab.
-pub fn matching(word: &str) -> Vec<&'static (&'static str, &'static str, &'static str)> {
+pub fn matching(word: &str) -> Vec<&'static CommandHelp> {
     COMMANDS
         .iter()
-        .filter(|(name, _, _)| name.starts_with(word))
+        .filter(|c| c.name.starts_with(word))
         .collect()
 }
 
@@ -89,8 +163,8 @@ pub fn parse(line: &str) -> Result<PromptCommand, String> {
     };
     let syntax = COMMANDS
         .iter()
-        .find(|(n, _, _)| *n == name)
-        .map(|(_, s, _)| *s)
+        .find(|c| c.name == name)
+        .map(|c| c.syntax)
         .ok_or_else(|| {
             if word.is_empty() {
                 "type a command, e.g. connect example.com:80".to_string()
@@ -112,10 +186,40 @@ pub fn parse(line: &str) -> Result<PromptCommand, String> {
         "send-file" => PromptCommand::SendFile(path(rest, syntax)?),
         "save" => PromptCommand::Save(path(rest, syntax)?),
         "eol" => PromptCommand::LineEnding(line_ending(rest, syntax)?),
-        "peer" => PromptCommand::Peer(args.address(syntax)?),
+        "peer" if rest.trim() == "last" => PromptCommand::Peer(None),
+        "peer" => PromptCommand::Peer(Some(args.address(syntax)?)),
+        "time" => PromptCommand::Time(
+            crate::net::timefmt::TimeZone::parse(rest.trim())
+                .ok_or_else(|| format!("usage: {syntax}"))?,
+        ),
+        "open" => PromptCommand::OpenSaved(args.positional.first().cloned()),
+        "run" if rest.trim() == "stop" => PromptCommand::StopRun,
+        "run" => run(&args, syntax)?,
         "half-close" => PromptCommand::HalfClose,
         "reconnect" => PromptCommand::Reconnect,
         _ => PromptCommand::Close,
+    })
+}
+
+fn run(args: &Args, syntax: &str) -> Result<PromptCommand, String> {
+    let number = |key: &str| {
+        args.values
+            .get(key)
+            .map(|v| {
+                v.trim()
+                    .parse::<f64>()
+                    .map_err(|_| format!("usage: {syntax}"))
+            })
+            .transpose()
+    };
+    let count = number("count")?;
+    if count.is_some_and(|c| c.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&c)) {
+        return Err(format!("count= takes a whole number; usage: {syntax}"));
+    }
+    Ok(PromptCommand::Run {
+        name: args.positional.first().cloned(),
+        count: count.map(|c| c as u32),
+        every: number("every")?,
     })
 }
 
@@ -165,7 +269,10 @@ fn starttls(args: &Args) -> Result<PromptCommand, String> {
             Some(MailProtocol::parse(p).ok_or_else(|| format!("\"{p}\": say smtp, imap or pop3"))?)
         }
     };
-    let explicit = args.values.contains_key("ca") || args.flag("insecure");
+    let explicit = args.values.contains_key("ca")
+        || args.values.contains_key("pin")
+        || args.flag("insecure")
+        || args.flag("pin");
     Ok(PromptCommand::StartTls {
         protocol,
         tls: explicit.then(|| args.tls()),
@@ -200,6 +307,28 @@ fn expand_home(path: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_flag_after_a_path_option_is_a_flag() {
+        let cmd = parse("tls localhost:993 ca=/tmp/ca.pem pin timeout=3").unwrap();
+        let PromptCommand::Open { spec, .. } = cmd else {
+            panic!("{cmd:?}");
+        };
+        let OpenSpec::Connect { tls: Some(tls), .. } = spec else {
+            panic!("{spec:?}");
+        };
+        assert_eq!(tls.extra_ca, Some(PathBuf::from("/tmp/ca.pem")));
+        assert!(tls.pin_file.is_some());
+        let cmd = parse("tls localhost:993 pin=/tmp/pins").unwrap();
+        let PromptCommand::Open {
+            spec: OpenSpec::Connect { tls: Some(tls), .. },
+            ..
+        } = cmd
+        else {
+            panic!("{cmd:?}");
+        };
+        assert_eq!(tls.pin_file, Some(PathBuf::from("/tmp/pins")));
+    }
 
     #[test]
     fn listen_with_rules_that_contain_spaces() {
@@ -258,7 +387,7 @@ mod tests {
 
     #[test]
     fn completion_candidates() {
-        let names: Vec<_> = matching("u").iter().map(|c| c.0).collect();
+        let names: Vec<_> = matching("u").iter().map(|c| c.name).collect();
         assert_eq!(names, ["udp", "udp-bind"]);
     }
 }

@@ -1,6 +1,7 @@
 //! One socket session as the Sockets tab keeps it: where it goes, its
 //! state, its counters and transcript, and how typed lines are sent.
 
+use super::peers::Peers;
 use super::{LineEnding, SessionState};
 use crate::net::session::{
     Chunk, Direction, OpenSpec, PipeHandle, SessionId, SessionKind, TlsInfo,
@@ -37,9 +38,10 @@ pub struct SocketSession {
     pub hex_input: bool,
     /// Lines scrolled up from the bottom; 0 follows new data.
     pub scroll: usize,
-    /// UDP peers in the order they were first seen.
-    pub peers: Vec<SocketAddr>,
-    pub selected_peer: Option<usize>,
+    /// UDP peers, and where replies go.
+    pub peers: Peers,
+    /// The last `:run` and how far it got.
+    pub run: Option<super::runs::RunState>,
 }
 
 impl SocketSession {
@@ -69,8 +71,8 @@ impl SocketSession {
             line_ending: LineEnding::default_for(kind),
             hex_input: false,
             scroll: 0,
-            peers: Vec::new(),
-            selected_peer: None,
+            peers: Peers::default(),
+            run: None,
         }
     }
 
@@ -83,12 +85,10 @@ impl SocketSession {
                 Direction::In => self.bytes_in += chunk.data.len() as u64,
                 Direction::Out => self.bytes_out += chunk.data.len() as u64,
             }
-            if let Some(peer) = chunk.peer
-                && !self.peers.contains(&peer)
-            {
-                self.peers.push(peer);
-                if self.kind == SessionKind::UdpBound && self.selected_peer.is_none() {
-                    self.selected_peer = Some(self.peers.len() - 1);
+            if let Some(peer) = chunk.peer {
+                match chunk.dir {
+                    Direction::In => self.peers.heard_from(peer, Instant::now()),
+                    Direction::Out => self.peers.sent_to(peer, Instant::now()),
                 }
             }
             if self.scroll > 0 {
@@ -109,15 +109,14 @@ impl SocketSession {
         }
     }
 
-    /// Sends to `peer` from now on; it joins the known peers if new.
-    pub(super) fn select_peer(&mut self, peer: SocketAddr) {
-        if !self.peers.contains(&peer) {
-            self.peers.push(peer);
-        }
-        self.selected_peer = self.peers.iter().position(|p| *p == peer);
-    }
-
+    /// Where a UDP session's input goes when not to its default target:
+    /// a UDP server's to the chosen peer, else the last sender; a UDP
+    /// client's to a chosen peer only (else to the address it was opened
+    /// with).
     pub fn selected_peer(&self) -> Option<SocketAddr> {
-        self.selected_peer.and_then(|i| self.peers.get(i).copied())
+        match self.kind {
+            SessionKind::UdpClient if self.peers.follows_last_sender() => None,
+            _ => self.peers.target(),
+        }
     }
 }

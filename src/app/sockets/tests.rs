@@ -1,4 +1,5 @@
 use super::*;
+use crate::app::TextLine;
 use crate::app::{App, Command, EngineEvent, Event, Keymap, Tab};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};
 use crate::net::session::{Chunk, Direction, SessionCommand, SessionEvent, SocketCommand};
@@ -7,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-fn app() -> App {
+pub(super) fn app() -> App {
     let loaded = LoadedConfig {
         config: Config::default(),
         origin: ConfigOrigin::Missing(PathBuf::from("/tmp/config.toml")),
@@ -18,11 +19,11 @@ fn app() -> App {
     app
 }
 
-fn key(code: KeyCode) -> Event {
+pub(super) fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn typed(app: &mut App, text: &str) -> Vec<Command> {
+pub(super) fn typed(app: &mut App, text: &str) -> Vec<Command> {
     let mut commands = Vec::new();
     for c in text.chars() {
         let event = if c == '\r' {
@@ -36,7 +37,7 @@ fn typed(app: &mut App, text: &str) -> Vec<Command> {
 }
 
 /// Opens a session by command line; returns its id.
-fn open(app: &mut App, line: &str) -> u64 {
+pub(super) fn open(app: &mut App, line: &str) -> u64 {
     let commands = typed(app, &format!(":{line}\r"));
     match commands.as_slice() {
         [Command::Socket(SocketCommand::Open { id, .. })] => *id,
@@ -44,7 +45,7 @@ fn open(app: &mut App, line: &str) -> u64 {
     }
 }
 
-fn engine(app: &mut App, event: SessionEvent) {
+pub(super) fn engine(app: &mut App, event: SessionEvent) {
     app.update(Event::Engine(EngineEvent::Socket(event)));
 }
 
@@ -88,7 +89,10 @@ fn a_bad_command_keeps_the_line_and_says_why() {
     let mut app = app();
     let commands = typed(&mut app, ":connect nowhere\r");
     assert!(commands.is_empty());
-    assert_eq!(app.sockets.prompt.as_ref().unwrap().text, "connect nowhere");
+    assert_eq!(
+        app.sockets.prompt.as_ref().unwrap().text(),
+        "connect nowhere"
+    );
     assert!(
         app.status
             .message
@@ -123,9 +127,9 @@ fn typing_sends_with_escapes_and_line_ending_and_keeps_history() {
     );
     assert!(app.sockets.input.is_empty());
     app.update(key(KeyCode::Up));
-    assert_eq!(app.sockets.input.text, "q\\x41\\t");
+    assert_eq!(app.sockets.input.text(), "q\\x41\\t");
     // Hex mode sends exactly the bytes typed.
-    app.sockets.input = InputLine::default();
+    app.sockets.input = TextLine::default();
     app.update(Event::Key(KeyEvent::new(KeyCode::F(6), KeyModifiers::NONE)));
     let commands = typed(&mut app, "de ad\r");
     assert_eq!(
@@ -319,7 +323,7 @@ fn starttls_guesses_the_protocol_from_the_port_or_asks() {
         KeyModifiers::CONTROL,
     )));
     assert!(commands.is_empty());
-    assert_eq!(app.sockets.prompt.as_ref().unwrap().text, "starttls ");
+    assert_eq!(app.sockets.prompt.as_ref().unwrap().text(), "starttls ");
 }
 
 #[test]
@@ -335,7 +339,7 @@ fn udp_server_replies_to_the_selected_peer() {
         data: b"Michael".to_vec(),
     }]);
     app.sockets.find_mut(id).unwrap().state = SessionState::Listening;
-    app.sockets.input = InputLine::default();
+    app.sockets.input = TextLine::default();
     let commands = typed(&mut app, "Hi\r");
     assert_eq!(
         commands,

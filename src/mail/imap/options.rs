@@ -36,6 +36,7 @@ impl ConnectOptions {
             tls: TlsOptions {
                 extra_ca: endpoint.ca_file.clone(),
                 accept_invalid_certs: endpoint.accept_invalid_certs,
+                pin_file: None,
             },
             username: account.username_for(endpoint).to_string(),
             auth: endpoint.auth,

@@ -4,11 +4,13 @@
 //! account has one). A break after the whole message went out marks it
 //! "delivery unknown" (`marks.rs`) until the user decides.
 //!
-//! `queue` (the whole Outbox) drives `send` (one message), which drives
+//! `queue` (the whole Outbox) drives `send` (one message, over the
+//! `connection` the whole Outbox shares), which drives
 //! `sent_check` and `file_sent`; all of them share `types` and `blocking`
 //! and none imports the one that drives it.
 
 pub mod blocking;
+mod connection;
 mod file_sent;
 pub mod marks;
 pub mod queue;

@@ -5,7 +5,7 @@
 use super::blocking::blocking;
 use super::file_sent::file_sent;
 use super::marks::{self as outbox_marks, DeliveryUnknown};
-use super::send::send_queued;
+use super::send::{Connection, send_queued_on};
 use super::types::{Progress, ProgressSink, Sent};
 use crate::config::Account;
 use crate::mail::folders::{self, OUTBOX};
@@ -46,8 +46,8 @@ pub struct QueueReport {
     pub skipped: Vec<(MessageId, DeliveryUnknown)>,
 }
 
-/// Sends every message waiting in `account`'s Outbox, oldest first,
-/// except those whose delivery is unknown (they wait for the user).
+/// Sends every message waiting in `account`'s Outbox, oldest first, over
+/// one connection, except those whose delivery is unknown (they wait for the user).
 pub async fn send_all_queued(
     store: Store,
     account: Account,
@@ -64,16 +64,20 @@ pub async fn send_all_queued(
     };
     let mut report = QueueReport::default();
     let total = entries.len();
+    // One connection, one login, for the whole Outbox.
+    let mut connection = Connection::default();
     for (n, entry) in entries.into_iter().rev().enumerate() {
         if let Some(mark) = marks.get(&entry.id) {
             report.skipped.push((entry.id, mark.clone()));
             continue;
         }
         progress(Progress::Stage(format!("message {} of {total}", n + 1)));
-        match send_queued(store.clone(), account.clone(), entry.id, progress.clone()).await {
+        let (store, account) = (store.clone(), account.clone());
+        match send_queued_on(store, account, entry.id, progress.clone(), &mut connection).await {
             Ok(sent) => report.sent.push((entry.id, sent)),
             Err(failed) => report.failed.push((entry.id, failed)),
         }
     }
+    connection.close().await;
     Ok(report)
 }

@@ -7,12 +7,13 @@
 //! user decides (see `outbox_marks`).
 
 use super::blocking::blocking;
+pub use super::connection::Connection;
 use super::file_sent::file_sent;
 use super::marks::{self as outbox_marks, DeliveryUnknown};
 use super::sent_check::found_on_server;
 use crate::config::Account;
 use crate::mail::folders::{self, OUTBOX};
-use crate::mail::smtp::{self, SendFailure, SmtpSettings, TraceSink};
+use crate::mail::smtp::{self, SendFailure, TraceSink};
 use crate::store::{Flags, MessageId, Store};
 use std::sync::Arc;
 
@@ -39,7 +40,22 @@ pub async fn send_queued(
     id: MessageId,
     progress: ProgressSink,
 ) -> Result<Sent, SendFailure> {
-    send(store, account, id, progress, false).await
+    let mut connection = Connection::default();
+    let sent = send(store, account, id, progress, false, &mut connection).await;
+    connection.close().await;
+    sent
+}
+
+/// [`send_queued`] over `connection`, which stays open for the next
+/// message (the whole Outbox goes over one connection).
+pub async fn send_queued_on(
+    store: Store,
+    account: Account,
+    id: MessageId,
+    progress: ProgressSink,
+    connection: &mut Connection,
+) -> Result<Sent, SendFailure> {
+    send(store, account, id, progress, false, connection).await
 }
 
 /// Sends an Outbox message whose delivery is unknown once more, because
@@ -50,7 +66,10 @@ pub async fn resend_unknown(
     id: MessageId,
     progress: ProgressSink,
 ) -> Result<Sent, SendFailure> {
-    send(store, account, id, progress, true).await
+    let mut connection = Connection::default();
+    let sent = send(store, account, id, progress, true, &mut connection).await;
+    connection.close().await;
+    sent
 }
 
 /// The reason on the mark of a send that has not come back (yet).
@@ -71,6 +90,7 @@ async fn send(
     id: MessageId,
     progress: ProgressSink,
     resend_unknown: bool,
+    connection: &mut Connection,
 ) -> Result<Sent, SendFailure> {
     let (raw, mark) = read_with_mark(&store, id).await.map_err(failure)?;
     if let Some(mark) = mark.clone().filter(|_| !resend_unknown) {
@@ -78,19 +98,14 @@ async fn send(
     }
     let envelope = smtp::envelope_of(&raw).map_err(failure)?;
     let wire = smtp::without_bcc(&raw);
-    progress(Progress::Stage("looking up the password".into()));
-    let settings = {
-        let account = account.clone();
-        blocking(move || SmtpSettings::for_account(&account))
-            .await
-            .map_err(failure)?
-    };
     progress(Progress::Stage(format!("sending {} bytes", wire.len())));
     let trace_progress = progress.clone();
     let sink: TraceSink = Arc::new(move |line| trace_progress(Progress::Trace(line)));
     let raw = Arc::new(raw);
-    let in_flight = mark_in_flight(store.clone(), raw.clone());
-    let result = smtp::submit_with(&settings, &envelope, &wire, sink, Some(in_flight)).await;
+    let in_flight = || mark_in_flight(store.clone(), raw.clone());
+    let result = connection
+        .submit(&account, &envelope, &wire, sink, in_flight)
+        .await;
     let delivery = match result {
         Ok(delivery) => delivery,
         Err(mut failed) => {

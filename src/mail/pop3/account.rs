@@ -33,6 +33,7 @@ pub fn server_spec(account: &Account) -> Result<ServerSpec, String> {
         tls: TlsOptions {
             extra_ca: endpoint.ca_file.as_deref().map(crate::config::expand_tilde),
             accept_invalid_certs: endpoint.accept_invalid_certs,
+            pin_file: None,
         },
         user: account.username_for(endpoint).to_string(),
         password,

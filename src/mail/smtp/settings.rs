@@ -56,6 +56,7 @@ impl SmtpSettings {
             tls: TlsOptions {
                 extra_ca: endpoint.ca_file.clone(),
                 accept_invalid_certs: endpoint.accept_invalid_certs,
+                pin_file: None,
             },
             login,
         })

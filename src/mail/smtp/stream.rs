@@ -118,6 +118,11 @@ impl SmtpStream {
         self.lock().trace.end_of_data_unanswered()
     }
 
+    /// Whether the server's last reply to EHLO offered PIPELINING.
+    pub fn offers_pipelining(&self) -> bool {
+        self.lock().trace.offers_pipelining()
+    }
+
     pub fn is_encrypted(&self) -> bool {
         matches!(self.lock().inner, Inner::Tls(_))
     }

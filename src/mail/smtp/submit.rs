@@ -1,18 +1,17 @@
-//! One submission, start to end: connect (TCP_NODELAY), TLS or STARTTLS,
-//! log in, MAIL FROM, RCPT TO, DATA, QUIT. Every network step has a time
-//! limit; a break after the end of the message went out is reported as
-//! "delivery unknown", read from the bytes on the wire.
+//! The steps a submission session is opened with: connect (TCP_NODELAY),
+//! TLS or STARTTLS, log in, and the MAIL FROM parameters. Every network
+//! step has a time limit. (`session` drives them; one message start to end
+//! is `session::submit`.)
 
-use super::outcome::{Delivery, Refusal, SendFailure, describe};
+use super::outcome::SendFailure;
 use super::settings::{Login, SmtpSettings};
 use super::stream::SmtpStream;
-use super::trace::{TraceRecorder, TraceSink};
 use crate::config::Security;
 use crate::net::tls::{client_config, server_name};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::AsyncSmtpConnection;
-use lettre::transport::smtp::commands::{Auth, Data, Ehlo, Mail, Quit, Rcpt, Starttls};
+use lettre::transport::smtp::commands::{Auth, Ehlo, Quit, Starttls};
 use lettre::transport::smtp::extension::{
     ClientId, Extension, MailBodyParameter, MailParameter, ServerInfo,
 };
@@ -24,7 +23,7 @@ pub const SMTP_STEP_TIMEOUT_SECS: u64 = 60;
 
 /// Runs one network step within [`SMTP_STEP_TIMEOUT_SECS`]; a failure
 /// names the step.
-async fn step<T>(
+pub(super) async fn step<T>(
     what: &str,
     future: impl Future<Output = Result<T, lettre::transport::smtp::Error>>,
 ) -> Result<T, SendFailure> {
@@ -40,63 +39,10 @@ async fn step<T>(
 pub type BeforeData =
     Box<dyn FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send>;
 
-/// Connects, secures, logs in, submits `message` for `envelope` and quits.
-///
-/// Returns per-recipient results when at least one recipient was
-/// accepted; fails without sending anything when STARTTLS is required but
-/// missing, when login fails, or when every recipient is refused.
-pub async fn submit(
+pub(super) async fn tcp_connect(
     settings: &SmtpSettings,
-    envelope: &Envelope,
-    message: &[u8],
-    sink: TraceSink,
-) -> Result<Delivery, SendFailure> {
-    submit_with(settings, envelope, message, sink, None).await
-}
-
-/// [`submit`], with `before_data` run when the server is ready for the
-/// message (to record that a send is in flight).
-pub async fn submit_with(
-    settings: &SmtpSettings,
-    envelope: &Envelope,
-    message: &[u8],
-    sink: TraceSink,
-    before_data: Option<BeforeData>,
-) -> Result<Delivery, SendFailure> {
-    let trace = TraceRecorder::new(sink);
-    let address = format!("{}:{}", settings.host, settings.port);
-    trace.note(format!(
-        "connecting to {address} ({})",
-        settings.security.as_str()
-    ));
-    let tcp = tcp_connect(settings, &address).await?;
-    // lettre writes the message and the final "." separately; with Nagle
-    // on, the second write waits for the server's delayed ACK.
-    let _ = tcp.set_nodelay(true);
-    trace.note(format!("connected to {address}"));
-    let stream = SmtpStream::new(tcp, trace);
-    let (mut conn, info) = open_secured(settings, &stream, &address).await?;
-    let mut result =
-        login_and_send(&mut conn, &info, settings, envelope, message, before_data).await;
-    match &mut result {
-        Ok(_) => {
-            let _ = step("QUIT", conn.command(Quit)).await;
-        }
-        Err(failure) => {
-            // lettre does not say at which point a connection broke; the
-            // bytes on the wire do.
-            if stream.end_of_data_unanswered() {
-                failure.delivery_unknown = true;
-                failure.transient = false;
-                stream.note("no reply to the end of the message: delivery unknown");
-            }
-            conn.abort().await
-        }
-    }
-    result
-}
-
-async fn tcp_connect(settings: &SmtpSettings, address: &str) -> Result<TcpStream, SendFailure> {
+    address: &str,
+) -> Result<TcpStream, SendFailure> {
     match tokio::time::timeout(
         Duration::from_secs(SMTP_STEP_TIMEOUT_SECS),
         TcpStream::connect((settings.host.as_str(), settings.port)),
@@ -118,7 +64,7 @@ async fn tcp_connect(settings: &SmtpSettings, address: &str) -> Result<TcpStream
 /// The greeting and EHLO over TLS (implicit, or STARTTLS when configured):
 /// a connection ready for login, and what the server offers on it. Without
 /// STARTTLS on offer when it is required, it quits before sending anything.
-async fn open_secured(
+pub(super) async fn open_secured(
     settings: &SmtpSettings,
     stream: &SmtpStream,
     address: &str,
@@ -177,42 +123,8 @@ async fn tls_upgrade(
     }
 }
 
-async fn login_and_send(
-    conn: &mut AsyncSmtpConnection,
-    info: &ServerInfo,
-    settings: &SmtpSettings,
-    envelope: &Envelope,
-    message: &[u8],
-    before_data: Option<BeforeData>,
-) -> Result<Delivery, SendFailure> {
-    log_in(conn, info, &settings.login).await?;
-    let parameters = mail_parameters(info, envelope, message);
-    step(
-        "MAIL FROM",
-        conn.command(Mail::new(envelope.from().cloned(), parameters)),
-    )
-    .await?;
-    let (accepted, refused) = recipients(conn, envelope).await?;
-    step("DATA", conn.command(Data)).await?;
-    if let Some(before_data) = before_data {
-        before_data()
-            .await
-            .map_err(|e| SendFailure::new(e, false))?;
-    }
-    let reply = step("sending the message", conn.message(message)).await?;
-    Ok(Delivery {
-        accepted,
-        refused,
-        reply: format!(
-            "{} {}",
-            reply.code(),
-            reply.message().collect::<Vec<_>>().join(" ")
-        ),
-    })
-}
-
 /// Logs in as `login` says, with a mechanism the server offers.
-async fn log_in(
+pub(super) async fn log_in(
     conn: &mut AsyncSmtpConnection,
     info: &ServerInfo,
     login: &Login,
@@ -240,7 +152,11 @@ async fn log_in(
 
 /// MAIL FROM parameters: 8BITMIME for a non-ASCII message and SMTPUTF8
 /// for non-ASCII addresses, when the server offers them.
-fn mail_parameters(info: &ServerInfo, envelope: &Envelope, message: &[u8]) -> Vec<MailParameter> {
+pub(super) fn mail_parameters(
+    info: &ServerInfo,
+    envelope: &Envelope,
+    message: &[u8],
+) -> Vec<MailParameter> {
     let mut parameters = Vec::new();
     if !message.is_ascii() && info.supports_feature(Extension::EightBitMime) {
         parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
@@ -254,44 +170,6 @@ fn mail_parameters(info: &ServerInfo, envelope: &Envelope, message: &[u8]) -> Ve
         parameters.push(MailParameter::SmtpUtfEight);
     }
     parameters
-}
-
-/// RCPT TO for each recipient: the accepted ones and the refused ones
-/// with their replies. Fails when every recipient was refused.
-async fn recipients(
-    conn: &mut AsyncSmtpConnection,
-    envelope: &Envelope,
-) -> Result<(Vec<String>, Vec<Refusal>), SendFailure> {
-    let mut accepted = Vec::new();
-    let mut refused = Vec::new();
-    for recipient in envelope.to() {
-        match tokio::time::timeout(
-            Duration::from_secs(SMTP_STEP_TIMEOUT_SECS),
-            conn.command(Rcpt::new(recipient.clone(), vec![])),
-        )
-        .await
-        {
-            Ok(Ok(_)) => accepted.push(recipient.to_string()),
-            Ok(Err(e)) if e.status().is_some() => refused.push(Refusal {
-                recipient: recipient.to_string(),
-                reply: describe(&e),
-            }),
-            Ok(Err(e)) => return Err(SendFailure::smtp("RCPT TO", &e)),
-            Err(_) => return Err(SendFailure::new("RCPT TO: timed out", true)),
-        }
-    }
-    if accepted.is_empty() {
-        let mut failure = SendFailure::new(
-            match refused.as_slice() {
-                [one] => format!("recipient refused: {} ({})", one.recipient, one.reply),
-                _ => format!("all {} recipients refused", refused.len()),
-            },
-            false,
-        );
-        failure.refused = refused;
-        return Err(failure);
-    }
-    Ok((accepted, refused))
 }
 
 async fn authenticate(

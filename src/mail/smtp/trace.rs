@@ -53,8 +53,15 @@ pub struct TraceRecorder {
     server: LineBuffer,
     /// After "AUTH": client lines are credentials until a non-334 reply.
     in_auth: bool,
-    /// "DATA" was sent; a 354 reply starts the message.
-    data_requested: bool,
+    /// The last reply to EHLO offered PIPELINING (lettre's `ServerInfo`
+    /// does not keep it).
+    pipelining: bool,
+    /// Commands sent and not answered yet (pipelined commands are
+    /// answered in order).
+    awaiting: usize,
+    /// "DATA" was sent: which of the replies still to come answers it (1:
+    /// the next); a 354 reply to it starts the message.
+    data_reply_in: Option<usize>,
     /// Between 354 and the final ".": count, never show.
     data_bytes: Option<u64>,
     data_tail: [u8; 5],
@@ -70,7 +77,9 @@ impl TraceRecorder {
             client: LineBuffer::default(),
             server: LineBuffer::default(),
             in_auth: false,
-            data_requested: false,
+            pipelining: false,
+            awaiting: 0,
+            data_reply_in: None,
             data_bytes: None,
             data_tail: [0; 5],
             end_of_data_unanswered: false,
@@ -85,6 +94,11 @@ impl TraceRecorder {
         self.end_of_data_unanswered
     }
 
+    /// Whether the server's last reply to EHLO offered PIPELINING.
+    pub fn offers_pipelining(&self) -> bool {
+        self.pipelining
+    }
+
     pub fn note(&self, text: impl Into<String>) {
         (self.sink)(TraceLine::info(text));
     }
@@ -96,6 +110,7 @@ impl TraceRecorder {
             return;
         }
         for line in self.client.push(bytes) {
+            self.awaiting += 1;
             let shown = self.redact_client(&line);
             self.emit(Direction::Client, shown);
         }
@@ -105,18 +120,29 @@ impl TraceRecorder {
     pub fn received(&mut self, bytes: &[u8]) {
         for line in self.server.push(bytes) {
             let code = line.get(..3).unwrap_or_default().to_string();
+            if code == "250"
+                && line
+                    .get(4..)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("PIPELINING"))
+            {
+                self.pipelining = true;
+            }
             let last = line.as_bytes().get(3) != Some(&b'-');
             if last {
                 self.end_of_data_unanswered = false;
+                self.awaiting = self.awaiting.saturating_sub(1);
                 if self.in_auth && code != "334" {
                     self.in_auth = false;
                 }
-                if self.data_requested {
-                    self.data_requested = false;
-                    if code == "354" {
-                        self.data_bytes = Some(0);
+                self.data_reply_in = match self.data_reply_in {
+                    Some(1) => {
+                        if code == "354" {
+                            self.data_bytes = Some(0);
+                        }
+                        None
                     }
-                }
+                    later => later.map(|n| n - 1),
+                };
             }
             self.emit(Direction::Server, line);
         }
@@ -136,8 +162,12 @@ impl TraceRecorder {
                 None => format!("{verb} {mechanism}"),
             };
         }
+        if upper.starts_with("EHLO ") {
+            // What the server offers is read afresh (after STARTTLS too).
+            self.pipelining = false;
+        }
         if upper == "DATA" {
-            self.data_requested = true;
+            self.data_reply_in = Some(self.awaiting);
         }
         line.to_string()
     }
@@ -155,6 +185,7 @@ impl TraceRecorder {
             self.data_bytes = None;
             self.data_tail = [0; 5];
             self.end_of_data_unanswered = true;
+            self.awaiting += 1;
             self.emit(Direction::Client, format!("<message, {size} bytes>"));
             self.emit(Direction::Client, ".".into());
         }
@@ -252,6 +283,28 @@ mod tests {
                 "S: 250 2.0.0 Ok: queued as 1234"
             ]
         );
+    }
+
+    #[test]
+    fn pipelined_commands_find_the_reply_to_data_and_messages_follow() {
+        let (mut r, lines) = recorder();
+        r.received(b"220 ready\r\n");
+        r.sent(b"EHLO me\r\n");
+        r.received(b"250-mx\r\n250-PIPELINING\r\n250 8BITMIME\r\n");
+        assert!(r.offers_pipelining());
+        for n in 0..2 {
+            r.sent(b"MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nRCPT TO:<e@f>\r\nDATA\r\n");
+            r.received(b"250 ok\r\n250 ok\r\n");
+            r.received(b"550 no such user\r\n354 go ahead\r\n");
+            r.sent(format!("Subject: secret {n}\r\n\r\nbody\r\n").as_bytes());
+            r.sent(b"\r\n.\r\n");
+            assert!(r.end_of_data_unanswered());
+            r.received(b"250 queued\r\n");
+            assert!(!r.end_of_data_unanswered());
+        }
+        let all = lines.lock().unwrap().join("\n");
+        assert!(!all.contains("secret"), "{all}");
+        assert_eq!(all.matches("C: <message, 27 bytes>").count(), 2, "{all}");
     }
 
     #[test]

@@ -65,16 +65,27 @@ pub enum StoreRequest {
         copy: bool,
         upload: bool,
     },
-    /// Save attachment `index` (all when `None`) into `dir`.
+    /// Save attachment `index` as `target` (into it, when it is a
+    /// folder), or all of them (`None`) into the folder `target`.
     SaveAttachments {
         id: MessageId,
         index: Option<usize>,
-        dir: PathBuf,
+        target: PathBuf,
     },
-    /// Save to a private temporary directory and hand to the system viewer.
+    /// Save to a private temporary directory and hand to `command` (the
+    /// system's opener when `None`).
     OpenAttachment {
         id: MessageId,
         index: usize,
+        command: Option<String>,
+    },
+    /// Write attachment `index` (the whole message when `None`) to a
+    /// private temporary file for `command` to read; answered with
+    /// `StoreEvent::PipeReady`.
+    PipeAttachment {
+        id: MessageId,
+        index: Option<usize>,
+        command: String,
     },
     /// Import mail from `path` into the Local account.
     Import {
@@ -96,6 +107,11 @@ pub enum StoreEvent {
         offset: u64,
         rows: Vec<ListLine>,
     },
+    /// List `req` (or one of its pages) could not be read.
+    ListFailed {
+        req: ListRequest,
+        error: String,
+    },
     Viewed {
         id: MessageId,
         view: Result<Box<MessageView>, String>,
@@ -113,6 +129,15 @@ pub enum StoreEvent {
         accounts: Vec<String>,
     },
     Imported(ImportReport),
+    /// The Date headers of mail indexed by an older wirepost have all been
+    /// read: lists ordered by them may have changed.
+    SentDatesRead,
+    /// What `command` is to read on its standard input is in the private
+    /// file `input` (removed once the command ran).
+    PipeReady {
+        command: String,
+        input: PathBuf,
+    },
 }
 
 /// One row of a list with its thread depth (0 when not threaded).

@@ -1,7 +1,7 @@
 //! The thread that runs store requests one after another, so the event
 //! loop never waits on disk.
 
-use super::attachments::{open_with_system, private_temp_dir, save};
+use super::attachments::{open_with, pipe_input, private_temp_dir, save};
 use super::{ListLine, ListRequest, StoreEvent, StoreRequest};
 use crate::mailview::{self, MessageView};
 use crate::report::{JobEvent, JobId, Level, Reporter};
@@ -18,7 +18,8 @@ const RAW_VIEW_CAP_BYTES: usize = 8 * 1024 * 1024;
 /// The handle `Engines` keeps; dropping it ends the thread.
 #[derive(Debug)]
 pub struct StoreWorker {
-    requests: mpsc::Sender<StoreRequest>,
+    requests: Option<mpsc::Sender<StoreRequest>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl StoreWorker {
@@ -27,15 +28,28 @@ impl StoreWorker {
         let spawned = std::thread::Builder::new()
             .name("store".into())
             .spawn(move || Worker::new(events).run(&rx));
-        if let Err(e) = spawned {
-            tracing::error!("cannot start the store thread: {e}");
+        let thread = spawned
+            .inspect_err(|e| tracing::error!("cannot start the store thread: {e}"))
+            .ok();
+        StoreWorker {
+            requests: Some(tx),
+            thread,
         }
-        StoreWorker { requests: tx }
     }
 
     pub fn send(&self, request: StoreRequest) {
-        if self.requests.send(request).is_err() {
+        let sent = self.requests.as_ref().map(|tx| tx.send(request));
+        if !matches!(sent, Some(Ok(()))) {
             tracing::error!("the store thread has stopped");
+        }
+    }
+
+    /// Lets the thread carry out what was asked of it (a flag changed
+    /// just before quitting is written), then ends it.
+    pub fn finish(&mut self) {
+        self.requests = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
@@ -107,8 +121,14 @@ impl Worker {
                 req,
                 query,
                 threaded,
-            } => self.list(req, query, threaded),
-            StoreRequest::Page { req, offset, limit } => self.page(req, offset, limit),
+            } => {
+                let listed = self.list(req, query, threaded);
+                self.list_failed(req, listed)
+            }
+            StoreRequest::Page { req, offset, limit } => {
+                let paged = self.page(req, offset, limit);
+                self.list_failed(req, paged)
+            }
             StoreRequest::View { id, width, gpg } => {
                 self.gpg = gpg;
                 self.view(id, width);
@@ -127,17 +147,41 @@ impl Worker {
                 copy,
                 upload,
             } => self.transfer(&ids, &account, &folder, TransferKind { copy, upload }),
-            StoreRequest::SaveAttachments { id, index, dir } => {
-                self.save_attachments(id, index, &dir)
+            StoreRequest::SaveAttachments { id, index, target } => {
+                self.save_attachments(id, index, &target)
             }
-            StoreRequest::OpenAttachment { id, index } => self.open_attachment(id, index),
+            StoreRequest::OpenAttachment { id, index, command } => {
+                self.open_attachment(id, index, command.as_deref())
+            }
+            StoreRequest::PipeAttachment { id, index, command } => {
+                self.pipe_attachment(id, index, command)
+            }
             StoreRequest::Import { job, path } => self.import(job, path),
         }
+    }
+
+    /// Tells the interface that list `req` failed (keys waiting for its
+    /// rows must not wait forever), and passes the error on.
+    fn list_failed(
+        &self,
+        req: ListRequest,
+        result: Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        if let Err(e) = &result {
+            self.report(StoreEvent::ListFailed {
+                req,
+                error: e.to_string(),
+            });
+        }
+        result
     }
 
     fn open(&mut self, dir: &Path) -> Result<(), StoreError> {
         let store = Store::open(dir)?;
         store.ensure_folder(LOCAL_ACCOUNT, "Trash", Some(FolderRole::Trash))?;
+        if store.sent_dates_pending()? {
+            read_sent_dates(store.clone(), self.events.clone());
+        }
         self.store = Some(store);
         self.report_folders()
     }
@@ -223,19 +267,46 @@ impl Worker {
         &self,
         id: MessageId,
         index: Option<usize>,
-        dir: &Path,
+        target: &Path,
     ) -> Result<(), StoreError> {
         let raw = self.readable(std::fs::read(self.store()?.message_path(id)?)?);
-        let text = save(&raw, index, dir)?;
+        let text = save(&raw, index, target)?;
         self.notice(Level::Info, text);
         Ok(())
     }
 
-    fn open_attachment(&self, id: MessageId, index: usize) -> Result<(), StoreError> {
+    fn open_attachment(
+        &self,
+        id: MessageId,
+        index: usize,
+        command: Option<&str>,
+    ) -> Result<(), StoreError> {
         let raw = self.readable(std::fs::read(self.store()?.message_path(id)?)?);
         let path = mailview::save_attachment(&raw, index, &private_temp_dir()?)?;
-        open_with_system(&path)?;
-        self.notice(Level::Info, format!("opened {}", path.display()));
+        let opener = open_with(command, &path)?;
+        self.notice(
+            Level::Info,
+            format!("opened {} with {opener}", path.display()),
+        );
+        Ok(())
+    }
+
+    fn pipe_attachment(
+        &self,
+        id: MessageId,
+        index: Option<usize>,
+        command: String,
+    ) -> Result<(), StoreError> {
+        // The message as stored, or an attachment of the part the viewer
+        // lists (the decrypted one of an encrypted message).
+        let raw = std::fs::read(self.store()?.message_path(id)?)?;
+        let raw = if index.is_some() {
+            self.readable(raw)
+        } else {
+            raw
+        };
+        let input = pipe_input(&raw, index)?;
+        self.report(StoreEvent::PipeReady { command, input });
         Ok(())
     }
 
@@ -291,6 +362,31 @@ impl Worker {
             }
         });
         Ok(())
+    }
+}
+
+/// Reads the Date headers of mail an older wirepost indexed, on a thread
+/// of its own and in small steps, so the Inbox is usable meanwhile; a quit
+/// halfway leaves the rest for the next start.
+fn read_sent_dates(store: Store, events: Reporter<StoreEvent>) {
+    let spawned = std::thread::Builder::new()
+        .name("sent-dates".into())
+        .spawn(move || {
+            loop {
+                match store.fill_sent_dates(crate::store::SENT_DATE_BATCH) {
+                    Ok(0) => break,
+                    Ok(left) => tracing::debug!(left, "reading Date headers"),
+                    Err(e) => {
+                        tracing::warn!("reading Date headers: {e}");
+                        return;
+                    }
+                }
+            }
+            tracing::info!("Date headers of older mail read");
+            events.blocking_send(StoreEvent::SentDatesRead);
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start reading Date headers: {e}");
     }
 }
 

@@ -184,8 +184,19 @@ fn text_field(state: &ComposeState, theme: &Theme, frame: &mut Frame, area: Rect
 }
 
 fn attachment_line(state: &ComposeState, theme: &Theme) -> Line<'static> {
+    // A path typed and not attached yet stays in view, so the next `a`
+    // never adds to text the user cannot see.
+    let typed = state.text(Field::Attachments);
+    let pending = (!typed.trim().is_empty()).then(|| {
+        Span::styled(
+            format!("typed, not attached: {} (a: go on)", clean_line(&typed)),
+            theme.dim(),
+        )
+    });
     if state.attachments.is_empty() {
-        return Line::from(Span::styled("none (a: attach a file)", theme.dim()));
+        return Line::from(
+            pending.unwrap_or_else(|| Span::styled("none (a: attach a file)", theme.dim())),
+        );
     }
     let mut spans = Vec::new();
     for (i, a) in state.attachments.iter().enumerate() {
@@ -203,6 +214,7 @@ fn attachment_line(state: &ComposeState, theme: &Theme) -> Line<'static> {
         spans.push(Span::styled(text, style));
         spans.push(Span::raw(" "));
     }
+    spans.extend(pending);
     Line::from(spans)
 }
 

@@ -1,11 +1,12 @@
 //! The message list: only the visible rows, read from the loaded window.
 
-use super::text::{date, fit, size};
+use super::text::{fit, size};
 use crate::app::App;
 use crate::app::inbox::{Focus, InboxState};
+use crate::mailview::Zone;
 use crate::sanitize::clean_line;
 use crate::store::service::ListLine;
-use crate::store::{MessageRow, SortOrder};
+use crate::store::{MessageRow, SortBy, SortOrder};
 use crate::ui::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -52,7 +53,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let columns = Columns::for_width(usize::from(inner.width));
-    let mut lines = vec![header_line(&columns, theme)];
+    let mut lines = vec![header_line(&columns, inbox.sort_by, theme)];
     if list.total == Some(0) {
         let text = if inbox.search.is_some() {
             "No message matches the search (Esc clears it)."
@@ -71,7 +72,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             continue;
         };
         let selected = (index == list.cursor).then_some(focused);
-        lines.push(message_line(line, &columns, selected, theme));
+        let when = inbox.zone.format(inbox.sort_by.date_of(&line.row));
+        lines.push(message_line(line, &when, &columns, selected, theme));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -101,18 +103,26 @@ fn frame_block(inbox: &InboxState, theme: &Theme, focused: bool) -> Block<'stati
         SortOrder::NewestFirst => "newest first",
         SortOrder::OldestFirst => "oldest first",
     };
+    let by = match inbox.sort_by {
+        SortBy::Sent => "by date sent",
+        SortBy::Received => "by date received",
+    };
     let mode = if inbox.threaded { "threads, " } else { "" };
     let block = Block::bordered()
         .title(Line::from(title))
         .title_bottom(Line::from(Span::styled(
-            format!(" {mode}{order} "),
+            format!(" {mode}{order}, {by} "),
             theme.dim(),
         )))
         .border_style(if focused { theme.border() } else { theme.dim() });
     match last_sync(inbox) {
         Some(last) => block.title_bottom(
             Line::from(Span::styled(
-                format!(" synced {} UTC ", date(last)),
+                format!(
+                    " synced {}{} ",
+                    inbox.zone.format(last),
+                    if inbox.zone == Zone::Utc { " UTC" } else { "" }
+                ),
                 theme.dim(),
             ))
             .right_aligned(),
@@ -134,12 +144,16 @@ fn last_sync(inbox: &InboxState) -> Option<i64> {
         .and_then(|f| f.last_sync)
 }
 
-fn header_line(columns: &Columns, theme: &Theme) -> Line<'static> {
+fn header_line(columns: &Columns, by: SortBy, theme: &Theme) -> Line<'static> {
+    let date = match by {
+        SortBy::Sent => "Date",
+        SortBy::Received => "Received",
+    };
     Line::from(Span::styled(
         format!(
             "{}{} {} {} {:>SIZE_COLS$}",
             " ".repeat(FLAG_COLS),
-            fit("Date", columns.date),
+            fit(date, columns.date),
             fit("From", columns.from),
             fit("Subject", columns.subject),
             "Size"
@@ -148,9 +162,11 @@ fn header_line(columns: &Columns, theme: &Theme) -> Line<'static> {
     ))
 }
 
-/// One message row. `selected` is `Some(focused)` on the cursor's row.
+/// One message row, dated `when`. `selected` is `Some(focused)` on the
+/// cursor's row.
 fn message_line(
     line: &ListLine,
+    when: &str,
     columns: &Columns,
     selected: Option<bool>,
     theme: &Theme,
@@ -174,7 +190,7 @@ fn message_line(
     let text = format!(
         "{}{} {} {} {:>SIZE_COLS$}",
         flag_column(row),
-        fit(&date(row.date)[..columns.date], columns.date),
+        fit(&when[..columns.date.min(when.len())], columns.date),
         fit(&clean_line(from), columns.from),
         fit(&format!("{indent}{}", clean_line(subject)), columns.subject),
         size(row.size),

@@ -12,10 +12,9 @@ mod viewer;
 use super::{Theme, empty};
 use crate::app::App;
 use crate::app::inbox::inbox_areas;
-use crate::sanitize::clean_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inbox = &app.inbox;
@@ -44,12 +43,14 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         empty::inbox(app, theme, frame, Rect { height, ..area });
     }
     if let (Some(input), Some(input_area)) = (&inbox.input, areas.input) {
-        let line = Line::from(vec![
+        crate::ui::draw_text_line(
+            frame,
+            input_area,
             Span::styled(input.kind.prompt(), theme.key()),
-            Span::raw(clean_line(&input.text)),
-            Span::styled("█", theme.dim()),
-        ]);
-        frame.render_widget(line, input_area);
+            &input.line,
+            ratatui::style::Style::default(),
+            true,
+        );
     }
     if let Some(picker) = &inbox.picker {
         picker::render(picker, &inbox.folders, theme, frame, area);

@@ -28,6 +28,8 @@ fn list_app() -> App {
     rows[0].row.from = "张三 <zhang@example.cn>".into();
     rows[1].depth = 1;
     rows[5].row.flags.flagged = true;
+    // These rows replace the loaded page, as a fresh answer would.
+    app.inbox.list.requested = Some(0);
     store(
         &mut app,
         StoreEvent::Page {
@@ -191,4 +193,59 @@ fn folder_pane_lists_every_account_with_live_state_and_progress() {
         )));
     }
     insta::assert_snapshot!(draw(&app, 100, 22).backend());
+}
+
+#[test]
+fn inbox_dates_sent_and_received() {
+    let mut app = list_app();
+    app.size = (130, 9);
+    // Written in 2001, arrived in 2025 (row dates are arrivals).
+    for (i, line) in app.inbox.list.window.iter_mut().enumerate() {
+        line.row.sent_date = (i != 1).then_some(978_516_000 + i as i64 * 86_400);
+    }
+    let sent = draw(&app, 130, 9);
+    let rows = app.inbox.list.window.clone();
+    app.apply(Action::InboxToggleDateSort);
+    let req = app.inbox.list.req;
+    store(&mut app, StoreEvent::Listed { req, total: 6 });
+    store(
+        &mut app,
+        StoreEvent::Page {
+            req,
+            offset: 0,
+            rows,
+        },
+    );
+    let received = draw(&app, 130, 9);
+    insta::assert_snapshot!(format!("{}\n{}", sent.backend(), received.backend()));
+}
+
+#[test]
+fn inbox_malformed_message_shows_its_text_and_what_was_wrong() {
+    let mut app = list_app();
+    app.size = (100, 16);
+    app.apply(Action::InboxOpen);
+    // A multipart whose boundary never appears (CPython's msg_17).
+    let raw = b"From: Barry <barry@example.com>\nSubject: Here is your dingus fish\n\
+Content-Type: multipart/mixed; boundary=\"BOUNDARY\"\n\nHi there,\n\nThis is the dingus fish.\n";
+    let id = app.inbox.viewer.as_ref().unwrap().id;
+    store(
+        &mut app,
+        StoreEvent::Viewed {
+            id,
+            view: Ok(Box::new(MessageView::build(raw, 80))),
+        },
+    );
+    let broken = draw(&app, 100, 16);
+    // And one with no text at all says so.
+    let raw = b"Subject: empty\nContent-Type: text/plain\n\n\n";
+    store(
+        &mut app,
+        StoreEvent::Viewed {
+            id,
+            view: Ok(Box::new(MessageView::build(raw, 80))),
+        },
+    );
+    let empty = draw(&app, 100, 16);
+    insta::assert_snapshot!(format!("{}\n{}", broken.backend(), empty.backend()));
 }

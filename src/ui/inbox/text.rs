@@ -1,5 +1,5 @@
 //! Small text helpers for columns: fitting by display width (CJK takes two
-//! columns), dates and sizes.
+//! columns), and sizes.
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -24,8 +24,6 @@ pub fn fit(text: &str, width: usize) -> String {
     out.push_str(&" ".repeat(width.saturating_sub(cols)));
     out
 }
-
-pub use crate::mailview::format_date as date;
 
 /// `512`, `1.2K`, `34M`.
 pub fn size(bytes: u64) -> String {
@@ -56,8 +54,11 @@ mod tests {
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("日本語の件名", 7), "日本語…");
         assert_eq!(fit("日本語", 5), "日本…");
-        assert_eq!(date(0), "1970-01-01 00:00");
-        assert_eq!(date(1_751_364_000), "2025-07-01 10:00");
+        assert_eq!(crate::mailview::format_date(0), "1970-01-01 00:00");
+        assert_eq!(
+            crate::mailview::format_date(1_751_364_000),
+            "2025-07-01 10:00"
+        );
         assert_eq!(size(512), "512");
         assert_eq!(size(1536), "1.5K");
         assert_eq!(size(25 * 1024 * 1024), "25M");

@@ -33,7 +33,7 @@ pub(super) fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Ve
         && (s.tls.is_some() || matches!(s.kind, SessionKind::Tls));
     if insecure {
         lines.push(Line::from(Span::styled(
-            "⚠ certificate NOT verified (insecure)",
+            "⚠ certificate NOT verified (insecure) · t: details",
             Style::new().fg(theme.warning).add_modifier(Modifier::BOLD),
         )));
     }
@@ -44,6 +44,8 @@ pub(super) fn info_lines(s: &SocketSession, theme: &Theme, view: ViewMode) -> Ve
         )));
     }
     lines.push(settings_line(s, theme, view));
+    lines.extend(run_line(s, theme));
+    lines.extend(peer_lines(s, theme));
     lines
 }
 
@@ -65,27 +67,65 @@ fn headline(s: &SocketSession, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
+/// The TLS verdict and the server's own certificate in two lines; the
+/// certificate view (`t`) has the whole chain and the raw reason.
 fn tls_lines(s: &SocketSession, theme: &Theme) -> Vec<Line<'static>> {
-    let dim = |text: String| Line::from(Span::styled(clean_line(&text), theme.dim()));
-    match &s.tls {
-        // Our side of a TLS listener: the client shows no certificate.
-        Some(tls) if s.kind == SessionKind::Accepted => vec![dim(format!(
-            "{} · {} · server side",
-            tls.protocol, tls.cipher
-        ))],
-        Some(tls) => vec![
-            dim(format!(
-                "{} · {} · expires {}",
-                tls.protocol, tls.cipher, tls.not_after
-            )),
-            dim(format!("subject {} · issuer {}", tls.subject, tls.issuer)),
-        ],
-        None => Vec::new(),
+    let Some(tls) = &s.tls else {
+        return Vec::new();
+    };
+    let line = |text: String, style: Style| Line::from(Span::styled(clean_line(&text), style));
+    let verdict_style = if tls.refused {
+        Style::new().fg(theme.error)
+    } else if tls.verified {
+        theme.dim()
+    } else {
+        Style::new().fg(theme.warning)
+    };
+    let mut lines = vec![if tls.refused {
+        // The verdict is the session's error, shown just above.
+        line(
+            "certificate refused · t shows the chain and the raw reason".into(),
+            verdict_style,
+        )
+    } else {
+        // The verdict first: a narrow screen cuts the tail, and `t`
+        // shows it all.
+        line(
+            format!(
+                "{} · {} {} · t: details",
+                tls.verdict, tls.protocol, tls.cipher
+            ),
+            verdict_style,
+        )
+    }];
+    if let Some(leaf) = tls.chain.first() {
+        let names = if leaf.names.is_empty() {
+            "no names".to_string()
+        } else {
+            leaf.names.join(", ")
+        };
+        let whose = if tls.ours { "ours: " } else { "" };
+        lines.push(line(
+            format!(
+                "{whose}{} · {names} · {} · {} · SHA-256 {}…",
+                leaf.subject,
+                leaf.validity(tls.at),
+                leaf.key,
+                leaf.sha256.get(..23).unwrap_or(&leaf.sha256),
+            ),
+            theme.dim(),
+        ));
     }
+    if let Some(pin) = &tls.pin
+        && !tls.refused
+    {
+        lines.push(line(format!("pin: {pin}"), Style::new().fg(theme.warning)));
+    }
+    lines
 }
 
-/// The view, what Enter adds, the input mode, UDP peers (the selected one
-/// in brackets) and what the transcript cap dropped.
+/// The view, what Enter adds, the input mode and what the transcript cap
+/// dropped.
 fn settings_line(s: &SocketSession, theme: &Theme, view: ViewMode) -> Line<'static> {
     let mut spans = vec![Span::styled(
         format!(
@@ -100,24 +140,6 @@ fn settings_line(s: &SocketSession, theme: &Theme, view: ViewMode) -> Line<'stat
         ),
         theme.dim(),
     )];
-    if !s.peers.is_empty() {
-        let peers: Vec<String> = s
-            .peers
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                if Some(i) == s.selected_peer {
-                    format!("[{p}]")
-                } else {
-                    p.to_string()
-                }
-            })
-            .collect();
-        spans.push(Span::styled(
-            format!(" · peers {}", peers.join(" ")),
-            theme.dim(),
-        ));
-    }
     if s.transcript.dropped_chunks > 0 {
         spans.push(Span::styled(
             format!(
@@ -129,4 +151,93 @@ fn settings_line(s: &SocketSession, theme: &Theme, view: ViewMode) -> Line<'stat
         ));
     }
     Line::from(spans)
+}
+
+/// The counter of the session's `:run`.
+fn run_line(s: &SocketSession, theme: &Theme) -> Option<Line<'static>> {
+    let run = s.run.as_ref()?;
+    let every = format!("{:.3}", run.every.as_secs_f64());
+    let every = every.trim_end_matches('0').trim_end_matches('.');
+    let (text, style) = match &run.ended {
+        None => (
+            format!(
+                "▶ run {} · {}/{} sent · every {every}s · :run stop",
+                run.name, run.sent, run.total
+            ),
+            Style::new().fg(theme.accent),
+        ),
+        Some(how) => (
+            format!("run {} · {}/{} sent · {how}", run.name, run.sent, run.total),
+            theme.dim(),
+        ),
+    };
+    Some(Line::from(Span::styled(clean_line(&text), style)))
+}
+
+/// Peer rows shown at most; the reply target is always among them.
+const PEER_ROWS: usize = 3;
+
+/// A UDP session's peers: where replies go, and the peers around that one
+/// with how long each has been quiet.
+fn peer_lines(s: &SocketSession, theme: &Theme) -> Vec<Line<'static>> {
+    let peers = s.peers.list();
+    if peers.is_empty() {
+        return Vec::new();
+    }
+    let how = match (s.peers.follows_last_sender(), s.kind) {
+        (true, SessionKind::UdpClient) => "its target; p picks a peer",
+        (true, _) => "the last sender; p picks one",
+        (false, _) => "chosen; p cycles, :peer last undoes",
+    };
+    let target = s
+        .selected_peer()
+        .map_or_else(|| clean_line(&s.address), |p| p.to_string());
+    let count = match peers.len() {
+        1 => "1 peer".to_string(),
+        n => format!("{n} peers"),
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        format!("{count} · input goes to {target} ({how})"),
+        theme.dim(),
+    ))];
+    let selected = s.peers.target_index().unwrap_or(0);
+    let first = selected.saturating_sub(PEER_ROWS - 1);
+    for (i, peer) in peers.iter().enumerate().skip(first).take(PEER_ROWS) {
+        let marker = if Some(i) == s.peers.target_index() {
+            "▸"
+        } else {
+            " "
+        };
+        let style = if marker == "▸" {
+            Style::new().fg(theme.accent)
+        } else {
+            theme.dim()
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                " {marker} {:<22} idle {:<5} ↓{}",
+                peer.addr,
+                idle(peer.last_seen.elapsed()),
+                peer.datagrams_in
+            ),
+            style,
+        )));
+    }
+    let hidden = peers.len() - first.min(peers.len()) - PEER_ROWS.min(peers.len() - first);
+    if first > 0 || hidden > 0 {
+        lines.push(Line::from(Span::styled(
+            format!("   … {} more", first + hidden),
+            theme.dim(),
+        )));
+    }
+    lines
+}
+
+/// "5s", "3m", "2h": how long a peer has been quiet.
+fn idle(quiet: std::time::Duration) -> String {
+    match quiet.as_secs() {
+        s @ 0..60 => format!("{s}s"),
+        s @ 60..3600 => format!("{}m", s / 60),
+        s => format!("{}h", s / 3600),
+    }
 }

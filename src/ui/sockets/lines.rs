@@ -1,11 +1,13 @@
 //! Transcript chunks as screen rows: a text view with every control byte
-//! visible, and a hex view (offset, hex, ASCII). Only the rows that fit
-//! are built, newest first, so a huge transcript costs no more to draw
-//! than a small one.
+//! visible, a hex view (offset in the direction's stream, hex, ASCII), and
+//! both side by side with each chunk's rows level on the two sides. Only
+//! the rows that fit are built, newest first, so a huge transcript costs
+//! no more to draw than a small one.
 
-use crate::net::escape::{clock, visible};
 use crate::net::session::{Chunk, Direction};
+use crate::net::timefmt::{TimeZone, clock};
 use crate::net::transcript::Transcript;
+use crate::net::visible::visible;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthChar;
@@ -17,68 +19,95 @@ pub fn direction_style(dir: Direction) -> Style {
     }
 }
 
-fn header(chunk: &Chunk) -> String {
+fn header(chunk: &Chunk, zone: TimeZone) -> String {
     let arrow = match chunk.dir {
         Direction::In => "←",
         Direction::Out => "→",
     };
     match chunk.peer {
-        Some(peer) => format!("{} {arrow} {peer} ", clock(chunk.at)),
-        None => format!("{} {arrow} ", clock(chunk.at)),
+        Some(peer) => format!("{} {arrow} {peer} ", clock(chunk.at, zone)),
+        None => format!("{} {arrow} ", clock(chunk.at, zone)),
     }
 }
 
-/// The last `rows + skip` rows of the text view, minus the `skip` newest;
-/// returns at most `rows` rows, oldest first.
-pub fn text_rows(
-    transcript: &Transcript,
-    width: u16,
-    rows: usize,
-    skip: usize,
-) -> Vec<Line<'static>> {
-    tail(transcript, rows, skip, |chunk| {
-        text_chunk(chunk, width as usize)
+/// Which rows to build: `rows` rows that end `skip` rows above the newest.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub rows: usize,
+    pub skip: usize,
+    pub zone: TimeZone,
+}
+
+/// The text view's rows in `window`, oldest first.
+pub fn text_rows(transcript: &Transcript, width: u16, window: Window) -> Vec<Line<'static>> {
+    tail(transcript, window, |chunk, _| {
+        text_chunk(chunk, width as usize, window.zone)
     })
 }
 
-pub fn hex_rows(
-    transcript: &Transcript,
-    width: u16,
-    rows: usize,
-    skip: usize,
-) -> Vec<Line<'static>> {
-    let per_row = if width >= 78 { 16 } else { 8 };
-    tail(transcript, rows, skip, |chunk| hex_chunk(chunk, per_row))
+/// The hex view's rows in `window`, oldest first.
+pub fn hex_rows(transcript: &Transcript, width: u16, window: Window) -> Vec<Line<'static>> {
+    let per_row = hex_per_row(width);
+    tail(transcript, window, |chunk, offset| {
+        hex_chunk(chunk, offset, per_row, window.zone)
+    })
 }
 
-fn tail(
+/// Text and hex side by side: each chunk takes as many rows on both sides
+/// as the longer of its two forms, so a row on the left and the row beside
+/// it always show the same moment.
+pub fn split_rows(
     transcript: &Transcript,
-    rows: usize,
-    skip: usize,
-    render: impl Fn(&Chunk) -> Vec<Line<'static>>,
-) -> Vec<Line<'static>> {
-    let want = rows + skip;
-    let mut collected: Vec<Vec<Line<'static>>> = Vec::new();
+    (text_width, hex_width): (u16, u16),
+    window: Window,
+) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+    let per_row = hex_per_row(hex_width);
+    let pairs = tail(transcript, window, |chunk, offset| {
+        let mut text = text_chunk(chunk, text_width as usize, window.zone);
+        let mut hex = hex_chunk(chunk, offset, per_row, window.zone);
+        let height = text.len().max(hex.len());
+        text.resize(height, Line::default());
+        hex.resize(height, Line::default());
+        text.into_iter().zip(hex).collect()
+    });
+    pairs.into_iter().unzip()
+}
+
+fn hex_per_row(width: u16) -> usize {
+    if width >= 78 { 16 } else { 8 }
+}
+
+/// The last `rows + skip` rows, minus the `skip` newest: at most `rows`
+/// rows, oldest first. Chunks are rendered newest first until enough rows
+/// are there.
+fn tail<T>(
+    transcript: &Transcript,
+    window: Window,
+    render: impl Fn(&Chunk, u64) -> Vec<T>,
+) -> Vec<T> {
+    let want = window.rows + window.skip;
+    let mut collected: Vec<Vec<T>> = Vec::new();
     let mut have = 0;
-    for chunk in transcript.chunks().iter().rev() {
-        let lines = render(chunk);
-        have += lines.len();
-        collected.push(lines);
+    for (chunk, offset) in transcript.with_offsets().rev() {
+        let rows = render(chunk, offset);
+        have += rows.len();
+        collected.push(rows);
         if have >= want {
             break;
         }
     }
-    let mut all: Vec<Line<'static>> = collected.into_iter().rev().flatten().collect();
-    let skip = skip.min(all.len().saturating_sub(rows.min(all.len())));
+    let mut all: Vec<T> = collected.into_iter().rev().flatten().collect();
+    let rows = window.rows.min(all.len());
+    let skip = window.skip.min(all.len() - rows);
     all.truncate(all.len() - skip);
-    let start = all.len().saturating_sub(rows);
+    let start = all.len() - rows;
     all.split_off(start)
 }
 
 /// One chunk as wrapped rows: a timestamped first row, continuation rows
 /// indented under it. A line feed shows as ␊ and also starts a new row.
-fn text_chunk(chunk: &Chunk, width: usize) -> Vec<Line<'static>> {
-    let head = header(chunk);
+fn text_chunk(chunk: &Chunk, width: usize, zone: TimeZone) -> Vec<Line<'static>> {
+    let head = header(chunk, zone);
     let indent = head.chars().count().min(width / 2);
     let style = direction_style(chunk.dir);
     let text = visible(&chunk.data);
@@ -93,10 +122,36 @@ fn text_chunk(chunk: &Chunk, width: usize) -> Vec<Line<'static>> {
                 Span::raw(" ".repeat(indent))
             };
             first_piece = false;
-            rows.push(Line::from(vec![lead, Span::styled(piece, style)]));
+            let mut spans = vec![lead];
+            spans.extend(glyph_spans(&piece, style));
+            rows.push(Line::from(spans));
         }
     }
     rows
+}
+
+/// Splits `text` so that no grapheme cluster holds two glyphs. Text
+/// layout joins a spacing mark to its letter, or a flag's two halves, into
+/// one cluster, which the renderer keeps in one cell; the terminal draws
+/// each as a glyph of its own. When such a cell is later overwritten, the
+/// screen update clears only the first glyph and the others stay behind
+/// as stale cells. Clusters never reach across spans, so every non-ASCII
+/// character with a width starts a span of its own (ASCII never joins the
+/// character before it).
+fn glyph_spans(text: &str, style: Style) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut current = String::new();
+    for c in text.chars() {
+        let spacing = !c.is_ascii() && c.width().unwrap_or(0) > 0;
+        if spacing && !current.is_empty() {
+            spans.push(Span::styled(std::mem::take(&mut current), style));
+        }
+        current.push(c);
+    }
+    if !current.is_empty() {
+        spans.push(Span::styled(current, style));
+    }
+    spans
 }
 
 fn wrap(line: &str, width: usize) -> Vec<String> {
@@ -116,10 +171,12 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
     out
 }
 
-fn hex_chunk(chunk: &Chunk, per_row: usize) -> Vec<Line<'static>> {
+/// One chunk as hex rows under a header; offsets count from the first
+/// byte of the chunk's direction (`offset` is where the chunk starts).
+fn hex_chunk(chunk: &Chunk, offset: u64, per_row: usize, zone: TimeZone) -> Vec<Line<'static>> {
     let style = direction_style(chunk.dir);
     let mut rows = vec![Line::from(Span::styled(
-        format!("{}{} bytes", header(chunk), chunk.data.len()),
+        format!("{}{} bytes", header(chunk, zone), chunk.data.len()),
         Style::new().fg(Color::DarkGray),
     ))];
     for (n, row) in chunk.data.chunks(per_row).enumerate() {
@@ -143,11 +200,11 @@ fn hex_chunk(chunk: &Chunk, per_row: usize) -> Vec<Line<'static>> {
         let pad = per_row * 3 + usize::from(per_row > 8);
         rows.push(Line::from(vec![
             Span::styled(
-                format!("{:08x}  ", n * per_row),
+                format!("{:08x}  ", offset + (n * per_row) as u64),
                 Style::new().fg(Color::DarkGray),
             ),
             Span::styled(format!("{hex:<pad$} "), style),
-            Span::raw(format!("|{ascii}|")),
+            Span::raw(format!("|{ascii:<per_row$}|")),
         ]));
     }
     rows
@@ -175,30 +232,74 @@ mod tests {
         lines.iter().map(|l| l.to_string()).collect()
     }
 
+    fn window(rows: usize, skip: usize) -> Window {
+        Window {
+            rows,
+            skip,
+            zone: TimeZone::Utc,
+        }
+    }
+
     #[test]
     fn text_rows_show_controls_and_break_on_line_feeds() {
         let t = transcript(&[(Direction::Out, b"hi\r\n"), (Direction::In, b"a\x1b[2J\nb")]);
         assert_eq!(
-            plain(&text_rows(&t, 40, 10, 0)),
+            plain(&text_rows(&t, 40, window(10, 0))),
             [
-                "00:00:00.000 → hi␍␊",
-                "00:00:00.000 ← a␛[2J␊",
-                "               b",
+                "00:00:00.000Z → hi␍␊",
+                "00:00:00.000Z ← a␛[2J␊",
+                "                b",
             ]
         );
-        assert_eq!(plain(&text_rows(&t, 40, 1, 1)), ["00:00:00.000 ← a␛[2J␊"]);
+        assert_eq!(
+            plain(&text_rows(&t, 40, window(1, 1))),
+            ["00:00:00.000Z ← a␛[2J␊"]
+        );
     }
 
     #[test]
     fn hex_rows_have_offsets_and_ascii() {
         let t = transcript(&[(Direction::In, b"Hello, world!\x00\xff")]);
-        let rows = plain(&hex_rows(&t, 80, 10, 0));
-        assert_eq!(rows[0], "00:00:00.000 ← 15 bytes");
+        let rows = plain(&hex_rows(&t, 80, window(10, 0)));
+        assert_eq!(rows[0], "00:00:00.000Z ← 15 bytes");
         assert!(
             rows[1].starts_with("00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 00 ff"),
             "{}",
             rows[1]
         );
-        assert!(rows[1].ends_with("|Hello, world!..|"), "{}", rows[1]);
+        assert!(rows[1].ends_with("|Hello, world!.. |"), "{}", rows[1]);
+    }
+
+    #[test]
+    fn hex_offsets_run_on_across_chunks_per_direction() {
+        let t = transcript(&[
+            (Direction::In, &[0u8; 20]),
+            (Direction::Out, b"GET"),
+            (Direction::In, b"more"),
+        ]);
+        let rows = plain(&hex_rows(&t, 80, window(10, 0)));
+        let offsets: Vec<&str> = rows
+            .iter()
+            .filter(|r| !r.contains("bytes"))
+            .map(|r| &r[..8])
+            .collect();
+        assert_eq!(offsets, ["00000000", "00000010", "00000000", "00000014"]);
+    }
+
+    #[test]
+    fn split_rows_keep_each_chunk_level_on_both_sides() {
+        let t = transcript(&[
+            (Direction::In, b"one\ntwo\nthree\nfour\n"),
+            (Direction::Out, &[b'x'; 40]),
+        ]);
+        let (text, hex) = split_rows(&t, (40, 40), window(20, 0));
+        assert_eq!(text.len(), hex.len());
+        let text = plain(&text);
+        let hex = plain(&hex);
+        // The second chunk starts on the same row on both sides.
+        let left = text.iter().position(|r| r.contains('→')).unwrap();
+        let right = hex.iter().position(|r| r.contains('→')).unwrap();
+        assert_eq!(left, right);
+        assert_eq!(left, 4, "the first chunk's four text rows set the pace");
     }
 }

@@ -3,12 +3,13 @@
 //! hints at the bottom while it is open.
 
 mod info;
+mod input;
 mod lines;
 
 use super::Theme;
 use crate::app::App;
 use crate::app::sockets::{
-    Focus, LIST_ROWS_PER_SESSION, LIST_WIDTH, SocketSession, Sockets, ViewMode, list_first, prompt,
+    Focus, LIST_ROWS_PER_SESSION, LIST_WIDTH, SocketSession, Sockets, ViewMode, list_first,
 };
 use crate::net::escape::human_bytes;
 use crate::sanitize::clean_line;
@@ -17,7 +18,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let sockets = &app.sockets;
@@ -43,7 +44,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
     }
     if let Some(area) = prompt_area {
-        command_line(sockets, theme, frame, area);
+        input::command_line(sockets, theme, frame, area);
     }
 }
 
@@ -180,14 +181,18 @@ fn session_view(
         ));
     let inner = block.inner(transcript_area);
     frame.render_widget(block, transcript_area);
-    let rows = inner.height as usize;
+    let window = lines::Window {
+        rows: inner.height as usize,
+        skip: s.scroll,
+        zone: sockets.time_zone,
+    };
     match sockets.view {
         ViewMode::Text => {
-            let text = lines::text_rows(&s.transcript, inner.width, rows, s.scroll);
+            let text = lines::text_rows(&s.transcript, inner.width, window);
             frame.render_widget(Paragraph::new(text), inner);
         }
         ViewMode::Hex => {
-            let hex = lines::hex_rows(&s.transcript, inner.width, rows, s.scroll);
+            let hex = lines::hex_rows(&s.transcript, inner.width, window);
             frame.render_widget(Paragraph::new(hex), inner);
         }
         ViewMode::Split => {
@@ -195,92 +200,16 @@ fn session_view(
                 Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
                     .spacing(1)
                     .areas(inner);
-            let text = lines::text_rows(&s.transcript, left.width, rows, s.scroll);
-            let hex = lines::hex_rows(&s.transcript, right.width, rows, s.scroll);
+            let (text, hex) = lines::split_rows(&s.transcript, (left.width, right.width), window);
             frame.render_widget(Paragraph::new(text), left);
             frame.render_widget(Paragraph::new(hex), right);
         }
     }
-    input_line(sockets, s, theme, frame, input_area);
-}
-
-fn input_line(sockets: &Sockets, s: &SocketSession, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = sockets.focus == Focus::Input && sockets.prompt.is_none();
-    let target = if s.kind.is_listener() {
-        format!(" to all {} clients ", sockets.open_children(s.id).len())
-    } else if let Some(peer) = s.selected_peer() {
-        format!(" to {peer} ")
-    } else {
-        " ".to_string()
-    };
-    let title = if focused {
-        format!(" Send{target}· Enter sends, Esc leaves, : commands ")
-    } else {
-        format!(" Send{target}· Enter or i to type, : commands, ? keys ")
-    };
-    let block = Block::bordered()
-        .title(Span::styled(
-            title,
-            if focused { theme.title() } else { theme.dim() },
-        ))
-        .border_style(if focused { theme.border() } else { theme.dim() });
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let text = clean_line(&sockets.input.text);
-    frame.render_widget(Paragraph::new(text), inner);
-    if focused {
-        let cursor: usize = sockets
-            .input
-            .text
-            .chars()
-            .take(sockets.input.cursor)
-            .count();
-        let x = inner.x + (cursor as u16).min(inner.width.saturating_sub(1));
-        frame.set_cursor_position((x, inner.y));
-    }
-}
-
-fn command_line(sockets: &Sockets, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(line) = &sockets.prompt else { return };
-    let text = clean_line(&line.text);
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(":", theme.key()),
-            Span::raw(text),
-        ])),
-        area,
-    );
-    frame.set_cursor_position((area.x + 1 + line.cursor as u16, area.y));
-    // Hints: the commands that match what is typed so far.
-    let word = line.text.split(' ').next().unwrap_or("");
-    let hints = prompt::matching(word);
-    if hints.is_empty() || area.y < 2 {
-        return;
-    }
-    let height = (hints.len() as u16 + 2).min(area.y);
-    let hint_area = Rect {
-        x: area.x,
-        y: area.y - height,
-        width: area.width,
-        height,
-    };
-    let rows: Vec<Line> = hints
-        .iter()
-        .map(|(_, syntax, what)| {
-            Line::from(vec![
-                Span::styled(format!(" {syntax}"), theme.key()),
-                Span::styled(format!("  {what}"), theme.dim()),
-            ])
-        })
-        .collect();
-    frame.render_widget(Clear, hint_area);
-    frame.render_widget(
-        Paragraph::new(rows).block(Block::bordered().border_style(theme.dim()).title(
-            Span::styled(" Tab completes · Enter runs · Esc cancels ", theme.dim()),
-        )),
-        hint_area,
-    );
+    input::input_line(sockets, s, theme, frame, input_area);
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod redraw_tests;

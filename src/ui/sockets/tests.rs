@@ -1,4 +1,5 @@
-use crate::app::sockets::{InputLine, SessionState, SocketSession, ViewMode};
+use crate::app::TextLine;
+use crate::app::sockets::{SessionState, SocketSession, ViewMode};
 use crate::app::{App, Keymap};
 use crate::config::{Config, ConfigOrigin, LoadedConfig};
 use crate::net::pipe_buffer::DataPipe;
@@ -15,6 +16,8 @@ fn app() -> App {
         origin: ConfigOrigin::Missing(PathBuf::from("/home/user/.config/wirepost/config.toml")),
     };
     let mut app = App::new(loaded, Keymap::build(&BTreeMap::new()).unwrap());
+    // Snapshots must not depend on the machine's time zone.
+    app.sockets.time_zone = crate::net::timefmt::TimeZone::Utc;
     app.tab = crate::app::Tab::Sockets;
     app
 }
@@ -65,13 +68,27 @@ fn with_sessions() -> App {
     tls.tls = Some(TlsInfo {
         protocol: "TLS 1.3".into(),
         cipher: "TLS13_AES_256_GCM_SHA384".into(),
-        subject: "CN=localhost".into(),
-        issuer: "CN=wirepost test CA".into(),
-        not_after: "2031-06-15 00:00 UTC".into(),
+        chain: vec![crate::net::cert::CertSummary {
+            subject: "CN=localhost".into(),
+            issuer: "CN=wirepost test CA".into(),
+            names: vec!["localhost".into(), "127.0.0.1".into()],
+            not_before: 1_700_000_000,
+            not_after: 1_949_875_200,
+            key: "EC P-256".into(),
+            sha256: "3A:7F:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD".into(),
+            key_sha256: "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF".into(),
+            is_ca: false,
+        }],
+        verdict: "NOT verified (checks are off); the check says: self-signed (CN=wirepost test CA)".into(),
+        raw: Some("invalid peer certificate: UnknownIssuer".into()),
+        pin: None,
         verified: false,
+        refused: false,
+        ours: false,
+        at: 1_800_000_000,
     });
     app.sockets.sessions = vec![http, listener, client, tls];
-    app.sockets.input = InputLine::with_text("GET /\\r\\n");
+    app.sockets.input = TextLine::with_text("GET /\\r\\n");
     app.dirty = false;
     app
 }
@@ -110,8 +127,29 @@ fn insecure_tls_session_shows_a_warning() {
 }
 
 #[test]
+fn t_shows_the_certificate_chain_the_verdict_and_the_raw_reason() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = with_sessions();
+    app.sockets.selected = 3;
+    app.sockets.focus = crate::app::sockets::Focus::List;
+    let t = KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE);
+    app.update(crate::app::Event::Key(t));
+    assert_eq!(
+        app.overlay,
+        Some(crate::app::Overlay::Certificate { scroll: 0 })
+    );
+    insta::assert_snapshot!(draw(&app, 100, 20));
+    // A session without TLS has nothing to show, and says so.
+    app.overlay = None;
+    app.sockets.selected = 0;
+    app.update(crate::app::Event::Key(t));
+    assert_eq!(app.overlay, None);
+    assert!(app.status.message.is_some());
+}
+
+#[test]
 fn command_line_with_hints() {
     let mut app = with_sessions();
-    app.sockets.prompt = Some(InputLine::with_text("l"));
+    app.sockets.prompt = Some(TextLine::with_text("l"));
     insta::assert_snapshot!(draw(&app, 100, 16));
 }
