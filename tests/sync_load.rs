@@ -17,8 +17,11 @@ use common::soak::{env_or, report};
 use std::time::{Duration, Instant};
 
 /// Sends `key` and returns how long the screen took to show its effect,
-/// looking every millisecond.
+/// looking every millisecond. It waits out the frame interval first: the
+/// interface draws at most one frame per 16 ms, and a key sent right after
+/// the last frame would time that cap instead of the answer.
 fn key_round_trip(tui: &mut Tui, key: &str, shown: impl Fn(&str) -> bool) -> Duration {
+    std::thread::sleep(Duration::from_millis(20));
     let asked = Instant::now();
     tui.send(key);
     while !shown(&tui.screen()) {

@@ -10,7 +10,7 @@ use super::folder_rows::folder_id;
 use super::maildir;
 use super::paths::relative;
 use super::{Flags, MessageId, Store, StoreError};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 
 /// A server message changed here and not yet on the server.
@@ -79,7 +79,7 @@ impl Store {
     pub fn set_flag_state(&self, id: MessageId, state: &FlagState) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let (_, path) = self.resolve(&conn, id)?;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE messages SET server_flags = coalesce(server_flags, flags),
              server_keywords = coalesce(server_keywords, keywords) WHERE id = ?1 AND id_kind = 1",
@@ -172,7 +172,7 @@ impl Store {
         let Some(folder) = folder_id(&conn, account, folder)? else {
             return Ok(Vec::new());
         };
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut changed = Vec::new();
         let mut renames: Vec<(PathBuf, PathBuf)> = Vec::new();
         for (report, sent) in reports {

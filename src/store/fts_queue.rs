@@ -73,7 +73,7 @@ impl Store {
             parsed.push((id, Envelope::parse(&raw)));
         }
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for (id, envelope) in &parsed {
             let claimed = tx.execute(
                 "UPDATE messages SET fts_pending = 0, snippet = ?2

@@ -13,7 +13,7 @@ use super::folder_rows::{FolderRow, folder_row};
 use super::maildir::{self, Durability, Maildir, Subdir};
 use super::paths::relative;
 use super::{Flags, MessageId, ServerIdentity, Store, StoreError};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 
 /// What the user asked for.
@@ -81,7 +81,7 @@ impl Store {
         let mut conn = self.conn();
         let (_, path) = self.resolve(&conn, id)?;
         let target = folder_row(&conn, self.root(), to_account, to_folder, None)?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let source = imap_source(&tx, id)?;
         let moved = if kind.copy {
             copy_row(&tx, self.root(), id, &path, &target, to_account)?
@@ -193,7 +193,7 @@ impl Store {
     pub fn discard(&self, id: MessageId) -> Result<(), StoreError> {
         let path = self.message_path(id).ok();
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
         tx.execute("DELETE FROM messages WHERE id = ?1", [id])?;
         tx.commit()?;
