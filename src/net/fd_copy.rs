@@ -45,6 +45,9 @@ pub fn copy(from: RawFd, to: RawFd, mut moved: impl FnMut(usize)) -> io::Result<
     } else {
         How::ReadWrite
     };
+    if how == How::Splice {
+        widen_pipes(from, to);
+    }
     let mut buffer = Vec::new();
     loop {
         let step = match how {
@@ -92,6 +95,22 @@ fn result(n: libc::ssize_t) -> io::Result<usize> {
     }
 }
 
+/// The bytes a pipe on our side may hold: the default 64 KiB makes every
+/// splice a small one (a context switch per 64 KiB with the writer).
+const PIPE_BYTES: libc::c_int = 1 << 20;
+
+/// Lets the pipes on either side hold more, so each splice moves more. A
+/// refusal (over the user's limit in /proc/sys/fs/pipe-max-size) only
+/// leaves the default.
+fn widen_pipes(from: RawFd, to: RawFd) {
+    for fd in [from, to] {
+        if kind(fd) == FdKind::Pipe {
+            // SAFETY: F_SETPIPE_SZ takes an int and touches no memory of ours.
+            unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, PIPE_BYTES) };
+        }
+    }
+}
+
 fn splice(from: RawFd, to: RawFd) -> io::Result<usize> {
     // SAFETY: null offsets mean "the file position"; the descriptors are
     // owned by the caller for the duration of the call.
@@ -102,7 +121,7 @@ fn splice(from: RawFd, to: RawFd) -> io::Result<usize> {
             to,
             std::ptr::null_mut(),
             CHUNK_BYTES,
-            libc::SPLICE_F_MOVE | libc::SPLICE_F_MORE,
+            libc::SPLICE_F_MOVE,
         )
     };
     result(n)
