@@ -154,7 +154,11 @@ pub fn unclosed(message: &Message<'_>, raw: &[u8]) -> Option<String> {
     let boundary = root.content_type()?.attribute("boundary")?;
     let closing = format!("--{boundary}--");
     let body = raw.get(root.offset_body as usize..)?;
-    let closed = body.windows(closing.len()).any(|w| w == closing.as_bytes());
+    // From the end: where it is there, it is in the last lines.
+    let closed = body
+        .windows(closing.len())
+        .rev()
+        .any(|w| w == closing.as_bytes());
     (!closed)
         .then(|| "it ends before its last part is closed: it may have been cut short".to_string())
 }

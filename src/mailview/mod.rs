@@ -70,40 +70,47 @@ impl MessageView {
     /// Parses `raw`. Never fails: unparseable input shows as its text.
     pub fn build(raw: &[u8], width: usize) -> MessageView {
         let width = width.clamp(20, MAX_RENDER_WIDTH);
+        let parser = MessageParser::default();
+        let Some(parsed) = parser.parse(raw) else {
+            return MessageView::unparsed(raw);
+        };
         // Broken structure that hides the text is repaired first (the
         // attachment list is read from the same repaired bytes).
-        let repaired = repair::readable(raw);
-        let bytes = repaired.as_ref().map_or(raw, |r| &r.raw[..]);
-        match MessageParser::default().parse(bytes) {
-            Some(message) => {
-                let mut view = from_message(&message, width, 0);
-                let mut notices: Vec<String> = repaired
-                    .as_ref()
-                    .map(|r| r.notice.clone())
-                    .into_iter()
-                    .collect();
-                if view.body.trim().is_empty()
-                    && let Some(found) = fallback::text_of(&message)
-                {
-                    view.body = found.text;
-                    notices.push(found.notice);
-                }
-                notices.extend(fallback::unclosed(&message, bytes));
-                view.notice = (!notices.is_empty()).then(|| notices.join("; "));
-                view.size = raw.len();
-                view.cap();
-                view
-            }
-            None => {
-                let cut = raw.len().min(VIEW_BODY_CAP_BYTES);
-                let mut body = String::from_utf8_lossy(&raw[..cut]).into_owned();
-                cap_text(&mut body, VIEW_BODY_CAP_BYTES, raw.len() - cut);
-                MessageView {
-                    body,
-                    size: raw.len(),
-                    ..MessageView::default()
-                }
-            }
+        let repaired = repair::readable_from(&parsed, raw);
+        let reparsed = repaired.as_ref().and_then(|r| parser.parse(&r.raw));
+        let (message, bytes) = match (&reparsed, &repaired) {
+            (Some(message), Some(r)) => (message, &r.raw[..]),
+            _ => (&parsed, raw),
+        };
+        let mut view = from_message(message, width, 0);
+        let mut notices: Vec<String> = repaired
+            .as_ref()
+            .filter(|_| reparsed.is_some())
+            .map(|r| r.notice.clone())
+            .into_iter()
+            .collect();
+        if view.body.trim().is_empty()
+            && let Some(found) = fallback::text_of(message)
+        {
+            view.body = found.text;
+            notices.push(found.notice);
+        }
+        notices.extend(fallback::unclosed(message, bytes));
+        view.notice = (!notices.is_empty()).then(|| notices.join("; "));
+        view.size = raw.len();
+        view.cap();
+        view
+    }
+
+    /// What cannot be parsed at all shows as its text.
+    fn unparsed(raw: &[u8]) -> MessageView {
+        let cut = raw.len().min(VIEW_BODY_CAP_BYTES);
+        let mut body = String::from_utf8_lossy(&raw[..cut]).into_owned();
+        cap_text(&mut body, VIEW_BODY_CAP_BYTES, raw.len() - cut);
+        MessageView {
+            body,
+            size: raw.len(),
+            ..MessageView::default()
         }
     }
 

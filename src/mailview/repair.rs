@@ -24,13 +24,17 @@ pub struct Repair {
 /// A repaired copy of `raw` when, as it is, it shows no text and the
 /// repair does; `None` leaves the message as it is.
 pub fn readable(raw: &[u8]) -> Option<Repair> {
-    let parser = MessageParser::default();
-    let message = parser.parse(raw)?;
-    if has_text(&message) {
+    readable_from(&MessageParser::default().parse(raw)?, raw)
+}
+
+/// [`readable`] for a message the caller has parsed from `raw` already
+/// (a 25 MB message is not parsed twice to find it needs nothing).
+pub fn readable_from(message: &Message<'_>, raw: &[u8]) -> Option<Repair> {
+    if has_text(message) {
         return None;
     }
-    let fixed = repair(&message, raw)?;
-    has_text(&parser.parse(&fixed.raw)?).then_some(fixed)
+    let fixed = repair(message, raw)?;
+    has_text(&MessageParser::default().parse(&fixed.raw)?).then_some(fixed)
 }
 
 /// Whether the message's plain or HTML body has any text.
