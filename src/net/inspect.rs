@@ -13,7 +13,6 @@ use tokio_rustls::rustls::client::WebPkiServerVerifier;
 use tokio_rustls::rustls::client::danger::{
     HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier,
 };
-use tokio_rustls::rustls::crypto::CryptoProvider;
 use tokio_rustls::rustls::{self, DigitallySignedStruct};
 
 /// What the verifier saw during one handshake.
@@ -35,7 +34,6 @@ pub type SeenSlot = Arc<Mutex<Seen>>;
 #[derive(Debug)]
 pub struct Inspecting {
     pub webpki: Arc<WebPkiServerVerifier>,
-    pub provider: Arc<CryptoProvider>,
     /// Checks off: the verdict is recorded but the handshake goes on.
     pub accept_anyway: bool,
     /// Trust on first use: the host's key fingerprint is remembered.
@@ -101,12 +99,7 @@ impl ServerCertVerifier for Inspecting {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        self.webpki.verify_tls12_signature(message, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -115,17 +108,10 @@ impl ServerCertVerifier for Inspecting {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        self.webpki.verify_tls13_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.webpki.supported_verify_schemes()
     }
 }

@@ -86,7 +86,6 @@ pub fn inspecting_config(
     let seen = SeenSlot::default();
     let verifier = Inspecting {
         webpki,
-        provider: provider(),
         accept_anyway: options.accept_invalid_certs,
         pins: options
             .pin_file
