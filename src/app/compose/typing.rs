@@ -6,6 +6,7 @@ use crate::app::Edit;
 use crate::app::{App, Command};
 use crate::mail::address;
 use crate::mail::compose::engine::ComposeCommand;
+use crate::mail::compose::path_complete::common_prefix;
 use crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
@@ -139,23 +140,4 @@ impl App {
         }
         Vec::new()
     }
-}
-
-/// The longest start all `options` share, cut at a character boundary.
-fn common_prefix(options: &[String]) -> String {
-    let Some(first) = options.first() else {
-        return String::new();
-    };
-    let mut end = first.len();
-    for other in &options[1..] {
-        end = first
-            .char_indices()
-            .zip(other.chars())
-            .take_while(|((_, a), b)| a == b)
-            .map(|((i, a), _)| i + a.len_utf8())
-            .last()
-            .unwrap_or(0)
-            .min(end);
-    }
-    first[..end].to_string()
 }

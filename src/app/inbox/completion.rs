@@ -7,6 +7,7 @@
 use super::{InboxState, Outcome};
 use crate::app::Command;
 use crate::mail::compose::engine::ComposeCommand;
+use crate::mail::compose::path_complete::common_prefix;
 
 impl InboxState {
     /// Candidates for `typed` arrived; they are kept while `typed` is
@@ -72,23 +73,4 @@ fn ask_for(typed: &str) -> Vec<Command> {
     vec![Command::Compose(Box::new(ComposeCommand::CompletePath {
         typed: typed.to_string(),
     }))]
-}
-
-/// The longest start all `options` share, cut at a character boundary.
-fn common_prefix(options: &[String]) -> String {
-    let Some(first) = options.first() else {
-        return String::new();
-    };
-    let mut end = first.len();
-    for other in &options[1..] {
-        end = first
-            .char_indices()
-            .zip(other.chars())
-            .take_while(|((_, a), b)| a == b)
-            .map(|((i, a), _)| i + a.len_utf8())
-            .last()
-            .unwrap_or(0)
-            .min(end);
-    }
-    first[..end].to_string()
 }

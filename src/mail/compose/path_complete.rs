@@ -47,6 +47,25 @@ pub fn complete_path(typed: &str) -> Vec<String> {
     out
 }
 
+/// The longest start all `options` share, cut at a character boundary.
+pub fn common_prefix(options: &[String]) -> String {
+    let Some(first) = options.first() else {
+        return String::new();
+    };
+    let mut end = first.len();
+    for other in &options[1..] {
+        end = first
+            .char_indices()
+            .zip(other.chars())
+            .take_while(|((_, a), b)| a == b)
+            .map(|((i, a), _)| i + a.len_utf8())
+            .last()
+            .unwrap_or(0)
+            .min(end);
+    }
+    first[..end].to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
