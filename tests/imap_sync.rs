@@ -4,38 +4,16 @@
 
 mod common;
 
-use common::mailstack::{Mailstack, TestUser};
+use common::imap::options;
+use common::mailstack::Mailstack;
 use futures::TryStreamExt;
 use std::collections::HashMap;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
-use wirepost::mail::imap::Credentials;
 use wirepost::mail::imap::{ConnectOptions, FolderChoice, ImapSession, connect, sync_account};
-use wirepost::net::tls::TlsOptions;
 use wirepost::store::{NewMessage, ServerIdentity, Store};
 
 const ACCOUNT: &str = "test";
-
-fn options(stack: &Mailstack, user: &TestUser) -> ConnectOptions {
-    ConnectOptions {
-        host: stack.host.clone(),
-        port: stack.imaps_port,
-        security: Security::Tls,
-        tls: TlsOptions {
-            extra_ca: Some(stack.ca.clone()),
-            accept_invalid_certs: false,
-            pin_file: None,
-        },
-        username: user.address.clone(),
-        auth: AuthMethod::Auto,
-        credentials: Credentials {
-            password: Some(SecretSource::Command(format!("echo {}", user.password))),
-            oauth2_token: None,
-        },
-        delete: DeleteMode::Trash,
-    }
-}
 
 async fn sync(
     opts: &ConnectOptions,

@@ -7,13 +7,12 @@
 
 mod common;
 
+use common::imap::options;
 use common::mailstack::{Mailstack, TestUser};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
-use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
 use wirepost::mail::imap::engine::{ImapCommand, ImapEvent, LiveHub, LiveSettings, WatchMode};
-use wirepost::mail::imap::{ConnectOptions, Credentials, ImapSession, connect};
-use wirepost::net::tls::TlsOptions;
+use wirepost::mail::imap::{ImapSession, connect};
 use wirepost::report::{Report, Reporter};
 use wirepost::store::Store;
 
@@ -21,26 +20,6 @@ const ACCOUNT: &str = "live";
 /// How long a test waits for a report before it fails: a hang guard for
 /// slow machines, not a performance assertion.
 const WAIT: Duration = Duration::from_secs(60);
-
-fn options(stack: &Mailstack, user: &TestUser) -> ConnectOptions {
-    ConnectOptions {
-        host: stack.host.clone(),
-        port: stack.imaps_port,
-        security: Security::Tls,
-        tls: TlsOptions {
-            extra_ca: Some(stack.ca.clone()),
-            accept_invalid_certs: false,
-            pin_file: None,
-        },
-        username: user.address.clone(),
-        auth: AuthMethod::Auto,
-        credentials: Credentials {
-            password: Some(SecretSource::Command(format!("echo {}", user.password))),
-            oauth2_token: None,
-        },
-        delete: DeleteMode::Trash,
-    }
-}
 
 /// A second client of the same mailbox, as another program would be.
 async fn other_client(stack: &Mailstack, user: &TestUser) -> ImapSession {
