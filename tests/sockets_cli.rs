@@ -167,25 +167,23 @@ fn tcp_starttls_smtp_against_postfix() {
 }
 
 /// Found when piping `EHLO` and `QUIT` into `--starttls smtp`: on end of
-/// stdin the TLS close_notify went out before the FIN. Postfix answers
-/// QUIT and closes without reading on; with the close_notify unread in its
-/// socket, its kernel resets the connection and drops the replies it had
-/// not sent yet. This server makes that deterministic: it reads the
-/// request, waits until the client's end of input has arrived, corks its
-/// socket, answers and closes. Only a bare FIN leaves nothing unread.
+/// stdin the TLS close_notify went out at once. Postfix answers QUIT and
+/// closes without reading on; with the close_notify unread in its socket,
+/// its kernel resets the connection and drops the replies it had not sent
+/// yet. This server does the same: it answers the request only once the
+/// client's stdin has closed, corks its socket, answers and closes without
+/// reading on. The close_notify must wait for the peer to go quiet.
 #[test]
 fn tls_end_of_input_never_costs_the_servers_replies() {
     use common::tls_peer::{TestCa, read_until, send, serve_one, server_config};
     let ca = TestCa::new("wirepost test CA");
     let config = server_config(ca.leaf(&["localhost"], |_| {}));
     let (request_read_tx, request_read) = std::sync::mpsc::channel();
+    let (stdin_closed, stdin_closed_rx) = std::sync::mpsc::channel::<()>();
     let (port, server) = serve_one(config, move |mut tls| {
         let request = read_until(&mut tls, b"QUIT\r\n");
         request_read_tx.send(()).unwrap();
-        // Whatever the client sends after its request (a close_notify or
-        // just its FIN) makes the raw socket readable.
-        let mut peek = [0u8; 64];
-        let pending = tls.sock.peek(&mut peek).unwrap();
+        stdin_closed_rx.recv().unwrap();
         let cork: libc::c_int = 1;
         let fd = std::os::fd::AsRawFd::as_raw_fd(&tls.sock);
         // SAFETY: a valid socket and an int option of the right size.
@@ -199,7 +197,7 @@ fn tls_end_of_input_never_costs_the_servers_replies() {
             );
         }
         send(&mut tls, b"221 2.0.0 Bye\r\n");
-        (request, pending)
+        request
     });
     let mut child = Command::new(env!("CARGO_BIN_EXE_wirepost"))
         .args([
@@ -220,8 +218,9 @@ fn tls_end_of_input_never_costs_the_servers_replies() {
         .recv_timeout(Duration::from_secs(30))
         .expect("the server got the request");
     drop(stdin);
+    stdin_closed.send(()).unwrap();
     let out = child.wait_with_output().unwrap();
-    let (request, pending) = server.join().unwrap();
+    let request = server.join().unwrap();
     assert_eq!(request, b"QUIT\r\n");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -230,7 +229,43 @@ fn tls_end_of_input_never_costs_the_servers_replies() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(pending, 0, "after its request the client sent only its FIN");
+}
+
+/// A TLS peer that only listens (`socat -u OPENSSL-LISTEN:… /dev/null`)
+/// reads to the end and wants a close_notify before the FIN: a bare FIN
+/// looks like a cut connection, and OpenSSL answers it with an alert.
+#[test]
+fn tls_end_of_input_closes_cleanly_for_a_listening_peer() {
+    use common::tls_peer::{TestCa, serve_one, server_config};
+    let ca = TestCa::new("wirepost test CA");
+    let config = server_config(ca.leaf(&["localhost"], |_| {}));
+    let (port, server) = serve_one(config, |mut tls| {
+        let mut got = Vec::new();
+        let end = tls.read_to_end(&mut got).map(|_| ());
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+        (got.len(), end.map_err(|e| e.to_string()))
+    });
+    let payload = vec![b'x'; 300_000];
+    let out = wirepost(
+        &[
+            "tcp",
+            &format!("localhost:{port}"),
+            "--tls",
+            "--ca",
+            ca.pem_path.to_str().unwrap(),
+        ],
+        &payload,
+    );
+    let (received, end) = server.join().unwrap();
+    assert_eq!(received, payload.len());
+    assert_eq!(end, Ok(()), "the server saw no close_notify");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A server that hangs up with our bytes unread resets the connection and

@@ -53,26 +53,21 @@ impl Stream {
 }
 
 impl Stream {
-    /// Ends our side of the conversation and keeps reading: a TCP FIN.
-    ///
-    /// Over TLS no close_notify goes before the FIN. A server that answers
-    /// and closes without reading on (SMTP after QUIT, HTTP after a
-    /// response) would find the close_notify unread in its socket when it
-    /// closes, and its kernel then resets the connection and throws away
-    /// the replies it had not sent yet. A bare FIN is no data, so it never
-    /// triggers that. The close_notify goes out when the session ends.
+    /// True for a TLS session (either side).
+    pub fn is_tls(&self) -> bool {
+        matches!(self, Stream::Client(_) | Stream::Server(_))
+    }
+
+    /// Ends our side of the conversation and keeps reading: over TLS a
+    /// close_notify and then the TCP FIN, as TLS asks; a plain FIN
+    /// otherwise. When to call it over TLS is the session's choice (see
+    /// `TLS_END_GRACE` in `tcp.rs`).
     pub async fn finish_writing(&mut self) -> io::Result<()> {
         use tokio::io::AsyncWriteExt;
         match self {
             Stream::Plain(tcp) => tcp.shutdown().await,
-            Stream::Client(tls) => {
-                tls.flush().await?;
-                tls.get_mut().0.shutdown().await
-            }
-            Stream::Server(tls) => {
-                tls.flush().await?;
-                tls.get_mut().0.shutdown().await
-            }
+            Stream::Client(tls) => tls.shutdown().await,
+            Stream::Server(tls) => tls.shutdown().await,
             Stream::Gone => Ok(()),
         }
     }

@@ -16,6 +16,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 /// Splits "host:port", "[v6]:port" or "v6-without-brackets" forms.
 pub fn split_host_port(target: &str) -> Result<(String, u16), String> {
@@ -165,11 +166,14 @@ async fn session_loop(
         tls_buffer: Vec::new(),
         received_any: false,
         write_open: true,
+        tls_end_due: None,
     };
     loop {
+        let tls_end_due = session.tls_end_due;
         let step = tokio::select! {
             read = session.stream.read_chunk(&mut session.tls_buffer) => session.on_read(read).await?,
             command = commands.recv() => session.on_command(command).await?,
+            () = sleep_until_due(tls_end_due), if tls_end_due.is_some() => session.end_tls().await?,
         };
         if step.is_break() {
             return Ok(());
@@ -185,8 +189,28 @@ struct Session<'a> {
     tls_buffer: Vec<u8>,
     /// The peer has spoken, so a STARTTLS dialogue has had its greeting.
     received_any: bool,
-    /// False once we sent FIN.
+    /// False once our input ended (the FIN may still wait, over TLS).
     write_open: bool,
+    /// Over TLS, when the close_notify and the FIN go out unless the peer
+    /// speaks again first.
+    tls_end_due: Option<Instant>,
+}
+
+/// How long a TLS session whose input ended waits for the peer to go
+/// quiet before it sends close_notify and FIN. TLS wants a close_notify
+/// before the FIN (OpenSSL peers take a bare FIN for a cut connection and
+/// answer with an alert). But a server that answers and closes without
+/// reading on (Postfix after QUIT) would find an early close_notify
+/// unread in its socket, and its kernel then resets the connection and
+/// throws away the replies it had not sent yet. Waiting for the peer's
+/// silence lets such a server answer and close first; a peer that only
+/// listens gets a clean end this long after our last byte.
+const TLS_END_GRACE: Duration = Duration::from_millis(250);
+
+async fn sleep_until_due(due: Option<Instant>) {
+    if let Some(due) = due {
+        tokio::time::sleep_until(due).await;
+    }
 }
 
 impl Session<'_> {
@@ -211,6 +235,9 @@ impl Session<'_> {
             return Ok(ControlFlow::Break(()));
         }
         self.received_any = true;
+        if self.tls_end_due.is_some() {
+            self.tls_end_due = Some(Instant::now() + TLS_END_GRACE);
+        }
         let reaction = self.context.rules.feed(&data);
         self.sink.bytes(Direction::In, None, data).await;
         // The answers to everything this read brought go out in one
@@ -261,16 +288,34 @@ impl Session<'_> {
 
     async fn half_close(&mut self) -> Result<(), String> {
         if self.write_open {
-            self.stream
-                .finish_writing()
-                .await
-                .map_err(|e| format!("half-close failed: {e}"))?;
+            if self.stream.is_tls() {
+                self.stream
+                    .flush()
+                    .await
+                    .map_err(|e| format!("half-close failed: {e}"))?;
+                self.tls_end_due = Some(Instant::now() + TLS_END_GRACE);
+            } else {
+                self.stream
+                    .finish_writing()
+                    .await
+                    .map_err(|e| format!("half-close failed: {e}"))?;
+            }
             self.write_open = false;
             self.sink
                 .report(SessionEvent::HalfClosed { id: self.sink.id })
                 .await;
         }
         Ok(())
+    }
+
+    /// The peer stayed quiet after our input ended: close_notify and FIN.
+    async fn end_tls(&mut self) -> Result<ControlFlow<()>, String> {
+        self.tls_end_due = None;
+        self.stream
+            .finish_writing()
+            .await
+            .map_err(|e| format!("half-close failed: {e}"))?;
+        Ok(ControlFlow::Continue(()))
     }
 }
 
