@@ -45,17 +45,13 @@ pub fn file_as_sent(store: &Store, account: &str, id: MessageId) -> Result<Messa
     store
         .ensure_folder(account, SENT, Some(FolderRole::Sent))
         .map_err(|e| format!("cannot create the Sent folder: {e}"))?;
-    let id = store
-        .move_message(id, SENT)
-        .map_err(|e| format!("sent, but cannot move it from the Outbox to Sent: {e}"))?;
-    let flags = Flags {
+    let seen = Flags {
         seen: true,
         ..Flags::default()
     };
     store
-        .set_flags(id, &flags)
-        .map_err(|e| format!("cannot mark the sent copy seen: {e}"))?;
-    Ok(id)
+        .move_message_with_flags(id, SENT, seen)
+        .map_err(|e| format!("sent, but cannot move it from the Outbox to Sent: {e}"))
 }
 
 pub fn read(store: &Store, id: MessageId) -> Result<Vec<u8>, String> {

@@ -80,12 +80,7 @@ impl Store {
         let mut conn = self.conn();
         let (_, path) = self.resolve(&conn, id)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "UPDATE messages SET server_flags = coalesce(server_flags, flags),
-             server_keywords = coalesce(server_keywords, keywords) WHERE id = ?1 AND id_kind = 1",
-            [id],
-        )?;
-        let target = write_state(&tx, self.root(), id, &path, state)?;
+        let target = set_state_in(&tx, self.root(), id, &path, state)?;
         rename(&path, &target)?;
         tx.commit()?;
         Ok(())
@@ -258,6 +253,24 @@ fn find_row(
 /// Writes `state` into the message's row (flags, keywords and the path
 /// its file will have) and returns that path; the caller renames the file
 /// before committing. Letters wirepost does not manage stay in the name.
+/// A change made here, inside the caller's transaction: a server message
+/// keeps the base it had (see [`Store::set_flag_state`]). Returns where
+/// the file at `path` goes; the caller renames it.
+pub(super) fn set_state_in(
+    conn: &Connection,
+    root: &Path,
+    id: MessageId,
+    path: &Path,
+    state: &FlagState,
+) -> Result<PathBuf, StoreError> {
+    conn.execute(
+        "UPDATE messages SET server_flags = coalesce(server_flags, flags),
+         server_keywords = coalesce(server_keywords, keywords) WHERE id = ?1 AND id_kind = 1",
+        [id],
+    )?;
+    write_state(conn, root, id, path, state)
+}
+
 fn write_state(
     conn: &Connection,
     root: &Path,

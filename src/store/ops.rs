@@ -2,6 +2,8 @@
 //! messages: identities, folder sync state, flags, moves and removal.
 
 use super::clock::now_seconds;
+use super::flag_state::FlagState;
+use super::flag_sync::set_state_in;
 use super::folder_rows::{FolderRow, folder_id, folder_row};
 use super::index_row::find_identity;
 use super::maildir::{self, Maildir};
@@ -191,6 +193,28 @@ impl Store {
     /// missing). The id stays the same; a server identity stays with the
     /// server folder it came from, so a sync does not fetch it again.
     pub fn move_message(&self, id: MessageId, to_folder: &str) -> Result<MessageId, StoreError> {
+        self.move_message_as(id, to_folder, None)
+    }
+
+    /// [`Store::move_message`] that also gives the message `flags` (its
+    /// keywords stay), in the same rename and commit: filing a sent message
+    /// costs one disk flush, not two.
+    pub fn move_message_with_flags(
+        &self,
+        id: MessageId,
+        to_folder: &str,
+        flags: Flags,
+    ) -> Result<MessageId, StoreError> {
+        let keywords = self.flag_state(id)?.keywords;
+        self.move_message_as(id, to_folder, Some(FlagState::new(flags, keywords)))
+    }
+
+    fn move_message_as(
+        &self,
+        id: MessageId,
+        to_folder: &str,
+        state: Option<FlagState>,
+    ) -> Result<MessageId, StoreError> {
         let mut conn = self.conn();
         let (account, path) = self.resolve(&conn, id)?;
         let target_folder = folder_row(&conn, &self.inner.root, &account, to_folder, None)?;
@@ -199,15 +223,19 @@ impl Store {
             .parent()
             .and_then(Path::file_name)
             .map_or("cur".into(), |s| s.to_os_string());
-        let target = target_md
+        let moved = target_md
             .root()
             .join(sub)
             .join(path.file_name().ok_or(StoreError::NotFound)?);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE messages SET folder_id = ?1, path = ?2 WHERE id = ?3",
-            params![target_folder.id, relative(&self.inner.root, &target), id],
+            params![target_folder.id, relative(&self.inner.root, &moved), id],
         )?;
+        let target = match &state {
+            Some(state) => set_state_in(&tx, &self.inner.root, id, &moved, state)?,
+            None => moved,
+        };
         std::fs::rename(&path, &target)?;
         maildir::sync_dir(target.parent().unwrap_or(target_md.root()))?;
         tx.commit()?;

@@ -190,6 +190,32 @@ fn move_keeps_identity_and_remove_deletes_file_and_row() {
     assert!(!store.has_identity("acct", "INBOX", &imap(9)).unwrap());
 }
 
+/// Filing a sent message: moved and marked seen in one step, its file
+/// named for the flag in the new folder and nothing left behind.
+#[test]
+fn move_with_flags_moves_and_flags_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = store
+        .store_message(&msg("Outbox", imap(3), RAW))
+        .unwrap()
+        .id();
+    let seen = Flags {
+        seen: true,
+        ..Flags::default()
+    };
+    assert_eq!(store.move_message_with_flags(id, "Sent", seen).unwrap(), id);
+    let path = store.message_path(id).unwrap();
+    assert!(path.starts_with(dir.path().join("acct/Sent/cur")), "{path:?}");
+    assert!(path.to_string_lossy().ends_with(":2,S"), "{path:?}");
+    assert!(path.exists());
+    assert_eq!(store.flag_state(id).unwrap().flags, seen);
+    for sub in ["new", "cur"] {
+        let left = fs::read_dir(dir.path().join("acct/Outbox").join(sub)).unwrap();
+        assert_eq!(left.count(), 0);
+    }
+}
+
 #[test]
 fn folder_state_round_trips() {
     let dir = tempfile::tempdir().unwrap();

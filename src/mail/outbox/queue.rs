@@ -5,7 +5,7 @@
 use super::blocking::blocking;
 use super::file_sent::file_sent;
 use super::marks::{self as outbox_marks, DeliveryUnknown};
-use super::send::{Connection, send_queued_on};
+use super::send::{Connection, Submitted, read_queued, submit_queued_on};
 use super::types::{Progress, ProgressSink, Sent};
 use crate::config::Account;
 use crate::mail::folders::{self, OUTBOX};
@@ -37,6 +37,18 @@ pub async fn discard(store: Store, id: MessageId) -> Result<(), String> {
     .await
 }
 
+/// Files a message the server took, if there is one.
+async fn file(
+    submitted: Option<(MessageId, Submitted)>,
+    store: &Store,
+    account: &Account,
+    progress: &ProgressSink,
+) -> Option<(MessageId, Sent)> {
+    let (id, submitted) = submitted?;
+    let sent = submitted.file(store.clone(), account, id, progress).await;
+    Some((id, sent))
+}
+
 /// What sending the whole Outbox did.
 #[derive(Debug, Default)]
 pub struct QueueReport {
@@ -66,18 +78,36 @@ pub async fn send_all_queued(
     let total = entries.len();
     // One connection, one login, for the whole Outbox.
     let mut connection = Connection::default();
+    // The message the server took last, filed in Sent while the next one
+    // goes out: filing is disk work and submitting waits on the server,
+    // so the two overlap. One at a time keeps Sent in sending order.
+    let mut unfiled: Option<(MessageId, Submitted)> = None;
     for (n, entry) in entries.into_iter().rev().enumerate() {
         if let Some(mark) = marks.get(&entry.id) {
             report.skipped.push((entry.id, mark.clone()));
             continue;
         }
         progress(Progress::Stage(format!("message {} of {total}", n + 1)));
-        let (store, account) = (store.clone(), account.clone());
-        match send_queued_on(store, account, entry.id, progress.clone(), &mut connection).await {
-            Ok(sent) => report.sent.push((entry.id, sent)),
+        // Read before the filing starts: both need the store's writer.
+        let queued = match read_queued(&store, entry.id).await {
+            Ok(queued) => queued,
+            Err(failed) => {
+                report.failed.push((entry.id, failed));
+                continue;
+            }
+        };
+        let filing = file(unfiled.take(), &store, &account, &progress);
+        let submitting = submit_queued_on(&store, &account, queued, &progress, &mut connection);
+        let (filed, submitted) = tokio::join!(filing, submitting);
+        report.sent.extend(filed);
+        match submitted {
+            Ok(submitted) => unfiled = Some((entry.id, submitted)),
             Err(failed) => report.failed.push((entry.id, failed)),
         }
     }
+    report
+        .sent
+        .extend(file(unfiled, &store, &account, &progress).await);
     connection.close().await;
     Ok(report)
 }

@@ -13,7 +13,7 @@ use super::marks::{self as outbox_marks, DeliveryUnknown};
 use super::sent_check::found_on_server;
 use crate::config::Account;
 use crate::mail::folders::{self, OUTBOX};
-use crate::mail::smtp::{self, SendFailure, TraceSink};
+use crate::mail::smtp::{self, Delivery, SendFailure, TraceSink};
 use crate::store::{Flags, MessageId, Store};
 use std::sync::Arc;
 
@@ -41,21 +41,73 @@ pub async fn send_queued(
     progress: ProgressSink,
 ) -> Result<Sent, SendFailure> {
     let mut connection = Connection::default();
-    let sent = send(store, account, id, progress, false, &mut connection).await;
+    let submitted = match read_queued(&store, id).await {
+        Ok(queued) => submit(&store, &account, queued, &progress, false, &mut connection).await,
+        Err(failed) => Err(failed),
+    };
     connection.close().await;
-    sent
+    Ok(submitted?.file(store, &account, id, &progress).await)
 }
 
-/// [`send_queued`] over `connection`, which stays open for the next
-/// message (the whole Outbox goes over one connection).
-pub async fn send_queued_on(
-    store: Store,
-    account: Account,
+/// An Outbox message read for sending, with its delivery-unknown mark.
+pub struct Queued {
     id: MessageId,
-    progress: ProgressSink,
+    raw: Vec<u8>,
+    mark: Option<DeliveryUnknown>,
+}
+
+/// Reads Outbox message `id` and its mark.
+pub async fn read_queued(store: &Store, id: MessageId) -> Result<Queued, SendFailure> {
+    let (raw, mark) = read_with_mark(store, id).await.map_err(failure)?;
+    Ok(Queued { id, raw, mark })
+}
+
+/// The submitting half of [`send_queued`], over `connection`, which stays
+/// open for the next message (the whole Outbox goes over one connection).
+/// Filing in Sent is left to the caller, so that it can overlap the next
+/// message's submission.
+pub async fn submit_queued_on(
+    store: &Store,
+    account: &Account,
+    queued: Queued,
+    progress: &ProgressSink,
     connection: &mut Connection,
-) -> Result<Sent, SendFailure> {
-    send(store, account, id, progress, false, connection).await
+) -> Result<Submitted, SendFailure> {
+    submit(store, account, queued, progress, false, connection).await
+}
+
+/// A message the server took: still to be filed in Sent, or already filed
+/// (found on the server after the connection broke).
+pub enum Submitted {
+    Taken {
+        delivery: Delivery,
+        raw: Arc<Vec<u8>>,
+    },
+    Filed(Sent),
+}
+
+impl Submitted {
+    /// Files Outbox message `id` in Sent unless that is done: what the
+    /// send reports.
+    pub async fn file(
+        self,
+        store: Store,
+        account: &Account,
+        id: MessageId,
+        progress: &ProgressSink,
+    ) -> Sent {
+        match self {
+            Submitted::Taken { delivery, raw } => {
+                let (sent_id, warnings) = file_sent(store, account, id, raw, progress).await;
+                Sent {
+                    delivery,
+                    sent_id,
+                    warnings,
+                }
+            }
+            Submitted::Filed(sent) => sent,
+        }
+    }
 }
 
 /// Sends an Outbox message whose delivery is unknown once more, because
@@ -67,9 +119,12 @@ pub async fn resend_unknown(
     progress: ProgressSink,
 ) -> Result<Sent, SendFailure> {
     let mut connection = Connection::default();
-    let sent = send(store, account, id, progress, true, &mut connection).await;
+    let submitted = match read_queued(&store, id).await {
+        Ok(queued) => submit(&store, &account, queued, &progress, true, &mut connection).await,
+        Err(failed) => Err(failed),
+    };
     connection.close().await;
-    sent
+    Ok(submitted?.file(store, &account, id, &progress).await)
 }
 
 /// The reason on the mark of a send that has not come back (yet).
@@ -84,15 +139,17 @@ fn failure(summary: String) -> SendFailure {
     }
 }
 
-async fn send(
-    store: Store,
-    account: Account,
-    id: MessageId,
-    progress: ProgressSink,
+/// Hands a queued message to the server; on failure settles its
+/// delivery-unknown mark.
+async fn submit(
+    store: &Store,
+    account: &Account,
+    queued: Queued,
+    progress: &ProgressSink,
     resend_unknown: bool,
     connection: &mut Connection,
-) -> Result<Sent, SendFailure> {
-    let (raw, mark) = read_with_mark(&store, id).await.map_err(failure)?;
+) -> Result<Submitted, SendFailure> {
+    let Queued { id, raw, mark } = queued;
     if let Some(mark) = mark.clone().filter(|_| !resend_unknown) {
         return Err(not_sent_again(&mark));
     }
@@ -104,7 +161,7 @@ async fn send(
     let raw = Arc::new(raw);
     let in_flight = || mark_in_flight(store.clone(), raw.clone());
     let result = connection
-        .submit(&account, &envelope, &wire, sink, in_flight)
+        .submit(account, &envelope, &wire, sink, in_flight)
         .await;
     let delivery = match result {
         Ok(delivery) => delivery,
@@ -116,19 +173,14 @@ async fn send(
             }
             if failed.delivery_unknown
                 && let Some(sent) =
-                    found_on_server(&store, &account, id, &raw, &envelope, &progress).await
+                    found_on_server(store, account, id, &raw, &envelope, progress).await
             {
-                return Ok(sent);
+                return Ok(Submitted::Filed(sent));
             }
             return Err(failed);
         }
     };
-    let (sent_id, warnings) = file_sent(store, &account, id, raw, &progress).await;
-    Ok(Sent {
-        delivery,
-        sent_id,
-        warnings,
-    })
+    Ok(Submitted::Taken { delivery, raw })
 }
 
 /// Outbox message `id` and its delivery-unknown mark, if it has one.

@@ -89,20 +89,29 @@ impl SmtpSession {
     ) -> Result<Delivery, SendFailure> {
         let parameters = mail_parameters(&self.info, envelope, message);
         let mail = Mail::new(envelope.from().cloned(), parameters).to_string();
-        let (accepted, refused) = if self.stream.offers_pipelining() {
-            self.pipelined(&mail, envelope.to()).await?
-        } else {
-            step("MAIL FROM", self.conn.command(&mail)).await?;
-            let replies = self.rcpts_one_by_one(envelope.to()).await;
-            let sorted = sort_recipients(envelope.to(), replies)?;
-            step("DATA", self.conn.command(Data)).await?;
-            sorted
+        let pipelining = self.stream.offers_pipelining();
+        let envelope_sent = async {
+            if pipelining {
+                self.pipelined(&mail, envelope.to()).await
+            } else {
+                step("MAIL FROM", self.conn.command(&mail)).await?;
+                let replies = self.rcpts_one_by_one(envelope.to()).await;
+                let sorted = sort_recipients(envelope.to(), replies)?;
+                step("DATA", self.conn.command(Data)).await?;
+                Ok(sorted)
+            }
         };
-        if let Some(before_data) = before_data {
-            before_data()
-                .await
-                .map_err(|e| SendFailure::new(e, false))?;
-        }
+        // The hook's disk work overlaps the envelope's round trip; the
+        // message still goes out only after it finished.
+        let hook = async {
+            match before_data {
+                Some(before_data) => before_data().await.map_err(|e| SendFailure::new(e, false)),
+                None => Ok(()),
+            }
+        };
+        let (recipients, hooked) = tokio::join!(envelope_sent, hook);
+        let (accepted, refused) = recipients?;
+        hooked?;
         let reply = step("sending the message", self.conn.message(message)).await?;
         Ok(Delivery {
             accepted,
@@ -221,8 +230,8 @@ pub async fn submit(
     submit_with(settings, envelope, message, sink, None).await
 }
 
-/// [`submit`], with `before_data` run when the server is ready for the
-/// message (to record that a send is in flight).
+/// [`submit`], with `before_data` run while the envelope goes out and
+/// finished before the message does (to record that a send is in flight).
 pub async fn submit_with(
     settings: &SmtpSettings,
     envelope: &Envelope,

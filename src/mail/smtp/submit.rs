@@ -33,8 +33,8 @@ pub(super) async fn step<T>(
     }
 }
 
-/// Runs once the server is ready for the message (its 354 to DATA came)
-/// and before the message goes out. An error stops the send there, with
+/// Runs while the envelope (MAIL, RCPT, DATA) goes out, and always
+/// finishes before the message does. An error stops the send there, with
 /// nothing delivered.
 pub type BeforeData =
     Box<dyn FnOnce() -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send>;
