@@ -40,8 +40,13 @@ pub fn put(
     Ok(outcome.id())
 }
 
-/// Moves a sent message from the Outbox to Sent, marked seen.
-pub fn file_as_sent(store: &Store, account: &str, id: MessageId) -> Result<MessageId, String> {
+/// Moves sent messages from the Outbox to Sent, marked seen, in one
+/// commit; each gets its own outcome.
+pub fn file_as_sent(
+    store: &Store,
+    account: &str,
+    ids: &[MessageId],
+) -> Result<Vec<Result<MessageId, String>>, String> {
     store
         .ensure_folder(account, SENT, Some(FolderRole::Sent))
         .map_err(|e| format!("cannot create the Sent folder: {e}"))?;
@@ -49,9 +54,16 @@ pub fn file_as_sent(store: &Store, account: &str, id: MessageId) -> Result<Messa
         seen: true,
         ..Flags::default()
     };
-    store
-        .move_message_with_flags(id, SENT, seen)
-        .map_err(|e| format!("sent, but cannot move it from the Outbox to Sent: {e}"))
+    let cannot = |e: crate::store::StoreError| {
+        format!("sent, but cannot move it from the Outbox to Sent: {e}")
+    };
+    let moved = store
+        .move_messages_with_flags(ids, SENT, seen)
+        .map_err(cannot)?;
+    Ok(moved
+        .into_iter()
+        .map(|moved| moved.map_err(cannot))
+        .collect())
 }
 
 pub fn read(store: &Store, id: MessageId) -> Result<Vec<u8>, String> {

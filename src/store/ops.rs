@@ -197,16 +197,37 @@ impl Store {
     }
 
     /// [`Store::move_message`] that also gives the message `flags` (its
-    /// keywords stay), in the same rename and commit: filing a sent message
-    /// costs one disk flush, not two.
+    /// keywords stay), in the same rename and commit.
     pub fn move_message_with_flags(
         &self,
         id: MessageId,
         to_folder: &str,
         flags: Flags,
     ) -> Result<MessageId, StoreError> {
-        let keywords = self.flag_state(id)?.keywords;
-        self.move_message_as(id, to_folder, Some(FlagState::new(flags, keywords)))
+        let mut moved = self.move_messages_with_flags(&[id], to_folder, flags)?;
+        moved.pop().ok_or(StoreError::NotFound)?
+    }
+
+    /// [`Store::move_message_with_flags`] for many messages in one
+    /// commit: filing a run of sent messages costs one disk flush, not
+    /// one each. A message that cannot move is left where it was, with
+    /// its own error; the others move.
+    pub fn move_messages_with_flags(
+        &self,
+        ids: &[MessageId],
+        to_folder: &str,
+        flags: Flags,
+    ) -> Result<Vec<Result<MessageId, StoreError>>, StoreError> {
+        let states: Vec<_> = ids
+            .iter()
+            .map(|&id| {
+                let state = self
+                    .flag_state(id)
+                    .map(|s| FlagState::new(flags, s.keywords))?;
+                Ok((id, Some(state)))
+            })
+            .collect();
+        self.move_messages_as(states, to_folder)
     }
 
     fn move_message_as(
@@ -215,9 +236,50 @@ impl Store {
         to_folder: &str,
         state: Option<FlagState>,
     ) -> Result<MessageId, StoreError> {
+        let mut moved = self.move_messages_as(vec![Ok((id, state))], to_folder)?;
+        moved.pop().ok_or(StoreError::NotFound)?
+    }
+
+    /// Moves each message (with its new flags, if given) inside one
+    /// transaction, a savepoint each; the directories that gained files
+    /// are flushed once before the commit.
+    fn move_messages_as(
+        &self,
+        moves: Vec<Result<(MessageId, Option<FlagState>), StoreError>>,
+        to_folder: &str,
+    ) -> Result<Vec<Result<MessageId, StoreError>>, StoreError> {
         let mut conn = self.conn();
-        let (account, path) = self.resolve(&conn, id)?;
-        let target_folder = folder_row(&conn, &self.inner.root, &account, to_folder, None)?;
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut dirs = BTreeSet::new();
+        let mut results = Vec::with_capacity(moves.len());
+        for planned in moves {
+            let moved = planned.and_then(|(id, state)| {
+                let savepoint = tx.savepoint()?;
+                let target = self.move_in(&savepoint, id, to_folder, state.as_ref())?;
+                savepoint.commit()?;
+                dirs.insert(target.parent().map(Path::to_path_buf).unwrap_or_default());
+                Ok(id)
+            });
+            results.push(moved);
+        }
+        for dir in dirs {
+            maildir::sync_dir(&dir)?;
+        }
+        tx.commit()?;
+        Ok(results)
+    }
+
+    /// One move of [`Store::move_messages_as`]: the row updated and the
+    /// file renamed; returns the file's new path.
+    fn move_in(
+        &self,
+        conn: &Connection,
+        id: MessageId,
+        to_folder: &str,
+        state: Option<&FlagState>,
+    ) -> Result<PathBuf, StoreError> {
+        let (account, path) = self.resolve(conn, id)?;
+        let target_folder = folder_row(conn, &self.inner.root, &account, to_folder, None)?;
         let target_md = Maildir::create(self.inner.root.join(&target_folder.dir))?;
         let sub = path
             .parent()
@@ -227,19 +289,16 @@ impl Store {
             .root()
             .join(sub)
             .join(path.file_name().ok_or(StoreError::NotFound)?);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
+        conn.execute(
             "UPDATE messages SET folder_id = ?1, path = ?2 WHERE id = ?3",
             params![target_folder.id, relative(&self.inner.root, &moved), id],
         )?;
-        let target = match &state {
-            Some(state) => set_state_in(&tx, &self.inner.root, id, &moved, state)?,
+        let target = match state {
+            Some(state) => set_state_in(conn, &self.inner.root, id, &moved, state)?,
             None => moved,
         };
         std::fs::rename(&path, &target)?;
-        maildir::sync_dir(target.parent().unwrap_or(target_md.root()))?;
-        tx.commit()?;
-        Ok(id)
+        Ok(target)
     }
 
     /// Deletes the message for good: the row first (committed), then the
@@ -273,6 +332,20 @@ impl Store {
 
     /// The absolute path of the message's file.
     pub fn message_path(&self, id: MessageId) -> Result<PathBuf, StoreError> {
+        // Looked up through the reader first, so that opening a message
+        // never waits for a writer's disk flush; a file that is not where
+        // its row says is found (and the row repaired) through the writer.
+        let recorded: Option<String> = self
+            .reader()
+            .query_row("SELECT path FROM messages WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(path) = recorded.map(|rel| self.inner.root.join(rel))
+            && path.exists()
+        {
+            return Ok(path);
+        }
         let conn = self.conn();
         Ok(self.resolve(&conn, id)?.1)
     }

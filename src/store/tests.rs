@@ -206,13 +206,43 @@ fn move_with_flags_moves_and_flags_in_one_step() {
     };
     assert_eq!(store.move_message_with_flags(id, "Sent", seen).unwrap(), id);
     let path = store.message_path(id).unwrap();
-    assert!(path.starts_with(dir.path().join("acct/Sent/cur")), "{path:?}");
+    assert!(
+        path.starts_with(dir.path().join("acct/Sent/cur")),
+        "{path:?}"
+    );
     assert!(path.to_string_lossy().ends_with(":2,S"), "{path:?}");
     assert!(path.exists());
     assert_eq!(store.flag_state(id).unwrap().flags, seen);
     for sub in ["new", "cur"] {
         let left = fs::read_dir(dir.path().join("acct/Outbox").join(sub)).unwrap();
         assert_eq!(left.count(), 0);
+    }
+}
+
+/// A run filed in one commit: a message that cannot move keeps its own
+/// error, and the others move.
+#[test]
+fn a_run_moves_together_and_a_missing_message_fails_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let a = store
+        .store_message(&msg("Outbox", imap(1), RAW))
+        .unwrap()
+        .id();
+    let b = store
+        .store_message(&msg("Outbox", imap(2), RAW))
+        .unwrap()
+        .id();
+    let missing = b + 1000;
+    let moved = store
+        .move_messages_with_flags(&[a, missing, b], "Sent", Flags::default())
+        .unwrap();
+    assert_eq!(moved[0].as_ref().unwrap(), &a);
+    assert!(matches!(moved[1], Err(StoreError::NotFound)));
+    assert_eq!(moved[2].as_ref().unwrap(), &b);
+    for id in [a, b] {
+        let path = store.message_path(id).unwrap();
+        assert!(path.starts_with(dir.path().join("acct/Sent")), "{path:?}");
     }
 }
 

@@ -21,49 +21,84 @@ pub async fn file_sent(
     raw: Arc<Vec<u8>>,
     progress: &ProgressSink,
 ) -> (Option<MessageId>, Vec<String>) {
-    let mut warnings = Vec::new();
+    let mut filed = file_all_sent(store, account, vec![(id, raw)], progress).await;
+    filed.pop().unwrap_or_default()
+}
+
+/// [`file_sent`] for a run of messages the server took, moved to Sent in
+/// one commit; an outcome for each, in order.
+pub async fn file_all_sent(
+    store: Store,
+    account: &Account,
+    messages: Vec<(MessageId, Arc<Vec<u8>>)>,
+    progress: &ProgressSink,
+) -> Vec<(Option<MessageId>, Vec<String>)> {
     progress(Progress::Stage("filing in Sent".into()));
-    let sent_id = {
-        let (store, name, raw) = (store.clone(), account.name.clone(), raw.clone());
-        blocking(move || match folders::file_as_sent(&store, &name, id) {
-            Ok(sent) => {
-                // Filed: a mark left behind names no Outbox message.
-                if let Err(e) = outbox_marks::clear(&store, &raw) {
-                    tracing::warn!("{e}");
-                }
-                Ok(Ok(sent))
-            }
-            Err(e) => {
-                // Still in the Outbox, but delivered: marked, so that
-                // nothing sends it again; `m` files it once the disk
-                // allows.
-                let mark = DeliveryUnknown::now(format!("delivered, but not filed in Sent: {e}"));
-                Ok(match outbox_marks::mark(&store, &raw, &mark) {
-                    Ok(()) => Err(e),
-                    Err(also) => Err(format!("{e}; {also}")),
-                })
-            }
+    let moved = {
+        let (store, name, messages) = (store.clone(), account.name.clone(), messages.clone());
+        blocking(move || {
+            let ids: Vec<MessageId> = messages.iter().map(|(id, _)| *id).collect();
+            let moved = match folders::file_as_sent(&store, &name, &ids) {
+                Ok(moved) => moved,
+                Err(e) => ids.iter().map(|_| Err(e.clone())).collect(),
+            };
+            Ok(messages
+                .iter()
+                .zip(moved)
+                .map(|((_, raw), moved)| settle(&store, raw, moved))
+                .collect::<Vec<_>>())
         })
         .await
-        .and_then(|filed| filed)
-        .map_err(|e| warnings.push(e))
-        .ok()
     };
-    if account.imap.is_some() && !account.server_saves_sent {
-        let folder = account.sent_folder.clone().unwrap_or_else(|| "Sent".into());
-        progress(Progress::Stage(format!("copying to the server's {folder}")));
-        if let Err(e) = crate::mail::imap::append::append(account, &folder, &raw, &["\\Seen"]).await
-        {
-            warnings.push(format!(
-                "sent, but not copied to the server's {folder}: {e}"
-            ));
+    let moved = moved.unwrap_or_else(|e| messages.iter().map(|_| Err(e.clone())).collect());
+    let mut filed = Vec::with_capacity(messages.len());
+    for ((_, raw), moved) in messages.iter().zip(moved) {
+        let mut warnings = Vec::new();
+        let sent_id = moved.map_err(|e| warnings.push(e)).ok();
+        if account.imap.is_some() && !account.server_saves_sent {
+            let folder = account.sent_folder.clone().unwrap_or_else(|| "Sent".into());
+            progress(Progress::Stage(format!("copying to the server's {folder}")));
+            if let Err(e) =
+                crate::mail::imap::append::append(account, &folder, raw, &["\\Seen"]).await
+            {
+                warnings.push(format!(
+                    "sent, but not copied to the server's {folder}: {e}"
+                ));
+            }
+        }
+        mark_original(&store, account, raw).await;
+        for warning in &warnings {
+            tracing::warn!("{warning}");
+        }
+        filed.push((sent_id, warnings));
+    }
+    filed
+}
+
+/// The mark of a message after its move: cleared once it is in Sent (a
+/// mark left behind would name no Outbox message); when it could not
+/// move, it stays in the Outbox, delivered, so it is marked: nothing
+/// sends it again, and `m` files it once the disk allows.
+fn settle(
+    store: &Store,
+    raw: &[u8],
+    moved: Result<MessageId, String>,
+) -> Result<MessageId, String> {
+    match moved {
+        Ok(sent) => {
+            if let Err(e) = outbox_marks::clear(store, raw) {
+                tracing::warn!("{e}");
+            }
+            Ok(sent)
+        }
+        Err(e) => {
+            let mark = DeliveryUnknown::now(format!("delivered, but not filed in Sent: {e}"));
+            match outbox_marks::mark(store, raw, &mark) {
+                Ok(()) => Err(e),
+                Err(also) => Err(format!("{e}; {also}")),
+            }
         }
     }
-    mark_original(&store, account, &raw).await;
-    for warning in &warnings {
-        tracing::warn!("{warning}");
-    }
-    (sent_id, warnings)
 }
 
 /// How long marking the original on the server may hold up the end of a

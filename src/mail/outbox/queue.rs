@@ -3,7 +3,7 @@
 //! discarding one.
 
 use super::blocking::blocking;
-use super::file_sent::file_sent;
+use super::file_sent::{file_all_sent, file_sent};
 use super::marks::{self as outbox_marks, DeliveryUnknown};
 use super::send::{Connection, Submitted, read_queued, submit_queued_on};
 use super::types::{Progress, ProgressSink, Sent};
@@ -12,6 +12,7 @@ use crate::mail::folders::{self, OUTBOX};
 use crate::mail::smtp::SendFailure;
 use crate::store::{MessageId, Store};
 use std::sync::Arc;
+use tokio::sync::mpsc;
 
 /// The user says Outbox message `id`, of unknown delivery, did arrive:
 /// it is filed in Sent as if the server had confirmed it.
@@ -37,16 +38,57 @@ pub async fn discard(store: Store, id: MessageId) -> Result<(), String> {
     .await
 }
 
-/// Files a message the server took, if there is one.
-async fn file(
-    submitted: Option<(MessageId, Submitted)>,
+/// Files what the server took as it comes, whatever has gathered in one
+/// run, until the sending side is done.
+async fn file_as_taken(
+    taken: &mut mpsc::UnboundedReceiver<(MessageId, Submitted)>,
     store: &Store,
     account: &Account,
     progress: &ProgressSink,
-) -> Option<(MessageId, Sent)> {
-    let (id, submitted) = submitted?;
-    let sent = submitted.file(store.clone(), account, id, progress).await;
-    Some((id, sent))
+) -> Vec<(MessageId, Sent)> {
+    let mut sent = Vec::new();
+    while let Some(first) = taken.recv().await {
+        let mut run = vec![first];
+        while let Ok(next) = taken.try_recv() {
+            run.push(next);
+        }
+        sent.extend(file_run(run, store, account, progress).await);
+    }
+    sent
+}
+
+/// Files a run of messages the server took, in one commit; those found
+/// on the server after a break are filed already.
+async fn file_run(
+    run: Vec<(MessageId, Submitted)>,
+    store: &Store,
+    account: &Account,
+    progress: &ProgressSink,
+) -> Vec<(MessageId, Sent)> {
+    let taken = run
+        .iter()
+        .filter_map(|(id, submitted)| match submitted {
+            Submitted::Taken { raw, .. } => Some((*id, raw.clone())),
+            Submitted::Filed(_) => None,
+        })
+        .collect();
+    let mut filed = file_all_sent(store.clone(), account, taken, progress)
+        .await
+        .into_iter();
+    run.into_iter()
+        .map(|(id, submitted)| match submitted {
+            Submitted::Taken { delivery, .. } => {
+                let (sent_id, warnings) = filed.next().unwrap_or_default();
+                let sent = Sent {
+                    delivery,
+                    sent_id,
+                    warnings,
+                };
+                (id, sent)
+            }
+            Submitted::Filed(sent) => (id, sent),
+        })
+        .collect()
 }
 
 /// What sending the whole Outbox did.
@@ -74,40 +116,44 @@ pub async fn send_all_queued(
         })
         .await?
     };
-    let mut report = QueueReport::default();
     let total = entries.len();
-    // One connection, one login, for the whole Outbox.
-    let mut connection = Connection::default();
-    // The message the server took last, filed in Sent while the next one
-    // goes out: filing is disk work and submitting waits on the server,
-    // so the two overlap. One at a time keeps Sent in sending order.
-    let mut unfiled: Option<(MessageId, Submitted)> = None;
-    for (n, entry) in entries.into_iter().rev().enumerate() {
-        if let Some(mark) = marks.get(&entry.id) {
-            report.skipped.push((entry.id, mark.clone()));
-            continue;
-        }
-        progress(Progress::Stage(format!("message {} of {total}", n + 1)));
-        // Read before the filing starts: both need the store's writer.
-        let queued = match read_queued(&store, entry.id).await {
-            Ok(queued) => queued,
-            Err(failed) => {
-                report.failed.push((entry.id, failed));
+    let (mut failed, mut skipped) = (Vec::new(), Vec::new());
+    // What the server took goes to the filing below, which moves to Sent
+    // whatever has gathered in one commit while the next messages go out:
+    // filing is disk work, submitting waits on the server, so the two
+    // overlap, and a run costs one disk flush instead of one per message.
+    let (to_file, mut taken) = mpsc::unbounded_channel::<(MessageId, Submitted)>();
+    let submitting = async {
+        // One connection, one login, for the whole Outbox.
+        let mut connection = Connection::default();
+        for (n, entry) in entries.into_iter().rev().enumerate() {
+            if let Some(mark) = marks.get(&entry.id) {
+                skipped.push((entry.id, mark.clone()));
                 continue;
             }
-        };
-        let filing = file(unfiled.take(), &store, &account, &progress);
-        let submitting = submit_queued_on(&store, &account, queued, &progress, &mut connection);
-        let (filed, submitted) = tokio::join!(filing, submitting);
-        report.sent.extend(filed);
-        match submitted {
-            Ok(submitted) => unfiled = Some((entry.id, submitted)),
-            Err(failed) => report.failed.push((entry.id, failed)),
+            progress(Progress::Stage(format!("message {} of {total}", n + 1)));
+            let submitted = match read_queued(&store, entry.id).await {
+                Ok(queued) => {
+                    submit_queued_on(&store, &account, queued, &progress, &mut connection).await
+                }
+                Err(failure) => Err(failure),
+            };
+            match submitted {
+                Ok(submitted) => {
+                    let _ = to_file.send((entry.id, submitted));
+                }
+                Err(failure) => failed.push((entry.id, failure)),
+            }
         }
-    }
-    report
-        .sent
-        .extend(file(unfiled, &store, &account, &progress).await);
-    connection.close().await;
+        connection.close().await;
+        drop(to_file);
+    };
+    let filing = file_as_taken(&mut taken, &store, &account, &progress);
+    let ((), sent) = tokio::join!(submitting, filing);
+    let report = QueueReport {
+        sent,
+        failed,
+        skipped,
+    };
     Ok(report)
 }
