@@ -103,11 +103,16 @@ const PIPE_BYTES: libc::c_int = 1 << 20;
 /// refusal (over the user's limit in /proc/sys/fs/pipe-max-size) only
 /// leaves the default.
 fn widen_pipes(from: RawFd, to: RawFd) {
-    for fd in [from, to] {
-        if kind(fd) == FdKind::Pipe {
-            // SAFETY: F_SETPIPE_SZ takes an int and touches no memory of ours.
-            unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, PIPE_BYTES) };
-        }
+    widen_pipe(from);
+    widen_pipe(to);
+}
+
+/// Lets `fd`, when it is a pipe, hold `PIPE_BYTES`: each read or splice
+/// from it can then move that much, a context switch with the writer each.
+pub fn widen_pipe(fd: RawFd) {
+    if kind(fd) == FdKind::Pipe {
+        // SAFETY: F_SETPIPE_SZ takes an int and touches no memory of ours.
+        unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, PIPE_BYTES) };
     }
 }
 

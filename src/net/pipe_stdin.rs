@@ -6,11 +6,12 @@
 use super::pipe_limits::Activity;
 use super::session::SessionCommand;
 use std::io::{BufRead, Read};
+use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
-/// Bytes read from stdin at a time.
-const STDIN_CHUNK_BYTES: usize = 128 * 1024;
+/// Bytes read from stdin at a time, at most: a widened pipe holds 1 MiB.
+const STDIN_CHUNK_BYTES: usize = 1024 * 1024;
 
 /// What the event loop receives from stdin: `None` once it has ended.
 pub(super) type StdinInput = Option<Vec<u8>>;
@@ -52,6 +53,7 @@ impl StdinReader {
         let tx = self.to_loop.clone();
         let activity = self.activity.clone();
         if let Some(engine) = self.direct.clone() {
+            super::fd_copy::widen_pipe(std::io::stdin().as_raw_fd());
             std::thread::spawn(move || {
                 let mut stdin = std::io::stdin().lock();
                 let delivered = read_chunks(&mut stdin, |buf| {
@@ -91,13 +93,14 @@ fn read_chunks<E>(
     stdin: &mut impl Read,
     mut deliver: impl FnMut(Vec<u8>) -> Result<(), E>,
 ) -> bool {
+    // One buffer for every read; each chunk is a copy of what arrived, so
+    // a short read costs its own size, not a zeroed megabyte.
+    let mut buf = vec![0u8; STDIN_CHUNK_BYTES];
     loop {
-        let mut buf = vec![0u8; STDIN_CHUNK_BYTES];
         match stdin.read(&mut buf) {
             Ok(0) | Err(_) => return true,
             Ok(n) => {
-                buf.truncate(n);
-                if deliver(buf).is_err() {
+                if deliver(buf[..n].to_vec()).is_err() {
                     return false;
                 }
             }
