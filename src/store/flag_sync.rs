@@ -250,9 +250,6 @@ fn find_row(
         .optional()?)
 }
 
-/// Writes `state` into the message's row (flags, keywords and the path
-/// its file will have) and returns that path; the caller renames the file
-/// before committing. Letters wirepost does not manage stay in the name.
 /// A change made here, inside the caller's transaction: a server message
 /// keeps the base it had (see [`Store::set_flag_state`]). Returns where
 /// the file at `path` goes; the caller renames it.
@@ -271,6 +268,9 @@ pub(super) fn set_state_in(
     write_state(conn, root, id, path, state)
 }
 
+/// Writes `state` into the message's row (flags, keywords and the path
+/// its file will have) and returns that path; the caller renames the file
+/// before committing. Letters wirepost does not manage stay in the name.
 fn write_state(
     conn: &Connection,
     root: &Path,
