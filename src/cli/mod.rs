@@ -131,6 +131,11 @@ pub enum CliCommand {
     /// ~/.local/share/man/man1/wirepost.1.
     Man,
     /// Connect to HOST:PORT and pipe stdin/stdout through it, like nc.
+    ///
+    /// The end of stdin ends our side and wirepost keeps reading: a TCP
+    /// FIN; over TLS a close_notify and the FIN once the server has been
+    /// quiet for 250 ms, so a server that answers and hangs up (SMTP after
+    /// QUIT) has its say first.
     #[command(after_help = PIPE_EXIT)]
     Tcp(crate::net::pipe_cli::TcpArgs),
     /// Listen on ADDR:PORT (TCP or UDP) and pipe stdin/stdout, like nc -l.
