@@ -365,10 +365,7 @@ async fn smtp_send_through_faults_loses_nothing_and_sends_nothing_twice() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imap_sync_survives_cuts_stalls_and_corruption() {
-    use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
-    use wirepost::mail::imap::Credentials;
     use wirepost::mail::imap::{ConnectOptions, FolderChoice, sync_account};
-    use wirepost::net::tls::TlsOptions;
     let Some(stack) = Mailstack::get() else {
         return;
     };
@@ -377,22 +374,11 @@ async fn imap_sync_survives_cuts_stalls_and_corruption() {
     let user = stack.claim_user();
     stack.seed(&user.address, 40, 20_000);
     let proxy = FaultProxy::start(stack.imaps_port, seed, 900_000);
+    // Through the fault proxy, the certificate still checked for localhost.
     let opts = ConnectOptions {
         host: "localhost".into(),
         port: proxy.port,
-        security: Security::Tls,
-        tls: TlsOptions {
-            extra_ca: Some(stack.ca.clone()),
-            accept_invalid_certs: false,
-            pin_file: None,
-        },
-        username: user.address.clone(),
-        auth: AuthMethod::Auto,
-        credentials: Credentials {
-            password: Some(SecretSource::Command(format!("echo {}", user.password))),
-            oauth2_token: None,
-        },
-        delete: DeleteMode::Trash,
+        ..common::imap::options(&stack, &user)
     };
     let inbox = FolderChoice::One("INBOX".into());
     let dir = tempfile::tempdir().unwrap();

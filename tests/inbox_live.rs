@@ -11,9 +11,6 @@ mod common;
 use common::mailstack::{Mailstack, TestUser};
 use common::pty::{Tui, temp_config};
 use std::time::Duration;
-use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
-use wirepost::mail::imap::{ConnectOptions, Credentials, connect};
-use wirepost::net::tls::TlsOptions;
 
 /// The folder pane's width on a terminal of 120 columns or more.
 const PANE_COLS: usize = 26;
@@ -30,29 +27,10 @@ fn account(stack: &Mailstack, name: &str, user: &TestUser, extra: &str) -> Strin
     )
 }
 
+/// A message from a mailing list, delivered into `folder` by another program.
 async fn append(stack: &Mailstack, user: &TestUser, folder: &str, subject: &str) {
-    let options = ConnectOptions {
-        host: stack.host.clone(),
-        port: stack.imaps_port,
-        security: Security::Tls,
-        tls: TlsOptions {
-            extra_ca: Some(stack.ca.clone()),
-            accept_invalid_certs: false,
-            pin_file: None,
-        },
-        username: user.address.clone(),
-        auth: AuthMethod::Auto,
-        credentials: Credentials {
-            password: Some(SecretSource::Command(format!("echo {}", user.password))),
-            oauth2_token: None,
-        },
-        delete: DeleteMode::Trash,
-    };
-    let mut session = connect(&options, None).await.unwrap().session;
-    let _ = session.create(folder).await;
     let raw = format!("From: List <list@example.test>\r\nSubject: {subject}\r\n\r\nhi\r\n");
-    session.append(folder, None, None, raw).await.unwrap();
-    let _ = session.logout().await;
+    common::imap::append(stack, user, folder, &raw).await;
 }
 
 /// The folder pane's lines of `account`: its state line and folders.

@@ -7,14 +7,12 @@
 
 mod common;
 
+use common::imap::append;
 use common::mailstack::{Mailstack, TestUser};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
-use wirepost::config::{AuthMethod, DeleteMode, SecretSource, Security};
-use wirepost::mail::imap::{ConnectOptions, Credentials, connect};
-use wirepost::net::tls::TlsOptions;
 
 /// A hang guard, not a performance assertion.
 const WAIT: Duration = Duration::from_secs(60);
@@ -71,30 +69,6 @@ fn wait_line(rx: &mpsc::Receiver<String>, what: &str, wanted: impl Fn(&str) -> b
             Err(_) => panic!("no line with {what} within {WAIT:?}"),
         }
     }
-}
-
-async fn append(stack: &Mailstack, user: &TestUser, folder: &str, raw: &str) {
-    let options = ConnectOptions {
-        host: stack.host.clone(),
-        port: stack.imaps_port,
-        security: Security::Tls,
-        tls: TlsOptions {
-            extra_ca: Some(stack.ca.clone()),
-            accept_invalid_certs: false,
-            pin_file: None,
-        },
-        username: user.address.clone(),
-        auth: AuthMethod::Auto,
-        credentials: Credentials {
-            password: Some(SecretSource::Command(format!("echo {}", user.password))),
-            oauth2_token: None,
-        },
-        delete: DeleteMode::Trash,
-    };
-    let mut session = connect(&options, None).await.unwrap().session;
-    let _ = session.create(folder).await;
-    session.append(folder, None, None, raw).await.unwrap();
-    let _ = session.logout().await;
 }
 
 struct Watch(Child);

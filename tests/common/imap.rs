@@ -30,6 +30,15 @@ pub fn options(stack: &Mailstack, user: &TestUser) -> ConnectOptions {
     }
 }
 
+/// Delivers `raw` into `folder` (created if missing) the way another
+/// program would: an IMAP APPEND.
+pub async fn append(stack: &Mailstack, user: &TestUser, folder: &str, raw: &str) {
+    let mut session = connect(&options(stack, user), None).await.unwrap().session;
+    let _ = session.create(folder).await;
+    session.append(folder, None, None, raw).await.unwrap();
+    let _ = session.logout().await;
+}
+
 /// Another client on the same mailbox, as a raw async-imap session.
 pub async fn second_client(opts: &ConnectOptions) -> ImapSession {
     connect(opts, None).await.expect("second client").session
