@@ -4,22 +4,22 @@
 //! raw reason, wrapped and scrollable. The same lines `wirepost tcp --tls
 //! -v` prints on stderr.
 
-use super::{Theme, centered};
+use super::Theme;
+use super::scroll_panel::Panel;
+use crate::app::App;
 use crate::app::inbox::wrap;
-use crate::app::{Action, App, KeyContext};
 use crate::net::tls_report::summary_lines;
 use crate::sanitize::clean_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 /// The view over the body, `scroll` rows down from the top.
 pub fn render(app: &App, theme: &Theme, scroll: u16, frame: &mut Frame, area: Rect) {
-    let popup = centered(area, area.width.saturating_sub(4).max(20), area.height);
-    let width = usize::from(popup.width.saturating_sub(4)).max(10);
+    let panel = Panel::over(area);
+    let width = panel.text_width.max(10);
     let session = app.sockets.current();
     let lines = match session.and_then(|s| s.tls.as_ref()) {
         Some(tls) => styled(summary_lines(tls), theme, width),
@@ -28,31 +28,12 @@ pub fn render(app: &App, theme: &Theme, scroll: u16, frame: &mut Frame, area: Re
             theme.dim(),
         ))],
     };
-    let visible = usize::from(popup.height.saturating_sub(2));
-    let top = usize::from(scroll).min(lines.len().saturating_sub(visible));
-    let close = app
-        .keymap
-        .keys_for(KeyContext::Overlay, Action::Cancel)
-        .first()
-        .map_or_else(String::new, |k| {
-            format!(" {k} close · ↑↓ PgUp PgDn scroll ")
-        });
+    let top = usize::from(scroll).min(lines.len().saturating_sub(panel.rows));
     let title = format!(
         " TLS certificate · {} ",
         session.map_or_else(String::new, |s| clean_line(&s.address))
     );
-    let block = Block::bordered()
-        .title(Span::styled(title, theme.title()))
-        .title_bottom(Line::from(close).right_aligned())
-        .border_style(theme.border())
-        .padding(Padding::horizontal(1));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((u16::try_from(top).unwrap_or(u16::MAX), 0)),
-        popup,
-    );
+    panel.draw(app, theme, frame, title, lines, top);
 }
 
 /// The report's lines, sanitized and wrapped; continuation rows indented

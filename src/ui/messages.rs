@@ -2,49 +2,28 @@
 //! the bottom, each with its time and wrapped to the panel's width, so a
 //! long error cut off on the status line can be read whole.
 
-use super::{Theme, centered};
+use super::Theme;
+use super::scroll_panel::Panel;
 use crate::app::inbox::wrap;
-use crate::app::{Action, App, KeyContext, Level, MESSAGES_KEPT};
+use crate::app::{App, Level, MESSAGES_KEPT};
 use crate::net::timefmt::clock;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 /// The panel over the body; `scroll` counts rows up from the newest.
 pub fn render(app: &App, theme: &Theme, scroll: u16, frame: &mut Frame, area: Rect) {
-    let popup = centered(area, area.width.saturating_sub(4).max(20), area.height);
-    let inner_width = usize::from(popup.width.saturating_sub(4)).max(1);
-    let lines = message_lines(app, theme, inner_width);
-    let rows = lines.len();
-    let visible = usize::from(popup.height.saturating_sub(2));
-    let from_top = rows.saturating_sub(visible);
+    let panel = Panel::over(area);
+    let lines = message_lines(app, theme, panel.text_width.max(1));
+    let from_top = lines.len().saturating_sub(panel.rows);
     let top = from_top.saturating_sub(usize::from(scroll));
-    let close = app
-        .keymap
-        .keys_for(KeyContext::Overlay, Action::Cancel)
-        .first()
-        .map_or_else(String::new, |k| {
-            format!(" {k} close · ↑↓ PgUp PgDn scroll ")
-        });
     let title = format!(
         " Messages ({}; the last {MESSAGES_KEPT} are kept, all are in the log) ",
         app.status.history.len()
     );
-    let block = Block::bordered()
-        .title(Span::styled(title, theme.title()))
-        .title_bottom(Line::from(close).right_aligned())
-        .border_style(theme.border())
-        .padding(Padding::horizontal(1));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((u16::try_from(top).unwrap_or(u16::MAX), 0)),
-        popup,
-    );
+    panel.draw(app, theme, frame, title, lines, top);
 }
 
 /// Each message as rows of `width` columns: time and level, then the text

@@ -10,6 +10,7 @@ mod layout;
 mod messages;
 mod pop3;
 mod prompt;
+mod scroll_panel;
 mod sockets;
 mod status_line;
 mod tab_bar;
