@@ -16,31 +16,7 @@ use wirepost::store::{MessageId, Store};
 const ACCOUNT: &str = "test";
 
 fn account(stack: &Mailstack, user: &TestUser) -> Account {
-    let text = format!(
-        r#"
-[[accounts]]
-name = "{ACCOUNT}"
-email = "{email}"
-[accounts.smtp]
-host = "{host}"
-port = {submission}
-security = "starttls"
-password_command = "printf %s '{password}'"
-ca_file = "{ca}"
-[accounts.imap]
-host = "{host}"
-port = {imaps}
-security = "tls"
-password_command = "printf %s '{password}'"
-ca_file = "{ca}"
-"#,
-        email = user.address,
-        host = stack.host,
-        ca = stack.ca.display(),
-        imaps = stack.imaps_port,
-        submission = stack.submission_port,
-        password = user.password,
-    );
+    let text = stack.account_toml(ACCOUNT, user);
     Config::parse(&text, std::path::Path::new("t.toml"))
         .unwrap()
         .accounts[0]

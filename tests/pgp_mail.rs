@@ -16,38 +16,14 @@ use std::time::{Duration, Instant};
 
 fn config(stack: &Mailstack, me: &TestUser, dir: &Path, gpg_home: &Path) -> PathBuf {
     let path = dir.join("config.toml");
+    let store = dir.join("store");
     std::fs::write(
         &path,
         format!(
-            r#"
-[store]
-path = "{store}"
-[pgp]
-homedir = "{gpg_home}"
-[[accounts]]
-name = "me"
-email = "{email}"
-[accounts.smtp]
-host = "{host}"
-port = {submission}
-security = "starttls"
-password_command = "printf %s '{password}'"
-ca_file = "{ca}"
-[accounts.imap]
-host = "{host}"
-port = {imaps}
-security = "tls"
-password_command = "printf %s '{password}'"
-ca_file = "{ca}"
-"#,
-            store = dir.join("store").display(),
-            gpg_home = gpg_home.display(),
-            email = me.address,
-            host = stack.host,
-            submission = stack.submission_port,
-            imaps = stack.imaps_port,
-            password = me.password,
-            ca = stack.ca.display(),
+            "[store]\npath = \"{}\"\n[pgp]\nhomedir = \"{}\"\n{}",
+            store.display(),
+            gpg_home.display(),
+            stack.account_toml("me", me),
         ),
     )
     .unwrap();

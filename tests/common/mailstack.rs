@@ -100,6 +100,38 @@ impl Mailstack {
 }
 
 impl Mailstack {
+    /// The `[[accounts]]` block for `user` on this stack, named `name`:
+    /// SMTP submission with STARTTLS and IMAPS, the password given by a
+    /// command, the stack's CA trusted.
+    pub fn account_toml(&self, name: &str, user: &TestUser) -> String {
+        format!(
+            r#"[[accounts]]
+name = "{name}"
+email = "{email}"
+[accounts.smtp]
+host = "{host}"
+port = {submission}
+security = "starttls"
+password_command = "printf %s '{password}'"
+ca_file = "{ca}"
+[accounts.imap]
+host = "{host}"
+port = {imaps}
+security = "tls"
+password_command = "printf %s '{password}'"
+ca_file = "{ca}"
+"#,
+            email = user.address,
+            host = self.host,
+            ca = self.ca.display(),
+            imaps = self.imaps_port,
+            submission = self.submission_port,
+            password = user.password,
+        )
+    }
+}
+
+impl Mailstack {
     /// Claims a pool user no other test in this process has, with its
     /// mailbox emptied first (test binaries run one after another, so a
     /// user may have been used by an earlier binary).
