@@ -11,7 +11,7 @@ use common::mailstack::Mailstack;
 use std::collections::HashMap;
 use wirepost::mail::imap::push::{AccountBook, PushTarget, push_account};
 use wirepost::mail::imap::{ConnectOptions, FolderChoice, connect, list_folders, sync_account};
-use wirepost::store::{Store, TransferKind};
+use wirepost::store::{MessageId, Store, TransferKind};
 
 const ACCOUNT: &str = "test";
 
@@ -38,20 +38,50 @@ const COPY: TransferKind = TransferKind {
     upload: true,
 };
 
+/// A user's INBOX of `count` seeded messages, synced into a new store.
+struct SyncedInbox {
+    dir: tempfile::TempDir,
+    store: Store,
+    opts: ConnectOptions,
+    /// The INBOX's UIDs, lowest first, and the stored message of each.
+    uids: Vec<u32>,
+    ids: Vec<MessageId>,
+}
+
+async fn synced_inbox(stack: &Mailstack, count: usize) -> SyncedInbox {
+    let user = stack.claim_user();
+    stack.seed(&user.address, count, 900);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let opts = options(stack, &user);
+    sync(&opts, &store, ACCOUNT).await;
+    let uids: Vec<u32> = store_flags(&store, ACCOUNT, "INBOX").into_keys().collect();
+    let ids = uids
+        .iter()
+        .map(|uid| id_of(&store, ACCOUNT, "INBOX", *uid).unwrap())
+        .collect();
+    SyncedInbox {
+        dir,
+        store,
+        opts,
+        uids,
+        ids,
+    }
+}
+
 #[tokio::test]
 async fn moves_and_copies_between_folders_are_refiled_not_downloaded() {
     let Some(stack) = Mailstack::get() else {
         return;
     };
-    let user = stack.claim_user();
-    stack.seed(&user.address, 4, 900);
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let opts = options(&stack, &user);
-    sync(&opts, &store, ACCOUNT).await;
-    let uids: Vec<u32> = store_flags(&store, ACCOUNT, "INBOX").into_keys().collect();
-    let moved = id_of(&store, ACCOUNT, "INBOX", uids[0]).unwrap();
-    let copied = id_of(&store, ACCOUNT, "INBOX", uids[1]).unwrap();
+    let SyncedInbox {
+        dir: _dir,
+        store,
+        opts,
+        ids,
+        ..
+    } = synced_inbox(&stack, 4).await;
+    let (moved, copied) = (ids[0], ids[1]);
     store.transfer(moved, ACCOUNT, "Archive", MOVE).unwrap();
     let copy = store.transfer(copied, ACCOUNT, "Archive", COPY).unwrap();
     let counts = push_account(&opts, &store, ACCOUNT, None).await.unwrap();
@@ -88,14 +118,14 @@ async fn without_move_and_uidplus_copy_expunge_and_search_do_it() {
     let Some(stack) = Mailstack::get() else {
         return;
     };
-    let user = stack.claim_user();
-    stack.seed(&user.address, 3, 900);
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let opts = options(&stack, &user);
-    sync(&opts, &store, ACCOUNT).await;
-    let uids: Vec<u32> = store_flags(&store, ACCOUNT, "INBOX").into_keys().collect();
-    let id = id_of(&store, ACCOUNT, "INBOX", uids[2]).unwrap();
+    let SyncedInbox {
+        dir: _dir,
+        store,
+        opts,
+        ids,
+        ..
+    } = synced_inbox(&stack, 3).await;
+    let id = ids[2];
     store.transfer(id, ACCOUNT, "Junk", MOVE).unwrap();
     let mut connected = connect(&opts, None).await.unwrap();
     let folders = list_folders(&mut connected.session).await.unwrap();
@@ -190,17 +220,13 @@ async fn changes_made_offline_wait_across_a_restart_and_go_out_together() {
     let Some(stack) = Mailstack::get() else {
         return;
     };
-    let user = stack.claim_user();
-    stack.seed(&user.address, 4, 900);
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
-    let opts = options(&stack, &user);
-    sync(&opts, &store, ACCOUNT).await;
-    let uids: Vec<u32> = store_flags(&store, ACCOUNT, "INBOX").into_keys().collect();
-    let ids: Vec<i64> = uids
-        .iter()
-        .map(|uid| id_of(&store, ACCOUNT, "INBOX", *uid).unwrap())
-        .collect();
+    let SyncedInbox {
+        dir,
+        mut store,
+        opts,
+        uids,
+        ids,
+    } = synced_inbox(&stack, 4).await;
     let mut flagged = store.flag_state(ids[0]).unwrap();
     flagged.flags.flagged = true;
     store.set_flag_state(ids[0], &flagged).unwrap();
@@ -245,17 +271,13 @@ async fn a_change_the_server_refuses_stays_queued_and_blocks_no_other() {
     let Some(stack) = Mailstack::get() else {
         return;
     };
-    let user = stack.claim_user();
-    stack.seed(&user.address, 3, 900);
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let opts = options(&stack, &user);
-    sync(&opts, &store, ACCOUNT).await;
-    let uids: Vec<u32> = store_flags(&store, ACCOUNT, "INBOX").into_keys().collect();
-    let ids: Vec<i64> = uids
-        .iter()
-        .map(|uid| id_of(&store, ACCOUNT, "INBOX", *uid).unwrap())
-        .collect();
+    let SyncedInbox {
+        dir: _dir,
+        store,
+        opts,
+        uids,
+        ids,
+    } = synced_inbox(&stack, 3).await;
     // Dovecot refuses to create a folder whose name begins with '~'.
     store.transfer(ids[0], ACCOUNT, "~refused", MOVE).unwrap();
     let mut flagged = store.flag_state(ids[1]).unwrap();
