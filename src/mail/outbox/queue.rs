@@ -3,9 +3,9 @@
 //! discarding one.
 
 use super::blocking::blocking;
-use super::file_sent::{file_all_sent, file_sent};
+use super::file_sent::file_sent;
 use super::marks::{self as outbox_marks, DeliveryUnknown};
-use super::send::{Connection, Submitted, read_queued, submit_queued_on};
+use super::send::{Connection, Submitted, file_in_sent, read_queued, submit_queued_on};
 use super::types::{Progress, ProgressSink, Sent};
 use crate::config::Account;
 use crate::mail::folders::{self, OUTBOX};
@@ -52,43 +52,9 @@ async fn file_as_taken(
         while let Ok(next) = taken.try_recv() {
             run.push(next);
         }
-        sent.extend(file_run(run, store, account, progress).await);
+        sent.extend(file_in_sent(run, store, account, progress).await);
     }
     sent
-}
-
-/// Files a run of messages the server took, in one commit; those found
-/// on the server after a break are filed already.
-async fn file_run(
-    run: Vec<(MessageId, Submitted)>,
-    store: &Store,
-    account: &Account,
-    progress: &ProgressSink,
-) -> Vec<(MessageId, Sent)> {
-    let taken = run
-        .iter()
-        .filter_map(|(id, submitted)| match submitted {
-            Submitted::Taken { raw, .. } => Some((*id, raw.clone())),
-            Submitted::Filed(_) => None,
-        })
-        .collect();
-    let mut filed = file_all_sent(store.clone(), account, taken, progress)
-        .await
-        .into_iter();
-    run.into_iter()
-        .map(|(id, submitted)| match submitted {
-            Submitted::Taken { delivery, .. } => {
-                let (sent_id, warnings) = filed.next().unwrap_or_default();
-                let sent = Sent {
-                    delivery,
-                    sent_id,
-                    warnings,
-                };
-                (id, sent)
-            }
-            Submitted::Filed(sent) => (id, sent),
-        })
-        .collect()
 }
 
 /// What sending the whole Outbox did.

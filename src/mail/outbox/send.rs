@@ -8,7 +8,7 @@
 
 use super::blocking::blocking;
 pub use super::connection::Connection;
-use super::file_sent::file_sent;
+use super::file_sent::file_all_sent;
 use super::marks::{self as outbox_marks, DeliveryUnknown};
 use super::sent_check::found_on_server;
 use crate::config::Account;
@@ -40,13 +40,7 @@ pub async fn send_queued(
     id: MessageId,
     progress: ProgressSink,
 ) -> Result<Sent, SendFailure> {
-    let mut connection = Connection::default();
-    let submitted = match read_queued(&store, id).await {
-        Ok(queued) => submit(&store, &account, queued, &progress, false, &mut connection).await,
-        Err(failed) => Err(failed),
-    };
-    connection.close().await;
-    Ok(submitted?.file(store, &account, id, &progress).await)
+    send_alone(store, account, id, progress, false).await
 }
 
 /// An Outbox message read for sending, with its delivery-unknown mark.
@@ -86,28 +80,39 @@ pub enum Submitted {
     Filed(Sent),
 }
 
-impl Submitted {
-    /// Files Outbox message `id` in Sent unless that is done: what the
-    /// send reports.
-    pub async fn file(
-        self,
-        store: Store,
-        account: &Account,
-        id: MessageId,
-        progress: &ProgressSink,
-    ) -> Sent {
-        match self {
-            Submitted::Taken { delivery, raw } => {
-                let (sent_id, warnings) = file_sent(store, account, id, raw, progress).await;
-                Sent {
+/// Files a run of messages the server took in Sent, in one commit (those
+/// found on the server after a break are filed already): what each send
+/// reports, in order.
+pub async fn file_in_sent(
+    run: Vec<(MessageId, Submitted)>,
+    store: &Store,
+    account: &Account,
+    progress: &ProgressSink,
+) -> Vec<(MessageId, Sent)> {
+    let taken = run
+        .iter()
+        .filter_map(|(id, submitted)| match submitted {
+            Submitted::Taken { raw, .. } => Some((*id, raw.clone())),
+            Submitted::Filed(_) => None,
+        })
+        .collect();
+    let mut filed = file_all_sent(store.clone(), account, taken, progress)
+        .await
+        .into_iter();
+    run.into_iter()
+        .map(|(id, submitted)| match submitted {
+            Submitted::Taken { delivery, .. } => {
+                let (sent_id, warnings) = filed.next().unwrap_or_default();
+                let sent = Sent {
                     delivery,
                     sent_id,
                     warnings,
-                }
+                };
+                (id, sent)
             }
-            Submitted::Filed(sent) => sent,
-        }
-    }
+            Submitted::Filed(sent) => (id, sent),
+        })
+        .collect()
 }
 
 /// Sends an Outbox message whose delivery is unknown once more, because
@@ -118,13 +123,35 @@ pub async fn resend_unknown(
     id: MessageId,
     progress: ProgressSink,
 ) -> Result<Sent, SendFailure> {
+    send_alone(store, account, id, progress, true).await
+}
+
+/// One message over a connection of its own, then filed in Sent.
+async fn send_alone(
+    store: Store,
+    account: Account,
+    id: MessageId,
+    progress: ProgressSink,
+    resend_unknown: bool,
+) -> Result<Sent, SendFailure> {
     let mut connection = Connection::default();
     let submitted = match read_queued(&store, id).await {
-        Ok(queued) => submit(&store, &account, queued, &progress, true, &mut connection).await,
+        Ok(queued) => {
+            submit(
+                &store,
+                &account,
+                queued,
+                &progress,
+                resend_unknown,
+                &mut connection,
+            )
+            .await
+        }
         Err(failed) => Err(failed),
     };
     connection.close().await;
-    Ok(submitted?.file(store, &account, id, &progress).await)
+    let mut filed = file_in_sent(vec![(id, submitted?)], &store, &account, &progress).await;
+    Ok(filed.pop().expect("one message filed").1)
 }
 
 /// The reason on the mark of a send that has not come back (yet).
