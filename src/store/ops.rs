@@ -193,25 +193,15 @@ impl Store {
     /// missing). The id stays the same; a server identity stays with the
     /// server folder it came from, so a sync does not fetch it again.
     pub fn move_message(&self, id: MessageId, to_folder: &str) -> Result<MessageId, StoreError> {
-        self.move_message_as(id, to_folder, None)
-    }
-
-    /// [`Store::move_message`] that also gives the message `flags` (its
-    /// keywords stay), in the same rename and commit.
-    pub fn move_message_with_flags(
-        &self,
-        id: MessageId,
-        to_folder: &str,
-        flags: Flags,
-    ) -> Result<MessageId, StoreError> {
-        let mut moved = self.move_messages_with_flags(&[id], to_folder, flags)?;
+        let mut moved = self.move_messages_as(vec![Ok((id, None))], to_folder)?;
         moved.pop().ok_or(StoreError::NotFound)?
     }
 
-    /// [`Store::move_message_with_flags`] for many messages in one
-    /// commit: filing a run of sent messages costs one disk flush, not
-    /// one each. A message that cannot move is left where it was, with
-    /// its own error; the others move.
+    /// [`Store::move_message`] for many messages, each also given `flags`
+    /// (its keywords stay), in one commit: filing a run of sent messages
+    /// costs one rename each and one disk flush in all. A message that
+    /// cannot move is left where it was, with its own error; the others
+    /// move.
     pub fn move_messages_with_flags(
         &self,
         ids: &[MessageId],
@@ -228,16 +218,6 @@ impl Store {
             })
             .collect();
         self.move_messages_as(states, to_folder)
-    }
-
-    fn move_message_as(
-        &self,
-        id: MessageId,
-        to_folder: &str,
-        state: Option<FlagState>,
-    ) -> Result<MessageId, StoreError> {
-        let mut moved = self.move_messages_as(vec![Ok((id, state))], to_folder)?;
-        moved.pop().ok_or(StoreError::NotFound)?
     }
 
     /// Moves each message (with its new flags, if given) inside one

@@ -193,7 +193,7 @@ fn move_keeps_identity_and_remove_deletes_file_and_row() {
 /// Filing a sent message: moved and marked seen in one step, its file
 /// named for the flag in the new folder and nothing left behind.
 #[test]
-fn move_with_flags_moves_and_flags_in_one_step() {
+fn moving_with_flags_moves_and_flags_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let id = store
@@ -204,7 +204,8 @@ fn move_with_flags_moves_and_flags_in_one_step() {
         seen: true,
         ..Flags::default()
     };
-    assert_eq!(store.move_message_with_flags(id, "Sent", seen).unwrap(), id);
+    let moved = store.move_messages_with_flags(&[id], "Sent", seen).unwrap();
+    assert_eq!(moved[0].as_ref().unwrap(), &id);
     let path = store.message_path(id).unwrap();
     assert!(
         path.starts_with(dir.path().join("acct/Sent/cur")),
