@@ -46,6 +46,10 @@ struct BatchPlan<'m> {
 }
 
 /// A file of step (2): durable, not yet indexed.
+/// Batches smaller than this are parsed on the writing thread: a thread
+/// of its own would cost more than it saves.
+const PARSE_ASIDE_MIN: usize = 32;
+
 struct WrittenFile {
     /// The message's position in the batch.
     index: usize,
@@ -182,14 +186,54 @@ impl Store {
 
     /// Step (2): writes the planned files; none is indexed yet. With
     /// [`Durability::CallerSyncs`] the files are fsynced together here.
+    /// A large batch is parsed for the index on a second thread while the
+    /// files are written: parsing is CPU work, writing mostly the kernel's
+    /// and the disk's, so on two cores the two overlap.
     fn write_files(
         &self,
         msgs: &[NewMessage<'_>],
         plan: &BatchPlan<'_>,
         mode: BatchMode<'_>,
     ) -> Result<Vec<WrittenFile>, StoreError> {
+        let parse_all = || {
+            plan.planned
+                .iter()
+                .map(|(i, _)| Envelope::parse(msgs[*i].raw))
+                .collect::<Vec<_>>()
+        };
+        let (paths, envelopes) = if plan.planned.len() < PARSE_ASIDE_MIN {
+            (self.write_planned(msgs, plan, mode)?, parse_all())
+        } else {
+            std::thread::scope(|scope| {
+                let parsing = scope.spawn(parse_all);
+                let paths = self.write_planned(msgs, plan, mode);
+                let envelopes = parsing
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                paths.map(|paths| (paths, envelopes))
+            })?
+        };
+        Ok(plan
+            .planned
+            .iter()
+            .zip(paths.into_iter().zip(envelopes))
+            .map(|((index, _), (path, envelope))| WrittenFile {
+                index: *index,
+                path,
+                envelope,
+            })
+            .collect())
+    }
+
+    /// The files of [`Store::write_files`], in the plan's order.
+    fn write_planned(
+        &self,
+        msgs: &[NewMessage<'_>],
+        plan: &BatchPlan<'_>,
+        mode: BatchMode<'_>,
+    ) -> Result<Vec<PathBuf>, StoreError> {
         let durability = mode.durability;
-        let mut written: Vec<WrittenFile> = Vec::with_capacity(plan.planned.len());
+        let mut paths = Vec::with_capacity(plan.planned.len());
         let mut maildirs: HashMap<&str, Maildir> = HashMap::new();
         for (i, name) in &plan.planned {
             let msg = &msgs[*i];
@@ -207,18 +251,12 @@ impl Store {
                 Some(view) => FlagState::new(msg.flags, view.keywords.clone()).maildir_letters(),
                 None => msg.flags.to_maildir(),
             };
-            let path = md.deliver_named(name, msg.raw, subdir, &letters, durability)?;
-            written.push(WrittenFile {
-                index: *i,
-                path,
-                envelope: Envelope::parse(msg.raw),
-            });
+            paths.push(md.deliver_named(name, msg.raw, subdir, &letters, durability)?);
         }
-        if durability == Durability::CallerSyncs && !written.is_empty() {
-            let paths: Vec<PathBuf> = written.iter().map(|w| w.path.clone()).collect();
+        if durability == Durability::CallerSyncs && !paths.is_empty() {
             maildir::sync_paths(&paths)?;
         }
-        Ok(written)
+        Ok(paths)
     }
 
     /// Step (3): one transaction inserts the rows of the written files and
