@@ -112,19 +112,17 @@ pub(super) fn find_identity(
 ) -> Result<Option<MessageId>, StoreError> {
     Ok(match identity {
         ServerIdentity::Imap { uidvalidity, uid } => conn
-            .query_row(
+            .prepare_cached(
                 "SELECT id FROM messages WHERE id_kind = 1 AND id_folder = ?1
                  AND uidvalidity = ?2 AND uid = ?3",
-                params![folder_id, uidvalidity, uid],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(params![folder_id, uidvalidity, uid], |r| r.get(0))
             .optional()?,
         ServerIdentity::Pop3 { uidl } => conn
-            .query_row(
+            .prepare_cached(
                 "SELECT id FROM messages WHERE id_kind = 2 AND account = ?1 AND uidl = ?2",
-                params![account, uidl],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(params![account, uidl], |r| r.get(0))
             .optional()?,
         ServerIdentity::Local => None,
     })

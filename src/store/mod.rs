@@ -22,6 +22,7 @@ mod flag_sync;
 mod folder_list;
 mod folder_rows;
 mod fts_queue;
+mod imap_batch;
 mod imap_flags;
 mod import;
 mod index_row;
@@ -63,7 +64,7 @@ pub use transfer::{Transfer, TransferKind};
 pub use types::{
     Flags, FolderRole, FolderState, MessageId, NewMessage, ServerIdentity, StoreError, StoreOutcome,
 };
-pub use write::ServerView;
+pub use write::{DurableBatch, ServerView};
 
 use connection::{ConnGuard, Slot};
 use rusqlite::Connection;

@@ -4,14 +4,13 @@
 
 use super::clock::now_seconds;
 use super::envelope::Envelope;
-use super::folder_rows::{FolderRow, folder_row};
+use super::folder_rows::folder_row;
 use super::index_row::{RowData, insert_row};
 use super::maildir;
 use super::names::undo_dir_name;
 use super::paths::{find_by_base_name, relative};
 use super::{Flags, NewMessage, ServerIdentity, Store, StoreError};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
-use std::collections::HashMap;
 use std::path::Path;
 
 impl Store {
@@ -120,33 +119,44 @@ impl Store {
 }
 
 /// Records the planned file name of every message of a batch, in one
-/// committed transaction, before any file is written.
-pub(super) fn record_pending(
+/// committed transaction, before any file is written. Each entry is the
+/// folder's directory, the file name and the message. Returns each
+/// record's id, in the same order, for [`pending_done`].
+pub(super) fn record_pending<'a>(
     conn: &mut Connection,
-    msgs: &[NewMessage<'_>],
-    folders: &HashMap<(&str, &str), FolderRow>,
-    planned: &[(usize, String)],
-) -> Result<(), StoreError> {
+    planned: impl Iterator<Item = (&'a str, &'a str, &'a NewMessage<'a>)>,
+) -> Result<Vec<i64>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut ids = Vec::new();
     {
         let mut insert = tx.prepare(
             "INSERT INTO pending (dir, name, identity, date, owner_pid, created)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        for (i, name) in planned {
-            let msg = &msgs[*i];
-            let folder = &folders[&(msg.account, msg.folder)];
+        let (pid, now) = (std::process::id(), now_seconds());
+        for (dir, name, msg) in planned {
             insert.execute(params![
-                folder.dir,
+                dir,
                 name,
                 encode_identity(&msg.identity),
                 msg.internal_date,
-                std::process::id(),
-                now_seconds()
+                pid,
+                now
             ])?;
+            ids.push(tx.last_insert_rowid());
         }
     }
     tx.commit()?;
+    Ok(ids)
+}
+
+/// Deletes the pending records of deliveries whose rows are written, in
+/// the caller's transaction (by id: the table has no index on names).
+pub(super) fn pending_done(tx: &Transaction<'_>, ids: &[i64]) -> Result<(), StoreError> {
+    let mut done = tx.prepare_cached("DELETE FROM pending WHERE id = ?1")?;
+    for id in ids {
+        done.execute([id])?;
+    }
     Ok(())
 }
 

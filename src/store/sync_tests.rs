@@ -225,3 +225,49 @@ fn a_change_made_while_our_store_was_on_its_way_is_not_undone() {
         (vec![], vec!["\\Flagged".to_string()])
     );
 }
+
+/// A download writes one batch's files while the previous batch's rows
+/// are written: each batch is listed once its rows are, and every pending
+/// record is gone at the end.
+#[test]
+fn a_batch_written_before_the_previous_one_is_indexed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let identity = |uid| ServerIdentity::Imap {
+        uidvalidity: 7,
+        uid,
+    };
+    let batch = |uids: std::ops::Range<u32>| -> Vec<NewMessage<'static>> {
+        uids.map(|uid| NewMessage {
+            account: "acct",
+            folder: "INBOX",
+            identity: identity(uid),
+            raw: RAW,
+            flags: Flags::default(),
+            internal_date: None,
+        })
+        .collect()
+    };
+    let views = |n| vec![ServerView::default(); n];
+    let count = |table: &str| -> i64 {
+        let sql = format!("SELECT count(*) FROM {table}");
+        store.conn().query_row(&sql, [], |r| r.get(0)).unwrap()
+    };
+    let (first, second) = (batch(1..4), batch(4..6));
+    let first_durable = store.write_imap_batch(&first, &views(3)).unwrap();
+    let second_durable = store.write_imap_batch(&second, &views(2)).unwrap();
+    assert_eq!((count("pending"), count("messages")), (5, 0));
+    let stored = store
+        .index_imap_batch(&first, &views(3), first_durable)
+        .unwrap();
+    assert_eq!(stored.len(), 3);
+    assert_eq!((count("pending"), count("messages")), (2, 3));
+    store
+        .index_imap_batch(&second, &views(2), second_durable)
+        .unwrap();
+    assert_eq!((count("pending"), count("messages")), (0, 5));
+    for uid in 1..6 {
+        let id = store.message_by_identity("acct", "INBOX", &identity(uid));
+        assert!(id.unwrap().is_some(), "uid {uid} listed");
+    }
+}

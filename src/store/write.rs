@@ -20,7 +20,7 @@ use super::folder_rows::{FolderRow, folder_row};
 use super::index_row::{RowData, find_identity, insert_row, is_constraint};
 use super::maildir::{self, Durability, Maildir, Subdir};
 use super::paths::relative;
-use super::pending::record_pending;
+use super::pending::{pending_done, record_pending};
 use super::{
     FlagState, Keywords, MessageId, NewMessage, ServerIdentity, Store, StoreError, StoreOutcome,
 };
@@ -34,25 +34,47 @@ use std::path::{Path, PathBuf};
 pub const CRASH_HOOK_ENV: &str = "WIREPOST_TEST_CRASH_BEFORE_INDEX_COMMIT";
 
 /// What a batch is about to do, worked out before anything is written.
-struct BatchPlan<'m> {
+struct BatchPlan {
     /// The folders the batch stores into, created when missing.
-    folders: HashMap<(&'m str, &'m str), FolderRow>,
+    folders: Vec<FolderRow>,
     /// Each message's outcome once known. A duplicate of an earlier copy in
     /// the same batch holds `-(index of that copy) - 1` until the copy has
     /// its id (see [`resolve_batch_duplicates`]).
     outcomes: Vec<Option<StoreOutcome>>,
-    /// The messages to write, with the unique file name each will get.
-    planned: Vec<(usize, String)>,
+    /// The messages to write.
+    planned: Vec<Planned>,
+    /// Their records in `pending`, once made.
+    pending_ids: Vec<i64>,
 }
 
-/// A file of step (2): durable, not yet indexed.
+/// One message of a batch that will be written.
+struct Planned {
+    /// The message's position in the batch.
+    index: usize,
+    /// The unique file name it gets.
+    name: String,
+    /// Its folder, in [`BatchPlan::folders`].
+    folder: usize,
+}
+
 /// Batches smaller than this are parsed on the writing thread: a thread
 /// of its own would cost more than it saves.
 const PARSE_ASIDE_MIN: usize = 32;
 
+/// A batch after steps (1) and (2): its files are durable, its rows not
+/// yet written. [`Store::index_imap_batch`] finishes it; until then a
+/// crash leaves only pending records, which [`Store::open`] resolves.
+pub struct DurableBatch {
+    plan: BatchPlan,
+    written: Vec<WrittenFile>,
+}
+
+/// A file of step (2): durable, not yet indexed.
 struct WrittenFile {
     /// The message's position in the batch.
     index: usize,
+    /// Its folder, in [`BatchPlan::folders`].
+    folder: usize,
     path: PathBuf,
     envelope: Envelope,
 }
@@ -67,13 +89,13 @@ pub struct ServerView {
 
 /// How a batch is written and indexed.
 #[derive(Clone, Copy)]
-struct BatchMode<'v> {
-    durability: Durability,
+pub(super) struct BatchMode<'v> {
+    pub durability: Durability,
     /// Per message, in batch order; none for mail that comes with no
     /// server state (POP3, imports, the Outbox).
-    views: Option<&'v [ServerView]>,
+    pub views: Option<&'v [ServerView]>,
     /// Leave the full text to the background indexer.
-    defer_text: bool,
+    pub defer_text: bool,
 }
 
 impl Store {
@@ -96,74 +118,89 @@ impl Store {
         self.store_batch_with(msgs, mode)
     }
 
-    /// A batch fetched from an IMAP server, with each message's keywords
-    /// and MODSEQ (`views`, in the same order). The messages are durable
-    /// and listed when this returns; their full text is indexed in the
-    /// background (see [`Store::index_pending_text`]), so a first sync
-    /// does not wait for it.
-    pub fn store_imap_batch(
-        &self,
-        msgs: &[NewMessage<'_>],
-        views: &[ServerView],
-    ) -> Result<Vec<StoreOutcome>, StoreError> {
-        debug_assert_eq!(msgs.len(), views.len());
-        let mode = BatchMode {
-            durability: Durability::CallerSyncs,
-            views: Some(views),
-            defer_text: true,
-        };
-        let outcomes = self.store_batch_with(msgs, mode)?;
-        self.start_text_indexer();
-        Ok(outcomes)
-    }
-
     /// The three steps of the module comment, in that order.
     fn store_batch_with(
         &self,
         msgs: &[NewMessage<'_>],
         mode: BatchMode<'_>,
     ) -> Result<Vec<StoreOutcome>, StoreError> {
-        let mut conn = self.conn();
-        let mut plan = self.plan_batch(&conn, msgs)?;
-        if !plan.planned.is_empty() {
-            record_pending(&mut conn, msgs, &plan.folders, &plan.planned)?;
-        }
+        let durable = self.write_batch(msgs, mode)?;
+        self.index_batch(msgs, durable, mode)
+    }
+
+    /// Steps (1) and (2). The writer connection is held only for the
+    /// plan and the pending records, not while the files are written.
+    pub(super) fn write_batch(
+        &self,
+        msgs: &[NewMessage<'_>],
+        mode: BatchMode<'_>,
+    ) -> Result<DurableBatch, StoreError> {
+        let plan = {
+            let mut conn = self.conn();
+            let mut plan = self.plan_batch(&conn, msgs)?;
+            if !plan.planned.is_empty() {
+                let entries = plan.planned.iter().map(|p| {
+                    let dir = plan.folders[p.folder].dir.as_str();
+                    (dir, p.name.as_str(), &msgs[p.index])
+                });
+                plan.pending_ids = record_pending(&mut conn, entries)?;
+            }
+            plan
+        };
         let written = self.write_files(msgs, &plan, mode)?;
         if std::env::var_os(CRASH_HOOK_ENV).is_some() && !written.is_empty() {
             // The crash-consistency test kills the process exactly here:
             // files durable, index rows not committed.
             std::process::abort();
         }
-        self.index_written(&mut conn, msgs, &mut plan, &written, mode)?;
-        Ok(resolve_batch_duplicates(&plan.outcomes))
+        Ok(DurableBatch { plan, written })
+    }
+
+    /// Step (3) for a batch of [`Store::write_batch`].
+    pub(super) fn index_batch(
+        &self,
+        msgs: &[NewMessage<'_>],
+        mut durable: DurableBatch,
+        mode: BatchMode<'_>,
+    ) -> Result<Vec<StoreOutcome>, StoreError> {
+        assert_eq!(
+            durable.plan.outcomes.len(),
+            msgs.len(),
+            "a durable batch is indexed with the messages it was written from"
+        );
+        let mut conn = self.conn();
+        self.index_written(&mut conn, msgs, &mut durable.plan, &durable.written, mode)?;
+        Ok(resolve_batch_duplicates(&durable.plan.outcomes))
     }
 
     /// Which messages are new, under which file names: an identity already
     /// stored, or met earlier in the batch, is a duplicate and not written.
-    fn plan_batch<'m>(
+    fn plan_batch(
         &self,
         conn: &Connection,
-        msgs: &'m [NewMessage<'m>],
-    ) -> Result<BatchPlan<'m>, StoreError> {
+        msgs: &[NewMessage<'_>],
+    ) -> Result<BatchPlan, StoreError> {
         let mut plan = BatchPlan {
-            folders: HashMap::new(),
+            folders: Vec::new(),
             outcomes: vec![None; msgs.len()],
             planned: Vec::new(),
+            pending_ids: Vec::new(),
         };
+        let mut folder_of: HashMap<(&str, &str), usize> = HashMap::new();
         let mut in_batch: HashMap<(&str, &str, &ServerIdentity), usize> = HashMap::new();
         for (i, msg) in msgs.iter().enumerate() {
-            let folder = match plan.folders.entry((msg.account, msg.folder)) {
-                Entry::Occupied(e) => e.into_mut(),
-                Entry::Vacant(e) => e.insert(folder_row(
-                    conn,
-                    &self.inner.root,
-                    msg.account,
-                    msg.folder,
-                    None,
-                )?),
+            let folder = match folder_of.entry((msg.account, msg.folder)) {
+                Entry::Occupied(e) => *e.get(),
+                Entry::Vacant(e) => {
+                    let root = &self.inner.root;
+                    let row = folder_row(conn, root, msg.account, msg.folder, None)?;
+                    plan.folders.push(row);
+                    *e.insert(plan.folders.len() - 1)
+                }
             };
+            let folder_id = plan.folders[folder].id;
             if msg.identity != ServerIdentity::Local {
-                if let Some(id) = find_identity(conn, msg.account, folder.id, &msg.identity)? {
+                if let Some(id) = find_identity(conn, msg.account, folder_id, &msg.identity)? {
                     plan.outcomes[i] = Some(StoreOutcome::Duplicate(id));
                     continue;
                 }
@@ -179,7 +216,11 @@ impl Store {
                 }
                 in_batch.insert((msg.account, key_folder, &msg.identity), i);
             }
-            plan.planned.push((i, maildir::unique_name()));
+            plan.planned.push(Planned {
+                index: i,
+                name: maildir::unique_name(),
+                folder,
+            });
         }
         Ok(plan)
     }
@@ -192,13 +233,13 @@ impl Store {
     fn write_files(
         &self,
         msgs: &[NewMessage<'_>],
-        plan: &BatchPlan<'_>,
+        plan: &BatchPlan,
         mode: BatchMode<'_>,
     ) -> Result<Vec<WrittenFile>, StoreError> {
         let parse_all = || {
             plan.planned
                 .iter()
-                .map(|(i, _)| Envelope::parse(msgs[*i].raw))
+                .map(|p| Envelope::parse(msgs[p.index].raw))
                 .collect::<Vec<_>>()
         };
         let (paths, envelopes) = if plan.planned.len() < PARSE_ASIDE_MIN {
@@ -217,8 +258,9 @@ impl Store {
             .planned
             .iter()
             .zip(paths.into_iter().zip(envelopes))
-            .map(|((index, _), (path, envelope))| WrittenFile {
-                index: *index,
+            .map(|(planned, (path, envelope))| WrittenFile {
+                index: planned.index,
+                folder: planned.folder,
                 path,
                 envelope,
             })
@@ -229,15 +271,15 @@ impl Store {
     fn write_planned(
         &self,
         msgs: &[NewMessage<'_>],
-        plan: &BatchPlan<'_>,
+        plan: &BatchPlan,
         mode: BatchMode<'_>,
     ) -> Result<Vec<PathBuf>, StoreError> {
         let durability = mode.durability;
         let mut paths = Vec::with_capacity(plan.planned.len());
         let mut maildirs: HashMap<&str, Maildir> = HashMap::new();
-        for (i, name) in &plan.planned {
-            let msg = &msgs[*i];
-            let folder = &plan.folders[&(msg.account, msg.folder)];
+        for planned in &plan.planned {
+            let msg = &msgs[planned.index];
+            let folder = &plan.folders[planned.folder];
             let md = match maildirs.entry(folder.dir.as_str()) {
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => e.insert(Maildir::create(self.inner.root.join(&folder.dir))?),
@@ -247,10 +289,11 @@ impl Store {
             } else {
                 Subdir::New
             };
-            let letters = match mode.views.and_then(|v| v.get(*i)) {
+            let letters = match mode.views.and_then(|v| v.get(planned.index)) {
                 Some(view) => FlagState::new(msg.flags, view.keywords.clone()).maildir_letters(),
                 None => msg.flags.to_maildir(),
             };
+            let name = &planned.name;
             paths.push(md.deliver_named(name, msg.raw, subdir, &letters, durability)?);
         }
         if durability == Durability::CallerSyncs && !paths.is_empty() {
@@ -265,7 +308,7 @@ impl Store {
         &self,
         conn: &mut Connection,
         msgs: &[NewMessage<'_>],
-        plan: &mut BatchPlan<'_>,
+        plan: &mut BatchPlan,
         written: &[WrittenFile],
         mode: BatchMode<'_>,
     ) -> Result<(), StoreError> {
@@ -274,7 +317,7 @@ impl Store {
             let msg = &msgs[file.index];
             let view = mode.views.and_then(|v| v.get(file.index));
             let keywords = view.map(|v| v.keywords.to_db()).unwrap_or_default();
-            let folder = &plan.folders[&(msg.account, msg.folder)];
+            let folder = &plan.folders[file.folder];
             let rel = relative(&self.inner.root, &file.path);
             let inserted = insert_row(
                 &tx,
@@ -299,9 +342,7 @@ impl Store {
             let outcome = stored_or_theirs(&tx, inserted, msg, folder.id, &file.path)?;
             plan.outcomes[file.index] = Some(outcome);
         }
-        for (_, name) in &plan.planned {
-            tx.execute("DELETE FROM pending WHERE name = ?1", [name])?;
-        }
+        pending_done(&tx, &plan.pending_ids)?;
         tx.commit()?;
         Ok(())
     }
