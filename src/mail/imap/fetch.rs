@@ -1,16 +1,20 @@
-//! Downloading new messages: `UID FETCH` in batches, each batch handed to a
-//! blocking writer that stores it (files fsynced together, one index
+//! Downloading new messages: `UID FETCH` in batches, each batch handed to
+//! blocking store stages (files fsynced together, then one index
 //! transaction) while the next batch is already being fetched.
 
 use super::error::ImapError;
 use super::session::ImapSession;
 use super::uidset::to_set;
-use crate::store::{FlagState, Keywords, NewMessage, ServerIdentity, ServerView, Store};
+use crate::store::{
+    DurableBatch, FlagState, Keywords, NewMessage, ServerIdentity, ServerView, Store,
+};
 use futures::TryStreamExt;
+use std::sync::Arc;
 use tokio::sync::mpsc;
 
-/// Messages per `UID FETCH`. Bounded memory: at most two batches (one being
-/// written, one being fetched) are held at once.
+/// Messages per `UID FETCH`. Bounded memory: at most four batches are held
+/// at once (one being fetched, one waiting, one whose files are written,
+/// one being indexed).
 pub const FETCH_BATCH_MESSAGES: usize = 500;
 /// Also cut a batch once this many bytes arrived, for folders of big mails.
 pub const FETCH_BATCH_BYTES: u64 = 16 * 1024 * 1024;
@@ -46,51 +50,100 @@ pub async fn fetch_into_store(
     uids: &[u32],
     progress: &mut (dyn FnMut(FetchProgress) + Send),
 ) -> Result<FetchProgress, ImapError> {
-    let (batches, mut incoming) = mpsc::channel::<Vec<Fetched>>(1);
-    let writer = {
-        let (store, account, folder) = (store.clone(), account.to_string(), folder.to_string());
-        tokio::task::spawn_blocking(move || -> Result<(), ImapError> {
-            while let Some(batch) = incoming.blocking_recv() {
-                let messages: Vec<NewMessage<'_>> = batch
-                    .iter()
-                    .map(|m| NewMessage {
-                        account: &account,
-                        folder: &folder,
-                        identity: ServerIdentity::Imap {
-                            uidvalidity,
-                            uid: m.uid,
-                        },
-                        raw: &m.raw,
-                        flags: m.flags.flags,
-                        internal_date: m.internal_date,
-                    })
-                    .collect();
-                let views: Vec<ServerView> = batch
-                    .iter()
-                    .map(|m| ServerView {
-                        keywords: m.flags.keywords.clone(),
-                        modseq: m.modseq,
-                    })
-                    .collect();
-                store
-                    .store_imap_batch(&messages, &views)
-                    .map_err(|e| ImapError::Store(e.to_string()))?;
-            }
-            Ok(())
-        })
-    };
+    let (batches, incoming) = mpsc::channel::<Vec<Fetched>>(1);
+    let (writer, indexer) = spawn_store_stages(store, account, folder, uidvalidity, incoming);
     let mut counts = FetchProgress {
         messages_total: uids.len() as u64,
         ..Default::default()
     };
     let fetched = fetch_batches(session, condstore, uids, &batches, &mut counts, progress).await;
     drop(batches);
-    let written = writer
-        .await
-        .map_err(|e| ImapError::Store(format!("writer stopped: {e}")))?;
+    let written = writer.await;
+    let indexed = indexer.await;
+    // The store's own error says more than the fetch's "writer stopped".
+    for stage in [indexed, written] {
+        stage.map_err(|e| ImapError::Store(format!("store writer stopped: {e}")))??;
+    }
     fetched?;
-    written?;
     Ok(counts)
+}
+
+type Stage = tokio::task::JoinHandle<Result<(), ImapError>>;
+
+/// The two blocking stages a download's batches go through: the first
+/// makes each batch's files durable, the second writes their index rows,
+/// so the rows of one batch are written while the next one's files are.
+/// A batch is listed once the second stage is done with it; a stage that
+/// fails stops taking batches, and what the first made durable is still
+/// indexed (or, after a crash, found by `Store::open`).
+fn spawn_store_stages(
+    store: &Store,
+    account: &str,
+    folder: &str,
+    uidvalidity: u32,
+    mut incoming: mpsc::Receiver<Vec<Fetched>>,
+) -> (Stage, Stage) {
+    let (durable_tx, durable_rx) = std::sync::mpsc::sync_channel::<(Vec<Fetched>, DurableBatch)>(0);
+    let place = Arc::new((account.to_string(), folder.to_string(), uidvalidity));
+    let writer = {
+        let (store, place) = (store.clone(), place.clone());
+        tokio::task::spawn_blocking(move || -> Result<(), ImapError> {
+            while let Some(batch) = incoming.blocking_recv() {
+                let (messages, views) = as_new_messages(&batch, &place);
+                let durable = store
+                    .write_imap_batch(&messages, &views)
+                    .map_err(|e| ImapError::Store(e.to_string()))?;
+                drop(messages);
+                if durable_tx.send((batch, durable)).is_err() {
+                    break; // the indexer failed and says why
+                }
+            }
+            Ok(())
+        })
+    };
+    let indexer = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), ImapError> {
+            for (batch, durable) in durable_rx {
+                let (messages, views) = as_new_messages(&batch, &place);
+                store
+                    .index_imap_batch(&messages, &views, durable)
+                    .map_err(|e| ImapError::Store(e.to_string()))?;
+            }
+            Ok(())
+        })
+    };
+    (writer, indexer)
+}
+
+/// A fetched batch as the store takes it: the messages and, in the same
+/// order, what the server said of each beyond its flags.
+fn as_new_messages<'b>(
+    batch: &'b [Fetched],
+    (account, folder, uidvalidity): &'b (String, String, u32),
+) -> (Vec<NewMessage<'b>>, Vec<ServerView>) {
+    let messages = batch
+        .iter()
+        .map(|m| NewMessage {
+            account,
+            folder,
+            identity: ServerIdentity::Imap {
+                uidvalidity: *uidvalidity,
+                uid: m.uid,
+            },
+            raw: &m.raw,
+            flags: m.flags.flags,
+            internal_date: m.internal_date,
+        })
+        .collect();
+    let views = batch
+        .iter()
+        .map(|m| ServerView {
+            keywords: m.flags.keywords.clone(),
+            modseq: m.modseq,
+        })
+        .collect();
+    (messages, views)
 }
 
 async fn fetch_batches(
