@@ -204,3 +204,64 @@ async fn typed_keys_show_in_the_next_frame_while_reports_flood_in() {
         "the first frame after the keys shows both"
     );
 }
+
+/// Records when each frame was drawn (virtual time) and which tab it
+/// showed; ends the loop after two.
+struct TimedScreen {
+    drawn: Vec<(tokio::time::Instant, Tab)>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Screen for TimedScreen {
+    fn draw(&mut self, app: &App) -> io::Result<()> {
+        self.drawn.push((tokio::time::Instant::now(), app.tab));
+        if self.drawn.len() == 2
+            && let Some(stop) = self.stop.take()
+        {
+            let _ = stop.send(());
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_key_right_after_a_frame_is_drawn_at_once() {
+    let mut app = app();
+    let (input_tx, input_rx) = mpsc::channel(8);
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
+    let mut screen = TimedScreen {
+        drawn: Vec::new(),
+        stop: Some(stop_tx),
+    };
+    let (mut engines, reports) = Engines::new();
+    // The first frame is drawn at once; the key comes a millisecond later,
+    // well inside the frame interval that paces frames for engine reports.
+    let typist = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        input_tx.send(key('2')).await.unwrap();
+        input_tx
+    });
+    run(
+        &mut app,
+        &mut screen,
+        &mut InputReader::detached(),
+        input_rx,
+        reports,
+        &mut engines,
+        async {
+            let _ = stop_rx.await;
+        },
+    )
+    .await
+    .unwrap();
+    drop(typist.await.unwrap());
+    let [(first, _), (shown, tab)] = screen.drawn[..] else {
+        panic!("frames: {:?}", screen.drawn);
+    };
+    assert_eq!(tab, Tab::Compose);
+    assert_eq!(
+        shown - first,
+        Duration::from_millis(1),
+        "the key's frame waited for a frame slot"
+    );
+}

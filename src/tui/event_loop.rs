@@ -11,8 +11,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-/// The shortest time between two frames; bursts of events within it are
-/// coalesced into one frame.
+/// The shortest time between two frames drawn for engine reports; bursts
+/// of reports within it are coalesced into one frame. A frame owed to a
+/// key is drawn at once (see [`run`]).
 pub const FRAME_INTERVAL_MS: u64 = 16;
 
 /// Events handled before a frame is drawn, at most: a flood of input must
@@ -37,11 +38,14 @@ pub enum LoopExit {
 
 /// Runs until the user quits, the input ends or `shutdown` resolves.
 ///
-/// Draws only when `update` marked the app dirty, at most once per
-/// `FRAME_INTERVAL_MS`, and only after every event that is already waiting
-/// has been handled. With nothing happening it sleeps in `select!`: no
-/// timer, no frames — except, while a status message is shown, one wake-up
-/// when it is due to go (`App::deadline`), then one frame.
+/// Draws only when `update` marked the app dirty, and only after every
+/// event that is already waiting has been handled. Frames for engine
+/// reports come at most once per `FRAME_INTERVAL_MS`; a frame that shows
+/// what a key did is drawn as soon as the queued events are handled, so a
+/// key never waits for the next frame slot while a sync keeps the screen
+/// busy. With nothing happening it sleeps in `select!`: no timer, no
+/// frames — except, while a status message is shown, one wake-up when it
+/// is due to go (`App::deadline`), then one frame.
 pub async fn run<S: Screen>(
     app: &mut App,
     screen: &mut S,
@@ -53,17 +57,20 @@ pub async fn run<S: Screen>(
 ) -> io::Result<LoopExit> {
     let frame_interval = Duration::from_millis(FRAME_INTERVAL_MS);
     let mut last_frame: Option<Instant> = None;
+    // A key was handled since the last frame.
+    let mut key_handled = false;
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         if app.should_quit {
             return Ok(LoopExit::Quit);
         }
         let next_frame = next_frame_at(last_frame, frame_interval);
-        if app.dirty && Instant::now() >= next_frame {
+        if app.dirty && (key_handled || Instant::now() >= next_frame) {
             screen.draw(app)?;
             app.dirty = false;
             last_frame = Some(Instant::now());
         }
+        key_handled = false;
         let wait_for_frame = app.dirty;
         // Only while the app has something due (a status message to take
         // down): idle otherwise means no timer at all.
@@ -72,7 +79,10 @@ pub async fn run<S: Screen>(
             biased;
             () = &mut shutdown => return Ok(LoopExit::Signal),
             event = input.recv() => match event {
-                Some(event) => handle_terminal(app, engines, event?),
+                Some(event) => {
+                    handle_terminal(app, engines, event?);
+                    key_handled = true;
+                }
                 None => return Ok(LoopExit::InputClosed),
             },
             Some(report) = engine_events.recv() => handle(app, engines, Event::Engine(report)),
@@ -90,23 +100,26 @@ pub async fn run<S: Screen>(
             // shows in the next frame, not one drain later.
             budget_end = budget_end.min(next_frame_at(last_frame, frame_interval));
         }
-        drain_queued(app, engines, &mut input, &mut engine_events, budget_end)?;
+        key_handled |= drain_queued(app, engines, &mut input, &mut engine_events, budget_end)?;
         run_editor_requests(app, engines, reader, screen).await;
     }
 }
 
 /// Handles events that are already queued, without waiting: keys first,
 /// then engine reports until `budget_end`, at most `MAX_EVENTS_PER_FRAME`.
+/// Says whether it handled a key.
 fn drain_queued(
     app: &mut App,
     engines: &mut Engines,
     input: &mut mpsc::Receiver<io::Result<crossterm::event::Event>>,
     engine_events: &mut mpsc::Receiver<EngineEvent>,
     budget_end: Instant,
-) -> io::Result<()> {
+) -> io::Result<bool> {
+    let mut key_handled = false;
     for _ in 0..MAX_EVENTS_PER_FRAME {
         if let Ok(event) = input.try_recv() {
             handle_terminal(app, engines, event?);
+            key_handled = true;
         } else if Instant::now() >= budget_end {
             break;
         } else if let Ok(report) = engine_events.try_recv() {
@@ -115,7 +128,7 @@ fn drain_queued(
             break;
         }
     }
-    Ok(())
+    Ok(key_handled)
 }
 
 /// The commands that need the terminal itself: gpg's pinentry, $EDITOR,
