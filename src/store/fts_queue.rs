@@ -121,7 +121,7 @@ impl Store {
     /// until the queue is empty (checked under the same lock that starts
     /// indexers, so a batch stored meanwhile is never left behind).
     fn run_text_indexer(&self, root: PathBuf) {
-        lower_priority();
+        super::lower_thread_priority();
         loop {
             let since = now_ms().saturating_sub(LAST_DEFERRED_STORE_MS.load(Ordering::Relaxed));
             let quiet = QUIET_BEFORE_INDEXING.as_millis() as u64;
@@ -145,15 +145,5 @@ impl Store {
                 }
             }
         }
-    }
-}
-
-/// Indexing is background work: let the interface and a sync go first.
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority on this thread's own id has no memory effects.
-    unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
     }
 }

@@ -10,7 +10,7 @@ use crate::store::{
 };
 use futures::TryStreamExt;
 use std::sync::Arc;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// Messages per `UID FETCH`. Bounded memory: at most four batches are held
 /// at once (one being fetched, one waiting, one whose files are written,
@@ -62,13 +62,32 @@ pub async fn fetch_into_store(
     let indexed = indexer.await;
     // The store's own error says more than the fetch's "writer stopped".
     for stage in [indexed, written] {
-        stage.map_err(|e| ImapError::Store(format!("store writer stopped: {e}")))??;
+        stage.map_err(|_| ImapError::Store("the store writer stopped".into()))??;
     }
     fetched?;
     Ok(counts)
 }
 
-type Stage = tokio::task::JoinHandle<Result<(), ImapError>>;
+/// A store stage's outcome, sent when its thread ends (dropped unsent if
+/// it panicked).
+type Stage = oneshot::Receiver<Result<(), ImapError>>;
+
+/// Runs a store stage on a thread of its own at a lower priority: nobody
+/// waits for it but the download, and the interface should answer keys
+/// first while it keeps the cores busy.
+fn spawn_stage(name: &str, work: impl FnOnce() -> Result<(), ImapError> + Send + 'static) -> Stage {
+    let (done, outcome) = oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(move || {
+            crate::store::lower_thread_priority();
+            let _ = done.send(work());
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start the {name} thread: {e}");
+    }
+    outcome
+}
 
 /// The two blocking stages a download's batches go through: the first
 /// makes each batch's files durable, the second writes their index rows,
@@ -87,7 +106,7 @@ fn spawn_store_stages(
     let place = Arc::new((account.to_string(), folder.to_string(), uidvalidity));
     let writer = {
         let (store, place) = (store.clone(), place.clone());
-        tokio::task::spawn_blocking(move || -> Result<(), ImapError> {
+        spawn_stage("store-files", move || {
             while let Some(batch) = incoming.blocking_recv() {
                 let (messages, views) = as_new_messages(&batch, &place);
                 let durable = store
@@ -103,7 +122,7 @@ fn spawn_store_stages(
     };
     let indexer = {
         let store = store.clone();
-        tokio::task::spawn_blocking(move || -> Result<(), ImapError> {
+        spawn_stage("store-rows", move || {
             for (batch, durable) in durable_rx {
                 let (messages, views) = as_new_messages(&batch, &place);
                 store
