@@ -10,7 +10,7 @@ use crate::store::{
 };
 use futures::TryStreamExt;
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 /// Messages per `UID FETCH`. Bounded memory: at most four batches are held
 /// at once (one being fetched, one waiting, one whose files are written,
@@ -62,31 +62,38 @@ pub async fn fetch_into_store(
     let indexed = indexer.await;
     // The store's own error says more than the fetch's "writer stopped".
     for stage in [indexed, written] {
-        stage.map_err(|_| ImapError::Store("the store writer stopped".into()))??;
+        stage.map_err(|e| ImapError::Store(format!("store writer stopped: {e}")))??;
     }
     fetched?;
     Ok(counts)
 }
 
-/// A store stage's outcome, sent when its thread ends (dropped unsent if
-/// it panicked).
-type Stage = oneshot::Receiver<Result<(), ImapError>>;
+type Stage = tokio::task::JoinHandle<Result<(), ImapError>>;
 
-/// Runs a store stage on a thread of its own at a lower priority: nobody
-/// waits for it but the download, and the interface should answer keys
-/// first while it keeps the cores busy.
-fn spawn_stage(name: &str, work: impl FnOnce() -> Result<(), ImapError> + Send + 'static) -> Stage {
-    let (done, outcome) = oneshot::channel();
-    let spawned = std::thread::Builder::new()
-        .name(name.to_string())
-        .spawn(move || {
-            crate::store::lower_thread_priority();
-            let _ = done.send(work());
-        });
-    if let Err(e) = spawned {
-        tracing::warn!("cannot start the {name} thread: {e}");
-    }
-    outcome
+/// Runs a store stage at a lower priority: nobody waits for it but the
+/// download, and the interface should answer keys first while it keeps
+/// the cores busy. The stage gets a thread of its own (a lowered priority
+/// cannot be raised again, and the blocking pool's threads are reused);
+/// the blocking task waits for it, so quitting still waits for the batch
+/// in hand, as the runtime waits for blocking tasks.
+fn spawn_stage(
+    name: &'static str,
+    work: impl FnOnce() -> Result<(), ImapError> + Send + 'static,
+) -> Stage {
+    tokio::task::spawn_blocking(move || {
+        std::thread::scope(|scope| {
+            let stage = std::thread::Builder::new()
+                .name(name.to_string())
+                .spawn_scoped(scope, || {
+                    crate::store::lower_thread_priority();
+                    work()
+                })
+                .map_err(|e| ImapError::Store(format!("cannot start the {name} thread: {e}")))?;
+            stage
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    })
 }
 
 /// The two blocking stages a download's batches go through: the first
