@@ -133,16 +133,34 @@ async fn closed_input_ends_the_loop() {
     assert_eq!(screen.frames, 1);
 }
 
-/// Records the tab of every frame and ends the loop after a few.
-struct TabScreen {
-    tabs_drawn: Vec<Tab>,
+/// Records when each frame was drawn (the runtime's clock, virtual in
+/// paused tests) and which tab it showed; ends the loop after `stop_after`.
+struct FrameLog {
+    drawn: Vec<(tokio::time::Instant, Tab)>,
+    stop_after: usize,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
-impl Screen for TabScreen {
+impl FrameLog {
+    fn new(stop_after: usize) -> (FrameLog, tokio::sync::oneshot::Receiver<()>) {
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let log = FrameLog {
+            drawn: Vec::new(),
+            stop_after,
+            stop: Some(stop),
+        };
+        (log, stopped)
+    }
+
+    fn tabs(&self) -> Vec<Tab> {
+        self.drawn.iter().map(|(_, tab)| *tab).collect()
+    }
+}
+
+impl Screen for FrameLog {
     fn draw(&mut self, app: &App) -> io::Result<()> {
-        self.tabs_drawn.push(app.tab);
-        if self.tabs_drawn.len() == 3
+        self.drawn.push((tokio::time::Instant::now(), app.tab));
+        if self.drawn.len() == self.stop_after
             && let Some(stop) = self.stop.take()
         {
             let _ = stop.send(());
@@ -151,15 +169,35 @@ impl Screen for TabScreen {
     }
 }
 
+/// Runs the loop until `screen` has drawn its frames.
+async fn run_until_drawn(
+    app: &mut App,
+    screen: &mut FrameLog,
+    stopped: tokio::sync::oneshot::Receiver<()>,
+    input: mpsc::Receiver<io::Result<TermEvent>>,
+    reports: mpsc::Receiver<EngineEvent>,
+    engines: &mut Engines,
+) -> LoopExit {
+    run(
+        app,
+        screen,
+        &mut InputReader::detached(),
+        input,
+        reports,
+        engines,
+        async {
+            let _ = stopped.await;
+        },
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typed_keys_show_in_the_next_frame_while_reports_flood_in() {
     let mut app = app();
     let (input_tx, input_rx) = mpsc::channel(8);
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
-    let mut screen = TabScreen {
-        tabs_drawn: Vec::new(),
-        stop: Some(stop_tx),
-    };
+    let (mut screen, stopped) = FrameLog::new(3);
     let (mut engines, reports) = Engines::new();
     let reporter = engines.reporter();
     // Reports without a pause: the queue is full whenever the loop looks.
@@ -182,57 +220,30 @@ async fn typed_keys_show_in_the_next_frame_while_reports_flood_in() {
     // queued up meanwhile.
     input_tx.send(key('1')).await.unwrap();
     input_tx.send(key('2')).await.unwrap();
-    let exit = run(
+    let exit = run_until_drawn(
         &mut app,
         &mut screen,
-        &mut InputReader::detached(),
+        stopped,
         input_rx,
         reports,
         &mut engines,
-        async {
-            let _ = stop_rx.await;
-        },
     )
-    .await
-    .unwrap();
+    .await;
     flood.abort();
     assert_eq!(exit, LoopExit::Signal);
     // The start tab (the Inbox), then the frame after both keys.
     assert_eq!(
-        screen.tabs_drawn[..2],
+        screen.tabs()[..2],
         [Tab::Inbox, Tab::Compose],
         "the first frame after the keys shows both"
     );
-}
-
-/// Records when each frame was drawn (virtual time) and which tab it
-/// showed; ends the loop after two.
-struct TimedScreen {
-    drawn: Vec<(tokio::time::Instant, Tab)>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Screen for TimedScreen {
-    fn draw(&mut self, app: &App) -> io::Result<()> {
-        self.drawn.push((tokio::time::Instant::now(), app.tab));
-        if self.drawn.len() == 2
-            && let Some(stop) = self.stop.take()
-        {
-            let _ = stop.send(());
-        }
-        Ok(())
-    }
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_key_right_after_a_frame_is_drawn_at_once() {
     let mut app = app();
     let (input_tx, input_rx) = mpsc::channel(8);
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
-    let mut screen = TimedScreen {
-        drawn: Vec::new(),
-        stop: Some(stop_tx),
-    };
+    let (mut screen, stopped) = FrameLog::new(2);
     let (mut engines, reports) = Engines::new();
     // The first frame is drawn at once; the key comes a millisecond later,
     // well inside the frame interval that paces frames for engine reports.
@@ -241,19 +252,15 @@ async fn a_key_right_after_a_frame_is_drawn_at_once() {
         input_tx.send(key('2')).await.unwrap();
         input_tx
     });
-    run(
+    run_until_drawn(
         &mut app,
         &mut screen,
-        &mut InputReader::detached(),
+        stopped,
         input_rx,
         reports,
         &mut engines,
-        async {
-            let _ = stop_rx.await;
-        },
     )
-    .await
-    .unwrap();
+    .await;
     drop(typist.await.unwrap());
     let [(first, _), (shown, tab)] = screen.drawn[..] else {
         panic!("frames: {:?}", screen.drawn);
