@@ -101,7 +101,7 @@ impl Store {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             match self.recover_one(&tx, &dir, &name, &identity, date) {
                 Ok(()) => {
-                    tx.execute("DELETE FROM pending WHERE id = ?1", [pending_id])?;
+                    pending_done(&tx, &[pending_id])?;
                     tx.commit()?;
                 }
                 // A message that cannot be indexed now (unreadable file,
@@ -110,7 +110,7 @@ impl Store {
                 Err(e) => {
                     tracing::warn!(file = %name, "cannot finish an interrupted delivery: {e}");
                     drop(tx);
-                    conn.execute("DELETE FROM pending WHERE id = ?1", [pending_id])?;
+                    pending_done(&conn, &[pending_id])?;
                 }
             }
         }
@@ -150,10 +150,11 @@ pub(super) fn record_pending<'a>(
     Ok(ids)
 }
 
-/// Deletes the pending records of deliveries whose rows are written, in
-/// the caller's transaction (by id: the table has no index on names).
-pub(super) fn pending_done(tx: &Transaction<'_>, ids: &[i64]) -> Result<(), StoreError> {
-    let mut done = tx.prepare_cached("DELETE FROM pending WHERE id = ?1")?;
+/// Deletes the pending records of deliveries that are finished (or given
+/// up), in the caller's transaction if it has one (by id: the table has no
+/// index on names).
+pub(super) fn pending_done(conn: &Connection, ids: &[i64]) -> Result<(), StoreError> {
+    let mut done = conn.prepare_cached("DELETE FROM pending WHERE id = ?1")?;
     for id in ids {
         done.execute([id])?;
     }
