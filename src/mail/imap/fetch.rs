@@ -109,18 +109,20 @@ fn spawn_store_stages(
     uidvalidity: u32,
     mut incoming: mpsc::Receiver<Vec<Fetched>>,
 ) -> (Stage, Stage) {
-    let (durable_tx, durable_rx) = std::sync::mpsc::sync_channel::<(Vec<Fetched>, DurableBatch)>(0);
+    type Durable = (Vec<Fetched>, Vec<ServerView>, DurableBatch);
+    let (durable_tx, durable_rx) = std::sync::mpsc::sync_channel::<Durable>(0);
     let place = Arc::new((account.to_string(), folder.to_string(), uidvalidity));
     let writer = {
         let (store, place) = (store.clone(), place.clone());
         spawn_stage("store-files", move || {
             while let Some(batch) = incoming.blocking_recv() {
-                let (messages, views) = as_new_messages(&batch, &place);
+                let messages = new_messages(&batch, &place);
+                let views = server_views(&batch);
                 let durable = store
                     .write_imap_batch(&messages, &views)
                     .map_err(|e| ImapError::Store(e.to_string()))?;
                 drop(messages);
-                if durable_tx.send((batch, durable)).is_err() {
+                if durable_tx.send((batch, views, durable)).is_err() {
                     break; // the indexer failed and says why
                 }
             }
@@ -130,8 +132,8 @@ fn spawn_store_stages(
     let indexer = {
         let store = store.clone();
         spawn_stage("store-rows", move || {
-            for (batch, durable) in durable_rx {
-                let (messages, views) = as_new_messages(&batch, &place);
+            for (batch, views, durable) in durable_rx {
+                let messages = new_messages(&batch, &place);
                 store
                     .index_imap_batch(&messages, &views, durable)
                     .map_err(|e| ImapError::Store(e.to_string()))?;
@@ -142,13 +144,12 @@ fn spawn_store_stages(
     (writer, indexer)
 }
 
-/// A fetched batch as the store takes it: the messages and, in the same
-/// order, what the server said of each beyond its flags.
-fn as_new_messages<'b>(
+/// A fetched batch's messages as the store takes them.
+fn new_messages<'b>(
     batch: &'b [Fetched],
     (account, folder, uidvalidity): &'b (String, String, u32),
-) -> (Vec<NewMessage<'b>>, Vec<ServerView>) {
-    let messages = batch
+) -> Vec<NewMessage<'b>> {
+    batch
         .iter()
         .map(|m| NewMessage {
             account,
@@ -161,15 +162,19 @@ fn as_new_messages<'b>(
             flags: m.flags.flags,
             internal_date: m.internal_date,
         })
-        .collect();
-    let views = batch
+        .collect()
+}
+
+/// What the server said of each message of a batch beyond its flags, in
+/// the batch's order.
+fn server_views(batch: &[Fetched]) -> Vec<ServerView> {
+    batch
         .iter()
         .map(|m| ServerView {
             keywords: m.flags.keywords.clone(),
             modseq: m.modseq,
         })
-        .collect();
-    (messages, views)
+        .collect()
 }
 
 async fn fetch_batches(
