@@ -202,6 +202,7 @@ fn first_frame_child(store_dir: &Path) {
     app.update(Event::Engine(EngineEvent::Store(StoreEvent::Listed {
         req,
         total,
+        kept_at: None,
     })));
     let rows: Vec<ListLine> = store
         .page(&query, 0, wirepost::app::inbox::PAGE_ROWS)

@@ -79,6 +79,7 @@ fn every_corpus_message_stores_lists_views_and_draws() {
     app.update(Event::Engine(EngineEvent::Store(StoreEvent::Listed {
         req,
         total,
+        kept_at: None,
     })));
     let lines: Vec<ListLine> = rows
         .iter()

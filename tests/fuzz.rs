@@ -437,6 +437,7 @@ fn fuzz_message_view() {
     app.update(Event::Engine(EngineEvent::Store(StoreEvent::Listed {
         req,
         total: 1,
+        kept_at: None,
     })));
     app.update(Event::Engine(EngineEvent::Store(StoreEvent::Page {
         req,

@@ -295,3 +295,38 @@ fn a_tree_of_eml_folders_becomes_subfolders_and_an_empty_one_is_refused() {
         .unwrap();
     assert_eq!(report.messages(), 0);
 }
+
+/// A message's position agrees with the list's own order, in every
+/// order and in a search, and is `None` once the list does not show it.
+#[test]
+fn a_message_is_found_where_the_list_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store_twenty_messages(&store);
+    let mut query = ListQuery {
+        account: "a".into(),
+        folder: "INBOX".into(),
+        ..ListQuery::default()
+    };
+    for search in [None, Some("quarterly")] {
+        for by in [SortBy::Sent, SortBy::Received] {
+            for sort in [SortOrder::NewestFirst, SortOrder::OldestFirst] {
+                (query.search, query.by, query.sort) = (search.map(String::from), by, sort);
+                let rows = store.page(&query, 0, 100).unwrap();
+                for (at, row) in rows.iter().enumerate() {
+                    let found = store.position(&query, row.id).unwrap();
+                    assert_eq!(found, Some(at as u64), "{search:?} {by:?} {sort:?}");
+                }
+            }
+        }
+    }
+    query.search = Some("quarterly".into());
+    let all = ListQuery {
+        search: None,
+        ..query.clone()
+    };
+    let chatter = store.page(&all, 0, 100).unwrap()[1].id;
+    assert_eq!(store.position(&query, chatter).unwrap(), None, "not a hit");
+    store.move_message(chatter, "Archive").unwrap();
+    assert_eq!(store.position(&all, chatter).unwrap(), None, "moved away");
+}

@@ -188,6 +188,56 @@ impl Store {
         Ok(n as u64)
     }
 
+    /// Where message `id` stands in `query`'s list (how many rows come
+    /// before it), or `None` when the list does not show it (moved away,
+    /// deleted, not matching the search).
+    pub fn position(&self, query: &ListQuery, id: MessageId) -> Result<Option<u64>, StoreError> {
+        let conn = self.reader();
+        let Some(folder) = folder_id(&conn, &query.account, &query.folder)? else {
+            return Ok(None);
+        };
+        let column = query.by.column();
+        let Some(date): Option<i64> = conn
+            .prepare_cached(&format!(
+                "SELECT {column} FROM messages m WHERE m.id = ?1 AND m.folder_id = ?2"
+            ))?
+            .query_row(params![id, folder], |r| r.get(0))
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        // Rows before it in the list's order (date, then id, as `sql`).
+        let before = match query.sort {
+            SortOrder::NewestFirst => ">",
+            SortOrder::OldestFirst => "<",
+        };
+        let ahead = format!("({column}, m.id) {before} (?2, ?3)");
+        let n: i64 = match query.search.as_deref().and_then(fts_query) {
+            None => conn
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM messages m WHERE m.folder_id = ?1 AND {ahead}"
+                ))?
+                .query_row(params![folder, date, id], |r| r.get(0))?,
+            Some(fts) => {
+                let shown: bool = conn
+                    .prepare_cached(
+                        "SELECT count(*) > 0 FROM messages_fts
+                         WHERE messages_fts MATCH ?1 AND rowid = ?2",
+                    )?
+                    .query_row(params![fts, id], |r| r.get(0))?;
+                if !shown {
+                    return Ok(None);
+                }
+                conn.prepare_cached(&format!(
+                    "SELECT count(*) FROM messages m WHERE m.folder_id = ?1 AND {ahead}
+                     AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?4)"
+                ))?
+                .query_row(params![folder, date, id, fts], |r| r.get(0))?
+            }
+        };
+        Ok(Some(n as u64))
+    }
+
     /// Rows `offset..offset + limit` of `query`, in its order.
     pub fn page(
         &self,

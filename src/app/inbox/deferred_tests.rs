@@ -91,7 +91,14 @@ fn a_relist_in_flight_holds_the_key_until_rows_come() {
     };
     let req = *req;
     assert!(flag_changes(&commands).is_empty());
-    let page = store(&mut app, StoreEvent::Listed { req, total: 10 });
+    let page = store(
+        &mut app,
+        StoreEvent::Listed {
+            req,
+            total: 10,
+            kept_at: None,
+        },
+    );
     let after = answer_page(&mut app, &page);
     assert_eq!(flag_changes(&after), vec![(1, true, true)]);
 }

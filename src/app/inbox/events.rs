@@ -21,12 +21,11 @@ impl InboxState {
         let rows = self.visible_rows(size);
         match event {
             StoreEvent::Folders(folders) => self.on_folders(folders, size),
-            StoreEvent::Listed { req, total } if req == self.list.req => {
-                self.list.total = Some(total);
-                let cursor = self.list.cursor;
-                self.list.select(cursor, rows);
-                (self.page_commands(rows), true)
-            }
+            StoreEvent::Listed {
+                req,
+                total,
+                kept_at,
+            } if req == self.list.req => self.on_listed(total, kept_at, rows),
             StoreEvent::Page {
                 req,
                 offset,
@@ -70,6 +69,18 @@ impl InboxState {
             // The app hands the terminal to the command (`App::update`).
             StoreEvent::PipeReady { .. } => (Vec::new(), false),
         }
+    }
+
+    /// The list's length is known (and where the selected message now
+    /// stands): place the cursor and ask for the rows in view.
+    fn on_listed(&mut self, total: u64, kept_at: Option<u64>, rows: u16) -> Outcome {
+        self.list.total = Some(total);
+        if let Some(at) = kept_at {
+            self.list.keep_at(at);
+        }
+        let cursor = self.list.cursor;
+        self.list.select(cursor, rows);
+        (self.page_commands(rows), true)
     }
 
     /// A new folder list: keep the folder in view, show the right one
@@ -222,11 +233,18 @@ impl InboxState {
     }
 
     /// Asks for the current folder's list again (after a sort, search or
-    /// threading change, or new mail).
+    /// threading change, or new mail). With `keep_cursor` the cursor stays
+    /// on the message it was on (new mail above it moves it down), else
+    /// where it was when that message is gone.
     pub fn relist(&mut self, keep_cursor: bool) -> Vec<Command> {
         let Some((account, folder)) = self.current.clone() else {
             return Vec::new();
         };
+        let keep = self
+            .list
+            .selected()
+            .map(|l| l.row.id)
+            .filter(|_| keep_cursor);
         let req = self.next_request();
         self.list.restart(req, keep_cursor);
         vec![Command::Store(StoreRequest::List {
@@ -239,6 +257,7 @@ impl InboxState {
                 search: self.search.clone(),
             },
             threaded: self.threaded,
+            keep,
         })]
     }
 

@@ -64,6 +64,13 @@ impl MessageList {
         self.top = self.top.min(total.saturating_sub(rows));
     }
 
+    /// The selected message now stands at `at`: the cursor follows it, and
+    /// the view scrolls as much, so it stays on the same screen row.
+    pub fn keep_at(&mut self, at: u64) {
+        self.top = (self.top + at).saturating_sub(self.cursor);
+        self.cursor = at;
+    }
+
     pub fn move_by(&mut self, delta: i64, rows: u16) {
         let target = self.cursor.saturating_add_signed(delta);
         self.select(target, rows);

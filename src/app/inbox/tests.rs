@@ -75,7 +75,14 @@ pub fn loaded(total: u64) -> App {
         panic!("{commands:?}")
     };
     let req = *req;
-    let commands = store(&mut app, StoreEvent::Listed { req, total });
+    let commands = store(
+        &mut app,
+        StoreEvent::Listed {
+            req,
+            total,
+            kept_at: None,
+        },
+    );
     assert!(matches!(
         commands.as_slice(),
         [Command::Store(StoreRequest::Page { offset: 0, .. })]
@@ -393,4 +400,36 @@ fn tab_and_shift_tab_leave_the_inbox_in_every_state() {
     key(&mut app, KeyCode::Char('y'));
     let typed = app.inbox.input.as_ref().map(|i| i.line.text().to_string());
     assert_eq!(typed.as_deref(), Some("xy"));
+}
+
+/// New mail above the selected message relists the folder: the cursor
+/// stays on that message, on the same screen row.
+#[test]
+fn the_cursor_stays_on_its_message_when_mail_arrives_above_it() {
+    let mut app = loaded(1000);
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let (selected, top) = (
+        app.inbox.list.selected().unwrap().row.id,
+        app.inbox.list.top,
+    );
+    let commands = app.inbox.relist(true);
+    let [Command::Store(StoreRequest::List { req, keep, .. })] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    assert_eq!(*keep, Some(selected));
+    let listed = StoreEvent::Listed {
+        req: *req,
+        total: 1002,
+        kept_at: Some(5),
+    };
+    store(&mut app, listed);
+    assert_eq!((app.inbox.list.cursor, app.inbox.list.top), (5, top + 2));
+    // A relist that starts over keeps nothing.
+    let commands = app.inbox.relist(false);
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Store(StoreRequest::List { keep: None, .. })]
+    ));
 }

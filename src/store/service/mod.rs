@@ -26,11 +26,13 @@ pub enum StoreRequest {
         dir: PathBuf,
     },
     Folders,
-    /// Prepare a list (count, or thread order) and report its length.
+    /// Prepare a list (count, or thread order) and report its length,
+    /// and where message `keep` now stands in it.
     List {
         req: ListRequest,
         query: ListQuery,
         threaded: bool,
+        keep: Option<MessageId>,
     },
     /// Rows `offset..offset+limit` of list `req`.
     Page {
@@ -102,6 +104,9 @@ pub enum StoreEvent {
     Listed {
         req: ListRequest,
         total: u64,
+        /// The position of the message the request asked to keep, when
+        /// the list still shows it.
+        kept_at: Option<u64>,
     },
     Page {
         req: ListRequest,

@@ -121,8 +121,9 @@ impl Worker {
                 req,
                 query,
                 threaded,
+                keep,
             } => {
-                let listed = self.list(req, query, threaded);
+                let listed = self.list(req, query, threaded, keep);
                 self.list_failed(req, listed)
             }
             StoreRequest::Page { req, offset, limit } => {
@@ -193,6 +194,7 @@ impl Worker {
         req: ListRequest,
         query: ListQuery,
         threaded: bool,
+        keep: Option<MessageId>,
     ) -> Result<(), StoreError> {
         let store = self.store()?;
         if query.search.is_some() {
@@ -210,12 +212,21 @@ impl Worker {
         } else {
             (store.count(&query)?, None)
         };
+        let kept_at = match (keep, &threads) {
+            (None, _) => None,
+            (Some(id), Some(lines)) => lines.iter().position(|l| l.id == id).map(|i| i as u64),
+            (Some(id), None) => store.position(&query, id)?,
+        };
         self.listing = Some(Listing {
             req,
             query,
             threads,
         });
-        self.report(StoreEvent::Listed { req, total });
+        self.report(StoreEvent::Listed {
+            req,
+            total,
+            kept_at,
+        });
         Ok(())
     }
 

@@ -207,7 +207,14 @@ fn inbox_dates_sent_and_received() {
     let rows = app.inbox.list.window.clone();
     app.apply(Action::InboxToggleDateSort);
     let req = app.inbox.list.req;
-    store(&mut app, StoreEvent::Listed { req, total: 6 });
+    store(
+        &mut app,
+        StoreEvent::Listed {
+            req,
+            total: 6,
+            kept_at: None,
+        },
+    );
     store(
         &mut app,
         StoreEvent::Page {
