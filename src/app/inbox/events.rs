@@ -235,7 +235,9 @@ impl InboxState {
     /// Asks for the current folder's list again (after a sort, search or
     /// threading change, or new mail). With `keep_cursor` the cursor stays
     /// on the message it was on (new mail above it moves it down), else
-    /// where it was when that message is gone.
+    /// where it was when that message is gone; on the first row it stays
+    /// there, to show what arrives at the top (a first sync fills the list
+    /// from above).
     pub fn relist(&mut self, keep_cursor: bool) -> Vec<Command> {
         let Some((account, folder)) = self.current.clone() else {
             return Vec::new();
@@ -244,7 +246,7 @@ impl InboxState {
             .list
             .selected()
             .map(|l| l.row.id)
-            .filter(|_| keep_cursor);
+            .filter(|_| keep_cursor && self.list.cursor > 0);
         let req = self.next_request();
         self.list.restart(req, keep_cursor);
         vec![Command::Store(StoreRequest::List {

@@ -403,9 +403,15 @@ fn tab_and_shift_tab_leave_the_inbox_in_every_state() {
 }
 
 /// New mail above the selected message relists the folder: the cursor
-/// stays on that message, on the same screen row.
+/// stays on that message, on the same screen row; on the first row it
+/// stays at the top, where new mail shows.
 #[test]
 fn the_cursor_stays_on_its_message_when_mail_arrives_above_it() {
+    let mut app = loaded(1000);
+    assert!(matches!(
+        app.inbox.relist(true).as_slice(),
+        [Command::Store(StoreRequest::List { keep: None, .. })]
+    ));
     let mut app = loaded(1000);
     for _ in 0..3 {
         key(&mut app, KeyCode::Char('j'));
