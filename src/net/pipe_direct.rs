@@ -74,6 +74,9 @@ fn spawn_upload(socket: TcpStream, tx: mpsc::Sender<Report>, activity: Arc<Activ
         let report = match copied {
             Ok(_) => match socket.shutdown(Shutdown::Write) {
                 Ok(()) => Report::InputEnded,
+                // Everything was written, and the peer has already reset
+                // or closed the connection: the receiving side reads why.
+                Err(e) if e.kind() == std::io::ErrorKind::NotConnected => Report::InputEnded,
                 Err(e) => Report::SendFailed(e),
             },
             Err(e) => Report::SendFailed(e),
