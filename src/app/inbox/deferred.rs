@@ -28,6 +28,9 @@ impl InboxState {
             Action::Reply | Action::ReplyAll | Action::Forward | Action::ForwardAttached => {
                 self.viewer.is_none()
             }
+            // The next or previous message from the viewer: while the list
+            // is recounted (new mail) the step has nothing to move over.
+            Action::InboxNextMessage | Action::InboxPrevMessage => in_viewer,
             _ => false,
         }
     }

@@ -187,3 +187,30 @@ fn a_paste_waits_behind_the_keys_before_it() {
     store(&mut app, StoreEvent::Page { req, offset, rows });
     assert_eq!(app.inbox.input.as_ref().unwrap().line.text(), "quarterly");
 }
+
+/// New mail relists the folder while a message is open: a `J` typed
+/// before the new list is counted waits for it, then opens the next one.
+#[test]
+fn next_message_waits_for_a_relist_in_flight() {
+    let mut app = loaded(10);
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.inbox.viewer.as_ref().map(|v| v.id), Some(1));
+    let commands = app.inbox.relist(true);
+    let [Command::Store(StoreRequest::List { req, .. })] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    let req = *req;
+    typed(&mut app, "J");
+    let listed = StoreEvent::Listed {
+        req,
+        total: 11,
+        kept_at: None,
+    };
+    let page = store(&mut app, listed);
+    answer_page(&mut app, &page);
+    assert_eq!(app.inbox.list.cursor, 1);
+    assert_eq!(app.inbox.viewer.as_ref().map(|v| v.id), Some(2));
+}
